@@ -1,0 +1,1 @@
+"""What verify knows about a claim's text: kind, check-worthiness hints, attribution."""

@@ -1,0 +1,144 @@
+"""Which document the author says a claim comes from.
+
+``attribution`` on a claim is ``{phrase, source_key, inherited_from}``:
+"According to a June 2023 UN report" names a source directly; "That same
+report declares" or "He noted" inherits the attribution of the claim it
+refers back to (``inherited_from`` is that claim's id). ``source_key`` is
+filled in once a registered source matches the phrase (by symbol, title, or
+publisher plus date), and refreshed whenever sources are added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+DOCUMENT_WORDS = r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
+DIRECT_RES = [
+    re.compile(r"\baccording to\s+(?:an?|the|this|that|its|their)?\s*[^,;.]*?\b(?:" + DOCUMENT_WORDS + r")\b[^,;.]*", re.I),
+    re.compile(r"\b(?:an?|the)\s+(?:[\w\-]+\s+){0,4}(?:" + DOCUMENT_WORDS + r")\s+(?:says|said|states|stated|declares|declared|found|finds|concluded|estimates|estimated|reported)\b", re.I),
+    re.compile(r"\b(?:issued|published|released|wrote|authored)\s+(?:his|her|their|its|an?|the)\s+(?:\w+\s+)?(?P<title>[A-Z][\w’'\-]*(?:\s+(?:(?:of|the|for|on|and|in)\s+)*[A-Z][\w’'\-]*)+)"),
+]
+BACK_REFERENCE_RE = re.compile(
+    r"\b(?:that|the|this) same (?:" + DOCUMENT_WORDS + r")\b"
+    r"|^(?:The|This|That) (?:" + DOCUMENT_WORDS + r") (?:also )?(?:says|states|declares|notes|adds|finds|found)\b"
+    r"|^(?:He|She|They|It) (?:also )?(?:noted|wrote|added|stated|declared|argued|warned)\b",
+    re.I,
+)
+MONTH_NUMBERS = {
+    m: i
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
+        start=1,
+    )
+}
+PUBLISHER_CUES = {
+    "un": ("united nations", "security council", "monitoring team"),
+    "united nations": ("united nations", "security council", "monitoring team"),
+    "security council": ("security council", "united nations"),
+}
+
+
+class SourceLike(Protocol):
+    key: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    symbol: str | None
+    series: str | None
+
+
+@dataclass(frozen=True)
+class Detected:
+    phrase: str
+    refers_back: bool
+
+
+def detect(text: str) -> Detected | None:
+    """The attribution phrase of one sentence, if it has one."""
+    back = BACK_REFERENCE_RE.search(text)
+    if back:
+        return Detected(back.group(0).strip(), True)
+    for regex in DIRECT_RES:
+        match = regex.search(text)
+        if match:
+            phrase = match.groupdict().get("title") or match.group(0)
+            return Detected(phrase.strip(), False)
+    return None
+
+
+def _date_parts(phrase: str) -> tuple[int | None, int | None]:
+    year = re.search(r"\b(19|20)\d{2}\b", phrase)
+    month = next((n for name, n in MONTH_NUMBERS.items() if re.search(rf"\b{name}\b", phrase, re.I)), None)
+    return (int(year.group(0)) if year else None, month)
+
+
+def match_score(phrase: str, source: SourceLike) -> float:
+    """How well a source fits an attribution phrase (0 = not at all)."""
+    from rapidfuzz import fuzz
+
+    lowered = phrase.lower()
+    if source.symbol and source.symbol.lower() in lowered:
+        return 100.0
+    if source.key and len(source.key) > 3 and source.key.lower() in lowered:
+        return 100.0
+    score = 0.0
+    if source.title and fuzz.partial_ratio(source.title.lower(), lowered) >= 90 and len(source.title) >= 12:
+        score += 60
+    year, month = _date_parts(phrase)
+    if year and source.published and source.published.startswith(str(year)):
+        score += 20
+        if month and source.published[5:7] == f"{month:02d}":
+            score += 15
+        elif month:
+            score -= 15
+    elif year and source.published:
+        score -= 30
+    haystack = " ".join(filter(None, [source.publisher, source.series, source.title])).lower()
+    for cue, expected in PUBLISHER_CUES.items():
+        if re.search(rf"\b{re.escape(cue)}\b", lowered) and any(word in haystack for word in expected):
+            score += 20
+            break
+    return score
+
+
+def best_source_key(phrase: str, sources: Iterable[SourceLike]) -> str | None:
+    """The registered source the phrase names, when one fits clearly (score >= 40)."""
+    scored = sorted(((match_score(phrase, s), s.key) for s in sources), reverse=True)
+    if scored and scored[0][0] >= 40 and (len(scored) == 1 or scored[0][0] > scored[1][0] or scored[0][1] == scored[1][1]):
+        return scored[0][1]
+    return None
+
+
+def resolve(
+    claims: Sequence[Any], sources: Sequence[SourceLike]
+) -> dict[int, dict[str, Any] | None]:
+    """Attribution for each claim (in article order), keyed by claim id.
+
+    A back-reference inherits from the nearest earlier attributed claim; "He
+    noted" only from the previous sentence, so a pronoun never reaches far.
+    """
+    result: dict[int, dict[str, Any] | None] = {}
+    last: tuple[Any, dict[str, Any]] | None = None
+    previous: Any = None
+    for claim in claims:
+        detected = detect(claim.text)
+        value: dict[str, Any] | None = None
+        if detected and detected.refers_back and last is not None:
+            pronoun = re.match(r"(?i)(he|she|they|it)\b", detected.phrase) is not None
+            if not pronoun or last[0] is previous:
+                root = last[1]
+                value = {
+                    "phrase": detected.phrase,
+                    "source_key": root["source_key"],
+                    "inherited_from": root["inherited_from"] or last[0].id,
+                }
+        elif detected and not detected.refers_back:
+            value = {"phrase": detected.phrase, "source_key": best_source_key(detected.phrase, sources), "inherited_from": None}
+        result[claim.id] = value
+        if value is not None:
+            last = (claim, value)
+        previous = claim
+    return result

@@ -1,0 +1,62 @@
+"""The ``verify`` command: global options and the sub-commands, one module each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verify import __version__
+from verify.cli import article, claim, db, status
+from verify.cli.errors import VerifyGroup
+from verify.cli.state import State, default_actor
+
+app = typer.Typer(
+    cls=VerifyGroup,
+    name="verify",
+    help="Check an article's claims against their sources, and publish the sourcing.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"verify {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db_: Annotated[
+        str,
+        typer.Option("--db", envvar="VERIFY_DB", help="Database file, or a SQLAlchemy URL (postgresql+psycopg://…)."),
+    ] = "claims.db",
+    sources: Annotated[
+        Path, typer.Option("--sources", envvar="VERIFY_SOURCES", help="Folder of archived source documents.")
+    ] = Path("sources"),
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", envvar="VERIFY_USER", help="Reviewer name recorded in the audit log [default: OS user]."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Check an article's claims against their sources, and publish the sourcing."""
+    ctx.obj = State(db=db_, sources=sources, actor=(actor or "").strip() or default_actor())
+
+
+app.command("init")(db.init)
+app.command("status")(status.status)
+app.add_typer(article.app, name="article")
+app.add_typer(claim.app, name="claim")
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,101 @@
+"""``verify article``: importing articles and listing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verify.cli.render import ItemFormat, print_json, say, table
+from verify.cli.state import state
+
+app = typer.Typer(help="Import articles and list them.", no_args_is_help=True)
+
+
+def _parse_size(value: str) -> int:
+    from verify.errors import VerifyError
+
+    text = value.strip().upper().replace(" ", "")
+    units = {"KB": 1024, "MB": 1024**2, "GB": 1024**3, "K": 1024, "M": 1024**2, "G": 1024**3, "B": 1}
+    for unit, factor in units.items():
+        if text.endswith(unit):
+            number = text[: -len(unit)]
+            break
+    else:
+        number, factor = text, 1
+    try:
+        size = int(float(number) * factor)
+    except ValueError:
+        raise VerifyError(f"--max-size {value!r} is not a size (examples: 10MB, 500KB, 2000000)") from None
+    if size <= 0:
+        raise VerifyError("--max-size must be positive")
+    return size
+
+
+def _check_date(value: str | None) -> str | None:
+    from datetime import date
+
+    from verify.errors import VerifyError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise VerifyError(f"--published {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Article file: .txt, .md or .html.")],
+    title: Annotated[str | None, typer.Option(help="Title (a first line equal to it is not a claim).")] = None,
+    author: Annotated[str | None, typer.Option(help="Author.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article is published; identifies revisions.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
+    max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger files.")] = "10MB",
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """Import an article (or a new revision of one) and split it into claims."""
+    from verify.ingest.articles import add_article
+
+    current = state(ctx)
+    result = add_article(
+        current.database(),
+        path,
+        actor=current.actor,
+        title=title,
+        author=author,
+        url=url,
+        published=_check_date(published),
+        max_size=_parse_size(max_size),
+    )
+    if output is ItemFormat.json:
+        print_json(result.__dict__)
+        return
+    if result.outcome == "unchanged":
+        say(f"article {result.article_id} '{result.title}' is unchanged (revision {result.revision}, {result.claims} claims)")
+    elif result.outcome == "created":
+        say(f"imported article {result.article_id} '{result.title}': {result.claims} claims")
+    else:
+        say(
+            f"article {result.article_id} '{result.title}' revision {result.revision}: {len(result.kept)} unchanged, "
+            f"{len(result.changed)} edited (back to unreviewed), {len(result.added)} new, {len(result.withdrawn)} withdrawn"
+        )
+
+
+@app.command("list")
+def list_articles(
+    ctx: typer.Context,
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """List imported articles."""
+    from verify.reports.status import article_status
+
+    with state(ctx).database().read() as session:
+        rows = article_status(session)
+    if output is ItemFormat.json:
+        print_json([{k: r[k] for k in ("article_id", "title", "url", "revision", "claims", "withdrawn")} for r in rows])
+        return
+    table(None, ["id", "title", "revision", "claims", "withdrawn"], [[r["article_id"], r["title"], r["revision"], r["claims"], r["withdrawn"]] for r in rows])

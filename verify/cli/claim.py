@@ -1,0 +1,175 @@
+"""``verify claim``: list, show and change claims (status, notes, assignee, kind)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from verify.cli.render import ItemFormat, ListFormat, console, print_csv, print_json, say, table
+from verify.cli.state import state
+
+app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
+
+TABLE_LIMIT = 50
+CSV_COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "version", "supports", "contradicts", "context", "attribution", "text"]
+IfVersion = Annotated[int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")]
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    article: Annotated[int | None, typer.Option(help="Only this article id.")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Only these statuses (repeatable).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (repeatable).")] = None,
+    paragraph: Annotated[int | None, typer.Option(help="Only this paragraph.")] = None,
+    assignee: Annotated[str | None, typer.Option(help="Only claims assigned to NAME ('' for unassigned).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N rows.")] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="Show every row in the table.")] = False,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List claims in article order (the table shows 50 rows unless --limit or --all)."""
+    from verify.claims.listing import ClaimFilter, list_claims
+    from verify.errors import VerifyError
+
+    if limit is not None and limit < 1:
+        raise VerifyError("--limit must be at least 1")
+    if output is ListFormat.table and limit is None and not all_rows:
+        limit = TABLE_LIMIT
+    where = ClaimFilter(article, tuple(status or ()), tuple(kind or ()), paragraph, assignee, limit)
+    with state(ctx).database().read() as session:
+        rows, total = list_claims(session, where)
+    if output is ListFormat.json:
+        print_json(rows)
+    elif output is ListFormat.csv:
+        print_csv(({**r, **r["evidence_counts"]} for r in rows), CSV_COLUMNS)
+    else:
+        caption = f"{len(rows)} of {total} claims; --all or --limit N for more" if total > len(rows) else f"{total} claims"
+        table(
+            None,
+            ["id", "¶", "s", "kind", "status", "assignee", "ev", "text"],
+            [[r["id"], r["paragraph"], r["sentence"], r["kind"], r["status"], r["assignee"] or "",
+              _evidence_cell(r["evidence_counts"]), _short(r["text"])] for r in rows],
+            caption=caption,
+        )
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _evidence_cell(counts: dict[str, int]) -> str:
+    parts = [f"{counts[k]}{k[0]}" for k in ("supports", "contradicts", "context") if counts.get(k)]
+    return " ".join(parts)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """Show a claim in its paragraph, with hints, attribution, evidence, notes and history."""
+    from verify.claims.listing import show_claim
+
+    with state(ctx).database().read() as session:
+        detail = show_claim(session, claim_id)
+    if output is ItemFormat.json:
+        print_json(detail)
+        return
+    _print_detail(detail)
+
+
+def _print_detail(d: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(f"Claim {d['id']} · article {d['article_id']} · ¶ {d['paragraph']}, sentence {d['sentence']} · version {d['version']}", style="bold"))
+    context = d.get("context")
+    if context:
+        paragraph = Text(context["before"])
+        paragraph.append(context["claim"], style="reverse")
+        paragraph.append(context["after"])
+        out.print(paragraph)
+    out.print(Text(f"kind: {d['kind']}   status: {d['status']}   assignee: {d['assignee'] or '-'}" + ("   (edited in the latest revision)" if d["changed"] else "")))
+    attribution = d.get("attribution")
+    if attribution:
+        target = attribution.get("source_key") or "no registered source matches yet"
+        inherited = f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
+        out.print(Text(f"attribution: \"{attribution['phrase']}\" -> {target}{inherited}"))
+    hints = d.get("hints") or {}
+    shown = [f"{k}: {', '.join(v)}" for k, v in hints.items() if isinstance(v, list) and v]
+    if shown:
+        out.print(Text("hints: " + "; ".join(shown)))
+    out.print(Text(f"evidence ({len(d['evidence'])}):", style="bold"))
+    for e in d["evidence"]:
+        flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
+        out.print(Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} {e['added_at'][:16]}{flag}"))
+        out.print(Text(f"     “{e['quote']}”"))
+    out.print(Text(f"notes ({len(d['notes'])}):", style="bold"))
+    for n in d["notes"]:
+        out.print(Text(f"  {n['at'][:16]} {n['author']}: {n['text']}"))
+    out.print(Text("history:", style="bold"))
+    for h in d["history"]:
+        change = f"{h['old']} -> {h['new']}" if h["old"] is not None else (h["new"] or "")
+        out.print(Text(f"  {h['at'][:19]} {h['actor']} {h['action']}: {_short(change, 70)}" + (f" ({_short(h['note'], 60)})" if h["note"] else "")))
+
+
+@app.command("mark")
+def mark(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    status: Annotated[str, typer.Argument(help="verified, partly_verified, disputed, unsupported, opinion, in_progress, unreviewed.")],
+    note: Annotated[str | None, typer.Option(help="Why; required for unsupported, and for disputed without contradicting evidence.")] = None,
+    if_version: IfVersion = None,
+) -> None:
+    """Set a claim's status; the evidence rules decide whether it is allowed."""
+    from verify.workflow.claims import mark as mark_claim
+
+    current = state(ctx)
+    change = mark_claim(current.database(), claim_id, status, actor=current.actor, note=note, if_version=if_version)
+    say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+) -> None:
+    """Add a reviewer note to a claim (notes are never edited or deleted)."""
+    from verify.workflow.claims import add_note
+
+    current = state(ctx)
+    change = add_note(current.database(), claim_id, text, actor=current.actor)
+    say(f"claim {claim_id}: note {change.note_id} added by {current.actor}")
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    name: Annotated[str, typer.Argument(help="Reviewer name ('' to unassign).")],
+    if_version: IfVersion = None,
+) -> None:
+    """Assign a claim to a reviewer."""
+    from verify.workflow.claims import assign as assign_claim
+
+    current = state(ctx)
+    change = assign_claim(current.database(), claim_id, name, actor=current.actor, if_version=if_version)
+    say(f"claim {claim_id}: assigned to {change.new or 'nobody'} (was {change.old or 'nobody'})")
+
+
+@app.command("kind")
+def kind(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    value: Annotated[str, typer.Argument(metavar="KIND", help="factual, quote or opinion.")],
+    if_version: IfVersion = None,
+) -> None:
+    """Correct a claim's detected kind."""
+    from verify.workflow.claims import set_kind
+
+    current = state(ctx)
+    change = set_kind(current.database(), claim_id, value, actor=current.actor, if_version=if_version)
+    say(f"claim {claim_id}: kind {change.old} -> {change.new}")

@@ -1,0 +1,43 @@
+"""Global options (``--db``, ``--sources``, ``--as``) and access to the database from commands."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from verify.db.engine import Database
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or "unknown"
+
+
+@dataclass
+class State:
+    db: str = "claims.db"
+    sources: Path = Path("sources")
+    actor: str = field(default_factory=default_actor)
+    _database: Database | None = None
+
+    def database(self, *, create: bool = False, check_schema: bool = True) -> Database:
+        if self._database is None:
+            from verify.db.engine import open_database
+
+            self._database = open_database(self.db, create=create, check_schema=check_schema)
+        return self._database
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj

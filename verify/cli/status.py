@@ -1,0 +1,58 @@
+"""``verify status``: progress per article and the sources they cite."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from verify.cli.render import ItemFormat, console, print_json
+from verify.cli.state import state
+
+
+def status(
+    ctx: typer.Context,
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """Show each article's claims by status and kind, share reviewed, and the sources."""
+    from verify.reports.status import status_report
+
+    with state(ctx).database().read() as session:
+        report = status_report(session)
+    if output is ItemFormat.json:
+        print_json(report)
+        return
+    from rich.table import Table
+
+    out = console()
+    if not report["articles"]:
+        out.print("No articles yet: import one with 'verify article add PATH'.")
+    for article in report["articles"]:
+        out.print(f"[bold]Article {article['article_id']}: {article['title']}[/bold]  (revision {article['revision']})", highlight=False)
+        share = f"{article['share_reviewed']:.0%}"
+        out.print(f"{article['claims']} claims, {article['reviewed']} with a verdict ({share})" + (f", {article['withdrawn']} withdrawn" if article["withdrawn"] else ""))
+        grid = Table(show_header=True, box=None, pad_edge=False)
+        grid.add_column("status")
+        grid.add_column("claims", justify="right")
+        for name, count in article["by_status"].items():
+            if count or name in ("unreviewed", "verified"):
+                grid.add_row(name, str(count))
+        kinds = Table(show_header=True, box=None, pad_edge=False)
+        kinds.add_column("kind")
+        kinds.add_column("claims", justify="right")
+        for name, count in article["by_kind"].items():
+            kinds.add_row(name, str(count))
+        outer = Table.grid(padding=(0, 4))
+        outer.add_row(grid, kinds)
+        out.print(outer)
+        if article["reviewers"]:
+            out.print("Reviewers: " + ", ".join(f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]))
+        out.print()
+    if report["sources"]:
+        sources = Table(title="Sources", title_justify="left")
+        for column in ("key", "title", "date", "state", "passages"):
+            sources.add_column(column, overflow="fold")
+        for source in report["sources"]:
+            state_text = f"retrieved {source['retrieved_at'][:10]}" if source["retrieved"] else "registered, not yet retrieved"
+            sources.add_row(source["key"], source["title"] or "", source["published"] or "", state_text, str(source["passages"]))
+        out.print(sources)

@@ -1,0 +1,190 @@
+"""Every table of the claims database, in one place.
+
+Timestamps are ISO-8601 UTC strings ("2026-11-26T19:30:00.123456Z") rather than
+driver-specific datetime types: they sort correctly, read the same on SQLite
+and PostgreSQL, and export byte-for-byte identically.
+
+Nothing a reviewer did is ever deleted: claims are ``withdrawn``, evidence is
+retracted, notes and events are append-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+CLAIM_STATUSES = (
+    "unreviewed",
+    "in_progress",
+    "verified",
+    "partly_verified",
+    "disputed",
+    "unsupported",
+    "opinion",
+    "withdrawn",
+)
+CLAIM_KINDS = ("factual", "quote", "opinion")
+STANCES = ("supports", "contradicts", "context")
+
+
+class Article(SQLModel, table=True):
+    """A piece of writing whose assertions are checked; its text lives in revisions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    author: str | None = None
+    publication: str | None = None
+    url: str | None = Field(default=None, index=True)
+    published: str | None = None  # ISO date as given by the user
+    created_at: str
+    created_by: str
+
+
+class ArticleRevision(SQLModel, table=True):
+    """One imported version of an article's text; claims point at the latest."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    number: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    content_hash: str = Field(index=True)  # sha256 of the body text
+    paragraph_spans: list[list[int]] = Field(sa_column=Column(JSON, nullable=False))
+    source_name: str | None = None  # the file name it was imported from
+    imported_at: str
+    imported_by: str
+
+
+class Claim(SQLModel, table=True):
+    """One checkable statement (by default a sentence) of an article."""
+
+    __table_args__ = (Index("ix_claim_article_position", "article_id", "paragraph", "sentence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    revision_id: int = Field(foreign_key="article_revision.id")
+    paragraph: int
+    sentence: int
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str = "factual"
+    hints: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attribution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    status: str = Field(default="unreviewed", index=True)
+    assignee: str | None = Field(default=None, index=True)
+    changed: bool = False  # edited in the latest revision, awaiting re-review
+    version: int = 1  # bumped on every change, for stale-write detection
+    created_at: str
+    updated_at: str
+    updated_by: str
+
+
+class Source(SQLModel, table=True):
+    """A document cited as evidence, as archived under ``sources/``.
+
+    A source registered from an article's citation but not yet downloaded has
+    ``retrieved_at`` null. A reissued document becomes a new row with the same
+    key and a higher ``version``; the old one is kept.
+    """
+
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)
+    version: int = 1
+    is_current: bool = True
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None  # ISO date of the document
+    symbol: str | None = None  # UN document symbol when there is one
+    series: str | None = None  # e.g. a monitoring team's report series
+    url: str | None = None  # where it was (or should be) fetched from
+    final_url: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    retrieved_at: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    path: str | None = None  # folder under sources/, relative
+    extractor: str | None = None
+    extractor_version: str | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = None
+    created_at: str
+    created_by: str
+
+
+class Passage(SQLModel, table=True):
+    """A citable unit of a source: a numbered paragraph, a footnote, a page paragraph."""
+
+    __table_args__ = (Index("ix_passage_source_seq", "source_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id")
+    seq: int  # order within the source
+    locator: str  # "para. 68", "annex I, para. 3", "footnote 12", "p. 4, ¶ 2"
+    kind: str = "paragraph"
+    paragraph: int | None = None  # the number printed in the document
+    page: int | None = None
+    start: int
+    end: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    footnote_to: str | None = None
+
+
+class Evidence(SQLModel, table=True):
+    """A quote from a source linked to a claim, anchored in the source's own text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    passage_id: int | None = Field(default=None, foreign_key="passage.id")
+    quote: str = Field(sa_column=Column(Text, nullable=False))  # the source's text
+    submitted_quote: str | None = Field(default=None, sa_column=Column(Text))
+    start: int | None = None
+    end: int | None = None
+    prefix: str | None = None
+    suffix: str | None = None
+    locator: str | None = None
+    stance: str
+    anchor: str = "exact"  # exact | normalized | fuzzy | orphaned
+    anchor_score: float | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    added_by: str
+    added_at: str
+    retracted_at: str | None = None
+    retracted_by: str | None = None
+    retraction_reason: str | None = None
+
+
+class Note(SQLModel, table=True):
+    """A reviewer's free-text note on a claim; append-only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    author: str
+    created_at: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Event(SQLModel, table=True):
+    """The audit log: who did what, when, from which value to which."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)
+    actor: str
+    action: str  # import, revision, status, note, assign, kind, text, evidence_link, ...
+    article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
+    old: str | None = Field(default=None, sa_column=Column(Text))
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))

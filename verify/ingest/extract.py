@@ -1,0 +1,176 @@
+"""Source bytes to a ``Document``: cleaned text plus citable passages.
+
+One entry point for every format, chosen by media type (callers sniff it).
+Each format is reduced to blocks (``passages.Block``) and the same passage
+rules apply to all of them, so a report numbered ``1. 2. 3.`` gets
+``para. N`` locators whether it arrived as PDF, HTML, text or Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+from verify.errors import VerifyError
+from verify.ingest import pdf
+from verify.ingest.html import html_content
+from verify.ingest.layout import pages_to_blocks
+from verify.ingest.passages import (
+    SYMBOL,
+    Block,
+    Document,
+    Passage,
+    build,
+    is_heading,
+    is_margin_text,
+    iso_date,
+)
+
+__all__ = ["Document", "Passage", "extract_document", "text_to_blocks", "markdown_to_blocks"]
+
+MEDIA_TYPES = ("application/pdf", "text/html", "text/plain", "text/markdown")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
+_MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`)(\S(?:.*?\S)?)\1")
+
+
+def extract_document(data: bytes, media_type: str) -> Document:
+    """Extract the cleaned text, passages and first-page metadata of a source."""
+    kind = media_type.split(";")[0].strip().lower()
+    if kind == "application/pdf":
+        pages = pdf.pdfium_pages(data)
+        blocks, masthead = pages_to_blocks(pages)
+        text, passages, page_starts = build(blocks, paged=True)
+        first = [b for b in blocks if b.page == 1]
+        return Document(
+            text, passages, page_starts, "pypdfium2", pdf.extractor_version(),
+            symbol=_symbol(masthead + [b.text for b in first[:3]]),
+            title=_title(first),
+            date=_date(masthead),
+        )
+    if kind not in MEDIA_TYPES:
+        raise VerifyError(f"unsupported media type: {media_type} (expected PDF, HTML, text "
+                          "or Markdown)")
+    source = _decode(data)
+    title: str | None = None
+    if kind == "text/html":
+        title, html_blocks = html_content(source)
+        raw = [Block(b.text, "heading" if b.heading else _kind(b.text)) for b in html_blocks]
+        extractor = ("selectolax", version("selectolax"))
+    elif kind == "text/markdown":
+        raw = markdown_to_blocks(source)
+        extractor = ("markdown", "1")
+    else:
+        raw = text_to_blocks(source)
+        extractor = ("plain", "1")
+    blocks, masthead = _strip_masthead(raw)
+    text, passages, _ = build(blocks, paged=False)
+    return Document(
+        text, passages, [], extractor[0], extractor[1],
+        symbol=_symbol(masthead + [b.text for b in blocks[:3]]),
+        title=title or _title(blocks),
+        date=_date(masthead),
+    )
+
+
+def _decode(data: bytes) -> str:
+    """Text sources are UTF-8 (with or without BOM); fall back to Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _kind(text: str) -> str:
+    return "heading" if is_heading(text) else "paragraph"
+
+
+def text_to_blocks(source: str) -> list[Block]:
+    """Plain text: blank lines separate blocks; line breaks inside a block are soft."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
+        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        if lines:
+            text = _join_lines(lines)
+            blocks.append(Block(text, "heading" if is_heading(text, len(lines)) else "paragraph"))
+    return blocks
+
+
+def markdown_to_blocks(source: str) -> list[Block]:
+    """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked."""
+    blocks: list[Block] = []
+    notes: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
+        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        if not lines or lines[0].startswith("```"):
+            continue
+        if lines[0].startswith("#"):
+            blocks.append(Block(_md_inline(lines[0].lstrip("#").strip()), "heading"))
+            lines = lines[1:]
+            if not lines:
+                continue
+        note = _MD_FOOTNOTE_DEF.match(lines[0])
+        if note:
+            body = _md_inline(_join_lines([lines[0][note.end():], *lines[1:]]))
+            notes.append(Block(f"{note.group(1)} {body}", "footnote", number=int(note.group(1))))
+            continue
+        lines = [re.sub(r"^[-*+>]\s+", "", ln) for ln in lines]
+        raw = _join_lines(lines)
+        refs = tuple(int(n) for n in _MD_FOOTNOTE_REF.findall(raw))
+        text = _md_inline(_MD_FOOTNOTE_REF.sub("", raw))
+        blocks.append(Block(text, _kind(text), refs=refs))
+    return blocks + notes
+
+
+def _md_inline(text: str) -> str:
+    """Drop Markdown inline markup (links keep their text)."""
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_EMPHASIS.sub(r"\2", text).strip()
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Join soft line breaks; a line ending in a letter-hyphen joins without a space."""
+    text = lines[0]
+    for line in lines[1:]:
+        joiner = "" if re.search(r"[A-Za-z]-$", text) else " "
+        text += joiner + line
+    return text
+
+
+def _strip_masthead(blocks: list[Block]) -> tuple[list[Block], list[str]]:
+    """Leading blocks that are only masthead or furniture (symbol, Distr., date)."""
+    masthead: list[str] = []
+    k = 0
+    while k < len(blocks) and blocks[k].kind != "footnote" and is_margin_text(
+            blocks[k].text, masthead=True):
+        masthead.append(blocks[k].text)
+        k += 1
+    return blocks[k:], masthead
+
+
+def _symbol(texts: list[str]) -> str | None:
+    for text in texts:
+        for match in SYMBOL.finditer(text):
+            if any(ch.isdigit() for ch in match.group(0)):
+                return match.group(0)
+    return None
+
+
+def _date(texts: list[str]) -> str | None:
+    for text in texts:
+        found = iso_date(text)
+        if found:
+            return found
+    return None
+
+
+def _title(blocks: list[Block]) -> str | None:
+    """The first heading that is not a numbered section ("I. Summary") or annex."""
+    for block in blocks:
+        if block.kind == "heading" and not re.match(r"^(?:[IVXLC]+|[A-H])\.\s|^Annex\b",
+                                                    block.text):
+            return block.text
+        if block.kind == "paragraph":
+            break
+    return None

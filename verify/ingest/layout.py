@@ -1,0 +1,283 @@
+"""Positioned PDF lines to clean blocks: paragraphs, headings and footnotes.
+
+Text extractors give us lines with coordinates; the citable unit a
+fact-checker needs is the paragraph, as printed, without what the page
+layout adds around it.  This module removes the page furniture (running
+headers, job numbers, page marks, any line repeated in the margins, the
+first-page masthead), separates footnotes, drops footnote reference digits
+glued to words, repairs line-end hyphenation and joins paragraphs that run
+over a page break.  It works on plain ``Line`` records so every extractor
+adapter in ``pdf.py`` shares it and can be benchmarked on equal terms.
+
+Hyphenation rule (no word list): for a line ending in ``word-`` followed by
+``next``: keep the hyphen when ``next`` starts with a capital or digit
+("Al-" + "Qaida"); otherwise compare how often the document uses the joined
+word ("afghanistan") and the hyphenated form ("small-scale") elsewhere and
+take the more frequent; when neither occurs, keep the hyphen only if both
+halves occur as words of their own, else join.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from verify.ingest.passages import Block, is_heading, is_margin_text
+
+_TERMINAL = tuple('.!?:;"”’)]')
+_NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
+_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_FIRST_WORD = re.compile(r"^([A-Za-z]+)")
+# digits glued to the end of a word or its punctuation: "Kabul.12", "members2,"
+_GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One visual line: text and its box in top-down page coordinates."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # font size of the line's main text, in points
+
+
+@dataclass
+class _Draft:
+    lines: list[str]
+    page: int
+    top: float
+    height: float
+    kind: str = "paragraph"
+    refs: list[int] = field(default_factory=list)
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (line idx, page)
+    number: int | None = None
+
+
+def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
+    """Turn each page's lines into blocks; also return the first page's margin lines.
+
+    The margin lines of page 1 (masthead, symbol, date) are returned so the
+    caller can read the document's symbol and date from them.
+    """
+    body_h = median([ln.size for page in pages for ln in page] or [10.0])
+    bodies: list[list[Line]] = []
+    notes: list[list[_Draft]] = []
+    first_margin: list[str] = []
+    cleaned = [_strip_margins(sorted(p, key=lambda ln: (ln.top, ln.x0)), i == 0)
+               for i, p in enumerate(pages)]
+    repeated = _repeated_edges([body for body, _ in cleaned])
+    for i, (body, margin) in enumerate(cleaned):
+        if i == 0:
+            first_margin = margin
+        body = [ln for k, ln in enumerate(body)
+                if not ((k < 2 or k >= len(body) - 2) and _norm(ln.text) in repeated)]
+        body, page_notes = _split_footnotes(body, body_h, i + 1)
+        bodies.append(body)
+        notes.append(page_notes)
+    vocab, hyphenated = _vocabulary(bodies, notes)
+    drafts: list[_Draft] = []
+    last_number = 0
+    for i, body in enumerate(bodies):
+        numbers = {n.number for n in notes[i]} | (
+            {n.number for n in notes[i + 1]} if i + 1 < len(notes) else set())
+        page_drafts, last_number = _paragraphs(body, i + 1, body_h, numbers, last_number)
+        if drafts and page_drafts and _continues(drafts[-1], page_drafts[0], last_number):
+            prev = page_drafts.pop(0)
+            drafts[-1].page_breaks.append((len(drafts[-1].lines), i + 1))
+            drafts[-1].lines.extend(prev.lines)
+            drafts[-1].refs.extend(prev.refs)
+        drafts.extend(page_drafts)
+    return _emit(drafts, notes, vocab, hyphenated), first_margin
+
+
+def _strip_margins(lines: list[Line], first: bool) -> tuple[list[Line], list[str]]:
+    """Peel header/footer lines off the top and bottom edges of a page."""
+    margin: list[str] = []
+    while lines and is_margin_text(lines[0].text, masthead=first):
+        margin.append(lines.pop(0).text)
+    while lines and is_margin_text(lines[-1].text, masthead=first):
+        margin.append(lines.pop().text)
+    return lines, margin
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split())).lower()
+
+
+def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
+    """Lines that recur at the top or bottom edge of many pages (running furniture)."""
+    if len(bodies) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for body in bodies:
+        edge = body[:2] + body[-2:]
+        counts.update({_norm(ln.text) for ln in edge})
+    return {text for text, n in counts.items() if n >= max(3, len(bodies) // 2)}
+
+
+def _split_footnotes(body: list[Line], body_h: float, page: int
+                     ) -> tuple[list[Line], list[_Draft]]:
+    """Footnotes: the run of small-type lines at the page bottom, each led by its number."""
+    k = len(body)
+    while k > 0 and body[k - 1].size < 0.85 * body_h:
+        k -= 1
+    while k < len(body) and not _FOOTNOTE_START.match(body[k].text.strip()):
+        k += 1
+    drafts: list[_Draft] = []
+    for ln in body[k:]:
+        match = _FOOTNOTE_START.match(ln.text.strip())
+        if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
+            drafts.append(_Draft([match.group(2)], page, ln.top, ln.size,
+                                 kind="footnote", number=int(match.group(1))))
+        elif drafts:
+            drafts[-1].lines.append(ln.text.strip())
+    return body[:k], drafts
+
+
+def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
+                ) -> tuple[Counter[str], Counter[str]]:
+    """Word and hyphenated-compound counts, ignoring words split at line ends."""
+    words: Counter[str] = Counter()
+    compounds: Counter[str] = Counter()
+    texts = [[ln.text for ln in body] for body in bodies]
+    texts += [[t for d in page for t in d.lines] for page in notes]
+    for lines in texts:
+        after_hyphen = False
+        for text in lines:
+            text = text.rstrip()
+            tokens = _WORD.findall(text)
+            if after_hyphen and tokens:
+                tokens = tokens[1:]
+            after_hyphen = text.endswith("-")
+            if after_hyphen and tokens:
+                tokens = tokens[:-1]
+            for token in tokens:
+                token = token.lower()
+                if "-" in token:
+                    compounds[token] += 1
+                    words.update(token.split("-"))
+                else:
+                    words[token] += 1
+    return words, compounds
+
+
+def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
+                last_number: int) -> tuple[list[_Draft], int]:
+    """Split a page's body lines into paragraph drafts by gaps and paragraph numbers."""
+    drafts: list[_Draft] = []
+    # line pitch: the lower quartile of baseline steps, so paragraph gaps and
+    # larger title lines do not inflate it
+    steps = sorted(b.bottom - a.bottom for a, b in zip(body, body[1:], strict=False)
+                   if b.bottom - a.bottom > 0.5 * body_h)
+    lead = steps[len(steps) // 4] if steps else body_h * 1.3
+    prev: Line | None = None
+    for ln in body:
+        text, refs = _strip_refs(" ".join(ln.text.split()), notes)
+        match = _NUMBERED.match(text)
+        numbered = bool(match) and int(match.group(1)) in (last_number + 1, 1)
+        new = (prev is None or ln.bottom - prev.bottom > lead * 1.3
+               or abs(ln.size - prev.size) > 0.2 * body_h
+               or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL)))
+        if new:
+            drafts.append(_Draft([], page, ln.top, ln.size))
+        if numbered and new and match:
+            last_number = int(match.group(1))
+        drafts[-1].lines.append(text)
+        drafts[-1].refs.extend(refs)
+        prev = ln
+    for draft in drafts:
+        if draft.height > 1.15 * body_h or is_heading(" ".join(draft.lines), len(draft.lines)):
+            draft.kind = "heading"
+            if re.match(r"^Annex\b", draft.lines[0]):
+                last_number = 0
+    return drafts, last_number
+
+
+def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int]]:
+    """Remove footnote reference digits glued to words when that footnote exists."""
+    refs: list[int] = []
+
+    def drop(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number in notes:
+            refs.append(number)
+            return ""
+        return match.group(0)
+
+    return _GLUED_REF.sub(drop, text), refs
+
+
+def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
+    """Whether the first block of a page carries on the last paragraph of the previous."""
+    if prev.kind != "paragraph" or nxt.kind != "paragraph":
+        return False
+    head = nxt.lines[0]
+    match = _NUMBERED.match(head)
+    if match:
+        return False
+    return not prev.lines[-1].endswith(_TERMINAL) or head[:1].islower() or (
+        prev.lines and _NUMBERED.match(prev.lines[0]) is not None)
+
+
+def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
+          hyphenated: Counter[str]) -> list[Block]:
+    """Join lines, and place each page's footnotes after the paragraph it interrupts."""
+    out: list[Block] = []
+    pending = [d for page in notes for d in page]
+    for i, draft in enumerate(drafts):
+        text, page_offsets = _join(draft, vocab, hyphenated)
+        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets))
+        end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
+        next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
+        while pending and pending[0].page <= end_page and next_page > pending[0].page:
+            note = pending.pop(0)
+            body, _ = _join(note, vocab, hyphenated)
+            out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (),
+                             note.number))
+    for note in pending:
+        body, _ = _join(note, vocab, hyphenated)
+        out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (), note.number))
+    return out
+
+
+def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
+          ) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Join soft line breaks, repairing hyphenation; note where later pages begin."""
+    breaks = dict(draft.page_breaks)
+    text = ""
+    offsets: list[tuple[int, int]] = []
+    for k, raw in enumerate(draft.lines):
+        line = " ".join(raw.split())
+        if not text:
+            text = line
+        else:
+            end = _HYPHEN_END.search(text)
+            start = _FIRST_WORD.match(line)
+            if end and start and not keep_hyphen(end.group(1), start.group(1), vocab,
+                                                 hyphenated):
+                text = text[:-1] + line
+            elif end and start:
+                text += line
+            else:
+                text += " " + line
+        if k in breaks:
+            offsets.append((breaks[k], len(text) - len(line)))
+    return text, tuple(offsets)
+
+
+def keep_hyphen(left: str, right: str, vocab: Counter[str], hyphenated: Counter[str]) -> bool:
+    """Decide whether ``left-`` + ``right`` at a line end is a real hyphen (see module doc)."""
+    if right[:1].isupper() or right[:1].isdigit():
+        return True
+    joined = (left + right).lower()
+    compound = f"{left}-{right}".lower()
+    if vocab[joined] or hyphenated[compound]:
+        return hyphenated[compound] > vocab[joined]
+    return bool(vocab[left.lower()] and vocab[right.lower()])

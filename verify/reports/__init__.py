@@ -1,0 +1,1 @@
+"""Reports for editors and producers: progress, unsupported assertions, the appendix."""

@@ -1,0 +1,1 @@
+"""Workflow: the rules for status changes and the services that change claims."""
