@@ -14,10 +14,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from unpdf import make_report  # noqa: E402
-
+from tests.unpdf import make_report  # noqa: E402
 from verify.ingest.layout import pages_to_blocks  # noqa: E402
 from verify.ingest.passages import build  # noqa: E402
 from verify.ingest.pdf import EXTRACTORS, extractor_version  # noqa: E402

@@ -142,8 +142,11 @@ def find_names(text: str) -> dict[str, list[str]]:
         value = _possessive_free(match.group(0).strip(" -"))
         words = value.split()
         if span[0] == 0 or text[: span[0]].rstrip().endswith((".", "“", '"')):
-            if len(words) == 1 or words[0].lower() in SENTENCE_OPENERS:
+            if len(words) == 1:
                 continue
+            if words[0].lower() in SENTENCE_OPENERS:  # "The Kabul Network …": keep the name, drop "The"
+                words = words[1:]
+                value = " ".join(words)
         if len(words) == 1 and sum(ch.isupper() for ch in value) < 2:
             continue  # "Western", "Afghan": adjectives more often than names
         lowered = {w.lower() for w in words}

@@ -18,12 +18,8 @@ def _parse_size(value: str) -> int:
 
     text = value.strip().upper().replace(" ", "")
     units = {"KB": 1024, "MB": 1024**2, "GB": 1024**3, "K": 1024, "M": 1024**2, "G": 1024**3, "B": 1}
-    for unit, factor in units.items():
-        if text.endswith(unit):
-            number = text[: -len(unit)]
-            break
-    else:
-        number, factor = text, 1
+    unit = next((u for u in units if text.endswith(u)), "")
+    number, factor = (text[: -len(unit)], units[unit]) if unit else (text, 1)
     try:
         size = int(float(number) * factor)
     except ValueError:

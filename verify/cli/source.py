@@ -1,0 +1,187 @@
+"""``verify source``: register, retrieve, list, show and check source documents."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from verify.cli.render import ItemFormat, ListFormat, console, print_csv, print_json, say, table
+from verify.cli.state import state
+
+app = typer.Typer(help="Register, retrieve, inspect and check source documents.", no_args_is_help=True)
+
+Key = Annotated[str | None, typer.Option(help="Source key (free text, e.g. S/2023/370 or zawahiri-2013).")]
+Title = Annotated[str | None, typer.Option(help="Title of the document.")]
+Publisher = Annotated[str | None, typer.Option(help="Publisher or author.")]
+Date = Annotated[str | None, typer.Option("--date", help="Date of the document: YYYY, YYYY-MM or YYYY-MM-DD.")]
+Url = Annotated[str | None, typer.Option(help="Original URL of the document.")]
+Series = Annotated[str | None, typer.Option(help="Report series, e.g. a monitoring team's reports.")]
+MaxSize = Annotated[str, typer.Option("--max-size", help="Refuse downloads or files larger than this.")]
+
+
+def _progress() -> Any:
+    """A rich progress bar shown only for downloads over 1 MB, on stderr."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    holder: dict[str, Any] = {}
+
+    def update(done: int, total: int | None) -> None:
+        if "bar" not in holder:
+            if (total or done) < 1024 * 1024:
+                return
+            bar = Progress("downloading", BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=console(stderr=True), transient=True)
+            bar.start()
+            holder["bar"], holder["task"] = bar, bar.add_task("download", total=total)
+        holder["bar"].update(holder["task"], completed=done, total=total)
+        if total is not None and done >= total:
+            holder["bar"].stop()
+
+    update.stop = lambda: holder["bar"].stop() if "bar" in holder else None  # type: ignore[attr-defined]
+    return update
+
+
+def _report(result: Any) -> None:
+    messages = {
+        "registered": f"registered source {result.key} (not yet retrieved)",
+        "unchanged": f"source {result.key} already archived with these bytes (version {result.version}); nothing changed",
+        "added": f"added source {result.key}: {result.passages} passages, {result.media_type}, sha256 {(result.sha256 or '')[:12]}…",
+        "retrieved": f"retrieved source {result.key}: {result.passages} passages, sha256 {(result.sha256 or '')[:12]}…",
+        "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} passages); the old version is kept",
+    }
+    say(messages[result.outcome])
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file, or a UN document symbol.")],
+    key: Key = None,
+    title: Title = None,
+    publisher: Publisher = None,
+    date: Date = None,
+    url: Url = None,
+    series: Series = None,
+    max_size: MaxSize = "100MB",
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """Retrieve a document, archive it under sources/ and split it into citable passages."""
+    from verify.cli.article import _parse_size
+    from verify.ingest.sources import SourceMeta, add_source
+
+    current = state(ctx)
+    progress = _progress()
+    try:
+        result = add_source(
+            current.database(), current.sources, target, SourceMeta(key, title, publisher, date, url, series),
+            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress,
+        )
+    finally:
+        progress.stop()
+    print_json(result.__dict__) if output is ItemFormat.json else _report(result)
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Source key; a UN symbol is recognised as such.")],
+    title: Title = None,
+    publisher: Publisher = None,
+    date: Date = None,
+    url: Url = None,
+    series: Series = None,
+) -> None:
+    """Record a cited source without retrieving it (fetch it later with 'verify source fetch')."""
+    from verify.ingest.sources import SourceMeta, register_source
+
+    current = state(ctx)
+    _report(register_source(current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor))
+
+
+@app.command("fetch")
+def fetch(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Key of a registered source.")],
+    max_size: MaxSize = "100MB",
+) -> None:
+    """Retrieve a registered source from its URL or UN symbol (a changed copy becomes a new version)."""
+    from verify.cli.article import _parse_size
+    from verify.ingest.sources import fetch_registered
+
+    current = state(ctx)
+    progress = _progress()
+    try:
+        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size), progress=progress)
+    finally:
+        progress.stop()
+    _report(result)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include superseded versions.")] = False,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List sources: key, title, date, whether retrieved, passages."""
+    from verify.ingest.sources import list_sources
+
+    with state(ctx).database().read() as session:
+        rows = list_sources(session, include_old=all_versions)
+    if output is ListFormat.json:
+        print_json(rows)
+    elif output is ListFormat.csv:
+        print_csv(rows, ["key", "version", "current", "title", "publisher", "date", "url", "retrieved_at", "sha256", "media_type", "passages"])
+    else:
+        table(None, ["key", "v", "date", "state", "passages", "title"], [
+            [r["key"], r["version"], r["date"] or "", "retrieved" if r["retrieved"] else "not retrieved", r["passages"], r["title"] or ""] for r in rows
+        ], caption=f"{len(rows)} sources")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Source key.")],
+    passages: Annotated[bool, typer.Option("--passages", help="Also list the passages with their locators.")] = False,
+    output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
+) -> None:
+    """Show a source's metadata (and its passages)."""
+    from verify.ingest.sources import show_source
+
+    with state(ctx).database().read() as session:
+        detail = show_source(session, key, passages)
+    if output is ItemFormat.json:
+        print_json(detail)
+        return
+    out = console(soft_wrap=True)
+    for field in ("key", "version", "title", "publisher", "date", "symbol", "series", "url", "final_url", "retrieved_at", "sha256", "size", "media_type", "extractor", "extractor_version", "path", "passages"):
+        value = detail[field] if field != "passages" or not passages else len(detail["passages"])
+        out.print(f"{field:>17}: {'' if value is None else value}", markup=False, highlight=False)
+    if passages:
+        table(None, ["id", "locator", "page", "text"], [[p["passage_id"], p["locator"], p["page"] or "", p["text"]] for p in detail["passages"]])
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+    online: Annotated[bool, typer.Option("--online", help="Also re-fetch and report reissued or vanished documents.")] = False,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Re-hash the archived files (exit 1 if anything changed or is missing); nothing is overwritten."""
+    from verify.errors import EXIT_FINDINGS
+    from verify.ingest.archive_check import check_sources
+
+    current = state(ctx)
+    findings = check_sources(current.database(), current.sources, key, online=online)
+    rows = [{"key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail} for f in findings]
+    if output is ListFormat.json:
+        print_json(rows)
+    elif output is ListFormat.csv:
+        print_csv(rows, ["key", "version", "state", "problem", "detail"])
+    else:
+        table(None, ["key", "v", "state", "detail"], [[r["key"], r["version"], r["state"], r["detail"]] for r in rows])
+        problems = sum(r["problem"] for r in rows)
+        say(f"{problems} problem(s) found" if problems else "archive intact")
+    if any(f.is_problem for f in findings):
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,90 @@
+"""``source check``: is the archive still what was retrieved, and is the web copy still the same?
+
+Nothing is ever overwritten by a check: it only reports. Locally each stored
+file is re-hashed against the database; ``online`` re-downloads each source
+and reports reissued documents (different bytes) and link rot (gone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from verify.db.engine import Database
+from verify.db.models import Source
+from verify.errors import VerifyError
+from verify.ingest.sources import EXTENSIONS, require_source, symbol_template
+from verify.ingest.storage import sha256_bytes
+
+PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    version: int
+    state: str  # ok | not_retrieved | missing | changed | remote_ok | remote_changed | remote_gone
+    detail: str
+
+    @property
+    def is_problem(self) -> bool:
+        return self.state in PROBLEMS
+
+
+def _check_files(source: Source, sources_dir: Path) -> list[Finding]:
+    if source.retrieved_at is None:
+        return [Finding(source.key, source.version, "not_retrieved", "registered, not yet retrieved")]
+    folder = sources_dir / (source.path or "")
+    if not source.path or not folder.is_dir():
+        return [Finding(source.key, source.version, "missing", f"folder {folder} is missing")]
+    findings = []
+    original = folder / f"original.{EXTENSIONS.get(source.media_type or '', 'bin')}"
+    if not original.is_file():
+        findings.append(Finding(source.key, source.version, "missing", f"{original} is missing"))
+    elif sha256_bytes(original.read_bytes()) != source.sha256:
+        findings.append(Finding(source.key, source.version, "changed", f"{original} no longer has sha256 {source.sha256}"))
+    text_file = folder / "text.txt"
+    if not text_file.is_file():
+        findings.append(Finding(source.key, source.version, "missing", f"{text_file} is missing"))
+    elif text_file.read_bytes() != (source.text or "").encode("utf-8"):
+        findings.append(Finding(source.key, source.version, "changed", f"{text_file} differs from the extracted text in the database"))
+    if not (folder / "source.json").is_file():
+        findings.append(Finding(source.key, source.version, "missing", f"{folder / 'source.json'} is missing"))
+    return findings or [Finding(source.key, source.version, "ok", f"sha256 {source.sha256[:12]}… matches")]  # type: ignore[index]
+
+
+def _check_online(source: Source) -> Finding:
+    from verify.ingest.fetch import download
+    from verify.ingest.symbols import symbol_url
+
+    target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
+    if not target:
+        return Finding(source.key, source.version, "remote_ok", "no URL to check")
+    try:
+        fetched = download(target, retries=1)
+    except VerifyError as exc:
+        return Finding(source.key, source.version, "remote_gone", f"{target}: {exc.message}")
+    digest = sha256_bytes(fetched.content)
+    if source.sha256 is None:
+        return Finding(source.key, source.version, "remote_ok", f"available at {target} (not yet retrieved: 'verify source fetch {source.key}')")
+    if digest != source.sha256:
+        return Finding(source.key, source.version, "remote_changed", f"{target} now serves different bytes (sha256 {digest[:12]}…); 'verify source fetch {source.key}' archives the new version")
+    return Finding(source.key, source.version, "remote_ok", f"{target} unchanged")
+
+
+def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, online: bool = False) -> list[Finding]:
+    with db.read() as session:
+        if key is not None:
+            current = require_source(session, key)
+            sources = list(session.exec(select(Source).where(Source.key == current.key).order_by(col(Source.version))))
+        else:
+            sources = list(session.exec(select(Source).order_by(col(Source.key), col(Source.version))))
+        session.expunge_all()
+    findings: list[Finding] = []
+    for source in sources:
+        findings.extend(_check_files(source, sources_dir))
+        if online and source.is_current:
+            findings.append(_check_online(source))
+    return findings

@@ -1,0 +1,345 @@
+"""Adding sources to the archive: register, download or copy, extract, store, index.
+
+A source's files land in ``sources/<slug>/`` (``original.<ext>``,
+``text.txt``, ``source.json``) through a temporary folder that is renamed into
+place, and its rows (source + passages) are written in one transaction; if
+the transaction fails the folder is removed again, so a failed add leaves
+neither files nor rows behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from verify import clock
+from verify.db.engine import Database
+from verify.db.models import Passage, Source
+from verify.errors import NotFound, VerifyError
+from verify.ingest.fetch import DEFAULT_MAX_BYTES, Download, download, sniff_media_type
+from verify.ingest.storage import json_bytes, remove_tree_quietly, sha256_bytes, slugify_key, store_source_files
+from verify.ingest.symbols import DEFAULT_SYMBOL_URL, is_symbol, looks_like_url, parse_symbol, symbol_url
+from verify.workflow.audit import record
+
+EXTENSIONS = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt", "text/markdown": "md"}
+SUFFIX_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
+UN_PUBLISHERS = {"S": "United Nations Security Council", "A": "United Nations General Assembly", "E": "United Nations Economic and Social Council"}
+
+
+@dataclass
+class SourceResult:
+    key: str
+    version: int
+    outcome: str  # registered | added | retrieved | unchanged | new_version
+    title: str | None = None
+    passages: int = 0
+    path: str | None = None
+    sha256: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """What the user said about a source on the command line (all optional)."""
+
+    key: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    series: str | None = None
+
+
+def symbol_template() -> str:
+    return os.environ.get("VERIFY_SYMBOL_URL") or DEFAULT_SYMBOL_URL
+
+
+def check_date(value: str | None) -> str | None:
+    """Dates are ISO: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise VerifyError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    from datetime import date
+
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise VerifyError(f"date {value!r} does not exist") from None
+    return text
+
+
+def check_key(key: str) -> str:
+    """Keys are free text, but printable, single-line and of sane length."""
+    text = key.strip()
+    if not text:
+        raise VerifyError("the source key is empty")
+    if len(text) > 200:
+        raise VerifyError("the source key is longer than 200 characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise VerifyError("the source key contains control characters")
+    return text
+
+
+def current_source(session: Session, key: str) -> Source | None:
+    return session.exec(select(Source).where(Source.key == key, Source.is_current == True)).first()  # noqa: E712
+
+
+def require_source(session: Session, key: str) -> Source:
+    source = current_source(session, key)
+    if source is None:
+        raise NotFound(f"no source with key {key!r}; see 'verify source list'")
+    return source
+
+
+def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> SourceResult:
+    """Record a cited document that has not been retrieved yet (url may be unknown)."""
+    key = check_key(key)
+    symbol = parse_symbol(key) if is_symbol(key) else None
+    with db.write() as session:
+        if current_source(session, key) is not None:
+            raise VerifyError(f"source {key!r} is already registered; see 'verify source show {key}'")
+        now = clock.now()
+        source = Source(
+            key=key, title=meta.title, publisher=meta.publisher or _default_publisher(symbol), published=check_date(meta.published),
+            symbol=symbol, series=meta.series, url=meta.url, created_at=now, created_by=actor,
+        )
+        session.add(source)
+        session.flush()
+        record(session, actor, "source_register", source_id=source.id, new=key, at=now)
+        _refresh_attributions(session)
+        return SourceResult(key, 1, "registered", title=meta.title)
+
+
+def _default_publisher(symbol: str | None) -> str | None:
+    if symbol is None:
+        return None
+    return UN_PUBLISHERS.get(symbol.split("/", 1)[0], "United Nations")
+
+
+def _refresh_attributions(session: Session) -> None:
+    from verify.ingest.articles import refresh_attributions
+
+    session.flush()
+    refresh_attributions(session)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    content: bytes
+    media_type: str
+    url: str | None
+    download: Download | None
+    file_name: str | None
+    symbol: str | None
+
+
+def _media_type_for_file(path: Path, data: bytes) -> str:
+    sniffed = sniff_media_type(data)
+    by_suffix = SUFFIX_TYPES.get(path.suffix.lower())
+    if sniffed in ("application/pdf",):
+        return sniffed
+    if by_suffix:
+        return by_suffix
+    if sniffed:
+        return sniffed
+    raise VerifyError(f"{path.name}: unsupported file type; use PDF, HTML, .txt or .md")
+
+
+def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None) -> Retrieved:
+    """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
+    path = Path(target)
+    if not looks_like_url(target) and path.exists():
+        if path.is_dir():
+            raise VerifyError(f"{target} is a directory; give a file, a URL or a UN document symbol")
+        size = path.stat().st_size
+        if size == 0:
+            raise VerifyError(f"{target} is empty")
+        if size > max_bytes:
+            raise VerifyError(f"{target} is larger than the {max_bytes // (1024 * 1024)} MB limit (--max-size)")
+        data = path.read_bytes()
+        return Retrieved(data, _media_type_for_file(path, data), None, None, path.name, None)
+    if looks_like_url(target):
+        fetched = download(target, max_bytes=max_bytes, progress=progress)
+        return Retrieved(fetched.content, fetched.media_type, target, fetched, None, None)
+    if is_symbol(target):
+        symbol = parse_symbol(target)
+        url = symbol_url(symbol, symbol_template())
+        fetched = download(url, max_bytes=max_bytes, progress=progress)
+        return Retrieved(fetched.content, fetched.media_type, url, fetched, None, symbol)
+    if "/" in target and re.match(r"^[A-Za-z]+/", target):
+        parse_symbol(target)  # raises with the precise reason
+    raise VerifyError(f"{target!r} is not a URL, an existing file, or a UN document symbol (e.g. S/2023/370)")
+
+
+def _derived_key(meta: SourceMeta, symbol: str | None, title: str | None, file_name: str | None, url: str | None) -> str:
+    if symbol:
+        return symbol
+    base = title or (Path(file_name).stem if file_name else None) or (url.rstrip("/").rsplit("/", 1)[-1] if url else None)
+    if not base:
+        raise VerifyError("cannot derive a key for this source; give one with --key")
+    return slugify_key(base)
+
+
+def _source_json(source: Source, passages: int) -> dict[str, Any]:
+    return {
+        "key": source.key, "version": source.version, "title": source.title, "publisher": source.publisher,
+        "date": source.published, "symbol": source.symbol, "series": source.series, "url": source.url,
+        "final_url": source.final_url, "http_status": source.http_status, "etag": source.etag,
+        "last_modified": source.last_modified, "retrieved_at": source.retrieved_at, "sha256": source.sha256,
+        "size": source.size, "media_type": source.media_type, "extractor": source.extractor,
+        "extractor_version": source.extractor_version, "passages": passages,
+    }
+
+
+def add_source(
+    db: Database,
+    sources_dir: Path,
+    target: str,
+    meta: SourceMeta,
+    *,
+    actor: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> SourceResult:
+    """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source."""
+    from verify.ingest.extract import extract_document
+
+    retrieved = retrieve(target, max_bytes=max_bytes, progress=progress)
+    digest = sha256_bytes(retrieved.content)
+    document = extract_document(retrieved.content, retrieved.media_type)
+    symbol = retrieved.symbol or document.symbol
+    title = meta.title or document.title
+    key = check_key(meta.key) if meta.key else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
+    now = clock.now()
+    folder: Path | None = None
+    try:
+        with db.write() as session:
+            result, folder = _archive(session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor)
+    except BaseException:
+        if folder is not None:  # the files were placed but the transaction did not commit
+            remove_tree_quietly(folder)
+        raise
+    return result
+
+
+def _archive(
+    session: Session, sources_dir: Path, key: str, meta: SourceMeta, retrieved: Retrieved, document: Any,
+    digest: str, symbol: str | None, title: str | None, now: str, actor: str,
+) -> tuple[SourceResult, Path | None]:
+    """Rows and files for one retrieved document, inside the caller's transaction."""
+    existing = current_source(session, key)
+    if existing is None and retrieved.url:
+        existing = session.exec(select(Source).where(Source.url == retrieved.url, Source.is_current == True)).first()  # noqa: E712
+        key = existing.key if existing else key
+    if existing is not None and existing.sha256 == digest:
+        count = len(session.exec(select(Passage.id).where(Passage.source_id == existing.id)).all())
+        return SourceResult(existing.key, existing.version, "unchanged", existing.title, count, existing.path, digest, existing.media_type, existing.size), None
+    duplicate = session.exec(select(Source).where(Source.sha256 == digest, Source.is_current == True)).first()  # noqa: E712
+    if duplicate is not None:  # the same bytes under another key: nothing to add
+        count = len(session.exec(select(Passage.id).where(Passage.source_id == duplicate.id)).all())
+        return SourceResult(duplicate.key, duplicate.version, "unchanged", duplicate.title, count, duplicate.path, digest, duplicate.media_type, duplicate.size), None
+    fill_registered = existing is not None and existing.sha256 is None
+    if fill_registered:
+        source = existing
+        outcome = "retrieved"
+    else:
+        version = existing.version + 1 if existing else 1
+        if existing is not None:
+            existing.is_current = False
+        source = Source(key=key, version=version, created_at=now, created_by=actor)
+        outcome = "new_version" if existing else "added"
+    assert source is not None
+    previous = existing if outcome == "new_version" else None
+    source.title = title or (previous.title if previous else source.title)
+    source.publisher = meta.publisher or source.publisher or (previous.publisher if previous else None) or _default_publisher(symbol)
+    source.published = check_date(meta.published) or document.date or source.published or (previous.published if previous else None)
+    source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
+    source.series = meta.series or source.series or (previous.series if previous else None)
+    source.url = meta.url or retrieved.url or source.url or (previous.url if previous else None)
+    fetched = retrieved.download
+    source.final_url = fetched.final_url if fetched else None
+    source.http_status = fetched.status if fetched else None
+    source.etag = fetched.etag if fetched else None
+    source.last_modified = fetched.last_modified if fetched else None
+    source.retrieved_at, source.sha256, source.size = now, digest, len(retrieved.content)
+    source.media_type, source.text = retrieved.media_type, document.text
+    source.extractor, source.extractor_version = document.extractor, document.extractor_version
+    slug = slugify_key(key) + (f"-v{source.version}" if source.version > 1 else "")
+    source.path = slug
+    session.add(source)
+    session.flush()
+    for seq, passage in enumerate(document.passages):
+        session.add(
+            Passage(
+                source_id=source.id, seq=seq, locator=passage.locator, kind=passage.kind, paragraph=passage.paragraph,  # type: ignore[arg-type]
+                page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
+            )
+        )
+    record(session, actor, "source_add", source_id=source.id, old=previous.sha256 if previous else None, new=digest,
+           note=f"{outcome}: {key} version {source.version} from {retrieved.url or retrieved.file_name}", at=now)
+    _refresh_attributions(session)
+    extension = EXTENSIONS.get(retrieved.media_type, "bin")
+    files = {
+        f"original.{extension}": retrieved.content,
+        "text.txt": document.text.encode("utf-8"),
+        "source.json": json_bytes(_source_json(source, len(document.passages))),
+    }
+    folder = store_source_files(sources_dir, slug, files)
+    return SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size), folder
+
+
+def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                     progress: Callable[[int, int | None], None] | None = None) -> SourceResult:
+    """Retrieve a source that was registered (or re-fetch a known one) from its URL or symbol."""
+    with db.read() as session:
+        source = require_source(session, key)
+        target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
+    if not target:
+        raise VerifyError(f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH --key {key}'")
+    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress)
+
+
+def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:
+    query = select(Source)
+    if not include_old:
+        query = query.where(Source.is_current == True)  # noqa: E712
+    counts = {
+        source_id: n
+        for source_id, n in session.execute(
+            select(Passage.source_id, func.count()).group_by(Passage.source_id)
+        )
+    }
+    return [source_dict(s, counts.get(s.id, 0)) for s in session.exec(query.order_by(col(Source.key), col(Source.version)))]
+
+
+def source_dict(source: Source, passages: int) -> dict[str, Any]:
+    return {
+        "key": source.key, "version": source.version, "current": source.is_current, "title": source.title,
+        "publisher": source.publisher, "date": source.published, "symbol": source.symbol, "series": source.series,
+        "url": source.url, "final_url": source.final_url, "retrieved": source.retrieved_at is not None,
+        "retrieved_at": source.retrieved_at, "sha256": source.sha256, "size": source.size, "media_type": source.media_type,
+        "path": source.path, "extractor": source.extractor, "extractor_version": source.extractor_version,
+        "http_status": source.http_status, "etag": source.etag, "last_modified": source.last_modified, "passages": passages,
+    }
+
+
+def show_source(session: Session, key: str, with_passages: bool) -> dict[str, Any]:
+    source = require_source(session, key)
+    passages = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+    result = source_dict(source, len(passages))
+    if with_passages:
+        result["passages"] = [
+            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text}
+            for p in passages
+        ]
+    return result

@@ -1,0 +1,1 @@
+"""Finding passages: full-text search and evidence suggestions."""
