@@ -46,7 +46,8 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
 
     out = Table(title=title, caption=caption, show_lines=False, expand=False, title_justify="left", caption_justify="left")
     cells = [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [min(max([len(name), *(len(row[i]) for row in cells)]), 24) for i, name in enumerate(columns)]
+    natural = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
+    widths = [min(width, 24) for width in natural[:-1]] + [natural[-1]]  # only the last column is not capped
     screen = console()
     # Every column but the last keeps its width; the last gets what is left (3 = borders/padding per column).
     remaining = max(screen.width - sum(widths[:-1]) - 3 * len(columns) - 1, 10)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from verify.cli.render import ItemFormat, console, print_json
+from verify.cli.render import ItemFormat, console, print_json, table
 from verify.cli.state import state
 
 
@@ -24,7 +24,7 @@ def status(
         return
     from rich.table import Table
 
-    out = console()
+    out = console(soft_wrap=True)
     if not report["articles"]:
         out.print("No articles yet: import one with 'verify article add PATH'.")
     for article in report["articles"]:
@@ -49,10 +49,11 @@ def status(
             out.print("Reviewers: " + ", ".join(f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]))
         out.print()
     if report["sources"]:
-        sources = Table(title="Sources", title_justify="left")
-        for column in ("key", "title", "date", "state", "passages"):
-            sources.add_column(column, overflow="fold")
-        for source in report["sources"]:
-            state_text = f"retrieved {source['retrieved_at'][:10]}" if source["retrieved"] else "registered, not yet retrieved"
-            sources.add_row(source["key"], source["title"] or "", source["published"] or "", state_text, str(source["passages"]))
-        out.print(sources)
+        table(
+            "Sources",
+            ["key", "date", "state", "passages", "title"],
+            [
+                [s["key"], s["published"] or "", f"retrieved {s['retrieved_at'][:10]}" if s["retrieved"] else "not yet retrieved", s["passages"], s["title"] or ""]
+                for s in report["sources"]
+            ],
+        )
