@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from verify import __version__
-from verify.cli import article, claim, db, search, source, status
+from verify.cli import article, claim, db, evidence, search, source, status
 from verify.cli.errors import VerifyGroup
 from verify.cli.state import State, default_actor
 
@@ -57,6 +57,7 @@ app.command("search")(search.search)
 app.add_typer(article.app, name="article")
 app.add_typer(claim.app, name="claim")
 app.add_typer(source.app, name="source")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(db.app, name="db")
 
 

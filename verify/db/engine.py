@@ -49,7 +49,10 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
             return
         raise VerifyError(f"no database at {path}; run 'verify init' to create one, or pass --db / set VERIFY_DB")
     if path.stat().st_size == 0:
-        return
+        if create:
+            return
+        # Opening it would write a SQLite header (WAL mode): refuse before touching it.
+        raise VerifyError(f"database {path} is empty; run 'verify init' first")
     with path.open("rb") as handle:
         if handle.read(16) != SQLITE_MAGIC:
             raise VerifyError(f"{path} is not a SQLite database; pass another file with --db")

@@ -260,9 +260,10 @@ def _archive(
         outcome = "new_version" if existing else "added"
     assert source is not None
     previous = existing if outcome == "new_version" else None
-    source.title = title or (previous.title if previous else source.title)
+    # what the user typed (now, or when registering) wins over what the first page says
+    source.title = meta.title or source.title or title or (previous.title if previous else None)
     source.publisher = meta.publisher or source.publisher or (previous.publisher if previous else None) or _default_publisher(symbol)
-    source.published = check_date(meta.published) or document.date or source.published or (previous.published if previous else None)
+    source.published = check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
     source.series = meta.series or source.series or (previous.series if previous else None)
     source.url = meta.url or retrieved.url or source.url or (previous.url if previous else None)

@@ -1,0 +1,71 @@
+"""``verify evidence``: link quotes from sources to claims, list and retract them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from verify.cli.render import ListFormat, print_csv, print_json, say, table
+from verify.cli.state import state
+
+app = typer.Typer(help="Link evidence from sources to claims, list and retract it.", no_args_is_help=True)
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    source: Annotated[str, typer.Option(help="Source key.")],
+    stance: Annotated[str, typer.Option(help="supports, contradicts or context.")],
+    quote: Annotated[str | None, typer.Option(help="The quote as it stands in the source (typography may differ).")] = None,
+    passage: Annotated[int | None, typer.Option(help="Link a whole passage by id instead of a quote.")] = None,
+    locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
+    note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
+) -> None:
+    """Link a quote from a source to a claim; a quote not found in the source is refused."""
+    from verify.workflow.evidence import link as link_evidence
+
+    current = state(ctx)
+    linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note)
+    how = {"exact": "exact match", "normalized": "matched after normalising typography", "fuzzy": f"fuzzy match, score {linked.score:.0f}"}[linked.method]
+    say(f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} {linked.locator or ''} ({how})")
+    if linked.method != "exact":
+        say(f"stored as the source's text: “{linked.quote}”")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """List a claim's evidence, retracted items included."""
+    from verify.workflow.evidence import list_evidence
+
+    with state(ctx).database().read() as session:
+        rows = list_evidence(session, claim_id)
+    if output is ListFormat.json:
+        print_json(rows)
+    elif output is ListFormat.csv:
+        print_csv(rows, ["id", "stance", "source", "locator", "quote", "anchor", "added_by", "added_at", "retracted", "retraction_reason"])
+    else:
+        table(None, ["id", "stance", "source", "locator", "state", "quote"], [
+            [r["id"], r["stance"], r["source"], r["locator"] or "", "retracted" if r["retracted"] else "active", r["quote"]] for r in rows
+        ], caption=f"{len(rows)} evidence")
+
+
+@app.command("retract")
+def retract(
+    ctx: typer.Context,
+    evidence_id: Annotated[int, typer.Argument(help="Evidence id.")],
+    reason: Annotated[str, typer.Option(help="Why it is retracted (kept in the audit log).")],
+) -> None:
+    """Retract evidence (it is kept, marked retracted and logged)."""
+    from verify.workflow.evidence import retract as retract_evidence
+
+    current = state(ctx)
+    done = retract_evidence(current.database(), evidence_id, reason, actor=current.actor)
+    say(f"evidence {evidence_id} retracted")
+    if done.status_change:
+        say(f"claim {done.claim_id}: {done.status_change[0]} -> {done.status_change[1]} (no supporting evidence left)")

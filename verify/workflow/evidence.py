@@ -1,0 +1,154 @@
+"""Linking evidence to claims and retracting it; each one audited transaction.
+
+A link anchors the quote in the source's stored text (see
+:mod:`verify.match.anchor`) and stores the source's own characters at that
+span, with context for re-anchoring, the passage and its locator. A quote that
+cannot be anchored is refused with the closest match shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from verify import clock
+from verify.db.engine import Database
+from verify.db.models import STANCES, Evidence, Passage, Source
+from verify.errors import NotFound, RefusedChange, VerifyError
+from verify.ingest.sources import require_source
+from verify.match.anchor import Anchor, anchor
+from verify.workflow.audit import record
+from verify.workflow.claims import evidence_counts, get_claim
+
+
+@dataclass(frozen=True)
+class Linked:
+    evidence_id: int
+    claim_id: int
+    source: str
+    locator: str | None
+    quote: str
+    method: str
+    score: float
+
+
+def check_stance(stance: str) -> str:
+    value = stance.strip().lower()
+    if value not in STANCES:
+        raise VerifyError(f"unknown stance {stance!r}; use one of: {', '.join(STANCES)}")
+    return value
+
+
+def _passage_at(passages: list[Passage], position: int) -> Passage | None:
+    for passage in passages:
+        if passage.start <= position < passage.end:
+            return passage
+    return None
+
+
+def _short(text: str, width: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def link(
+    db: Database,
+    claim_id: int,
+    source_key: str,
+    stance: str,
+    *,
+    actor: str,
+    quote: str | None = None,
+    passage_id: int | None = None,
+    locator: str | None = None,
+    note: str | None = None,
+) -> Linked:
+    """Link a quote (or a whole passage) from a retrieved source to a claim."""
+    stance = check_stance(stance)
+    if (quote is None) == (passage_id is None):
+        raise VerifyError("give exactly one of --quote TEXT or --passage ID")
+    with db.write() as session:
+        claim = get_claim(session, claim_id)
+        source = require_source(session, source_key)
+        if source.text is None:
+            raise VerifyError(f"source {source.key!r} is registered but not retrieved; fetch or add it first")
+        passages = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+        if passage_id is not None:
+            chosen = next((p for p in passages if p.id == passage_id), None)
+            if chosen is None:
+                raise NotFound(f"passage {passage_id} is not a passage of source {source.key!r}; see 'verify source show {source.key} --passages'")
+            found: Anchor = Anchor(chosen.start, chosen.end, "exact", 100.0)
+        else:
+            assert quote is not None
+            result = anchor(source.text, quote, windows=[(p.start, p.end) for p in passages] or None)
+            if not isinstance(result, Anchor):
+                closest = _passage_at(passages, result.start)
+                where = f"{closest.locator}" if closest else "the text"
+                raise RefusedChange(
+                    f"quote not found in {source.key}; closest match in {where} (score {result.score:.0f}/100): "
+                    f"“{_short(source.text[result.start:result.end])}”"
+                )
+            found = result
+        passage = _passage_at(passages, found.start)
+        prefix, suffix = found.context(source.text)
+        stored = source.text[found.start : found.end]
+        now = clock.now()
+        evidence = Evidence(
+            claim_id=claim.id, source_id=source.id, passage_id=passage.id if passage else None,  # type: ignore[arg-type]
+            quote=stored, submitted_quote=quote if quote is not None and quote.strip() != stored else None,
+            start=found.start, end=found.end, prefix=prefix, suffix=suffix,
+            locator=locator or (passage.locator if passage else None), stance=stance,
+            anchor=found.method, anchor_score=found.score, note=note, added_by=actor, added_at=now,
+        )
+        session.add(evidence)
+        session.flush()
+        claim.version += 1
+        claim.updated_at, claim.updated_by = now, actor
+        record(session, actor, "evidence_link", article_id=claim.article_id, claim_id=claim.id, source_id=source.id,
+               evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
+        return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Retracted:
+    evidence_id: int
+    claim_id: int
+    status_change: tuple[str, str] | None
+
+
+def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retracted:
+    """Mark evidence retracted (it is kept); a verdict left without support goes back to in_progress."""
+    if not reason or not reason.strip():
+        raise VerifyError("a retraction needs --reason")
+    with db.write() as session:
+        evidence = session.get(Evidence, evidence_id)
+        if evidence is None:
+            raise NotFound(f"no evidence with id {evidence_id}; see 'verify evidence list CLAIM_ID'")
+        if evidence.retracted_at is not None:
+            raise RefusedChange(f"evidence {evidence_id} was already retracted by {evidence.retracted_by} at {evidence.retracted_at}")
+        claim = get_claim(session, evidence.claim_id)
+        now = clock.now()
+        evidence.retracted_at, evidence.retracted_by, evidence.retraction_reason = now, actor, reason.strip()
+        session.flush()
+        claim.version += 1
+        claim.updated_at, claim.updated_by = now, actor
+        record(session, actor, "evidence_retract", article_id=claim.article_id, claim_id=claim.id, source_id=evidence.source_id,
+               evidence_id=evidence.id, old=evidence.stance, new="retracted", note=reason.strip(), at=now)
+        change = None
+        if claim.status in ("verified", "partly_verified") and evidence_counts(session, claim.id).supports == 0:  # type: ignore[arg-type]
+            change = (claim.status, "in_progress")
+            record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=claim.status, new="in_progress",
+                   note=f"last supporting evidence retracted: {reason.strip()}", at=now)
+            claim.status = "in_progress"
+        return Retracted(evidence_id, claim.id, change)  # type: ignore[arg-type]
+
+
+def list_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
+    from verify.claims.listing import evidence_dict
+
+    get_claim(session, claim_id)
+    rows = session.exec(select(Evidence).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id))).all()
+    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in rows})))}
+    return [evidence_dict(e, sources.get(e.source_id)) for e in rows]
