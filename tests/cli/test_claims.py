@@ -11,10 +11,39 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ARTICLE
+
 LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution", "evidence_counts", "version"}
 SHOW_KEYS = LIST_KEYS | {"notes", "evidence", "history"}
 HISTORY_KEYS = {"actor", "at", "action", "old", "new", "note"}
 FIGHTERS = 26  # ¶9 s2 of the shipped article: "… around 400 al-Qaeda fighters …"
+
+
+@pytest.fixture(scope="module")
+def shipped_template(tmp_path_factory) -> Path:
+    """The shipped article imported once (through the CLI) for this module's many tests."""
+    from typer.testing import CliRunner
+
+    from verify.cli.app import app
+
+    path = tmp_path_factory.mktemp("template") / "claims.db"
+    env = {"VERIFY_USER": "tester", "VERIFY_NOW": "", "NO_COLOR": "1"}
+    for args in (["init"], ["article", "add", str(ARTICLE)]):
+        result = CliRunner().invoke(app, ["--db", str(path), *args], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def article_db(workspace, shipped_template):
+    """Like the shared fixture, but a copy of one import instead of a new import per test."""
+    source, target = sqlite3.connect(shipped_template), sqlite3.connect(workspace.db)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return workspace
 
 
 def execute(db: Path, sql: str, *params: object) -> None:

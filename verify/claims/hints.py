@@ -123,17 +123,8 @@ def find_names(text: str) -> dict[str, list[str]]:
         if value not in names[kind]:
             names[kind].append(value)
 
-    for surface, entry in gazetteer().surfaces:
-        flags = 0 if surface.isupper() else re.IGNORECASE
-        pattern = r"(?<![\w\-])" + re.escape(surface).replace(r"\ ", r"[\s\-]") + r"(?![\w\-])"
-        for match in re.finditer(pattern, text, flags):
-            span = match.span()
-            if any(s < span[1] and span[0] < e for s, e in taken):
-                continue
-            if not surface.isupper() and not any(ch.isupper() for ch in match.group(0)):
-                if entry.kind != "organisation" or not surface[0].islower():
-                    continue
-            add(bucket[entry.kind], entry.canonical, span)
+    for start, end, entry in gazetteer().finditer(text):
+        add(bucket[entry.kind], entry.canonical, (start, end))
     taken.extend(match.span() for match in DATE_RE.finditer(text))
     for match in CAPITALISED_RE.finditer(text):
         span = match.span()

@@ -43,9 +43,65 @@ class Gazetteer:
     def lookup(self, name: str) -> Entry | None:
         return self.by_key.get(name_key(name))
 
+    def finditer(self, text: str) -> list[tuple[int, int, Entry]]:
+        """Non-overlapping mentions of known names, longest first, in text order.
+
+        Acronyms (all capitals) match case-sensitively so "IS" is not "is";
+        other names ignore case but must show a capital somewhere in the text
+        unless they are written lower-case in the table (al-Qaeda).
+        """
+        found: list[tuple[int, int, Entry]] = []
+        for regex in _patterns(self):
+            for match in regex.finditer(text):
+                entry = self.by_key.get(name_key(match.group(0)))
+                if entry is None:
+                    continue
+                start, end = match.span()
+                if any(s < end and start < e for s, e, _ in found):
+                    continue
+                surface = match.group(0)
+                if not surface.isupper() and not any(ch.isupper() for ch in surface) and not _lowercase_ok(self, surface):
+                    continue
+                found.append((start, end, entry))
+        return sorted(found, key=lambda item: item[0])
+
 
 def _load_table(raw: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
     return {kind: names for kind, names in raw.items() if not kind.startswith("_")}
+
+
+def _surface_pattern(surface: str) -> str:
+    """Spaces and hyphens interchangeable (al Qaeda / al-Qaeda), apostrophes straight or curly."""
+    parts = []
+    for ch in surface:
+        if ch in " -":
+            parts.append(r"[\s\-‐‑–]?" if ch == "-" else r"[\s\-‐‑–]")
+        elif ch in "'’":
+            parts.append("['’]")
+        else:
+            parts.append(re.escape(ch))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=4)
+def _compiled(surfaces: tuple[tuple[str, Entry], ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    upper = [s for s, _ in surfaces if s.isupper()]
+    other = [s for s, _ in surfaces if not s.isupper()]
+    edge_open, edge_close = r"(?<![\w\-])(?:", r")(?![\w\-])"
+    return (
+        re.compile(edge_open + "|".join(_surface_pattern(s) for s in upper) + edge_close),
+        re.compile(edge_open + "|".join(_surface_pattern(s) for s in other) + edge_close, re.IGNORECASE),
+    )
+
+
+def _patterns(table: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _compiled(table.surfaces)
+
+
+def _lowercase_ok(table: Gazetteer, surface: str) -> bool:
+    """A lower-case mention counts only for names the table itself writes lower-case (al-Qaeda)."""
+    key = name_key(surface)
+    return any(name_key(s) == key and s[:1].islower() for s, _ in table.surfaces)
 
 
 @lru_cache(maxsize=1)

@@ -69,3 +69,46 @@ def retract(
     say(f"evidence {evidence_id} retracted")
     if done.status_change:
         say(f"claim {done.claim_id}: {done.status_change[0]} -> {done.status_change[1]} (no supporting evidence left)")
+
+
+@app.command("suggest")
+def suggest(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    source: Annotated[str | None, typer.Option(help="Only passages of this source.")] = None,
+    limit: Annotated[int, typer.Option(help="At most N suggestions.")] = 5,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Rank the passages most likely to support or contradict a claim, with mismatch flags."""
+    from verify.errors import VerifyError
+    from verify.match.rank import suggest_for_claim
+
+    if limit < 1:
+        raise VerifyError("--limit must be at least 1")
+    with state(ctx).database().read() as session:
+        rows = [s.as_dict() for s in suggest_for_claim(session, claim_id, source_key=source, limit=limit)]
+    if output is ListFormat.json:
+        print_json(rows)
+    elif output is ListFormat.csv:
+        print_csv([{**r, "flags": "; ".join(f["message"] for f in r["flags"])} for r in rows],
+                  ["passage_id", "source", "locator", "paragraph", "page", "score", "flags", "note", "text"])
+    else:
+        print_suggestions(rows)
+
+
+def print_suggestions(rows: list[dict], *, width: int = 300) -> None:
+    """Numbered suggestions with matched words marked and flags underneath."""
+    from rich.markup import escape
+
+    from verify.cli.render import console, marked_snippet
+
+    out = console(soft_wrap=False)
+    if not rows:
+        out.print("No passage matches this claim; add sources with 'verify source add'.")
+    for rank, row in enumerate(rows, start=1):
+        page = f", p. {row['page']}" if row["page"] else ""
+        note = f"  [italic]({escape(row['note'])})[/italic]" if row.get("note") else ""
+        out.print(f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}  (passage {row['passage_id']}){note}")
+        out.print("   " + marked_snippet(row["text"], row["matched_terms"], width))
+        for flag in row["flags"]:
+            out.print(f"   [bold]! {escape(flag['type'])}[/bold]: {escape(flag['message'])}")

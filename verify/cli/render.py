@@ -62,3 +62,22 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
 def say(message: str) -> None:
     """A one-line human message on stdout (markup-free)."""
     console(soft_wrap=True).print(message, markup=False)
+
+
+def marked_snippet(text: str, terms: Sequence[str], width: int = 300) -> str:
+    """Rich markup of ``text`` (cut to ``width``) with words starting like a matched term in bold."""
+    import re
+
+    from rich.markup import escape
+
+    flat = " ".join(text.split())
+    if len(flat) > width:
+        flat = flat[: flat.rfind(" ", 0, width)] + " …"
+    stems = tuple(sorted({t[: max(4, len(t) - 2)] for t in terms if len(t) > 1}, key=len, reverse=True))
+    out = []
+    for piece in re.split(r"(\w+)", flat):
+        if piece and piece.lower().startswith(stems) and re.match(r"\w", piece):
+            out.append(f"[bold underline]{escape(piece)}[/]")
+        else:
+            out.append(escape(piece))
+    return "".join(out)

@@ -1,0 +1,135 @@
+"""Flags a checker must see on a suggested passage.
+
+* ``number_mismatch``: a number or date of the claim that the passage states
+  differently (the passage gives other quantities, none consistent with it);
+* ``missing_name``: a place, person or organisation named in the claim that
+  the passage does not mention, when the passage shares other names with it
+  (so the passage is about the same thing, but e.g. its list of provinces
+  differs);
+* ``hedged``: the passage hedges ("one Member State reported", "could not be
+  independently verified") where the claim states the thing as fact.
+
+Each flag is ``{type, claim, passage, message}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from verify.claims.hints import find_names
+from verify.claims.names import gazetteer, name_key
+from verify.match.numbers import between_ranges, dates, quantities, same_date
+
+HEDGES = re.compile(
+    r"\b(?:one|a|another|some|several|two|three) Member States? (?:reported|assessed|indicated|noted|stated|claimed|believed?)\b"
+    r"|\bcould not (?:be )?(?:independently )?(?:verified|confirmed|corroborated)\b"
+    r"|\bnot (?:been )?(?:independently )?(?:verified|confirmed|corroborated)\b"
+    r"|\b(?:reportedly|allegedly|purportedly|unconfirmed|unverified)\b"
+    r"|\b(?:according to|per) (?:one|a single|some) (?:Member State|source|report)s?\b"
+    r"|\b(?:it is|was) (?:believed|alleged|rumoured|rumored)\b"
+    r"|\bremains? unclear\b|\bmay have\b|\bis said to\b",
+    re.IGNORECASE,
+)
+CLAIM_HEDGES = re.compile(r"\b(?:reportedly|allegedly|said to|may|might|could|believed|suggests?|unconfirmed)\b", re.IGNORECASE)
+# Names so common in a corpus that their absence from one passage says nothing.
+UBIQUITOUS = {"United Nations"}
+
+
+def _context(text: str, start: int, end: int, words: int = 3) -> str:
+    after = re.findall(r"[\w’'\-]+", text[end : end + 60])[:words]
+    return (text[start:end] + " " + " ".join(after)).strip()
+
+
+def number_flags(claim: str, passage: str, ignore: list[str] | None = None) -> list[dict[str, Any]]:
+    """``ignore`` holds parts of the claim not to check (its attribution phrase: "a June 2023 UN report")."""
+    for part in ignore or []:
+        claim = claim.replace(part, " ")
+    flags = []
+    stated = quantities(passage)
+    ranges = between_ranges(passage)
+    claimed = quantities(claim)
+    # Passage numbers that state one of the claim's quantities are not "other" numbers.
+    matched = {id(q) for q in stated if any(c.accepts(q.low) for c in claimed)}
+    for quantity in claimed:
+        consistent = any(quantity.accepts(q.low) or quantity.accepts(q.high) for q in stated) or any(
+            quantity.accepts(low) or quantity.accepts(high) or (low <= quantity.low <= high) for low, high in ranges
+        )
+        comparable = [q for q in stated if id(q) not in matched and q.low > 0 and 0.1 <= q.low / max(quantity.low, 1) <= 10]
+        if not consistent and comparable:
+            shown = "; ".join(
+                _context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable])
+            )
+            flags.append({
+                "type": "number_mismatch", "claim": quantity.text, "passage": shown,
+                "message": f"claim: {quantity.text}; passage: {shown}",
+            })
+    passage_dates = dates(passage)
+    for claimed_date in dates(claim):
+        if passage_dates and not any(same_date(claimed_date, d) for d in passage_dates):
+            shown = ", ".join(d.text for d in passage_dates)
+            flags.append({"type": "number_mismatch", "claim": claimed_date.text, "passage": shown,
+                          "message": f"claim: {claimed_date.text}; passage: {shown}"})
+    return flags
+
+
+def _find_all(text: str, needles: list[str]) -> list[re.Match[str]]:
+    matches = []
+    for needle in dict.fromkeys(needles):
+        found = re.search(re.escape(needle), text)
+        if found:
+            matches.append(found)
+    return sorted(matches, key=lambda m: m.start())[:4]
+
+
+def _names(text: str) -> dict[str, str]:
+    """Canonical name key -> display name, for the names a text mentions."""
+    found = find_names(text)
+    names = {}
+    for kind in ("places", "people", "organisations"):
+        for name in found[kind]:
+            names[name_key(name)] = name
+    return names
+
+
+def name_flags(claim: str, passage: str, implied: str = "") -> list[dict[str, Any]]:
+    """``implied`` is text whose names a passage need not repeat (its source's title)."""
+    wanted = _names(claim)
+    implied_keys = set(_names(implied)) if implied else set()
+    wanted = {k: v for k, v in wanted.items() if k not in implied_keys}
+    if not wanted:
+        return []
+    present = _names(passage)
+    folded_passage = name_key(passage)
+    missing = []
+    for key, name in wanted.items():
+        if key in present or name in UBIQUITOUS:
+            continue
+        entry = gazetteer().lookup(name)
+        surfaces = [s for s, e in gazetteer().surfaces if e == entry] if entry else [name]
+        if any(len(name_key(s)) > 3 and name_key(s) in folded_passage for s in surfaces):
+            continue
+        missing.append(name)
+    shared = len(wanted) - len(missing)
+    if not missing or shared == 0:
+        return []
+    return [{
+        "type": "missing_name", "claim": name, "passage": None,
+        "message": f"claim names {name}; the passage does not",
+    } for name in missing]
+
+
+def hedge_flags(claim: str, passage: str) -> list[dict[str, Any]]:
+    if CLAIM_HEDGES.search(claim):
+        return []
+    hedge = HEDGES.search(passage)
+    if not hedge:
+        return []
+    return [{
+        "type": "hedged", "claim": None, "passage": hedge.group(0),
+        "message": f"the passage hedges (“{hedge.group(0)}”) where the claim states it as fact",
+    }]
+
+
+def flags_for(claim: str, passage: str, *, attribution: list[str] | None = None, implied: str = "") -> list[dict[str, Any]]:
+    return number_flags(claim, passage, attribution) + name_flags(claim, passage, implied) + hedge_flags(claim, passage)
