@@ -173,3 +173,35 @@ def kind(
     current = state(ctx)
     change = set_kind(current.database(), claim_id, value, actor=current.actor, if_version=if_version)
     say(f"claim {claim_id}: kind {change.old} -> {change.new}")
+
+
+@app.command("check-quotes")
+def check_quotes(
+    ctx: typer.Context,
+    article: Annotated[int | None, typer.Option(help="Only this article id.")] = None,
+    output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
+) -> None:
+    """Look up every direct quotation of the article in the sources (exit 1 if one is not found)."""
+    from verify.errors import EXIT_FINDINGS
+    from verify.match.quotes import check_quotes as run_checks
+
+    with state(ctx).database().read() as session:
+        results = [r.as_dict() for r in run_checks(session, article)]
+    if output is ListFormat.json:
+        print_json(results)
+    elif output is ListFormat.csv:
+        print_csv([{**r, "differences": "; ".join(r["differences"])} for r in results],
+                  ["claim_id", "state", "source", "locator", "score", "quote", "differences"])
+    else:
+        out = console(soft_wrap=True)
+        labels = {"found": "found", "differs": "found with differences", "not_found": "NOT FOUND"}
+        if not results:
+            out.print("No direct quotations in the article.", markup=False)
+        for r in results:
+            where = f" in {r['source']}, {r['locator']}" if r["source"] else ""
+            out.print(f"claim {r['claim_id']}: {labels[r['state']]}{where}", markup=False)
+            out.print(f"   “{r['quote']}”", markup=False)
+            for difference in r["differences"]:
+                out.print(f"   - {difference}", markup=False)
+    if any(r["state"] == "not_found" for r in results):
+        raise typer.Exit(EXIT_FINDINGS)

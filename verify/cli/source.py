@@ -50,6 +50,10 @@ def _report(result: Any) -> None:
         "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} passages); the old version is kept",
     }
     say(messages[result.outcome])
+    if result.outcome == "new_version" and (result.reanchored or result.orphaned):
+        say(f"evidence re-anchored in the new version: {result.reanchored}; orphaned (quote not found): {result.orphaned}")
+    if result.orphaned:
+        say("see 'verify source check' for the orphaned evidence")
 
 
 @app.command("add")

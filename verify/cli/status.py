@@ -45,6 +45,8 @@ def status(
         outer = Table.grid(padding=(0, 4))
         outer.add_row(grid, kinds)
         out.print(outer)
+        if article["orphaned_evidence"]:
+            out.print(f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'", markup=False)
         if article["reviewers"]:
             out.print("Reviewers: " + ", ".join(f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]))
         out.print()

@@ -13,12 +13,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from verify.db.engine import Database
-from verify.db.models import Source
+from verify.db.models import Evidence, Source
 from verify.errors import VerifyError
 from verify.ingest.sources import EXTENSIONS, require_source, symbol_template
 from verify.ingest.storage import sha256_bytes
+from verify.match.reanchor import orphaned_evidence
 
-PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone"}
+PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone", "orphaned_evidence", "evidence_unanchored"}
+Quote = tuple[int, int, str, str | None, str | None]  # evidence id, claim id, quote, prefix, suffix
 
 
 @dataclass(frozen=True)
@@ -55,23 +57,43 @@ def _check_files(source: Source, sources_dir: Path) -> list[Finding]:
     return findings or [Finding(source.key, source.version, "ok", f"sha256 {source.sha256[:12]}… matches")]  # type: ignore[index]
 
 
-def _check_online(source: Source) -> Finding:
+def _check_online(source: Source, quotes: list[Quote]) -> list[Finding]:
     from verify.ingest.fetch import download
     from verify.ingest.symbols import symbol_url
 
     target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
     if not target:
-        return Finding(source.key, source.version, "remote_ok", "no URL to check")
+        return [Finding(source.key, source.version, "remote_ok", "no URL to check")]
     try:
         fetched = download(target, retries=1)
     except VerifyError as exc:
-        return Finding(source.key, source.version, "remote_gone", f"{target}: {exc.message}")
+        return [Finding(source.key, source.version, "remote_gone", f"{target}: {exc.message}")]
     digest = sha256_bytes(fetched.content)
     if source.sha256 is None:
-        return Finding(source.key, source.version, "remote_ok", f"available at {target} (not yet retrieved: 'verify source fetch {source.key}')")
-    if digest != source.sha256:
-        return Finding(source.key, source.version, "remote_changed", f"{target} now serves different bytes (sha256 {digest[:12]}…); 'verify source fetch {source.key}' archives the new version")
-    return Finding(source.key, source.version, "remote_ok", f"{target} unchanged")
+        return [Finding(source.key, source.version, "remote_ok", f"available at {target} (not yet retrieved: 'verify source fetch {source.key}')")]
+    if digest == source.sha256:
+        return [Finding(source.key, source.version, "remote_ok", f"{target} unchanged")]
+    findings = [Finding(source.key, source.version, "remote_changed",
+                        f"{target} now serves different bytes (sha256 {digest[:12]}…); 'verify source fetch {source.key}' archives the new version")]
+    return findings + _unanchored(source, fetched.content, fetched.media_type, quotes)
+
+
+def _unanchored(source: Source, content: bytes, media_type: str, quotes: list[Quote]) -> list[Finding]:
+    """Evidence whose quote would not be found in the remote copy (nothing is stored)."""
+    from verify.ingest.extract import extract_document
+    from verify.match.anchor import Anchor, anchor
+
+    try:
+        document = extract_document(content, media_type)
+    except VerifyError as exc:
+        return [Finding(source.key, source.version, "evidence_unanchored", f"the remote copy cannot be read: {exc.message}")]
+    windows = [(p.start, p.end) for p in document.passages] or None
+    findings = []
+    for evidence_id, claim_id, quote, prefix, suffix in quotes:
+        if not isinstance(anchor(document.text, quote, windows=windows, prefix=prefix, suffix=suffix), Anchor):
+            findings.append(Finding(source.key, source.version, "evidence_unanchored",
+                                    f"evidence {evidence_id} of claim {claim_id} is not in the remote copy: “{quote[:80]}”"))
+    return findings
 
 
 def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, online: bool = False) -> list[Finding]:
@@ -82,9 +104,19 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
         else:
             sources = list(session.exec(select(Source).order_by(col(Source.key), col(Source.version))))
         session.expunge_all()
+        orphans = [(e.id, e.claim_id, e.locator, s.key, s.version) for e, s in orphaned_evidence(session)]
+        quotes: dict[int, list[Quote]] = {}
+        for evidence in session.exec(select(Evidence).where(Evidence.retracted_at == None)):  # noqa: E711
+            quotes.setdefault(evidence.source_id, []).append(
+                (evidence.id, evidence.claim_id, evidence.quote, evidence.prefix, evidence.suffix)  # type: ignore[arg-type]
+            )
     findings: list[Finding] = []
     for source in sources:
         findings.extend(_check_files(source, sources_dir))
         if online and source.is_current:
-            findings.append(_check_online(source))
+            findings.extend(_check_online(source, quotes.get(source.id, [])))  # type: ignore[arg-type]
+    for evidence_id, claim_id, locator, source_key, version in orphans:
+        if key is None or source_key == key:
+            findings.append(Finding(source_key, version, "orphaned_evidence",
+                                    f"evidence {evidence_id} of claim {claim_id} ({locator or 'no locator'}) was not found in the newer version"))
     return findings

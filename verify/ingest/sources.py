@@ -43,6 +43,8 @@ class SourceResult:
     sha256: str | None = None
     media_type: str | None = None
     size: int | None = None
+    reanchored: int = 0  # evidence moved to the new version
+    orphaned: int = 0  # evidence that could not be found in the new version
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,14 @@ def _archive(
                 page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
             )
         )
+    moved = orphaned = 0
+    if previous is not None:
+        from verify.match.reanchor import reanchor
+
+        session.flush()
+        stored = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+        outcome_of = reanchor(session, previous, source, stored, actor=actor, now=now)
+        moved, orphaned = len(outcome_of.moved), len(outcome_of.orphaned)
     record(session, actor, "source_add", source_id=source.id, old=previous.sha256 if previous else None, new=digest,
            note=f"{outcome}: {key} version {source.version} from {retrieved.url or retrieved.file_name}", at=now)
     _refresh_attributions(session)
@@ -296,7 +306,9 @@ def _archive(
         "source.json": json_bytes(_source_json(source, len(document.passages))),
     }
     folder = store_source_files(sources_dir, slug, files)
-    return SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size), folder
+    result = SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size)
+    result.reanchored, result.orphaned = moved, orphaned
+    return result, folder
 
 
 def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,

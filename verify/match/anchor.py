@@ -93,9 +93,29 @@ def anchor(
         if alignment.score > best.score:
             best = Miss(window_start + start, window_start + end, alignment.score)
     if best.score >= threshold and best.end > best.start:
-        start, end = _trim(text, best.start, best.end)
+        start, end = _extend(text, *_trim(text, best.start, best.end), folded_quote)
         return Anchor(start, end, "fuzzy", round(best.score, 2))
     return Miss(best.start, best.end, round(best.score, 2))
+
+
+def _extend(text: str, start: int, end: int, folded_quote: str) -> tuple[int, int]:
+    """Grow a fuzzy span word by word while it resembles the quote more (alignment may drop an edge word)."""
+    from rapidfuzz import fuzz
+
+    def score(a: int, b: int) -> float:
+        return fuzz.ratio(folded_quote, normalize(text[a:b]).text)
+
+    current = score(start, end)
+    for _ in range(6):
+        left = text.rfind(" ", 0, max(start - 1, 0)) + 1 if start > 0 else start
+        right_space = text.find(" ", min(end + 1, len(text)))
+        right = len(text) if right_space < 0 else right_space
+        options = [(score(left, end), left, end), (score(start, right), start, right)]
+        best_score, a, b = max(options)
+        if best_score <= current:
+            break
+        current, start, end = best_score, a, b
+    return _trim(text, start, end)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES, Article, ArticleRevision, Claim, Event, Passage, Source
+from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES, Article, ArticleRevision, Claim, Event, Evidence, Passage, Source
 
 OPEN_STATUSES = ("unreviewed", "in_progress")
 
@@ -32,6 +32,14 @@ def article_status(session: Session) -> list[dict[str, Any]]:
             people = assigned.setdefault(article_id, {})
             people[assignee] = people.get(assignee, 0) + count
     verdicts = _verdicts_by_reviewer(session)
+    orphaned = dict(
+        session.execute(
+            select(Claim.article_id, func.count())
+            .join(Evidence, Evidence.claim_id == Claim.id)
+            .where(Evidence.anchor == "orphaned", col(Evidence.retracted_at).is_(None))
+            .group_by(Claim.article_id)
+        ).all()
+    )
     revisions = dict(
         session.execute(select(ArticleRevision.article_id, func.max(ArticleRevision.number)).group_by(ArticleRevision.article_id)).all()
     )
@@ -52,6 +60,7 @@ def article_status(session: Session) -> list[dict[str, Any]]:
                 "by_status": statuses,
                 "by_kind": by_kind.get(article.id, dict.fromkeys(CLAIM_KINDS, 0)),  # type: ignore[arg-type]
                 "reviewed": reviewed,
+                "orphaned_evidence": orphaned.get(article.id, 0),
                 "share_reviewed": round(reviewed / total, 4) if total else 0.0,
                 "reviewers": [
                     {

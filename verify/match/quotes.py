@@ -1,0 +1,139 @@
+"""``claim check-quotes``: is every direct quotation in the article in a source?
+
+An author's quotation is read as an editor reads it: a bracketed insertion
+("fight [local regimes]") stands for words of the source that were replaced,
+and an ellipsis for words left out. The quotation is split into fragments at
+those points; the fragments must be found in order, close together, in one
+source. Each quotation is reported as found (exactly), found with differences
+(typography or wording; the differences are listed), or not found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from verify.claims.hints import find_quotes
+from verify.db.models import Article, Claim, Passage, Source
+from verify.errors import NotFound
+from verify.match.anchor import Anchor, anchor
+from verify.match.normalize import fold
+
+GAP = re.compile(r"\s*(?:\[[^\]]*\]|\.\.\.|…)\s*")
+MAX_GAP_CHARS = 300  # how far apart the fragments of one quotation may lie in the source
+MIN_FRAGMENT_WORDS = 2
+NEIGHBOUR_THRESHOLD = 70.0  # rapidfuzz score for fragments next to an already anchored one
+
+
+@dataclass
+class QuoteCheck:
+    claim_id: int
+    quote: str
+    state: str  # found | differs | not_found
+    source: str | None = None
+    locator: str | None = None
+    source_text: str | None = None
+    score: float = 0.0
+    differences: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "claim_id": self.claim_id, "quote": self.quote, "state": self.state, "source": self.source,
+            "locator": self.locator, "source_text": self.source_text, "score": self.score, "differences": self.differences,
+        }
+
+
+def fragments(quote: str) -> list[str]:
+    """The parts of a quotation that must stand in the source, in order."""
+    parts = [p.strip(" ,;:") for p in GAP.split(quote)]
+    kept = [p for p in parts if len(p.split()) >= MIN_FRAGMENT_WORDS]
+    return kept or [quote.strip()]
+
+
+def _differences(quoted: str, found: str) -> list[str]:
+    """Word-level differences an editor would want to see ("quote: about; source: around")."""
+    a, b = quoted.split(), found.split()
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=[fold(w) for w in a], b=[fold(w) for w in b], autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        changes.append(f"quote: {' '.join(a[i1:i2]) or '(nothing)'}; source: {' '.join(b[j1:j2]) or '(nothing)'}")
+    if not changes and quoted != found:
+        changes.append("typography only (quotes, dashes, spacing or case)")
+    return changes
+
+
+def _locate(text: str, passages: list[Passage], parts: list[str]) -> tuple[list[Anchor], float] | None:
+    """Anchor the longest fragment anywhere (strictly), then the others around it (leniently).
+
+    The neighbours of a found fragment are searched only within
+    :data:`MAX_GAP_CHARS` of it, so a lower threshold there cannot wander off
+    into another paragraph; it lets "forced" vs "compelled" show as a
+    difference instead of hiding the whole quotation.
+    """
+    windows = [(p.start, p.end) for p in passages] or None
+    pivot = max(range(len(parts)), key=lambda i: len(parts[i]))
+    found = anchor(text, parts[pivot], windows=windows)
+    if not isinstance(found, Anchor):
+        return None
+    anchors: dict[int, Anchor] = {pivot: found}
+    for index in [*range(pivot - 1, -1, -1), *range(pivot + 1, len(parts))]:
+        before = index < pivot
+        neighbour = anchors[index + 1] if before else anchors[index - 1]
+        reach = MAX_GAP_CHARS + 2 * len(parts[index])
+        start, end = (max(0, neighbour.start - reach), neighbour.start) if before else (neighbour.end, neighbour.end + reach)
+        result = anchor(text[start:end], parts[index], threshold=NEIGHBOUR_THRESHOLD)
+        if not isinstance(result, Anchor):
+            return None
+        anchors[index] = Anchor(result.start + start, result.end + start, result.method, result.score)
+    ordered = [anchors[i] for i in range(len(parts))]
+    return ordered, min(a.score for a in ordered)
+
+
+def check_quote(claim_id: int, quote: str, sources: list[tuple[Source, list[Passage]]]) -> QuoteCheck:
+    parts = fragments(quote)
+    best: QuoteCheck = QuoteCheck(claim_id, quote, "not_found")
+    for source, passages in sources:
+        located = _locate(source.text or "", passages, parts)
+        if located is None:
+            continue
+        anchors, score = located
+        text = source.text or ""
+        found_text = text[anchors[0].start : anchors[-1].end]
+        passage = next((p for p in passages if p.start <= anchors[0].start < p.end), None)
+        exact = all(a.method == "exact" for a in anchors)
+        pieces = [text[a.start : a.end] for a in anchors]
+        differences = [] if exact else [d for part, piece in zip(parts, pieces, strict=True) for d in _differences(part, piece)]
+        check = QuoteCheck(claim_id, quote, "found" if exact else "differs", source.key, passage.locator if passage else None,
+                           found_text, score, differences)
+        if best.state == "not_found" or (check.state == "found" and best.state != "found") or check.score > best.score:
+            best = check
+        if best.state == "found":
+            break
+    return best
+
+
+def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteCheck]:
+    query = select(Claim).where(Claim.status != "withdrawn")
+    if article_id is not None:
+        if session.get(Article, article_id) is None:
+            raise NotFound(f"no article with id {article_id}; see 'verify status'")
+        query = query.where(Claim.article_id == article_id)
+    claims = session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))).all()
+    sources = [
+        (s, list(session.exec(select(Passage).where(Passage.source_id == s.id).order_by(col(Passage.seq)))))
+        for s in session.exec(select(Source).where(Source.is_current == True, Source.text != None))  # noqa: E711,E712
+    ]
+    results = []
+    for claim in claims:
+        for quote in find_quotes(claim.text):
+            if len(quote.split()) < MIN_FRAGMENT_WORDS:
+                continue  # a single quoted word is emphasis, not a quotation to check
+            attributed = (claim.attribution or {}).get("source_key")
+            ordered = sorted(sources, key=lambda item: item[0].key != attributed)
+            results.append(check_quote(claim.id, quote, ordered))  # type: ignore[arg-type]
+    return results

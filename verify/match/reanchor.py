@@ -1,0 +1,68 @@
+"""Moving evidence to a new version of its source, or reporting it orphaned.
+
+When a document is reissued, each active evidence of the old version is
+looked up in the new text: exactly (the stored prefix/suffix pick between
+repeated occurrences), after folding typography, or fuzzily inside the new
+passages. Found evidence moves to the new version with its new span and
+locator; evidence that cannot be found stays on the old version, marked
+``orphaned``, and is listed by ``verify source check`` and ``verify status``.
+Both outcomes are logged; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from verify.db.models import Evidence, Passage, Source
+from verify.match.anchor import Anchor, anchor
+from verify.workflow.audit import record
+
+
+@dataclass
+class Reanchored:
+    moved: list[int] = field(default_factory=list)
+    orphaned: list[int] = field(default_factory=list)
+
+
+def _passage_at(passages: list[Passage], position: int) -> Passage | None:
+    return next((p for p in passages if p.start <= position < p.end), None)
+
+
+def reanchor(session: Session, old: Source, new: Source, passages: list[Passage], *, actor: str, now: str) -> Reanchored:
+    result = Reanchored()
+    text = new.text or ""
+    windows = [(p.start, p.end) for p in passages] or None
+    active = session.exec(select(Evidence).where(Evidence.source_id == old.id, Evidence.retracted_at == None)).all()  # noqa: E711
+    for evidence in active:
+        found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
+        claim_article = None
+        if isinstance(found, Anchor):
+            passage = _passage_at(passages, found.start)
+            old_locator = evidence.locator
+            evidence.source_id = new.id  # type: ignore[assignment]
+            evidence.passage_id = passage.id if passage else None
+            evidence.start, evidence.end = found.start, found.end
+            evidence.quote = text[found.start : found.end]
+            evidence.prefix, evidence.suffix = found.context(text)
+            evidence.locator = passage.locator if passage else evidence.locator
+            evidence.anchor, evidence.anchor_score = found.method, found.score
+            record(session, actor, "evidence_reanchor", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
+                   evidence_id=evidence.id, old=f"{old.key} v{old.version} {old_locator or ''}".strip(),
+                   new=f"{new.key} v{new.version} {evidence.locator or ''}".strip(), note=f"{found.method} match", at=now)
+            result.moved.append(evidence.id)  # type: ignore[arg-type]
+        else:
+            evidence.anchor, evidence.anchor_score = "orphaned", found.score
+            record(session, actor, "evidence_orphaned", claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
+                   old=f"{old.key} v{old.version}", new=None,
+                   note=f"quote not found in version {new.version} (closest score {found.score:.0f})", at=now)
+            result.orphaned.append(evidence.id)  # type: ignore[arg-type]
+    return result
+
+
+def orphaned_evidence(session: Session) -> list[tuple[Evidence, Source]]:
+    rows = session.exec(
+        select(Evidence, Source).join(Source, Source.id == Evidence.source_id).where(Evidence.anchor == "orphaned", Evidence.retracted_at == None)  # noqa: E711
+    ).all()
+    return [(e, s) for e, s in rows]
