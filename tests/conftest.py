@@ -59,6 +59,16 @@ class Workspace:
         finally:
             conn.close()
 
+    def execute(self, sql: str, *params: object) -> None:
+        """Change the database behind verify's back (committed), to set up a situation."""
+        conn = sqlite3.connect(self.db)
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(sql, params)
+            conn.commit()
+        finally:
+            conn.close()
+
 
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,10 +124,28 @@ def run_process(workspace: Workspace) -> Callable[..., Result]:
     return invoke
 
 
-@pytest.fixture
-def article_db(run: Callable[..., Result], workspace: Workspace) -> Workspace:
-    """A fresh database holding the shipped article."""
-    assert run("init").exit_code == 0
-    result = run("article", "add", str(ARTICLE))
+@pytest.fixture(scope="session")
+def _article_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped article imported once per test session, copied for each test."""
+    from verify.cli.app import app
+
+    path = tmp_path_factory.mktemp("template") / "claims.db"
+    runner = CliRunner()
+    env = {"VERIFY_DB": str(path), "VERIFY_USER": "tester", "VERIFY_NOW": ""}
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    result = runner.invoke(app, ["article", "add", str(ARTICLE)], env=env)
     assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def article_db(_article_template: Path, workspace: Workspace) -> Workspace:
+    """A fresh database holding the shipped article (a copy of a session-wide import)."""
+    source = sqlite3.connect(_article_template)
+    target = sqlite3.connect(workspace.db)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
     return workspace

@@ -125,7 +125,10 @@ def test_an_edited_article_with_the_same_title_becomes_a_new_revision(article_db
     assert "revision 2" in result.stdout
     assert "69 unchanged, 1 edited (back to unreviewed), 1 new, 1 withdrawn" in result.stdout
 
-    new = {c["id"]: c for c in json.loads(run("claim", "list", "--format", "json").stdout)}
+    listed = {c["id"]: c for c in json.loads(run("claim", "list", "--format", "json").stdout)}
+    assert len(listed) == 71  # the current revision: withdrawn claims are listed only on request
+    withdrawn = json.loads(run("claim", "list", "--status", "withdrawn", "--format", "json").stdout)
+    new = {**listed, **{c["id"]: c for c in withdrawn}}
     assert {c["id"] for c in old.values()} <= set(new)  # nothing deleted
     assert len(new) == 72
     # Unchanged claim: same id, status, evidence, notes, assignee.
@@ -192,4 +195,6 @@ def test_a_withdrawn_sentence_that_comes_back_keeps_its_id(article_db, run, tmp_
     assert (back["status"], back["paragraph"], back["sentence"]) == ("unreviewed", 21, 4)
     # The sentence added in revision 2 is gone again: withdrawn, not deleted.
     listed = json.loads(run("claim", "list", "--format", "json").stdout)
-    assert [c["status"] for c in listed if c["text"] == ADDED] == ["withdrawn"]
+    assert [c for c in listed if c["text"] == ADDED] == []
+    withdrawn = json.loads(run("claim", "list", "--status", "withdrawn", "--format", "json").stdout)
+    assert [c["text"] for c in withdrawn] == [ADDED]

@@ -36,7 +36,7 @@ def test_json_shape_for_the_shipped_article(article_db, run):
     report = status_json(run)
     assert set(report) == {"articles", "sources"}
     (article,) = report["articles"]
-    assert set(article) == ARTICLE_KEYS
+    assert ARTICLE_KEYS <= set(article)  # the documented keys (later issues may add more)
     assert (article["article_id"], article["title"], article["revision"], article["claims"]) == (1, ARTICLE_TITLE, 1, 71)
     assert list(article["by_status"]) == list(CLAIM_STATUSES)
     assert article["by_status"]["unreviewed"] == 71 and sum(article["by_status"].values()) == 71

@@ -71,6 +71,8 @@ def list_claims(session: Session, where: ClaimFilter) -> tuple[list[dict[str, An
         query = query.where(Claim.article_id == where.article)
     if where.status:
         query = query.where(col(Claim.status).in_([check_status_name(s) for s in where.status]))
+    else:  # withdrawn claims are history, not part of the article any more: list them on request
+        query = query.where(Claim.status != "withdrawn")
     if where.kind:
         query = query.where(col(Claim.kind).in_([check_kind_name(k) for k in where.kind]))
     if where.paragraph is not None:
