@@ -9,12 +9,13 @@ rules apply to all of them, so a report numbered ``1. 2. 3.`` gets
 from __future__ import annotations
 
 import re
+from collections import Counter
 from importlib.metadata import version
 
 from verify.errors import VerifyError
 from verify.ingest import pdf
 from verify.ingest.html import html_content
-from verify.ingest.layout import pages_to_blocks
+from verify.ingest.layout import keep_hyphen, pages_to_blocks
 from verify.ingest.passages import (
     SYMBOL,
     Block,
@@ -88,17 +89,19 @@ def _kind(text: str) -> str:
 
 def text_to_blocks(source: str) -> list[Block]:
     """Plain text: blank lines separate blocks; line breaks inside a block are soft."""
+    vocabulary = _vocabulary(source)
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
         lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
         if lines:
-            text = _join_lines(lines)
+            text = _join_lines(lines, vocabulary)
             blocks.append(Block(text, "heading" if is_heading(text, len(lines)) else "paragraph"))
     return blocks
 
 
 def markdown_to_blocks(source: str) -> list[Block]:
     """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked."""
+    vocabulary = _vocabulary(source)
     blocks: list[Block] = []
     notes: list[Block] = []
     for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
@@ -112,11 +115,11 @@ def markdown_to_blocks(source: str) -> list[Block]:
                 continue
         note = _MD_FOOTNOTE_DEF.match(lines[0])
         if note:
-            body = _md_inline(_join_lines([lines[0][note.end():], *lines[1:]]))
+            body = _md_inline(_join_lines([lines[0][note.end():], *lines[1:]], vocabulary))
             notes.append(Block(f"{note.group(1)} {body}", "footnote", number=int(note.group(1))))
             continue
         lines = [re.sub(r"^[-*+>]\s+", "", ln) for ln in lines]
-        raw = _join_lines(lines)
+        raw = _join_lines(lines, vocabulary)
         refs = tuple(int(n) for n in _MD_FOOTNOTE_REF.findall(raw))
         text = _md_inline(_MD_FOOTNOTE_REF.sub("", raw))
         blocks.append(Block(text, _kind(text), refs=refs))
@@ -129,12 +132,41 @@ def _md_inline(text: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", text).strip()
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Join soft line breaks; a line ending in a letter-hyphen joins without a space."""
+Vocabulary = tuple[Counter[str], Counter[str]]
+_LINE_END_HYPHEN = re.compile(r"([A-Za-z]+)-$")
+
+
+def _vocabulary(source: str) -> Vocabulary:
+    """Words and hyphenated compounds of a text, leaving out words split at line ends."""
+    words: Counter[str] = Counter()
+    compounds: Counter[str] = Counter()
+    for line in source.splitlines():
+        tokens = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line)
+        for index, token in enumerate(tokens):
+            if token.endswith("-") and index == len(tokens) - 1:
+                continue
+            token = token.rstrip("-").lower()
+            if "-" in token:
+                compounds[token] += 1
+                words.update(token.split("-"))
+            else:
+                words[token] += 1
+    return words, compounds
+
+
+def _join_lines(lines: list[str], vocabulary: Vocabulary) -> str:
+    """Join soft line breaks, repairing line-end hyphenation by the document's own usage
+    ("Afghani-" + "stan" -> "Afghanistan", "small-" + "scale" stays; see layout.keep_hyphen)."""
+    vocab, compounds = vocabulary
     text = lines[0]
     for line in lines[1:]:
-        joiner = "" if re.search(r"[A-Za-z]-$", text) else " "
-        text += joiner + line
+        hyphen = _LINE_END_HYPHEN.search(text)
+        first = re.match(r"[A-Za-z]+", line)
+        if hyphen and first:
+            text = text if keep_hyphen(hyphen.group(1), first.group(0), vocab, compounds) else text[:-1]
+            text += line
+        else:
+            text += " " + line
     return text
 
 

@@ -99,7 +99,12 @@ def anchor(
 
 
 def _extend(text: str, start: int, end: int, folded_quote: str) -> tuple[int, int]:
-    """Grow a fuzzy span word by word while it resembles the quote more (alignment may drop an edge word)."""
+    """Move the edges of a fuzzy span word by word while it resembles the quote more.
+
+    The alignment is as long as the quote, so it may drop an edge word (when
+    the source says it in more letters) or, once trimmed to whole words, take
+    in a word beyond the quote (when the source says it in fewer letters).
+    """
     from rapidfuzz import fuzz
 
     def score(a: int, b: int) -> float:
@@ -111,6 +116,12 @@ def _extend(text: str, start: int, end: int, folded_quote: str) -> tuple[int, in
         right_space = text.find(" ", min(end + 1, len(text)))
         right = len(text) if right_space < 0 else right_space
         options = [(score(left, end), left, end), (score(start, right), start, right)]
+        inner_left = text.find(" ", start, end)
+        inner_right = text.rfind(" ", start, end)
+        if inner_left >= 0:  # drop the first word
+            options.append((score(inner_left + 1, end), inner_left + 1, end))
+        if inner_right >= 0:  # drop the last word
+            options.append((score(start, inner_right), start, inner_right))
         best_score, a, b = max(options)
         if best_score <= current:
             break

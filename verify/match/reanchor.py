@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from verify.db.models import Evidence, Passage, Source
+from verify.db.models import Claim, Evidence, Passage, Source
 from verify.match.anchor import Anchor, anchor
 from verify.workflow.audit import record
 
@@ -37,7 +37,8 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
     active = session.exec(select(Evidence).where(Evidence.source_id == old.id, Evidence.retracted_at == None)).all()  # noqa: E711
     for evidence in active:
         found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
-        claim_article = None
+        claim = session.get(Claim, evidence.claim_id)
+        claim_article = claim.article_id if claim else None
         if isinstance(found, Anchor):
             passage = _passage_at(passages, found.start)
             old_locator = evidence.locator
@@ -54,7 +55,7 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
             result.moved.append(evidence.id)  # type: ignore[arg-type]
         else:
             evidence.anchor, evidence.anchor_score = "orphaned", found.score
-            record(session, actor, "evidence_orphaned", claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
+            record(session, actor, "evidence_orphaned", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
                    old=f"{old.key} v{old.version}", new=None,
                    note=f"quote not found in version {new.version} (closest score {found.score:.0f})", at=now)
             result.orphaned.append(evidence.id)  # type: ignore[arg-type]
