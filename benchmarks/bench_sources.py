@@ -173,9 +173,16 @@ def build_library(tmp: Path, texts: list[str]) -> tuple[Path, float]:
                 "VALUES (?, ?, ?, 'paragraph', ?, ?, 0, ?, ?)",
                 [(source_id, k, f"para. {k + 1}", k + 1, k // 8 + 1, len(t), t) for k, t in enumerate(chunk)],
             )
-    seconds = time.perf_counter() - start
-    indexed = conn.execute("SELECT count(*) FROM passage_fts").fetchone()[0]
     conn.close()
+    # The search index is built by the same core code 'verify source add' uses.
+    from verify.db.engine import open_database
+    from verify.match.index import rebuild_on_connection
+
+    database = open_database(str(db))
+    with database.write() as session:
+        indexed = rebuild_on_connection(session.connection())
+    database.dispose()
+    seconds = time.perf_counter() - start
     assert indexed == len(texts), (indexed, len(texts))
     return db, seconds
 
@@ -243,7 +250,7 @@ def main() -> None:
         db, build = build_library(tmp, texts)
         size = db.stat().st_size / (1024 * 1024)
         rows.append((f"index build: {len(texts):,} passages ({words:,} words, vocabulary {len(vocab):,}) "
-                     "inserted, FTS5 triggers", f"{build:.1f} s", "< 60 s", f"database {size:.0f} MB"))
+                     "inserted and indexed (core index code)", f"{build:.1f} s", "< 60 s", f"database {size:.0f} MB"))
         times, empty = bench_search(db, queries)
         fts_median = statistics.median(times)
         rows.append((f"`search()` {len(queries)} queries of 3-8 words, limit 10, median", f"{fts_median:.1f} ms",
@@ -255,12 +262,12 @@ def main() -> None:
         like_median = statistics.median(like)
         fts_same = statistics.median(times[:LIKE_QUERIES])
         rows.append((f"baseline: `LIKE '%word%'` scan, first {LIKE_QUERIES} queries, median", f"{like_median:.0f} ms", "",
-                     f"FTS5 is {like_median / fts_same:.0f}x faster on the same queries"))
+                     f"the index is {like_median / fts_same:.0f}x faster on the same queries"))
         bm_build, bm_times = bench_bm25s(texts, queries)
         bm_median = statistics.median(bm_times)
         rows.append(("baseline: bm25s (in memory) index build", f"{bm_build:.1f} s", "", "not persisted"))
         rows.append(("baseline: bm25s query, median / p95", f"{bm_median:.1f} / {percentile(bm_times, 0.95):.1f} ms", "",
-                     f"FTS5 median / bm25s median = {fts_median / bm_median:.1f}"))
+                     f"verify median / bm25s median = {fts_median / bm_median:.1f}"))
         rows.append(("peak memory (maxrss) incl. bm25s baseline", f"{maxrss_mb():.0f} MB", "", ""))
     table = ["| measurement | result | goal | notes |", "|---|---:|---|---|"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15000
+CACHE_KIB = 128 * 1024  # large enough to keep the search index's hot pages while indexing a library
 
 
 def is_url(value: str) -> bool:
@@ -74,6 +75,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # an upper bound, allocated as pages are read
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
         except Exception:  # a read-only file still reads fine in its current mode

@@ -188,3 +188,58 @@ class Event(SQLModel, table=True):
     old: str | None = Field(default=None, sa_column=Column(Text))
     new: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Signoff(SQLModel, table=True):
+    """An editor's second review of a claim's verdict.
+
+    It names the status it approved, so a sign-off can never vouch for a
+    verdict it did not see; it lapses (``lapsed_at``, logged) as soon as the
+    status or the evidence changes. Rows are never deleted.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    status: str  # the verdict that was signed off
+    signed_by: str
+    signed_at: str
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    lapsed_at: str | None = None
+    lapse_reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class SearchDocument(SQLModel, table=True):
+    """A passage as the search index sees it: its length in index terms.
+
+    The search index (``search_*`` tables) is derived data kept in the
+    database itself, so every reviewer's CLI shares it on SQLite and
+    PostgreSQL alike; ``verify db reindex`` rebuilds it from the passages.
+    Only passages of current source versions are indexed.
+    """
+
+    __tablename__ = "search_document"
+
+    passage_id: int = Field(foreign_key="passage.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    length: int
+
+
+class SearchPosting(SQLModel, table=True):
+    """How often an index term occurs in a passage (the inverted index)."""
+
+    __tablename__ = "search_posting"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    term: str = Field(primary_key=True)
+    passage_id: int = Field(foreign_key="passage.id", primary_key=True)
+    tf: int
+
+
+class SearchStats(SQLModel, table=True):
+    """Corpus totals for BM25 (one row), kept in step with search_document."""
+
+    __tablename__ = "search_stats"
+
+    id: int = Field(default=1, primary_key=True)
+    documents: int = 0
+    total_length: int = 0

@@ -24,6 +24,7 @@ from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
 from verify.workflow.audit import record
+from verify.workflow.signoff import lapse_signoffs
 
 EDIT_MATCH_THRESHOLD = 75.0  # rapidfuzz ratio above which a changed sentence is "the same claim, edited"
 
@@ -125,6 +126,7 @@ def _apply_revision(
         elif index in fuzzy:
             claim = fuzzy[index]
             record(session, actor, "text", article_id=article.id, claim_id=claim.id, old=claim.text, new=sentence.text, note=f"edited in revision {revision.number}", at=now)
+            lapse_signoffs(session, claim, actor=actor, reason=f"claim text edited in revision {revision.number}", at=now)
             if claim.status != "unreviewed":
                 record(session, actor, "status", article_id=article.id, claim_id=claim.id, old=claim.status, new="unreviewed", note="claim text changed; review again", at=now)
             _place(claim, revision, sentence)
@@ -142,6 +144,7 @@ def _apply_revision(
         if id(claim) in matched or claim.status == "withdrawn":
             continue
         record(session, actor, "status", article_id=article.id, claim_id=claim.id, old=claim.status, new="withdrawn", note=f"sentence removed in revision {revision.number}", at=now)
+        lapse_signoffs(session, claim, actor=actor, reason=f"claim withdrawn in revision {revision.number}", at=now)
         claim.status, claim.changed = "withdrawn", False
         claim.version, claim.updated_at, claim.updated_by = claim.version + 1, now, actor
         result.withdrawn.append(claim.id)  # type: ignore[arg-type]

@@ -80,6 +80,16 @@ def check_date(value: str | None) -> str | None:
     return text
 
 
+def check_meta_url(url: str | None) -> str | None:
+    """A --url given by hand is stored and cited, so it must be a real web address."""
+    if url is None or not url.strip():
+        return None
+    from verify.ingest.fetch import check_url
+
+    check_url(url.strip())  # http/https only, no credentials
+    return url.strip()
+
+
 def check_key(key: str) -> str:
     """Keys are free text, but printable, single-line and of sane length."""
     text = key.strip()
@@ -113,7 +123,7 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
         now = clock.now()
         source = Source(
             key=key, title=meta.title, publisher=meta.publisher or _default_publisher(symbol), published=check_date(meta.published),
-            symbol=symbol, series=meta.series, url=meta.url, created_at=now, created_by=actor,
+            symbol=symbol, series=meta.series, url=check_meta_url(meta.url), created_at=now, created_by=actor,
         )
         session.add(source)
         session.flush()
@@ -216,6 +226,8 @@ def add_source(
     """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source."""
     from verify.ingest.extract import extract_document
 
+    check_meta_url(meta.url)
+    check_date(meta.published)
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress)
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type)
@@ -268,7 +280,7 @@ def _archive(
     source.published = check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
     source.series = meta.series or source.series or (previous.series if previous else None)
-    source.url = meta.url or retrieved.url or source.url or (previous.url if previous else None)
+    source.url = check_meta_url(meta.url) or retrieved.url or source.url or (previous.url if previous else None)
     fetched = retrieved.download
     source.final_url = fetched.final_url if fetched else None
     source.http_status = fetched.status if fetched else None
@@ -288,6 +300,12 @@ def _archive(
                 page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
             )
         )
+    from verify.match.index import index_source, unindex_source
+
+    session.flush()
+    if previous is not None:
+        unindex_source(session.connection(), previous.id)  # type: ignore[arg-type]
+    index_source(session.connection(), source.id)  # type: ignore[arg-type]
     moved = orphaned = 0
     if previous is not None:
         from verify.match.reanchor import reanchor

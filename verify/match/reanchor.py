@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from verify.db.models import Claim, Evidence, Passage, Source
 from verify.match.anchor import Anchor, anchor
 from verify.workflow.audit import record
+from verify.workflow.signoff import lapse_signoffs
 
 
 @dataclass
@@ -52,12 +53,16 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
             record(session, actor, "evidence_reanchor", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
                    evidence_id=evidence.id, old=f"{old.key} v{old.version} {old_locator or ''}".strip(),
                    new=f"{new.key} v{new.version} {evidence.locator or ''}".strip(), note=f"{found.method} match", at=now)
+            if claim is not None and found.method != "exact":  # the quoted words changed: the verdict needs a new look
+                lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} re-anchored in a reworded source", at=now)
             result.moved.append(evidence.id)  # type: ignore[arg-type]
         else:
             evidence.anchor, evidence.anchor_score = "orphaned", found.score
             record(session, actor, "evidence_orphaned", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
                    old=f"{old.key} v{old.version}", new=None,
                    note=f"quote not found in version {new.version} (closest score {found.score:.0f})", at=now)
+            if claim is not None:
+                lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} orphaned by a new source version", at=now)
             result.orphaned.append(evidence.id)  # type: ignore[arg-type]
     return result
 

@@ -1,24 +1,25 @@
 """Ranked full-text search over every passage of every current source.
 
-On SQLite the index is an FTS5 table kept in step with ``passage`` by
-triggers (see migration 0002), ranked by BM25. Query words are OR-ed so a
-passage need not contain every word; passages with more (and rarer) query
-words rank first, as in any search engine.
+Ranking is BM25 over the search index kept in the database
+(:mod:`verify.match.index`); query words are OR-ed, so a passage need not
+contain every word, and passages with more (and rarer) query words rank
+first. Matching words are marked in the snippet by the same tokenizer that
+built the index, so "fighters" marks "fighter" too.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from verify.errors import NotFound, VerifyError
+from verify.match.index import bm25
+from verify.match.tokenize import TOKEN_RE, terms
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
-WORD_RE = re.compile(r"\w+", re.UNICODE)
 SNIPPET_CHARS = 240
 
 
@@ -34,39 +35,53 @@ class Hit:
     marked: str  # passage text with MARK_OPEN/MARK_CLOSE around matched words
 
 
-def fts_query(query: str) -> str:
-    """A safe FTS5 expression: each word quoted, OR-ed (no operator injection)."""
-    words = [w for w in WORD_RE.findall(query.lower()) if len(w) > 1 or w.isdigit()]
-    if not words:
-        raise VerifyError("the search has no words to look for")
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+def mark_terms(passage: str, wanted: set[str]) -> str:
+    """The passage with every word whose index term is wanted wrapped in marks."""
+    out: list[str] = []
+    last = 0
+    for match in TOKEN_RE.finditer(passage):
+        found = terms(match.group(0))
+        if found and found[0] in wanted:
+            out.append(passage[last : match.start()] + MARK_OPEN + match.group(0) + MARK_CLOSE)
+            last = match.end()
+    out.append(passage[last:])
+    return "".join(out)
+
+
+def source_id_for(session: Session, source_key: str) -> int:
+    row = session.execute(text("SELECT id FROM source WHERE key = :k AND is_current = :t"), {"k": source_key, "t": True}).first()
+    if row is None:
+        raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
+    return int(row[0])
 
 
 def search(session: Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:
     """Best passages first; scores are positive, higher is better."""
     if limit < 1:
         raise VerifyError("--limit must be at least 1")
-    dialect = session.get_bind().dialect.name
-    if dialect != "sqlite":
-        raise VerifyError(f"search is not available on {dialect} databases yet")
-    params: dict[str, Any] = {"q": fts_query(query), "limit": limit}
-    where = "s.is_current = 1"
-    if source_key is not None:
-        if session.execute(text("SELECT 1 FROM source WHERE key = :k"), {"k": source_key}).first() is None:
-            raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
-        where += " AND s.key = :key"
-        params["key"] = source_key
-    rows = session.execute(
-        text(
-            f"""SELECT p.id, s.key, p.locator, p.paragraph, p.page, -bm25(passage_fts) AS score, p.text,
-                       highlight(passage_fts, 0, :open, :close)
-                FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id
-                WHERE passage_fts MATCH :q AND {where}
-                ORDER BY bm25(passage_fts) LIMIT :limit"""
-        ),
-        {**params, "open": MARK_OPEN, "close": MARK_CLOSE},
-    ).all()
-    return [Hit(r[0], r[1], r[2], r[3], r[4], round(float(r[5]), 4), r[6], r[7]) for r in rows]
+    query_terms = terms(query)
+    if not query_terms:
+        raise VerifyError("the search has no words to look for (only very common words?)")
+    source_id = source_id_for(session, source_key) if source_key is not None else None
+    ranked = bm25(session.connection(), query_terms, limit=limit, source_id=source_id)
+    if not ranked:
+        return []
+    rows = {
+        r[0]: r
+        for r in session.execute(
+            text(
+                "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = p.source_id "
+                "WHERE p.id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": [r.passage_id for r in ranked]},
+        )
+    }
+    wanted = set(query_terms)
+    return [
+        Hit(r.passage_id, rows[r.passage_id][1], rows[r.passage_id][2], rows[r.passage_id][3], rows[r.passage_id][4],
+            round(r.score, 4), rows[r.passage_id][5], mark_terms(rows[r.passage_id][5], wanted))
+        for r in ranked
+    ]
 
 
 def snippet(marked: str, width: int = SNIPPET_CHARS, open_mark: str = "**", close_mark: str = "**") -> str:
@@ -95,3 +110,5 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "snippet": snippet(hit.marked),
         "text": hit.text,
     }
+
+
