@@ -306,8 +306,8 @@ def test_same_url_serving_new_bytes_becomes_version_2(run, initialised, report, 
 
 @pytest.mark.parametrize("key", ["zawahiri-2013", "S/TEST/2023/14"])
 def test_free_text_key_and_new_bytes_under_that_key(run, initialised, tmp_path, key):
-    first = write(tmp_path / "guidelines.txt", "General guidelines.\n\nFirst text of the document.\n".encode())
-    second = write(tmp_path / "guidelines2.txt", "General guidelines.\n\nSecond, revised text.\n".encode())
+    first = write(tmp_path / "guidelines.txt", b"General guidelines.\n\nFirst text of the document.\n")
+    second = write(tmp_path / "guidelines2.txt", b"General guidelines.\n\nSecond, revised text.\n")
     assert run("source", "add", str(first), "--key", key).exit_code == 0
     result = run("source", "add", str(second), "--key", key)
     assert result.exit_code == 0, result.stderr

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from verify import __version__
-from verify.cli import article, claim, db, evidence, search, source, status
+from verify.cli import article, claim, db, evidence, report, review, search, source, status
+from verify.cli import export as export_cli
 from verify.cli.errors import VerifyGroup
 from verify.cli.state import State, default_actor
 
@@ -54,11 +55,15 @@ def root(
 app.command("init")(db.init)
 app.command("status")(status.status)
 app.command("search")(search.search)
+app.command("review")(review.review)
 app.add_typer(article.app, name="article")
 app.add_typer(claim.app, name="claim")
 app.add_typer(source.app, name="source")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(db.app, name="db")
+app.add_typer(report.app, name="report")
+app.command("export")(export_cli.export)
+app.command("import")(export_cli.import_)
 
 
 def main() -> None:

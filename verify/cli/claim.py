@@ -205,3 +205,18 @@ def check_quotes(
                 out.print(f"   - {difference}", markup=False)
     if any(r["state"] == "not_found" for r in results):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("signoff")
+def signoff(
+    ctx: typer.Context,
+    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    note: Annotated[str | None, typer.Option(help="What the editor checked.")] = None,
+) -> None:
+    """Sign off a claim's verdict as a second reviewer (not the person who set it)."""
+    from verify.workflow.signoff import sign_off
+
+    current = state(ctx)
+    done = sign_off(current.database(), claim_id, actor=current.actor, note=note)
+    by = f" set by {done.verdict_by}" if done.verdict_by else ""
+    say(f"claim {claim_id}: verdict '{done.status}'{by} signed off by {current.actor}")

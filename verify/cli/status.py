@@ -45,6 +45,8 @@ def status(
         outer = Table.grid(padding=(0, 4))
         outer.add_row(grid, kinds)
         out.print(outer)
+        if article["signed_off"]:
+            out.print(f"{article['signed_off']} of {article['reviewed']} verdicts signed off by an editor", markup=False)
         if article["orphaned_evidence"]:
             out.print(f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'", markup=False)
         if article["reviewers"]:

@@ -6,7 +6,17 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES, Article, ArticleRevision, Claim, Event, Evidence, Passage, Source
+from verify.db.models import (
+    CLAIM_KINDS,
+    CLAIM_STATUSES,
+    Article,
+    ArticleRevision,
+    Claim,
+    Event,
+    Evidence,
+    Passage,
+    Source,
+)
 
 OPEN_STATUSES = ("unreviewed", "in_progress")
 
@@ -32,6 +42,9 @@ def article_status(session: Session) -> list[dict[str, Any]]:
             people = assigned.setdefault(article_id, {})
             people[assignee] = people.get(assignee, 0) + count
     verdicts = _verdicts_by_reviewer(session)
+    from verify.workflow.signoff import signed_off_by_article
+
+    signed_off = signed_off_by_article(session)
     orphaned = dict(
         session.execute(
             select(Claim.article_id, func.count())
@@ -61,6 +74,7 @@ def article_status(session: Session) -> list[dict[str, Any]]:
                 "by_kind": by_kind.get(article.id, dict.fromkeys(CLAIM_KINDS, 0)),  # type: ignore[arg-type]
                 "reviewed": reviewed,
                 "orphaned_evidence": orphaned.get(article.id, 0),
+                "signed_off": signed_off.get(article.id, 0),  # type: ignore[arg-type]
                 "share_reviewed": round(reviewed / total, 4) if total else 0.0,
                 "reviewers": [
                     {

@@ -16,6 +16,7 @@ from verify.db.models import Claim, Event, Evidence, Note
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.workflow.audit import record
 from verify.workflow.rules import EvidenceCounts, check_kind_name, check_status_change, check_status_name
+from verify.workflow.signoff import lapse_signoffs
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def mark(db: Database, claim_id: int, status: str, *, actor: str, note: str | No
         claim.status, claim.changed = new, False
         _touch(claim, actor, now)
         record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=old, new=new, note=note, at=now)
+        lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
         return Change(claim_id, "status", old, new, claim.version, note_id)
 
 

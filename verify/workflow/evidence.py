@@ -21,6 +21,7 @@ from verify.ingest.sources import require_source
 from verify.match.anchor import Anchor, anchor
 from verify.workflow.audit import record
 from verify.workflow.claims import evidence_counts, get_claim
+from verify.workflow.signoff import lapse_signoffs
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def link(
         claim.updated_at, claim.updated_by = now, actor
         record(session, actor, "evidence_link", article_id=claim.article_id, claim_id=claim.id, source_id=source.id,
                evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
+        lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
         return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score)  # type: ignore[arg-type]
 
 
@@ -136,6 +138,7 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
         claim.updated_at, claim.updated_by = now, actor
         record(session, actor, "evidence_retract", article_id=claim.article_id, claim_id=claim.id, source_id=evidence.source_id,
                evidence_id=evidence.id, old=evidence.stance, new="retracted", note=reason.strip(), at=now)
+        lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} retracted", at=now)
         change = None
         if claim.status in ("verified", "partly_verified") and evidence_counts(session, claim.id).supports == 0:  # type: ignore[arg-type]
             change = (claim.status, "in_progress")

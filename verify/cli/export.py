@@ -1,0 +1,86 @@
+"""``verify export`` and ``verify import``: the database as files, and back."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from verify.cli.render import say
+from verify.cli.report import emit
+from verify.cli.state import state
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+    csl_json = "csl-json"
+
+
+def export(
+    ctx: typer.Context,
+    output_format: Annotated[ExportFormat, typer.Option("--format", help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; csl-json: the sources.")] = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout.")] = None,
+    article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
+    org: Annotated[str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")] = None,
+    review_url: Annotated[str | None, typer.Option("--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL).")] = None,
+) -> None:
+    """Export the database: everything as json/jsonl, claims as csv, ClaimReview markup, or sources as CSL-JSON."""
+    from verify.errors import VerifyError
+
+    if article is not None and output_format not in (ExportFormat.csv, ExportFormat.claimreview):
+        raise VerifyError("--article applies to --format csv and claimreview; json and jsonl export everything")
+    if (org or review_url) and output_format is not ExportFormat.claimreview:
+        raise VerifyError("--org and --review-url apply to --format claimreview")
+    with state(ctx).database().read() as session:
+        if output_format is ExportFormat.json:
+            from verify.exports.dump import export_data, to_json
+
+            text = to_json(export_data(session))
+        elif output_format is ExportFormat.jsonl:
+            from verify.exports.dump import to_jsonl
+
+            text = to_jsonl(session)
+        elif output_format is ExportFormat.csv:
+            from verify.exports.claims_csv import claim_rows, to_csv
+
+            text = to_csv(claim_rows(session, article))
+        elif output_format is ExportFormat.claimreview:
+            from verify.exports.claimreview import claim_reviews
+
+            text = _json(claim_reviews(session, article_id=article, org=org, review_url_template=review_url))
+        else:
+            from verify.exports.csl import csl_items
+
+            text = _json(csl_items(session))
+    emit(text, output)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export'.")],
+) -> None:
+    """Restore a json/jsonl export into an empty database (run 'verify init' first); files under sources/ are not included."""
+    from verify.errors import VerifyError
+    from verify.exports.dump import import_data, parse_export
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VerifyError(f"no file {path}") from None
+    except IsADirectoryError:
+        raise VerifyError(f"{path} is a directory; give an export file") from None
+    except UnicodeDecodeError:
+        raise VerifyError(f"{path} is not UTF-8 text; give a file written by 'verify export'") from None
+    data = parse_export(raw, path.name)
+    counts = import_data(state(ctx).database(), data)
+    say(f"imported {path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))

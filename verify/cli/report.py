@@ -1,0 +1,135 @@
+"""``verify report``: what is unsupported, the sourcing appendix, the annotated copy."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from verify.cli.render import console, print_csv, print_json
+from verify.cli.state import state
+
+app = typer.Typer(help="Reports for editors and readers: unsupported claims, sourcing appendix, annotated copy.",
+                  no_args_is_help=True)
+
+Article = Annotated[int | None, typer.Option("--article", help="Article id (needed when the database holds several).")]
+Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout.")]
+UNSUPPORTED_CSV = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "reasons", "supports",
+                   "contradicts", "context", "signed_off_by", "latest_note", "text"]
+
+
+class UnsupportedFormat(StrEnum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+class AppendixFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+class Grouping(StrEnum):
+    claim = "claim"
+    paragraph = "paragraph"
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a finished report to a file (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from verify.exports.files import write_atomic
+
+    write_atomic(output, text)
+
+
+@app.command("unsupported")
+def unsupported(
+    ctx: typer.Context,
+    article: Article = None,
+    include_opinion: Annotated[bool, typer.Option("--include-opinion", help="Also list opinion claims.")] = False,
+    require_signoff: Annotated[bool, typer.Option("--require-signoff", help="Also list verdicts without a sign-off.")] = False,
+    fail: Annotated[bool, typer.Option("--fail-on-unsupported", help="Exit 3 when the list is not empty (publication gate).")] = False,
+    output: Annotated[UnsupportedFormat, typer.Option("--format", help="Output format.")] = UnsupportedFormat.table,
+) -> None:
+    """List claims without supporting evidence, disputed or partly verified, by paragraph."""
+    from verify.errors import EXIT_GATE, VerifyError
+    from verify.reports.unsupported import UnsupportedOptions, gate_message, unsupported_claims
+
+    with state(ctx).database().read() as session:
+        rows = unsupported_claims(session, UnsupportedOptions(article, include_opinion, require_signoff))
+    if output is UnsupportedFormat.json:
+        print_json(rows)
+    elif output is UnsupportedFormat.csv:
+        print_csv((_csv_row(r) for r in rows), UNSUPPORTED_CSV)
+    elif output is UnsupportedFormat.md:
+        from verify.reports.unsupported_render import render_markdown
+
+        sys.stdout.write(render_markdown(rows))
+    else:
+        _print_table(rows)
+    if fail and rows:
+        raise VerifyError(gate_message(rows), exit_code=EXIT_GATE)
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    note = row["latest_note"]
+    return {**row, **row["evidence_counts"], "reasons": " ".join(row["reasons"]),
+            "signed_off_by": row["signoff"]["by"] if row["signoff"] else None,
+            "latest_note": f"{note['author']}: {note['text']}" if note else None}
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    """One line per claim in article order (the ¶ column groups them), like ``claim list``."""
+    from verify.cli.render import table
+
+    if not rows:
+        console().print("Every checkable claim has supporting evidence.", markup=False)
+        return
+    multiple = len({r["article_id"] for r in rows}) > 1
+    table(
+        None,
+        ["article", "¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"] if multiple
+        else ["¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"],
+        [([r["article_id"]] if multiple else []) + [
+            r["paragraph"], r["sentence"], r["id"], r["status"], r["assignee"] or "", ",".join(r["reasons"]),
+            f"{r['latest_note']['author']}: {r['latest_note']['text']}" if r["latest_note"] else "", r["text"]]
+         for r in rows],
+        caption=f"{len(rows)} claims not supported",
+    )
+
+
+@app.command("appendix")
+def appendix(
+    ctx: typer.Context,
+    article: Article = None,
+    by: Annotated[Grouping, typer.Option("--by", help="One note per claim or per paragraph.")] = Grouping.claim,
+    output_format: Annotated[AppendixFormat, typer.Option("--format", help="Output format.")] = AppendixFormat.md,
+    output: Output = None,
+) -> None:
+    """The sourcing appendix: numbered notes citing the evidence, bibliography, unsupported claims."""
+    from verify.reports.appendix import appendix_data
+    from verify.reports.appendix_render import render_html, render_markdown
+
+    with state(ctx).database().read() as session:
+        data = appendix_data(session, article, by.value)
+    emit(render_html(data) if output_format is AppendixFormat.html else render_markdown(data), output)
+
+
+@app.command("annotated")
+def annotated(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically).")],
+    article: Article = None,
+) -> None:
+    """The article with each claim highlighted by status, linked to its evidence (one HTML file)."""
+    from verify.reports.annotated import annotated_data, render_annotated
+
+    with state(ctx).database().read() as session:
+        data = annotated_data(session, article)
+    emit(render_annotated(data), output)

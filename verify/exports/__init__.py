@@ -1,0 +1,1 @@
+"""Exports (json, jsonl, csv, ClaimReview, CSL-JSON) and the import that restores a json export."""

@@ -1,0 +1,62 @@
+"""One row per claim for spreadsheets: position, status, evidence counts, sources cited, sign-off, latest note."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from verify.claims.listing import ClaimFilter, list_claims
+from verify.db.models import Evidence, Source
+from verify.reports.unsupported import latest_notes
+from verify.workflow.signoff import current_signoffs
+
+COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "supports", "contradicts",
+           "context", "sources", "signed_off_by", "signed_off_at", "latest_note", "latest_note_by", "updated_at",
+           "updated_by", "text"]
+
+
+def _sources_cited(session: Session) -> dict[int, str]:
+    """Claim id -> "KEY locator; KEY locator" for evidence in force, by evidence id."""
+    rows = session.execute(
+        select(Evidence.claim_id, Source.key, Evidence.locator)
+        .join(Source, col(Source.id) == Evidence.source_id)
+        .where(col(Evidence.retracted_at).is_(None))
+        .order_by(col(Evidence.id))
+    ).all()
+    cited: dict[int, list[str]] = {}
+    for claim_id, key, locator in rows:
+        cited.setdefault(claim_id, []).append(f"{key} {locator}".strip() if locator else key)
+    return {claim_id: "; ".join(items) for claim_id, items in cited.items()}
+
+
+def claim_rows(session: Session, article_id: int | None = None) -> list[dict[str, Any]]:
+    rows, _ = list_claims(session, ClaimFilter(article=article_id))
+    cited, signed, notes = _sources_cited(session), current_signoffs(session), latest_notes(session)
+    out = []
+    for row in rows:
+        signoff, note = signed.get(row["id"]), notes.get(row["id"])
+        out.append({**row, **row["evidence_counts"], "sources": cited.get(row["id"], ""),
+                    "signed_off_by": signoff["by"] if signoff else None, "signed_off_at": signoff["at"] if signoff else None,
+                    "latest_note": note["text"] if note else None, "latest_note_by": note["author"] if note else None})
+    return out
+
+
+def cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a leading =, +, -, @ would make it a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in COLUMNS])
+    return buffer.getvalue()

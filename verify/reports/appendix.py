@@ -1,0 +1,163 @@
+"""The sourcing appendix published with a piece: notes, bibliography, and what is not sourced.
+
+:func:`appendix_data` gathers plain data; :mod:`verify.reports.appendix_render`
+turns it into Markdown or HTML. Everything is ordered by article position and
+ids, and no "now" appears anywhere, so the same database gives the same bytes.
+
+Notes are numbered in article order: one per claim with evidence in force
+(``by="claim"``), or one per paragraph (``by="paragraph"``). Within a note the
+evidence is ordered supports, contradicts, context, then by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from verify.db.models import Article, ArticleRevision, Claim, Evidence, Source
+from verify.errors import NotFound, VerifyError
+from verify.reports.citation import long_date, source_citation, source_entry
+from verify.reports.unsupported import UnsupportedOptions, unsupported_claims
+from verify.workflow.signoff import current_signoffs
+
+STANCE_ORDER = {"supports": 0, "contradicts": 1, "context": 2}
+GROUPINGS = ("claim", "paragraph")
+
+
+def pick_article(session: Session, article_id: int | None) -> Article:
+    """The article asked for, or the only one; several articles need ``--article``."""
+    if article_id is not None:
+        article = session.get(Article, article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id}; see 'verify status'")
+        return article
+    articles = session.exec(select(Article).order_by(col(Article.id)).limit(2)).all()
+    if not articles:
+        raise VerifyError("the database holds no article; import one with 'verify article add PATH'")
+    if len(articles) > 1:
+        raise VerifyError("the database holds several articles; choose one with --article ID (see 'verify status')")
+    return articles[0]
+
+
+def latest_revision(session: Session, article_id: int) -> ArticleRevision | None:
+    return session.exec(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article_id)
+        .order_by(col(ArticleRevision.number).desc())
+    ).first()
+
+
+def article_claims(session: Session, article_id: int) -> list[Claim]:
+    """The claims of the article as it stands (withdrawn ones are no longer in it)."""
+    return list(session.exec(
+        select(Claim)
+        .where(Claim.article_id == article_id, Claim.status != "withdrawn")
+        .order_by(col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
+    ))
+
+
+def article_header(article: Article, revision: ArticleRevision | None) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "author": article.author,
+        "publication": article.publication,
+        "url": article.url,
+        "published": long_date(article.published),
+        "revision": revision.number if revision else None,
+    }
+
+
+def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
+    return {
+        "evidence_id": evidence.id,
+        "claim_id": evidence.claim_id,
+        "stance": evidence.stance,
+        "source": source.key,
+        "citation": source_citation(source, evidence.locator),
+        "url": source.url or source.final_url,
+        "retrieved": long_date(source.retrieved_at),
+        "quote": evidence.quote,
+        "orphaned": evidence.anchor == "orphaned",
+    }
+
+
+def evidence_by_claim(session: Session, claims: list[Claim]) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Source]]:
+    """Evidence in force per claim (as citations, in note order) and the sources it cites."""
+    ids = [c.id for c in claims]
+    rows = list(session.exec(
+        select(Evidence)
+        .where(col(Evidence.claim_id).in_(ids), col(Evidence.retracted_at).is_(None))
+        .order_by(col(Evidence.id))
+    ))
+    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in rows})))}
+    rows.sort(key=lambda e: (STANCE_ORDER.get(e.stance, 9), e.id))
+    cited: dict[int, list[dict[str, Any]]] = {}
+    for evidence in rows:
+        cited.setdefault(evidence.claim_id, []).append(_citation(evidence, sources[evidence.source_id]))
+    return cited, sources  # type: ignore[return-value]
+
+
+def claim_entry(claim: Claim, signed: dict[int, Any]) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "paragraph": claim.paragraph,
+        "sentence": claim.sentence,
+        "text": claim.text,
+        "status": claim.status,
+        "signoff": signed.get(claim.id),  # type: ignore[arg-type]
+    }
+
+
+def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], signed: dict[int, Any], by: str) -> list[dict[str, Any]]:
+    """Numbered notes in article order, one per claim or per paragraph with evidence."""
+    notes: list[dict[str, Any]] = []
+    for claim in claims:
+        citations = cited.get(claim.id)  # type: ignore[arg-type]
+        if not citations:
+            continue
+        if by == "paragraph" and notes and notes[-1]["paragraph"] == claim.paragraph:
+            notes[-1]["claims"].append(claim_entry(claim, signed))
+            notes[-1]["citations"].extend(citations)
+            continue
+        notes.append({
+            "number": len(notes) + 1,
+            "paragraph": claim.paragraph,
+            "claims": [claim_entry(claim, signed)],
+            "citations": list(citations),
+        })
+    return notes
+
+
+def appendix_data(session: Session, article_id: int | None = None, by: str = "claim") -> dict[str, Any]:
+    """Everything the appendix shows, as plain data (see the module docstring)."""
+    if by not in GROUPINGS:
+        raise VerifyError(f"unknown grouping {by!r}; use one of: {', '.join(GROUPINGS)}")
+    article = pick_article(session, article_id)
+    claims = article_claims(session, article.id)  # type: ignore[arg-type]
+    cited, sources = evidence_by_claim(session, claims)
+    signed = current_signoffs(session, [c.id for c in claims])  # type: ignore[misc]
+    notes = build_notes(claims, cited, signed, by)
+    used = {c["source"] for note in notes for c in note["citations"]}
+    bibliography = [source_entry(s) for s in sorted(sources.values(), key=lambda s: (s.key, s.version)) if s.key in used]
+    open_claims = [
+        {key: row[key] for key in ("id", "paragraph", "sentence", "text", "status", "reasons", "latest_note")}
+        for row in unsupported_claims(session, UnsupportedOptions(article=article.id))
+    ]
+    statuses: dict[str, int] = {}
+    for claim in claims:
+        statuses[claim.status] = statuses.get(claim.status, 0) + 1
+    return {
+        "article": article_header(article, latest_revision(session, article.id)),  # type: ignore[arg-type]
+        "by": by,
+        "summary": {
+            "claims": len(claims),
+            "with_evidence": sum(1 for c in claims if c.id in cited),
+            "by_status": dict(sorted(statuses.items())),
+            "signed_off": len(signed),
+        },
+        "notes": notes,
+        "bibliography": bibliography,
+        "open_claims": open_claims,
+    }

@@ -1,0 +1,76 @@
+"""Citations as readers expect them, UN documents as the UN cites them.
+
+A UN document is cited body, title, symbol, date, paragraph::
+
+    United Nations Security Council, Fourteenth report of the …, S/2023/370, 1 June 2023, para. 68
+
+Anything else: publisher or author, title, date, locator. URL and retrieval
+date are kept apart from the citation string so each renderer can make the
+URL a (safe) link. The strings are plain text; renderers escape them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verify.db.models import Source
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+# The principal organ named by a symbol's first component, for sources registered without a publisher.
+UN_BODIES = {
+    "S": "United Nations Security Council",
+    "A": "United Nations General Assembly",
+    "E": "United Nations Economic and Social Council",
+    "ST": "United Nations Secretariat",
+}
+
+
+def long_date(value: str | None) -> str | None:
+    """``2023-06-01`` -> ``1 June 2023``; ``2013-09`` -> ``September 2013``; other text unchanged."""
+    if not value:
+        return None
+    parts = value[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return value
+    if len(numbers) == 3 and 1 <= numbers[1] <= 12:
+        return f"{numbers[2]} {MONTHS[numbers[1] - 1]} {numbers[0]}"
+    if len(numbers) == 2 and 1 <= numbers[1] <= 12:
+        return f"{MONTHS[numbers[1] - 1]} {numbers[0]}"
+    return value
+
+
+def publisher_of(source: Source) -> str | None:
+    """The publisher as recorded, or the UN organ the symbol names."""
+    if source.publisher:
+        return source.publisher
+    if source.symbol:
+        return UN_BODIES.get(source.symbol.split("/", 1)[0], "United Nations")
+    return None
+
+
+def source_citation(source: Source, locator: str | None = None) -> str:
+    """The citation of a source (and a place in it), without URL or retrieval date."""
+    title = source.title or source.key
+    parts: list[str | None]
+    if source.symbol:
+        parts = [publisher_of(source), title, source.symbol, long_date(source.published), locator]
+    else:
+        parts = [publisher_of(source), title, long_date(source.published), locator]
+    return ", ".join(p for p in parts if p)
+
+
+def source_entry(source: Source) -> dict[str, Any]:
+    """A bibliography entry: the citation plus where and when the archived copy came from."""
+    return {
+        "key": source.key,
+        "version": source.version,
+        "citation": source_citation(source),
+        "url": source.url or source.final_url,
+        "retrieved": long_date(source.retrieved_at),
+        "sha256": source.sha256,
+        "media_type": source.media_type,
+    }

@@ -1,0 +1,119 @@
+"""Editor sign-off: a second person confirms a claim's verdict before publication.
+
+A sign-off is worth something only if it is independent and current, so:
+
+* the person who set the current status cannot sign it off (four eyes);
+* it records the status it approved, and it *lapses* — kept, marked and
+  logged — as soon as the status or the evidence changes afterwards. The
+  workflow services that change either call :func:`lapse_signoffs` inside
+  their own transaction.
+
+Readers use :func:`current_signoffs`, which also ignores a sign-off whose
+status no longer matches the claim's (belt and braces for any code path that
+changes a status without calling the hook, such as an article re-import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from verify import clock
+from verify.db.engine import Database
+from verify.db.models import Claim, Event, Signoff
+from verify.errors import RefusedChange
+from verify.workflow.audit import record
+
+# Statuses that are verdicts an editor can sign off.
+VERDICTS = ("verified", "partly_verified", "disputed", "unsupported", "opinion")
+
+
+@dataclass(frozen=True)
+class SignedOff:
+    signoff_id: int
+    claim_id: int
+    status: str
+    verdict_by: str | None
+
+
+def verdict_setter(session: Session, claim_id: int) -> str | None:
+    """Who set the claim's current status: the actor of its last status event."""
+    return session.exec(
+        select(Event.actor)
+        .where(Event.claim_id == claim_id, Event.action == "status")
+        .order_by(col(Event.id).desc())
+    ).first()
+
+
+def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None) -> SignedOff:
+    """Record ``actor``'s sign-off of the claim's current verdict (refused for the verdict's author)."""
+    from verify.workflow.claims import get_claim
+
+    with db.write() as session:
+        claim = get_claim(session, claim_id)
+        if claim.status not in VERDICTS:
+            raise RefusedChange(
+                f"claim {claim_id} is {claim.status}, not a verdict; sign off one of: {', '.join(VERDICTS)}"
+            )
+        setter = verdict_setter(session, claim_id)
+        if setter == actor:
+            raise RefusedChange(
+                f"claim {claim_id}: {actor} set the status '{claim.status}'; a sign-off must come from someone else"
+            )
+        existing = _active(session, [claim_id]).get(claim_id)
+        if existing is not None:
+            raise RefusedChange(
+                f"claim {claim_id} is already signed off by {existing.signed_by} at {existing.signed_at}"
+            )
+        now = clock.now()
+        text = note.strip() if note and note.strip() else None
+        signoff = Signoff(claim_id=claim_id, status=claim.status, signed_by=actor, signed_at=now, note=text)
+        session.add(signoff)
+        session.flush()
+        record(session, actor, "signoff", article_id=claim.article_id, claim_id=claim_id, new=claim.status, note=text, at=now)
+        return SignedOff(signoff.id, claim_id, claim.status, setter)  # type: ignore[arg-type]
+
+
+def lapse_signoffs(session: Session, claim: Claim, *, actor: str, reason: str, at: str) -> int:
+    """Mark the claim's active sign-offs lapsed (inside the caller's transaction); returns how many."""
+    active = session.exec(
+        select(Signoff).where(Signoff.claim_id == claim.id, col(Signoff.lapsed_at).is_(None))
+    ).all()
+    for signoff in active:
+        signoff.lapsed_at, signoff.lapse_reason = at, reason
+        record(session, actor, "signoff_lapse", article_id=claim.article_id, claim_id=claim.id,
+               old=f"{signoff.status} signed off by {signoff.signed_by}", new="lapsed", note=reason, at=at)
+    return len(active)
+
+
+def _active(session: Session, claim_ids: list[int] | None) -> dict[int, Signoff]:
+    query = select(Signoff).where(col(Signoff.lapsed_at).is_(None)).order_by(col(Signoff.id))
+    if claim_ids is not None:
+        query = query.where(col(Signoff.claim_id).in_(claim_ids))
+    return {s.claim_id: s for s in session.exec(query)}
+
+
+def current_signoffs(session: Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Claim id -> the sign-off that still vouches for its current status, as plain data."""
+    active = _active(session, claim_ids)
+    if not active:
+        return {}
+    statuses = dict(session.execute(select(Claim.id, Claim.status).where(col(Claim.id).in_(list(active)))).all())
+    return {
+        claim_id: {"by": s.signed_by, "at": s.signed_at, "status": s.status, "note": s.note}
+        for claim_id, s in active.items()
+        if statuses.get(claim_id) == s.status
+    }
+
+
+def signed_off_by_article(session: Session) -> dict[int, int]:
+    """Article id -> how many of its verdicts carry a current sign-off (for ``verify status``)."""
+    signed = current_signoffs(session)
+    if not signed:
+        return {}
+    counts: dict[int, int] = {}
+    for (article_id,) in session.execute(select(Claim.article_id).where(col(Claim.id).in_(list(signed)))):
+        counts[article_id] = counts.get(article_id, 0) + 1
+    return counts
