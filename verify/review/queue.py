@@ -1,0 +1,165 @@
+"""Which claims a review session walks through, in what order, and which are locked.
+
+The queue is the claims matching the filter in article order. By default that
+is the ``factual`` and ``quote`` claims that are ``unreviewed`` or
+``in_progress`` and not assigned to someone else. A claim another reviewer
+opened (their ``in_progress`` status event) less than :data:`LOCK_MINUTES`
+ago is locked: it is left out unless ``include_locked``. A reviewer who comes
+back starts at the claim they opened last and left in progress; the claims
+before it follow at the end, so nothing is lost from the walk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from verify import clock
+from verify.db.models import Article, Claim, Event
+from verify.errors import NotFound
+from verify.workflow.rules import check_kind_name, check_status_name
+
+LOCK_MINUTES = 30
+DEFAULT_STATUSES = ("unreviewed", "in_progress")
+DEFAULT_KINDS = ("factual", "quote")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What ``verify review`` was asked to walk through."""
+
+    article: int | None = None
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    kinds: tuple[str, ...] = DEFAULT_KINDS
+    paragraph: int | None = None
+    assignee: str | None = None  # None: unassigned or the reviewer's; "me": the reviewer's; else that name
+    include_locked: bool = False
+
+    def normalised(self) -> QueueFilter:
+        return QueueFilter(
+            self.article,
+            tuple(check_status_name(s) for s in self.statuses) or DEFAULT_STATUSES,
+            tuple(check_kind_name(k) for k in self.kinds) or DEFAULT_KINDS,
+            self.paragraph,
+            (self.assignee or "").strip() or None,
+            self.include_locked,
+        )
+
+
+@dataclass(frozen=True)
+class Lock:
+    """The last time someone other than the reviewer opened a claim."""
+
+    claim_id: int
+    actor: str
+    at: str
+
+    def describe(self) -> str:
+        minutes = int((clock.parse(clock.now()) - clock.parse(self.at)).total_seconds() // 60)
+        ago = "just now" if minutes < 1 else f"{minutes} min ago"
+        return f"opened by {self.actor} {ago}"
+
+
+@dataclass
+class Queue:
+    claim_ids: list[int]
+    locked: list[Lock] = field(default_factory=list)  # left out (or, with include_locked, kept)
+    resume_at: int | None = None  # the claim the reviewer left in progress, now first
+
+    def __len__(self) -> int:
+        return len(self.claim_ids)
+
+
+def wanted_assignee(where: QueueFilter, reviewer: str) -> str | None:
+    if where.assignee is None:
+        return None
+    return reviewer if where.assignee.lower() == "me" else where.assignee
+
+
+def assignee_ok(assignee: str | None, where: QueueFilter, reviewer: str) -> bool:
+    wanted = wanted_assignee(where, reviewer)
+    if wanted is None:
+        return assignee is None or assignee == reviewer
+    return assignee == wanted
+
+
+def _cutoff() -> str:
+    return (clock.parse(clock.now()) - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def last_openings(session: Session, claim_ids: list[int]) -> dict[int, Event]:
+    """The latest status event of each claim whose status it set was ``in_progress``."""
+    if not claim_ids:
+        return {}
+    latest: dict[int, Event] = {}
+    events = session.exec(
+        select(Event)
+        .where(Event.action == "status", col(Event.claim_id).in_(claim_ids))
+        .order_by(col(Event.id))
+    )
+    for event in events:
+        latest[event.claim_id] = event  # type: ignore[index]
+    return {cid: e for cid, e in latest.items() if e.new == "in_progress"}
+
+
+def locks(session: Session, claims: list[tuple[int, str]], reviewer: str) -> dict[int, Lock]:
+    """Claims (id, status) currently in progress that another reviewer opened recently."""
+    in_progress = [cid for cid, status in claims if status == "in_progress"]
+    cutoff = _cutoff()
+    return {
+        cid: Lock(cid, e.actor, e.at)
+        for cid, e in last_openings(session, in_progress).items()
+        if e.actor != reviewer and e.at >= cutoff
+    }
+
+
+def lock_for(session: Session, claim: Claim, reviewer: str) -> Lock | None:
+    return locks(session, [(claim.id, claim.status)], reviewer).get(claim.id)  # type: ignore[list-item, arg-type]
+
+
+def build_queue(session: Session, reviewer: str, where: QueueFilter) -> Queue:
+    """The claims to review in article order, the reviewer's last open claim first."""
+    where = where.normalised()
+    query = select(Claim.id, Claim.status, Claim.assignee).where(
+        col(Claim.status).in_(where.statuses), col(Claim.kind).in_(where.kinds)
+    )
+    if where.article is not None:
+        if session.get(Article, where.article) is None:
+            raise NotFound(f"no article with id {where.article}; see 'verify status'")
+        query = query.where(Claim.article_id == where.article)
+    if where.paragraph is not None:
+        query = query.where(Claim.paragraph == where.paragraph)
+    rows = session.execute(
+        query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
+    ).all()
+    rows = [r for r in rows if assignee_ok(r[2], where, reviewer)]
+    locked = locks(session, [(r[0], r[1]) for r in rows], reviewer)
+    ids = [r[0] for r in rows if where.include_locked or r[0] not in locked]
+    resume = _resume_claim(session, [r[0] for r in rows if r[1] == "in_progress" and r[0] in ids], reviewer)
+    if resume is not None:
+        at = ids.index(resume)
+        ids = ids[at:] + ids[:at]
+    return Queue(ids, sorted(locked.values(), key=lambda lock: lock.claim_id), resume)
+
+
+def _resume_claim(session: Session, in_progress: list[int], reviewer: str) -> int | None:
+    mine = [e for e in last_openings(session, in_progress).values() if e.actor == reviewer]
+    if not mine:
+        return None
+    return max(mine, key=lambda e: (e.at, e.id or 0)).claim_id
+
+
+def eligible(session: Session, claim: Claim, reviewer: str, where: QueueFilter) -> str | None:
+    """Why the claim should no longer be opened from the queue (None: open it)."""
+    where = where.normalised()
+    if claim.status not in where.statuses:
+        return f"now {claim.status} (by {claim.updated_by})"
+    if not assignee_ok(claim.assignee, where, reviewer):
+        return f"assigned to {claim.assignee}"
+    if not where.include_locked:
+        lock = lock_for(session, claim, reviewer)
+        if lock is not None:
+            return lock.describe()
+    return None
