@@ -147,12 +147,12 @@ def ablation_steps() -> list[tuple[str, Any]]:
     from verify.match.rank import DEFAULT_WEIGHTS, first_stage_only
 
     base = first_stage_only()
-    steps = [("first stage alone (FTS5 BM25)", base)]
-    steps.append(("+ query expansion (PRF)", replace(base, prf_terms=DEFAULT_WEIGHTS.prf_terms)))
-    steps.append(("+ name variants", replace(steps[-1][1], variants=True)))
-    steps.append(("+ re-ranking: bm25/title/proximity", replace(steps[-1][1], title=DEFAULT_WEIGHTS.title, proximity=DEFAULT_WEIGHTS.proximity)))
+    steps = [("first stage alone (FTS5 BM25, porter)", base)]
+    steps.append(("+ name variants", replace(base, variants=True)))
+    lexical = dict(title=DEFAULT_WEIGHTS.title, sentence=DEFAULT_WEIGHTS.sentence, proximity=DEFAULT_WEIGHTS.proximity)
+    steps.append(("+ re-ranking: title, best sentence, proximity", replace(steps[-1][1], **lexical)))
     steps.append(("+ fuzzy (rapidfuzz)", replace(steps[-1][1], fuzzy=DEFAULT_WEIGHTS.fuzzy)))
-    steps.append(("+ hint features (numbers/names) = default", replace(steps[-1][1], numbers=DEFAULT_WEIGHTS.numbers, names=DEFAULT_WEIGHTS.names)))
+    steps.append(("+ hint features (numbers, names) = default", DEFAULT_WEIGHTS))
     return steps
 
 

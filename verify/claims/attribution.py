@@ -105,11 +105,20 @@ def match_score(phrase: str, source: SourceLike) -> float:
 
 
 def best_source_key(phrase: str, sources: Iterable[SourceLike]) -> str | None:
-    """The registered source the phrase names, when one fits clearly (score >= 40)."""
-    scored = sorted(((match_score(phrase, s), s.key) for s in sources), reverse=True)
-    if scored and scored[0][0] >= 40 and (len(scored) == 1 or scored[0][0] > scored[1][0] or scored[0][1] == scored[1][1]):
-        return scored[0][1]
-    return None
+    """The registered source the phrase names, when one fits clearly (score >= 40).
+
+    Between equally good fits, a retrieved source wins over one that is only
+    registered (only a retrieved one can supply evidence); a remaining tie
+    names nothing rather than guess.
+    """
+    scored = sorted(
+        ((match_score(phrase, s), getattr(s, "retrieved_at", None) is not None, s.key) for s in sources), reverse=True
+    )
+    if not scored or scored[0][0] < 40:
+        return None
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2] and scored[0][2] != scored[1][2]:
+        return None
+    return scored[0][2]
 
 
 def resolve(

@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verify.claims.hints import find_names
 from verify.claims.names import gazetteer, name_key
 from verify.match.numbers import between_ranges, dates, quantities, same_date
 
 HEDGES = re.compile(
     r"\b(?:one|a|another|some|several|two|three) Member States? (?:reported|assessed|indicated|noted|stated|claimed|believed?)\b"
-    r"|\bcould not (?:be )?(?:independently )?(?:verified|confirmed|corroborated)\b"
+    r"|\b(?:could not|cannot|can not|can't|couldn't) (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?|corroborat(?:e|ed))\b"
     r"|\bnot (?:been )?(?:independently )?(?:verified|confirmed|corroborated)\b"
     r"|\b(?:reportedly|allegedly|purportedly|unconfirmed|unverified)\b"
     r"|\b(?:according to|per) (?:one|a single|some) (?:Member State|source|report)s?\b"
@@ -82,53 +81,69 @@ def _find_all(text: str, needles: list[str]) -> list[re.Match[str]]:
     return sorted(matches, key=lambda m: m.start())[:4]
 
 
-def _names(text: str) -> dict[str, str]:
-    """Canonical name key -> display name, for the names a text mentions."""
-    found = find_names(text)
-    names = {}
-    for kind in ("places", "people", "organisations"):
-        for name in found[kind]:
-            names[name_key(name)] = name
-    return names
+LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+(?:and|or)\s+)$")
+
+
+def name_lists(text: str) -> list[list[str]]:
+    """Enumerations of known names of one kind in a text ("Kabul, Kunar, Kandahar, and Helmand"), as canonical names."""
+    lists: list[list[str]] = []
+    previous_end, previous_kind = -1, ""
+    for start, end, entry in gazetteer().finditer(text):
+        glued = previous_end >= 0 and LIST_GLUE.fullmatch(text[previous_end:start]) is not None
+        if glued and entry.kind == previous_kind:  # "Kabul, Kunar", not "the Ministry, Sirajuddin Haqqani"
+            if entry.canonical not in lists[-1]:
+                lists[-1].append(entry.canonical)
+        else:
+            lists.append([entry.canonical])
+        previous_end, previous_kind = end, entry.kind
+    return [names for names in lists if len(names) >= 2]
+
+
+def _mentions(passage: str, canonical: str) -> bool:
+    """Whether the passage names ``canonical`` in any spelling the gazetteer knows."""
+    folded = name_key(passage)
+    entry = gazetteer().lookup(canonical)
+    surfaces = [s for s, e in gazetteer().surfaces if e == entry] if entry else [canonical]
+    return any(len(name_key(s)) > 3 and name_key(s) in folded for s in surfaces) or any(
+        e == entry for _, _, e in gazetteer().finditer(passage)
+    )
 
 
 def name_flags(claim: str, passage: str, implied: str = "") -> list[dict[str, Any]]:
-    """``implied`` is text whose names a passage need not repeat (its source's title)."""
-    wanted = _names(claim)
-    implied_keys = set(_names(implied)) if implied else set()
-    wanted = {k: v for k, v in wanted.items() if k not in implied_keys}
-    if not wanted:
-        return []
-    present = _names(passage)
-    folded_passage = name_key(passage)
-    missing = []
-    for key, name in wanted.items():
-        if key in present or name in UBIQUITOUS:
+    """Names missing from a list the passage gives differently.
+
+    Only enumerations are checked ("in Kabul, Kunar, Kandahar and Helmand"):
+    when the passage names some members of the claim's list but not others,
+    its list differs, and that is worth a checker's eye. A name the claim
+    merely mentions (the country, the group the report is about) is usually
+    implied by the passage's context, so its absence is not flagged.
+    ``implied`` is text whose names a passage need not repeat (its source's title).
+    """
+    implied_names = {e.canonical for _, _, e in gazetteer().finditer(implied)} if implied else set()
+    flags = []
+    for names in name_lists(claim):
+        wanted = [n for n in names if n not in implied_names and n not in UBIQUITOUS]
+        present = [n for n in wanted if _mentions(passage, n)]
+        if not present:
             continue
-        entry = gazetteer().lookup(name)
-        surfaces = [s for s, e in gazetteer().surfaces if e == entry] if entry else [name]
-        if any(len(name_key(s)) > 3 and name_key(s) in folded_passage for s in surfaces):
-            continue
-        missing.append(name)
-    shared = len(wanted) - len(missing)
-    if not missing or shared == 0:
-        return []
-    return [{
-        "type": "missing_name", "claim": name, "passage": None,
-        "message": f"claim names {name}; the passage does not",
-    } for name in missing]
+        for name in wanted:
+            if name not in present:
+                flags.append({
+                    "type": "missing_name", "claim": name, "passage": None,
+                    "message": f"claim names {name} (with {', '.join(present)}); the passage does not",
+                })
+    return flags
 
 
 def hedge_flags(claim: str, passage: str) -> list[dict[str, Any]]:
+    """Every distinct hedge of the passage, unless the claim hedges too."""
     if CLAIM_HEDGES.search(claim):
         return []
-    hedge = HEDGES.search(passage)
-    if not hedge:
-        return []
+    hedges = list(dict.fromkeys(m.group(0) for m in HEDGES.finditer(passage)))
     return [{
-        "type": "hedged", "claim": None, "passage": hedge.group(0),
-        "message": f"the passage hedges (“{hedge.group(0)}”) where the claim states it as fact",
-    }]
+        "type": "hedged", "claim": None, "passage": hedge,
+        "message": f"the passage hedges (“{hedge}”) where the claim states it as fact",
+    } for hedge in hedges]
 
 
 def flags_for(claim: str, passage: str, *, attribution: list[str] | None = None, implied: str = "") -> list[dict[str, Any]]:

@@ -67,8 +67,38 @@ def parse_quantity(text: str) -> Quantity | None:
     return Quantity(text, value, value, qualifier)
 
 
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SPELLED_QUALIFIERS = r"up\s+to|at\s+least|more\s+than|about|around|some|nearly|almost|approximately"
+SPELLED_RE = re.compile(
+    r"\b(?:(?P<qual>" + SPELLED_QUALIFIERS + r")\s+)?"
+    r"(?P<tens>" + "|".join(TENS) + r")?[\s-]?(?P<unit>" + "|".join(UNITS) + r")?\s+(?P<scale>hundred|thousand|million)\b",
+    re.IGNORECASE,
+)
+# "several dozen" says what "dozens" says, not "12".
+SEVERAL_RE = re.compile(r"\b(?:several|a few|many)\s+(dozen|hundred|thousand)\b", re.IGNORECASE)
+
+
+def _spelled(text: str) -> tuple[list[Quantity], str]:
+    """Spelled-out multiples ("four hundred", "twenty-five thousand") as values; their spans blanked in the text."""
+    found: list[Quantity] = []
+    masked = text
+    for match in SPELLED_RE.finditer(text):
+        if not (match.group("tens") or match.group("unit")):
+            continue
+        number = TENS.get((match.group("tens") or "").lower(), 0) + UNITS.get((match.group("unit") or "").lower(), 0)
+        value = number * {"hundred": 100, "thousand": 1_000, "million": 1_000_000}[match.group("scale").lower()]
+        qualifier = re.sub(r"\s+", " ", match.group("qual").lower()) if match.group("qual") else None
+        found.append(Quantity(match.group(0), value, value, qualifier))
+        masked = masked[: match.start()] + " " * (match.end() - match.start()) + masked[match.end() :]
+    return found, masked
+
+
 def quantities(text: str) -> list[Quantity]:
-    return [q for q in (parse_quantity(n) for n in find_numbers(text)) if q is not None]
+    """Every quantity a text states: digits ("2,000", "2000"), words ("four hundred", "dozens")."""
+    text = SEVERAL_RE.sub(lambda m: " " * (len(m.group(0)) - len(m.group(1)) - 1) + m.group(1) + "s", text)
+    spelled, masked = _spelled(text)
+    return spelled + [q for q in (parse_quantity(n) for n in find_numbers(masked)) if q is not None]
 
 
 def between_ranges(text: str) -> list[tuple[float, float]]:

@@ -1,19 +1,27 @@
 """Suggesting the passages that bear on a claim: a fast first stage, then re-ranking.
 
-1. First stage: BM25 over the full-text index with the claim's content words
-   and the spelling variants of its names (top :data:`CANDIDATES`). When the
-   claim is attributed to a source, that source's best passages are always
-   among the candidates.
-2. Re-ranking: a weighted sum of features, each in [0, 1]: BM25 (relative to
-   the best candidate), rapidfuzz similarity, the share of the claim's numbers
-   and names the passage states, and how well the passage's source fits the
-   claim's attribution (symbol, publisher, date). Weights were tuned on
-   SciFact's training claims and the labelled set in ``tests/data/library``
-   (see ``benchmarks/README.md``).
+1. First stage: BM25 over the FTS5 index (porter stemming) with the claim's
+   content words OR-ed, plus the spelling variants of its names; the top
+   ``Weights.candidates`` passages go on. When the claim is attributed to a
+   registered source, that source's best passages are always among them.
+2. Re-ranking: a weighted sum of features, each in [0, 1] (see :func:`features`):
+   BM25 relative to the best candidate; how much of the claim (idf-weighted)
+   the source's title and the passage's best sentence state; how many of the
+   claim's word pairs stand close together in the passage; rapidfuzz
+   similarity; the share of the claim's numbers and names the passage states;
+   how well the source fits the claim's attribution, or, failing that, whether
+   the article cites that source for its other claims.
+
+The weights were tuned on SciFact's training claims only (title, sentence,
+proximity, fuzzy; ``benchmarks/bench_scifact.py``) and on the labelled library
+in ``tests/data/library`` (numbers, names, attribution, cited;
+``benchmarks/bench_library.py``); ``benchmarks/evidence.md`` has the figures.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,24 +33,37 @@ from verify.claims.hints import compute_hints
 from verify.claims.names import name_key
 from verify.errors import NotFound
 from verify.match.flags import flags_for
-from verify.match.normalize import fold
 from verify.match.numbers import quantities
-from verify.match.query import Terms, claim_terms, content_words
+from verify.match.query import Terms, claim_terms, content_words, name_keys, stem, stems
 
-CANDIDATES = 50
+CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
+SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
+PAIR_WINDOW = 2  # claim words "a b" count as a pair when at most one content word stands between them
 
 
 @dataclass(frozen=True)
 class Weights:
+    """How much each re-ranking feature counts (all features lie in [0, 1])."""
+
     bm25: float = 1.0
-    fuzzy: float = 0.3
+    title: float = 0.3
+    sentence: float = 0.5
+    proximity: float = 0.4
+    fuzzy: float = 0.05
     numbers: float = 0.3
     names: float = 0.3
     attribution: float = 1.0
+    cited: float = 0.6
     variants: bool = True
+    candidates: int = CANDIDATES
 
 
 DEFAULT_WEIGHTS = Weights()
+
+
+def first_stage_only() -> Weights:
+    """BM25 order alone, no variants: the baseline of the ablation."""
+    return Weights(title=0, sentence=0, proximity=0, fuzzy=0, numbers=0, names=0, attribution=0, cited=0, variants=False)
 
 
 @dataclass(frozen=True)
@@ -86,33 +107,103 @@ class Suggestion:
         }
 
 
+@dataclass(frozen=True)
+class ClaimContext:
+    """What re-ranking needs to know about the claim, computed once per claim."""
+
+    text: str
+    terms: Terms
+    idf: dict[str, float]  # stem -> idf, for the claim's own words
+    pairs: tuple[tuple[str, str], ...]
+    quantities: list[Any]
+    names: list[tuple[str, ...]]
+    attribution: dict[str, Any] | None
+    cited: frozenset[str]
+
+
+# ---------------------------------------------------------------- first stage
+
+ROW_COLUMNS = "p.id, p.locator, p.paragraph, p.page, p.text, s.id, s.key, s.title, s.publisher, s.published, s.symbol, s.series"
+
+
 def _fts_expression(terms: Terms, weights: Weights) -> str | None:
-    words = terms.all if weights.variants else terms.words
-    if not words:
-        return None
-    return " OR ".join(f'"{w}"' for w in words)
+    phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
+    return " OR ".join(f'"{p}"' for p in phrases) if phrases else None
+
+
+def _suggestion(row: Any, bm25: float) -> Suggestion:
+    return Suggestion(row[0], SourceInfo(*row[5:12]), row[1], row[2], row[3], row[4], bm25)
 
 
 def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES) -> list[Suggestion]:
-    """Top passages by BM25 (current sources only, or one source)."""
+    """Top passages by BM25 (current sources only, or one source).
+
+    The index is ranked on its own first and joined afterwards: joining every
+    matching row before sorting costs twice as much, and on a large library
+    most of the time. Old versions of sources are rare, so when filtering them
+    out leaves too few rows, the full (joined) query is run instead.
+    """
     expression = _fts_expression(terms, weights)
     if expression is None:
         return []
-    where = "s.is_current = 1" + (" AND s.id = :sid" if source_id is not None else "")
+    if source_id is None:
+        ranked = session.execute(
+            sql("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit"),
+            {"q": expression, "limit": limit},
+        ).all()
+        scores = {r[0]: float(r[1]) for r in ranked}
+        rows = _rows(session, list(scores))
+        if len(rows) == len(scores) or len(scores) < limit:
+            return sorted((_suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
     rows = session.execute(
         sql(
-            f"""SELECT p.id, p.locator, p.paragraph, p.page, p.text, -bm25(passage_fts),
-                       s.id, s.key, s.title, s.publisher, s.published, s.symbol, s.series
+            f"""SELECT {ROW_COLUMNS}, -bm25(passage_fts)
                 FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id
-                WHERE passage_fts MATCH :q AND {where}
+                WHERE passage_fts MATCH :q AND s.is_current = 1 {"AND s.id = :sid" if source_id is not None else ""}
                 ORDER BY bm25(passage_fts) LIMIT :limit"""
         ),
         {"q": expression, "limit": limit, "sid": source_id},
     ).all()
-    return [
-        Suggestion(r[0], SourceInfo(*r[6:13]), r[1], r[2], r[3], r[4], float(r[5]))
-        for r in rows
-    ]
+    return [_suggestion(r, float(r[12])) for r in rows]
+
+
+def _rows(session: Session, ids: list[int]) -> list[Any]:
+    if not ids:
+        return []
+    marks = ", ".join(str(int(i)) for i in ids)
+    return list(session.execute(sql(
+        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current = 1"
+    )).all())
+
+
+def idf_weights(session: Session, words: tuple[str, ...]) -> dict[str, float]:
+    """BM25's idf of each claim word, keyed by its stem, read from the index (one small query per word)."""
+    total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
+    weights: dict[str, float] = {}
+    for word in words:
+        found = session.execute(sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{word}"'}).scalar_one()
+        key = stem(word)
+        weights[key] = max(weights.get(key, 0.0), math.log(1 + (total - found + 0.5) / (found + 0.5)))
+    return weights
+
+
+# ---------------------------------------------------------------- features
+
+
+def _coverage(idf: dict[str, float], present: set[str]) -> float:
+    total = sum(idf.values())
+    return sum(v for k, v in idf.items() if k in present) / total if total else 0.0
+
+
+def _best_sentence(idf: dict[str, float], sentences: list[list[str]]) -> float:
+    return max((_coverage(idf, set(s)) for s in sentences), default=0.0)
+
+
+def _proximity(pairs: tuple[tuple[str, str], ...], passage_stems: list[str]) -> float:
+    if not pairs:
+        return 0.0
+    near = {(a, b) for gap in range(1, PAIR_WINDOW + 1) for a, b in zip(passage_stems, passage_stems[gap:])}
+    return sum(1 for pair in pairs if pair in near) / len(pairs)
 
 
 def _share_numbers(claim_quantities: list[Any], passage: str) -> float:
@@ -123,18 +214,16 @@ def _share_numbers(claim_quantities: list[Any], passage: str) -> float:
     return hits / len(claim_quantities)
 
 
-def _name_keys(hints: dict[str, Any]) -> set[str]:
-    return {name_key(n) for k in ("places", "people", "organisations") for n in hints.get(k, [])}
-
-
-def _share_names(claim_names: set[str], passage: str) -> float:
+def _share_names(claim_names: list[tuple[str, ...]], passage: str) -> float:
+    """Share of the claim's names the passage mentions in any known spelling."""
     if not claim_names:
         return 0.0
-    present = _name_keys(compute_hints(passage))
-    return len(claim_names & present) / len(claim_names)
+    folded = name_key(passage)
+    return sum(1 for keys in claim_names if any(k in folded for k in keys)) / len(claim_names)
 
 
-def _attribution_fit(attribution: dict[str, Any] | None, source: SourceInfo) -> tuple[float, str | None]:
+def _attribution_fit(context: ClaimContext, source: SourceInfo) -> tuple[float, str | None]:
+    attribution = context.attribution
     if not attribution:
         return 0.0, None
     wanted = attribution.get("source_key")
@@ -146,41 +235,81 @@ def _attribution_fit(attribution: dict[str, Any] | None, source: SourceInfo) -> 
     return max(0.0, min(1.0, match_score(phrase, source) / 100)), None
 
 
-def _matched(words: tuple[str, ...], passage: str) -> list[str]:
-    passage_words = set(content_words(fold(passage)))
-    stems = {w[: max(4, len(w) - 2)] for w in passage_words}
-    return [w for w in words if w in passage_words or w[: max(4, len(w) - 2)] in stems]
-
-
-def rerank(
-    candidates: list[Suggestion], claim: str, hints: dict[str, Any], attribution: dict[str, Any] | None, terms: Terms, weights: Weights
-) -> list[Suggestion]:
+def features(context: ClaimContext, candidate: Suggestion, best_bm25: float, weights: Weights) -> dict[str, float]:
+    """The re-ranking features of one candidate (only those with a weight are computed)."""
     from rapidfuzz import fuzz
 
+    values = {"bm25": candidate.bm25 / best_bm25}
+    sentences = [stems(s) for s in SENTENCE_RE.split(candidate.text)] if weights.sentence or weights.proximity or weights.fuzzy else []
+    passage_stems = [w for s in sentences for w in s]
+    if weights.title:
+        values["title"] = _coverage(context.idf, set(stems(candidate.source.title or "")))
+    if weights.sentence:
+        values["sentence"] = _best_sentence(context.idf, sentences)
+    if weights.proximity:
+        values["proximity"] = _proximity(context.pairs, passage_stems)
+    if weights.fuzzy:
+        values["fuzzy"] = fuzz.token_set_ratio(" ".join(context.idf), " ".join(passage_stems)) / 100
+    if weights.numbers:
+        values["numbers"] = _share_numbers(context.quantities, candidate.text)
+    if weights.names:
+        values["names"] = _share_names(context.names, candidate.text)
+    if weights.attribution:
+        values["attribution"] = _attribution_fit(context, candidate.source)[0]
+    if weights.cited:
+        values["cited"] = 1.0 if candidate.source.key in context.cited and not values.get("attribution") else 0.0
+    return values
+
+
+def rerank(candidates: list[Suggestion], context: ClaimContext, weights: Weights) -> list[Suggestion]:
+    """Score every candidate by its weighted features; best first (ties by passage id, for stable output)."""
     if not candidates:
         return []
     best = max(c.bm25 for c in candidates) or 1.0
-    folded_claim = " ".join(terms.words)
-    claim_quantities = quantities(claim)
-    claim_names = _name_keys(hints)
     for candidate in candidates:
-        features = {"bm25": candidate.bm25 / best}
-        if weights.fuzzy:
-            features["fuzzy"] = fuzz.token_set_ratio(folded_claim, " ".join(content_words(fold(candidate.text)))) / 100
-        if weights.numbers:
-            features["numbers"] = _share_numbers(claim_quantities, candidate.text)
-        if weights.names:
-            features["names"] = _share_names(claim_names, candidate.text)
-        fit, note = _attribution_fit(attribution, candidate.source)
-        if weights.attribution:
-            features["attribution"] = fit
-        candidate.features = features
-        candidate.note = note
-        candidate.score = sum(getattr(weights, name) * value for name, value in features.items())
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.passage_id))
-    for candidate in ranked:
-        candidate.matched_terms = _matched(terms.all, candidate.text)
-    return ranked
+        candidate.features = features(context, candidate, best, weights)
+        candidate.note = _attribution_fit(context, candidate.source)[1]
+        candidate.score = sum(getattr(weights, name) * value for name, value in candidate.features.items())
+    return sorted(candidates, key=lambda c: (-c.score, c.passage_id))
+
+
+def _bm25_order(tail: list[Suggestion], head: list[Suggestion], weights: Weights) -> list[Suggestion]:
+    """Passages below the re-ranked head (asked for by a large ``limit``) keep their BM25 order and score."""
+    best = max((c.bm25 for c in head), default=1.0) or 1.0
+    for candidate in tail:
+        candidate.features = {"bm25": candidate.bm25 / best}
+        candidate.score = weights.bm25 * candidate.features["bm25"]
+    return tail
+
+
+def _matched(words: tuple[str, ...], passage: str) -> list[str]:
+    """The claim's words the passage contains (as written, or with the same stem), for highlighting."""
+    passage_words = set(content_words(passage))
+    passage_stems = {stem(w) for w in passage_words}
+    return [w for w in words if w in passage_words or stem(w) in passage_stems]
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def claim_context(
+    session: Session, claim: str, hints: dict[str, Any], attribution: dict[str, Any] | None, weights: Weights, cited: frozenset[str] = frozenset()
+) -> ClaimContext:
+    terms = claim_terms(claim, hints, attribution, variants=weights.variants)
+    needs_idf = weights.title or weights.sentence or weights.fuzzy
+    idf = idf_weights(session, terms.words) if needs_idf else {stem(w): 1.0 for w in terms.words}
+    word_stems = [stem(w) for w in terms.words]
+    return ClaimContext(
+        text=claim, terms=terms, idf=idf, pairs=tuple(zip(word_stems, word_stems[1:])),
+        quantities=quantities(_without(claim, attribution)), names=name_keys(hints),
+        attribution=attribution, cited=cited,
+    )
+
+
+def _without(claim: str, attribution: dict[str, Any] | None) -> str:
+    """The claim without its attribution phrase, whose date ("June 2023") is not a claimed number."""
+    phrase = (attribution or {}).get("phrase")
+    return claim.replace(phrase, " ") if phrase else claim
 
 
 def suggest_for_text(
@@ -189,24 +318,34 @@ def suggest_for_text(
     *,
     hints: dict[str, Any] | None = None,
     attribution: dict[str, Any] | None = None,
+    cited: frozenset[str] = frozenset(),
     source_id: int | None = None,
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
     with_flags: bool = True,
 ) -> list[Suggestion]:
-    """The passages most likely to support or contradict ``claim``, best first."""
+    """The passages most likely to support or contradict ``claim``, best first.
+
+    ``cited`` holds the keys of the sources the claim's article attributes its
+    other claims to: with no attribution of its own, a claim most likely
+    comes from one of them, so they win ties against other years' reports.
+    """
     hints = hints if hints is not None else compute_hints(claim)
-    terms = claim_terms(claim, hints, attribution, variants=weights.variants)
-    candidates = first_stage(session, terms, weights, source_id=source_id)
+    context = claim_context(session, claim, hints, attribution, weights, cited)
+    found = first_stage(session, context.terms, weights, source_id=source_id, limit=max(weights.candidates, limit))
+    head, tail = found[: weights.candidates], found[weights.candidates :]
     attributed = _attributed_source_id(session, attribution) if source_id is None else None
     if attributed is not None:
-        seen = {c.passage_id for c in candidates}
-        candidates += [c for c in first_stage(session, terms, weights, source_id=attributed, limit=10) if c.passage_id not in seen]
-    ranked = rerank(candidates, claim, hints, attribution, terms, weights)[:limit]
+        seen = {c.passage_id for c in found}
+        head += [c for c in first_stage(session, context.terms, weights, source_id=attributed, limit=10) if c.passage_id not in seen]
+    ranked = (rerank(head, context, weights) + _bm25_order(tail, head, weights))[:limit]
+    for suggestion in ranked:
+        suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
     if with_flags:
         phrase = [attribution["phrase"]] if attribution and attribution.get("phrase") else None
         for suggestion in ranked:
-            suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=" ".join(filter(None, [suggestion.source.title, suggestion.source.series])))
+            implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
+            suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=implied)
     return ranked
 
 
@@ -217,6 +356,16 @@ def _attributed_source_id(session: Session, attribution: dict[str, Any] | None) 
     return row[0] if row else None
 
 
+def article_citations(session: Session, article_id: int) -> frozenset[str]:
+    """Keys of the sources the article's claims are attributed to."""
+    from sqlmodel import select
+
+    from verify.db.models import Claim
+
+    attributions = session.exec(select(Claim.attribution).where(Claim.article_id == article_id, Claim.status != "withdrawn")).all()
+    return frozenset(a["source_key"] for a in attributions if a and a.get("source_key"))
+
+
 def suggest_for_claim(session: Session, claim_id: int, *, source_key: str | None = None, limit: int = 5, weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
     from verify.db.models import Claim
     from verify.ingest.sources import require_source
@@ -225,7 +374,10 @@ def suggest_for_claim(session: Session, claim_id: int, *, source_key: str | None
     if claim is None:
         raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
     source_id = require_source(session, source_key).id if source_key else None
-    return suggest_for_text(session, claim.text, hints=claim.hints, attribution=claim.attribution, source_id=source_id, limit=limit, weights=weights)
+    return suggest_for_text(
+        session, claim.text, hints=claim.hints, attribution=claim.attribution, cited=article_citations(session, claim.article_id),
+        source_id=source_id, limit=limit, weights=weights,
+    )
 
 
 def with_weights(**changes: Any) -> Weights:
