@@ -36,8 +36,10 @@ UBIQUITOUS = {"United Nations"}
 
 
 def _context(text: str, start: int, end: int, words: int = 3) -> str:
+    """The number, a few words after it, and the label before it if any ("Department 15 of the", "about 1,600 once family")."""
+    before = [w for w in re.findall(r"[\w’'\-]+", text[max(0, start - 30) : start])[-1:] if w[:1].isupper() and text[:start].endswith(w + " ")]
     after = re.findall(r"[\w’'\-]+", text[end : end + 60])[:words]
-    return (text[start:end] + " " + " ".join(after)).strip()
+    return " ".join([*before, text[start:end], *after]).strip()
 
 
 def number_flags(claim: str, passage: str, ignore: list[str] | None = None) -> list[dict[str, Any]]:
@@ -54,7 +56,7 @@ def number_flags(claim: str, passage: str, ignore: list[str] | None = None) -> l
         consistent = any(quantity.accepts(q.low) or quantity.accepts(q.high) for q in stated) or any(
             quantity.accepts(low) or quantity.accepts(high) or (low <= quantity.low <= high) for low, high in ranges
         )
-        comparable = [q for q in stated if id(q) not in matched and q.low > 0 and 0.1 <= q.low / max(quantity.low, 1) <= 10]
+        comparable = [q for q in stated if id(q) not in matched and q.low > 0 and 0.1 * quantity.low <= q.low <= 10 * max(quantity.high, 1)]
         if not consistent and comparable:
             shown = "; ".join(
                 _context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable])

@@ -53,8 +53,7 @@ def parse_quantity(text: str) -> Quantity | None:
         low, high = RANGES[lowered]
         return Quantity(text, low, high, qualifier)
     if lowered in WORDS:
-        value = WORDS[lowered]
-        return Quantity(text, value, value, qualifier)
+        return Quantity(text, WORDS[lowered], WORDS[lowered], qualifier)
     match = re.match(r"([\d,]+(?:\.\d+)?)\s*(per\s?cent|percent|%|thousand|million|billion)?", lowered)
     if not match:
         return None

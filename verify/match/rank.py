@@ -1,8 +1,9 @@
 """Suggesting the passages that bear on a claim: a fast first stage, then re-ranking.
 
 1. First stage: BM25 over the FTS5 index (porter stemming) with the claim's
-   content words OR-ed, plus the spelling variants of its names; the top
-   ``Weights.candidates`` passages go on. When the claim is attributed to a
+   content words OR-ed, plus the spelling variants of its names (on a large
+   library its commonest words are left to the re-ranking, see
+   :func:`verify.match.query.prune`); the top ``Weights.candidates`` go on. When the claim is attributed to a
    registered source, that source's best passages are always among them.
 2. Re-ranking: a weighted sum of features, each in [0, 1] (see :func:`features`):
    BM25 relative to the best candidate; how much of the claim (idf-weighted)
@@ -20,7 +21,6 @@ in ``tests/data/library`` (numbers, names, attribution, cited;
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,7 +34,17 @@ from verify.claims.names import name_key
 from verify.errors import NotFound
 from verify.match.flags import flags_for
 from verify.match.numbers import quantities
-from verify.match.query import Terms, claim_terms, content_words, name_keys, stem, stems
+from verify.match.query import (
+    Terms,
+    claim_terms,
+    content_words,
+    idf_weights,
+    name_keys,
+    prune,
+    stem,
+    stems,
+    word_counts,
+)
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -50,8 +60,8 @@ class Weights:
     sentence: float = 0.5
     proximity: float = 0.4
     fuzzy: float = 0.05
-    numbers: float = 0.3
-    names: float = 0.3
+    numbers: float = 0.1
+    names: float = 0.1
     attribution: float = 1.0
     cited: float = 0.6
     variants: bool = True
@@ -113,6 +123,7 @@ class ClaimContext:
 
     text: str
     terms: Terms
+    searched: Terms  # what the first stage looks for (see prune)
     idf: dict[str, float]  # stem -> idf, for the claim's own words
     pairs: tuple[tuple[str, str], ...]
     quantities: list[Any]
@@ -155,7 +166,7 @@ def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: 
         rows = _rows(session, list(scores))
         if len(rows) == len(scores) or len(scores) < limit:
             return sorted((_suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
-    rows = session.execute(
+    joined = session.execute(
         sql(
             f"""SELECT {ROW_COLUMNS}, -bm25(passage_fts)
                 FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id
@@ -164,7 +175,7 @@ def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: 
         ),
         {"q": expression, "limit": limit, "sid": source_id},
     ).all()
-    return [_suggestion(r, float(r[12])) for r in rows]
+    return [_suggestion(r, float(r[12])) for r in joined]
 
 
 def _rows(session: Session, ids: list[int]) -> list[Any]:
@@ -174,17 +185,6 @@ def _rows(session: Session, ids: list[int]) -> list[Any]:
     return list(session.execute(sql(
         f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current = 1"
     )).all())
-
-
-def idf_weights(session: Session, words: tuple[str, ...]) -> dict[str, float]:
-    """BM25's idf of each claim word, keyed by its stem, read from the index (one small query per word)."""
-    total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
-    weights: dict[str, float] = {}
-    for word in words:
-        found = session.execute(sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{word}"'}).scalar_one()
-        key = stem(word)
-        weights[key] = max(weights.get(key, 0.0), math.log(1 + (total - found + 0.5) / (found + 0.5)))
-    return weights
 
 
 # ---------------------------------------------------------------- features
@@ -202,7 +202,7 @@ def _best_sentence(idf: dict[str, float], sentences: list[list[str]]) -> float:
 def _proximity(pairs: tuple[tuple[str, str], ...], passage_stems: list[str]) -> float:
     if not pairs:
         return 0.0
-    near = {(a, b) for gap in range(1, PAIR_WINDOW + 1) for a, b in zip(passage_stems, passage_stems[gap:])}
+    near = {(a, b) for gap in range(1, PAIR_WINDOW + 1) for a, b in zip(passage_stems, passage_stems[gap:], strict=False)}
     return sum(1 for pair in pairs if pair in near) / len(pairs)
 
 
@@ -232,7 +232,7 @@ def _attribution_fit(context: ClaimContext, source: SourceInfo) -> tuple[float, 
             return 1.0, None
         return 0.0, f"not the attributed source {wanted}"
     phrase = attribution.get("phrase") or ""
-    return max(0.0, min(1.0, match_score(phrase, source) / 100)), None
+    return max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]  # read-only is enough
 
 
 def features(context: ClaimContext, candidate: Suggestion, best_bm25: float, weights: Weights) -> dict[str, float]:
@@ -296,11 +296,10 @@ def claim_context(
     session: Session, claim: str, hints: dict[str, Any], attribution: dict[str, Any] | None, weights: Weights, cited: frozenset[str] = frozenset()
 ) -> ClaimContext:
     terms = claim_terms(claim, hints, attribution, variants=weights.variants)
-    needs_idf = weights.title or weights.sentence or weights.fuzzy
-    idf = idf_weights(session, terms.words) if needs_idf else {stem(w): 1.0 for w in terms.words}
+    total, counts = word_counts(session, (*terms.words, *terms.variants))
     word_stems = [stem(w) for w in terms.words]
     return ClaimContext(
-        text=claim, terms=terms, idf=idf, pairs=tuple(zip(word_stems, word_stems[1:])),
+        text=claim, terms=terms, searched=prune(terms, counts), idf=idf_weights(total, {w: counts[w] for w in terms.words}), pairs=tuple(zip(word_stems, word_stems[1:], strict=False)),
         quantities=quantities(_without(claim, attribution)), names=name_keys(hints),
         attribution=attribution, cited=cited,
     )
@@ -332,12 +331,12 @@ def suggest_for_text(
     """
     hints = hints if hints is not None else compute_hints(claim)
     context = claim_context(session, claim, hints, attribution, weights, cited)
-    found = first_stage(session, context.terms, weights, source_id=source_id, limit=max(weights.candidates, limit))
+    found = first_stage(session, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
     head, tail = found[: weights.candidates], found[weights.candidates :]
     attributed = _attributed_source_id(session, attribution) if source_id is None else None
     if attributed is not None:
         seen = {c.passage_id for c in found}
-        head += [c for c in first_stage(session, context.terms, weights, source_id=attributed, limit=10) if c.passage_id not in seen]
+        head += [c for c in first_stage(session, context.searched, weights, source_id=attributed, limit=10) if c.passage_id not in seen]
     ranked = (rerank(head, context, weights) + _bm25_order(tail, head, weights))[:limit]
     for suggestion in ranked:
         suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
