@@ -126,11 +126,32 @@ def claim_terms(text: str, hints: dict[str, Any] | None = None, attribution: dic
 def word_counts(session: Session, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     """How many passages there are, and how many contain each claim word or variant phrase (one small query each)."""
     total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
+    if session.get_bind().dialect.name != "sqlite":
+        return total, _shared_index_counts(session, words)
     found = {
         w: session.execute(sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{w}"'}).scalar_one()
         for w in words
     }
     return total, found
+
+
+def _shared_index_counts(session: Session, words: tuple[str, ...]) -> dict[str, int]:
+    """Passages per word from the shared search index (databases without FTS5);
+    a phrase counts as its rarest word."""
+    from sqlalchemy import bindparam
+
+    from verify.match.tokenize import terms as index_terms
+
+    per_word = {w: index_terms(w) for w in words}
+    wanted = sorted({t for found in per_word.values() for t in found})
+    counts: dict[str, int] = {}
+    if wanted:
+        counts = dict(session.execute(
+            sql("SELECT term, count(*) FROM search_posting WHERE term IN :terms GROUP BY term").bindparams(
+                bindparam("terms", expanding=True)),
+            {"terms": wanted},
+        ).all())
+    return {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
 
 
 def idf_weights(total: int, counts: dict[str, int]) -> dict[str, float]:

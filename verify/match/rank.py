@@ -157,6 +157,8 @@ def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: 
     expression = _fts_expression(terms, weights)
     if expression is None:
         return []
+    if session.get_bind().dialect.name != "sqlite":
+        return _first_stage_shared(session, terms, weights, source_id=source_id, limit=limit)
     if source_id is None:
         ranked = session.execute(
             sql("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit"),
@@ -178,12 +180,27 @@ def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: 
     return [_suggestion(r, float(r[12])) for r in joined]
 
 
+def _first_stage_shared(session: Session, terms: Terms, weights: Weights, *, source_id: int | None, limit: int) -> list[Suggestion]:
+    """The first stage on databases without FTS5 (PostgreSQL): BM25 over the shared search index.
+
+    Variant phrases become their words; the re-ranking that follows is the same.
+    """
+    from verify.match.index import bm25
+    from verify.match.tokenize import terms as index_terms
+
+    phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
+    ranked = bm25(session.connection(), index_terms(" ".join(phrases)), limit=limit, source_id=source_id)
+    scores = {r.passage_id: r.score for r in ranked}
+    rows = _rows(session, list(scores))
+    return sorted((_suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
+
+
 def _rows(session: Session, ids: list[int]) -> list[Any]:
     if not ids:
         return []
     marks = ", ".join(str(int(i)) for i in ids)
     return list(session.execute(sql(
-        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current = 1"
+        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
     )).all())
 
 
@@ -351,7 +368,7 @@ def suggest_for_text(
 def _attributed_source_id(session: Session, attribution: dict[str, Any] | None) -> int | None:
     if not attribution or not attribution.get("source_key"):
         return None
-    row = session.execute(sql("SELECT id FROM source WHERE key = :k AND is_current = 1"), {"k": attribution["source_key"]}).first()
+    row = session.execute(sql("SELECT id FROM source WHERE key = :k AND is_current"), {"k": attribution["source_key"]}).first()
     return row[0] if row else None
 
 

@@ -134,5 +134,5 @@ def retrieved_sources(session: Session) -> list[str]:
     """Keys of the current sources that have text (the ones evidence can come from)."""
     from sqlalchemy import text
 
-    rows = session.execute(text("SELECT key FROM source WHERE is_current = 1 AND text IS NOT NULL ORDER BY key"))
+    rows = session.execute(text("SELECT key FROM source WHERE is_current AND text IS NOT NULL ORDER BY key"))
     return [r[0] for r in rows]
