@@ -97,6 +97,9 @@ def _unanchored(source: Source, content: bytes, media_type: str, quotes: list[Qu
 
 
 def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, online: bool = False) -> list[Finding]:
+    from verify.ingest.recovery import recover_sources
+
+    recover_sources(db, sources_dir)  # finish or undo what an interrupted 'source add' left behind
     with db.read() as session:
         if key is not None:
             current = require_source(session, key)

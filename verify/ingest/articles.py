@@ -158,10 +158,13 @@ def refresh_attributions(session: Session, article_id: int | None = None) -> int
         query = query.where(Claim.article_id == article_id)
     claims = list(session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))))
     updated = 0
-    for article in sorted({c.article_id for c in claims}):
-        ordered = [c for c in claims if c.article_id == article]
+    by_article: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_article.setdefault(claim.article_id, []).append(claim)
+    for ordered in by_article.values():
+        by_id = {c.id: c for c in ordered}
         for claim_id, value in resolve(ordered, sources).items():
-            claim = next(c for c in ordered if c.id == claim_id)
+            claim = by_id[claim_id]
             if claim.attribution != value:
                 claim.attribution = value
                 updated += 1

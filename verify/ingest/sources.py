@@ -1,10 +1,13 @@
 """Adding sources to the archive: register, download or copy, extract, store, index.
 
 A source's files land in ``sources/<slug>/`` (``original.<ext>``,
-``text.txt``, ``source.json``) through a temporary folder that is renamed into
-place, and its rows (source + passages) are written in one transaction; if
-the transaction fails the folder is removed again, so a failed add leaves
-neither files nor rows behind.
+``text.txt``, ``source.json``) and its rows (source + passages) are written
+in one transaction. The files are staged as the hidden
+``sources/.pending-<slug>`` inside that transaction and renamed into place
+after the commit; if the transaction fails the staged folder is removed, and
+if the process dies, :mod:`verify.ingest.recovery` (run first by every add)
+rolls it forward or back to match the database. So a failed or killed add
+leaves neither visible files nor rows behind.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from verify.db.engine import Database
 from verify.db.models import Passage, Source
 from verify.errors import NotFound, VerifyError
 from verify.ingest.fetch import DEFAULT_MAX_BYTES, Download, download, sniff_media_type
-from verify.ingest.storage import json_bytes, remove_tree_quietly, sha256_bytes, slugify_key, store_source_files
+from verify.ingest.recovery import lock_sources, recover_locked
+from verify.ingest.storage import (
+    json_bytes,
+    publish_staged,
+    remove_tree_quietly,
+    sha256_bytes,
+    slugify_key,
+    stage_source_files,
+)
 from verify.ingest.symbols import DEFAULT_SYMBOL_URL, is_symbol, looks_like_url, parse_symbol, symbol_url
 from verify.workflow.audit import record
 
@@ -233,16 +244,20 @@ def add_source(
     document = extract_document(retrieved.content, retrieved.media_type)
     symbol = retrieved.symbol or document.symbol
     title = meta.title or document.title
-    key = check_key(meta.key) if meta.key else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
+    key = check_key(meta.key) if meta.key is not None else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
     now = clock.now()
-    folder: Path | None = None
+    staged: Path | None = None
     try:
         with db.write() as session:
-            result, folder = _archive(session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor)
+            lock_sources(session)
+            recover_locked(session, sources_dir)  # what a killed add left behind
+            result, staged = _archive(session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor)
     except BaseException:
-        if folder is not None:  # the files were placed but the transaction did not commit
-            remove_tree_quietly(folder)
+        if staged is not None:  # the files were staged but the transaction did not commit
+            remove_tree_quietly(staged)
         raise
+    if staged is not None:
+        publish_staged(sources_dir, result.path)  # type: ignore[arg-type]
     return result
 
 
@@ -323,10 +338,10 @@ def _archive(
         "text.txt": document.text.encode("utf-8"),
         "source.json": json_bytes(_source_json(source, len(document.passages))),
     }
-    folder = store_source_files(sources_dir, slug, files)
+    staged = stage_source_files(sources_dir, slug, files)
     result = SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size)
     result.reanchored, result.orphaned = moved, orphaned
-    return result, folder
+    return result, staged
 
 
 def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -347,7 +362,7 @@ def list_sources(session: Session, include_old: bool = False) -> list[dict[str, 
     counts = {
         source_id: n
         for source_id, n in session.execute(
-            select(Passage.source_id, func.count()).group_by(Passage.source_id)
+            select(Passage.source_id, func.count()).group_by(col(Passage.source_id))
         )
     }
     return [source_dict(s, counts.get(s.id, 0)) for s in session.exec(query.order_by(col(Source.key), col(Source.version)))]

@@ -2,8 +2,18 @@
 
 A source folder (``original.pdf``, ``text.txt``, ``source.json``) is what a
 fact-checker's citation ultimately rests on, so it must be all there or not
-there at all: files are written and fsynced in a hidden ``.tmp-*`` folder
-next to the target and then renamed into place in one step. Folder names come
+there at all, and it must agree with the database even if the process is
+killed half-way. Placing a folder is therefore three steps:
+
+1. :func:`stage_source_files` writes and fsyncs the files in a hidden
+   ``.tmp-*`` folder, then renames it to the hidden ``.pending-<slug>``;
+   this happens inside the database transaction that adds the source's row;
+2. the transaction commits;
+3. :func:`publish_staged` renames ``.pending-<slug>`` to ``<slug>``.
+
+A crash leaves at most hidden entries behind; :mod:`verify.ingest.recovery`
+rolls a ``.pending-<slug>`` forward when the row committed and removes it
+otherwise, and removes every ``.tmp-*``. Folder names come
 from source keys typed by users (``S/2023/370``), so they are slugified into
 names that are safe on every filesystem and can never point outside
 ``sources/``.
@@ -26,6 +36,7 @@ from verify.errors import VerifyError
 
 MAX_SLUG_LENGTH = 80
 TEMP_PREFIX = ".tmp-"
+PENDING_PREFIX = ".pending-"
 _HASH_LENGTH = 8
 _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
@@ -83,11 +94,29 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def store_source_files(sources_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
-    """Write ``files`` as the new folder ``sources_dir/slug``, atomically.
+    """Write ``files`` as the new folder ``sources_dir/slug`` (stage, then publish at once).
 
-    Nothing is replaced: if the folder exists the caller must pick another
-    slug (a new version is a new key). On any failure the temporary folder is
-    removed, so ``sources_dir`` looks exactly as before.
+    For callers without a database transaction to wait for (tests, tools);
+    :func:`verify.ingest.sources.add_source` stages before its commit and
+    publishes after it.
+    """
+    stage_source_files(sources_dir, slug, files)
+    return publish_staged(sources_dir, slug)
+
+
+def pending_path(sources_dir: Path, slug: str) -> Path:
+    """Where a staged folder waits for its transaction: ``sources_dir/.pending-<slug>``."""
+    return Path(sources_dir) / f"{PENDING_PREFIX}{slug}"
+
+
+def stage_source_files(sources_dir: Path, slug: str, files: dict[str, bytes]) -> Path:
+    """Write ``files`` as the hidden folder ``sources_dir/.pending-<slug>``, atomically.
+
+    Nothing is replaced: if ``<slug>`` (or a pending folder for it) exists
+    the caller must pick another slug (a new version is a new key). On any
+    failure the temporary folder is removed, so ``sources_dir`` looks exactly
+    as before. Returns the pending folder; :func:`publish_staged` moves it
+    into place once the database has committed.
     """
     _check_name(slug, "source folder name")
     if not files:
@@ -100,11 +129,14 @@ def store_source_files(sources_dir: Path, slug: str, files: dict[str, bytes]) ->
     except OSError as exc:
         raise VerifyError(f"cannot create sources folder {sources_dir}: {exc.strerror}") from None
     target = sources_dir / slug
-    if not _inside(target, sources_dir):
+    pending = pending_path(sources_dir, slug)
+    if not _inside(target, sources_dir) or not _inside(pending, sources_dir):
         raise VerifyError(f"source folder {slug!r} would lie outside {sources_dir}")
     exists = f"source folder {target} already exists; refusing to overwrite it"
     if os.path.lexists(target):
         raise VerifyError(exists)
+    if os.path.lexists(pending):
+        raise VerifyError(f"{pending} is left from an interrupted run; 'verify source check' cleans it up")
     temp = _make_temp_dir(sources_dir)
     try:
         try:
@@ -113,18 +145,42 @@ def store_source_files(sources_dir: Path, slug: str, files: dict[str, bytes]) ->
             _fsync_dir(temp)
         except OSError as exc:
             raise VerifyError(f"cannot write source files for {slug}: {exc.strerror}") from None
-        if os.path.lexists(target):  # appeared while we were writing
+        if os.path.lexists(target) or os.path.lexists(pending):  # appeared while we were writing
             raise VerifyError(exists)
         try:
-            os.rename(temp, target)
+            os.rename(temp, pending)
         except OSError as exc:
-            if os.path.lexists(target):
+            if os.path.lexists(pending):
                 raise VerifyError(exists) from None
-            raise VerifyError(f"cannot store source files in {target}: {exc.strerror}") from None
+            raise VerifyError(f"cannot store source files in {pending}: {exc.strerror}") from None
     except BaseException:
         remove_tree_quietly(temp)
         raise
-    with contextlib.suppress(OSError):  # the rename is done; durability is best effort now
+    with contextlib.suppress(OSError):  # the staged folder must survive a power cut before the commit
+        _fsync_dir(sources_dir)
+    return pending
+
+
+def publish_staged(sources_dir: Path, slug: str) -> Path:
+    """Rename ``.pending-<slug>`` to ``<slug>`` after the commit; idempotent.
+
+    Recovery in another process may already have done it (it rolls committed
+    pending folders forward), so a pending folder that is gone while the
+    target exists counts as done.
+    """
+    sources_dir = Path(sources_dir)
+    target = sources_dir / slug
+    pending = pending_path(sources_dir, slug)
+    try:
+        os.rename(pending, target)
+    except OSError as exc:
+        if not os.path.lexists(pending) and os.path.isdir(target):
+            return target
+        raise VerifyError(
+            f"the source is recorded but {pending} could not be moved to {target} ({exc.strerror}); "
+            "'verify source check' finishes the move"
+        ) from None
+    with contextlib.suppress(OSError):
         _fsync_dir(sources_dir)
     return target
 
