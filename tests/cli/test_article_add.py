@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from tests.conftest import ARTICLE, ARTICLE_TITLE
@@ -15,11 +14,8 @@ ADDED = "A new sentence about Kunar was added in 2024."
 TABLES = ("article", "article_revision", "claim", "source", "passage", "evidence", "note", "event")
 
 
-def execute(db: Path, sql: str, *params: object) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(sql, params)
-    conn.close()
+def execute(workspace, sql: str, *params: object) -> None:
+    workspace.execute(sql, *params)
 
 
 def row_counts(workspace) -> dict[str, int]:
@@ -52,12 +48,12 @@ def edited_article(tmp_path: Path, *, title: str | None = None) -> Path:
 
 def add_supporting_evidence(workspace, claim_id: int, *, retracted: bool = False) -> None:
     execute(
-        workspace.db,
-        "INSERT OR IGNORE INTO source (id, key, version, is_current, title, created_at, created_by) "
-        "VALUES (1, 'S/2023/370', 1, 1, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester')",
+        workspace,
+        "INSERT INTO source (id, key, version, is_current, title, created_at, created_by) "
+        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO NOTHING",
     )
     execute(
-        workspace.db,
+        workspace,
         "INSERT INTO evidence (claim_id, source_id, quote, stance, anchor, added_by, added_at, retracted_at, retracted_by, "
         "retraction_reason) VALUES (?, 1, 'senior leaders are located in Kabul', 'supports', 'exact', 'tester', "
         "'2024-01-01T00:00:00Z', ?, ?, ?)",

@@ -147,6 +147,7 @@ def test_unknown_status(article_db, run):
 # --- the database --------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a database file in a missing folder")
 def test_db_in_a_missing_folder(run, workspace, tmp_path):
     target = tmp_path / "missing" / "claims.db"
     for args in (("init",), ("status",), ("article", "add", str(ARTICLE))):
@@ -154,6 +155,7 @@ def test_db_in_a_missing_folder(run, workspace, tmp_path):
     assert not target.parent.exists()
 
 
+@pytest.mark.sqlite_only("a file that is not a SQLite database")
 @pytest.mark.parametrize("content", [b"just some notes\n", PNG])
 def test_db_that_is_not_a_database(run, workspace, tmp_path, content):
     target = tmp_path / "notes.db"
@@ -164,16 +166,22 @@ def test_db_that_is_not_a_database(run, workspace, tmp_path, content):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
 
+@pytest.mark.sqlite_only("a directory given as the database file")
 def test_db_that_is_a_directory(run, workspace, tmp_path):
     assert_one_line_error(run("--db", str(tmp_path), "status"), "is a directory")
 
 
 def test_database_not_initialised(run, workspace):
+    before = workspace.dump()
+    expected = "no database at" if workspace.is_sqlite else "is empty"
     for args in (("status",), ("claim", "list"), ("article", "add", str(ARTICLE))):
-        assert_one_line_error(run(*args), "no database at", "verify init")
-    assert not workspace.db.exists()
+        assert_one_line_error(run(*args), expected, "verify init")
+    if workspace.is_sqlite:
+        assert not workspace.db.exists()
+    assert workspace.dump() == before
 
 
+@pytest.mark.sqlite_only("an empty database file")
 def test_an_empty_database_file_is_left_alone(run, workspace):
     workspace.db.write_bytes(b"")
     assert_one_line_error(run("status"), "is empty", "verify init")
@@ -182,12 +190,8 @@ def test_an_empty_database_file_is_left_alone(run, workspace):
     assert run("status").exit_code == 0
 
 
-def test_a_sqlite_database_that_is_not_verifys(run, workspace):
-    import sqlite3
-
-    conn = sqlite3.connect(workspace.db)
-    conn.execute("CREATE TABLE other (x)")
-    conn.close()
+def test_a_database_that_is_not_verifys(run, workspace):
+    workspace.execute("CREATE TABLE other (x integer)")
     before = workspace.dump()
     assert_one_line_error(run("status"), "not a verify database")
     assert workspace.dump() == before

@@ -10,12 +10,8 @@ command exit 1.
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
-
-from tests.conftest import ARTICLE
 
 KEY = "S/TEST/2023/14"
 SOURCE = """\
@@ -42,31 +38,6 @@ LOCAL_REGIMES = (
     "is a part of our resistance against the Crusader onslaught."
 )
 CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences"}
-
-
-@pytest.fixture(scope="module")
-def shipped_template(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from verify.cli.app import app
-
-    path = tmp_path_factory.mktemp("template") / "claims.db"
-    env = {"VERIFY_USER": "tester", "VERIFY_NOW": "", "NO_COLOR": "1"}
-    for args in (["init"], ["article", "add", str(ARTICLE)]):
-        result = CliRunner().invoke(app, ["--db", str(path), *args], env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def article_db(workspace, shipped_template):
-    source, target = sqlite3.connect(shipped_template), sqlite3.connect(workspace.db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return workspace
 
 
 @pytest.fixture

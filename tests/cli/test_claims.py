@@ -6,12 +6,8 @@ import csv
 import getpass
 import io
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
-
-from tests.conftest import ARTICLE
 
 LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution", "evidence_counts", "version"}
 SHOW_KEYS = LIST_KEYS | {"notes", "evidence", "history"}
@@ -19,48 +15,18 @@ HISTORY_KEYS = {"actor", "at", "action", "old", "new", "note"}
 FIGHTERS = 26  # ¶9 s2 of the shipped article: "… around 400 al-Qaeda fighters …"
 
 
-@pytest.fixture(scope="module")
-def shipped_template(tmp_path_factory) -> Path:
-    """The shipped article imported once (through the CLI) for this module's many tests."""
-    from typer.testing import CliRunner
-
-    from verify.cli.app import app
-
-    path = tmp_path_factory.mktemp("template") / "claims.db"
-    env = {"VERIFY_USER": "tester", "VERIFY_NOW": "", "NO_COLOR": "1"}
-    for args in (["init"], ["article", "add", str(ARTICLE)]):
-        result = CliRunner().invoke(app, ["--db", str(path), *args], env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def article_db(workspace, shipped_template):
-    """Like the shared fixture, but a copy of one import instead of a new import per test."""
-    source, target = sqlite3.connect(shipped_template), sqlite3.connect(workspace.db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return workspace
-
-
-def execute(db: Path, sql: str, *params: object) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(sql, params)
-    conn.close()
+def execute(workspace, sql: str, *params: object) -> None:
+    workspace.execute(sql, *params)
 
 
 def add_evidence(workspace, claim_id: int, stance: str, *, retracted: bool = False) -> None:
     execute(
-        workspace.db,
-        "INSERT OR IGNORE INTO source (id, key, version, is_current, title, created_at, created_by) "
-        "VALUES (1, 'S/2023/370', 1, 1, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester')",
+        workspace,
+        "INSERT INTO source (id, key, version, is_current, title, created_at, created_by) "
+        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO NOTHING",
     )
     execute(
-        workspace.db,
+        workspace,
         "INSERT INTO evidence (claim_id, source_id, quote, locator, stance, anchor, added_by, added_at, retracted_at, "
         "retracted_by, retraction_reason) VALUES (?, 1, 'some 400 fighters', 'para. 68', ?, 'exact', 'tester', "
         "'2024-01-01T00:00:00Z', ?, ?, ?)",
@@ -234,6 +200,39 @@ def test_stale_write_is_refused_naming_who_changed_the_claim(article_db, run):
         assert "by bilal" in message and f"now version {version + 1}" in message
     result = run("claim", "mark", str(FIGHTERS), "in_progress", "--if-version", str(version + 1))
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_writer_waiting_for_a_concurrent_change_then_refuses_its_stale_version(article_db, run):
+    """Another reviewer's transaction holds claim 26 while 'claim mark --if-version 1' starts: the mark
+    waits (row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), then sees version 2 and is refused."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(article_db.url if not article_db.is_sqlite else f"sqlite:///{article_db.url}")
+    try:
+        with engine.connect() as conn:
+            if article_db.is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite would begin lazily, too late
+            conn.execute(text("SELECT version FROM claim WHERE id = :id FOR UPDATE" if not article_db.is_sqlite
+                              else "SELECT version FROM claim WHERE id = :id"), {"id": FIGHTERS})
+            writer = subprocess.Popen(
+                [sys.executable, "-m", "verify", "claim", "mark", str(FIGHTERS), "in_progress", "--if-version", "1"],
+                cwd=article_db.root, env={**os.environ, "VERIFY_USER": "amira"}, text=True,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            )
+            time.sleep(2)  # the writer starts and waits for the lock
+            assert writer.poll() is None, writer.communicate()
+            conn.execute(text("UPDATE claim SET version = version + 1, updated_by = 'bilal' WHERE id = :id"), {"id": FIGHTERS})
+            conn.commit()
+        _out, err = writer.communicate(timeout=60)
+    finally:
+        engine.dispose()
+    assert writer.returncode == 2 and "changed since version 1 (now version 2" in err, err
+    assert article_db.query("SELECT status, version FROM claim WHERE id = ?", FIGHTERS) == [("unreviewed", 2)]
 
 
 def test_unknown_claim_id_is_refused(article_db, run):

@@ -9,7 +9,6 @@ one line on stderr and leaves the database as it was.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -91,18 +90,9 @@ def copy_db(source_path: Path, target_path: Path) -> None:
 
 
 @pytest.fixture
-def article_db(workspace, templates):
-    """A copy of the shipped article's database, no sources."""
-    copy_db(templates / "article.db", workspace.db)
-    return workspace
-
-
-@pytest.fixture
 def library(workspace, templates):
     """The article plus our test report (added as a .txt source with ``source add --key``)."""
-    copy_db(templates / "library.db", workspace.db)
-    shutil.copytree(templates / "sources", workspace.sources)
-    return workspace
+    return workspace.restore(templates / "library.db", templates / "sources")
 
 
 def claim_id(workspace, fragment: str) -> int:
@@ -116,25 +106,19 @@ def fighters(workspace) -> int:
 
 
 def source_text(workspace, key: str = KEY) -> str:
-    return workspace.query("SELECT text FROM source WHERE key = ? AND is_current = 1", key)[0][0]
+    return workspace.query("SELECT text FROM source WHERE key = ? AND is_current", key)[0][0]
 
 
 def passage_id(workspace, locator: str, key: str = KEY) -> int:
     return workspace.query(
-        "SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = ? AND s.is_current = 1 AND p.locator = ?",
+        "SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = ? AND s.is_current AND p.locator = ?",
         key, locator,
     )[0][0]
 
 
 def evidence_row(workspace, evidence_id: int) -> dict:
-    conn = sqlite3.connect(workspace.db)
-    conn.row_factory = sqlite3.Row
-    try:
-        row = conn.execute("SELECT * FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
-    finally:
-        conn.close()
-    assert row is not None
-    return dict(row)
+    [row] = workspace.rows("SELECT * FROM evidence WHERE id = ?", evidence_id)
+    return row
 
 
 def link(run, claim: int, *args: str, user: str | None = None):

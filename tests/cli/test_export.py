@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.golden.update import clone, template
+from tests.golden.update import template
 from verify.db.engine import open_database
 from verify.db.models import Article, ArticleRevision, Claim, Event, Evidence, Note, Passage, Signoff, Source
 from verify.exports.claimreview import RATINGS, short_claim
@@ -24,8 +24,8 @@ SECTIONS = ["format_version", *TABLES]
 
 @pytest.fixture
 def reports_db(workspace, tmp_path_factory):
-    clone(template(tmp_path_factory), workspace.db, workspace.sources)
-    return workspace
+    root = template(tmp_path_factory)
+    return workspace.restore(root / "claims.db", root / "sources")
 
 
 def export(run, *args: str) -> str:
@@ -137,12 +137,7 @@ def test_claimreview_options(reports_db, run):
 
 
 def test_claimreview_without_any_url_asks_for_one(reports_db, run):
-    import sqlite3
-
-    conn = sqlite3.connect(reports_db.db)
-    with conn:
-        conn.execute("UPDATE article SET url = NULL")
-    conn.close()
+    reports_db.execute("UPDATE article SET url = NULL")
     result = run("export", "--format", "claimreview")
     assert result.exit_code == 2 and "--review-url" in result.stderr
 

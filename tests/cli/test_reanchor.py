@@ -10,12 +10,9 @@ Nothing is deleted either way.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ARTICLE
 
 KEY = "S/TEST/2023/14"
 HEAD = """\
@@ -42,31 +39,6 @@ def report(*paragraphs: str) -> str:
 V1 = report(PARA_LEADERS, PARA_CAMPS, PARA_MEDIA)
 
 
-@pytest.fixture(scope="module")
-def shipped_template(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from verify.cli.app import app
-
-    path = tmp_path_factory.mktemp("template") / "claims.db"
-    env = {"VERIFY_USER": "tester", "VERIFY_NOW": "", "NO_COLOR": "1"}
-    for args in (["init"], ["article", "add", str(ARTICLE)]):
-        result = CliRunner().invoke(app, ["--db", str(path), *args], env=env, catch_exceptions=False)
-        assert result.exit_code == 0, result.stderr
-    return path
-
-
-@pytest.fixture
-def article_db(workspace, shipped_template):
-    source, target = sqlite3.connect(shipped_template), sqlite3.connect(workspace.db)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return workspace
-
-
 def claim_id(workspace, fragment: str) -> int:
     [(claim,)] = workspace.query("SELECT id FROM claim WHERE text LIKE ?", f"%{fragment}%")
     return claim
@@ -81,12 +53,8 @@ def add_version(run, tmp_path: Path, text: str, name: str):
 
 
 def evidence(workspace, evidence_id: int) -> dict:
-    conn = sqlite3.connect(workspace.db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return dict(conn.execute("SELECT * FROM evidence WHERE id = ?", (evidence_id,)).fetchone())
-    finally:
-        conn.close()
+    [row] = workspace.rows("SELECT * FROM evidence WHERE id = ?", evidence_id)
+    return row
 
 
 def source_ids(workspace) -> dict[int, int]:

@@ -6,12 +6,11 @@ import csv
 import io
 import json
 import shutil
-import sqlite3
 
 import pytest
 
 from tests.conftest import REPO
-from tests.golden.update import clone, template
+from tests.golden.update import template
 
 LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution",
              "evidence_counts", "version", "changed", "updated_at", "updated_by"}
@@ -20,15 +19,13 @@ VERIFIED, VERIFIED_BOB, PARTLY, DISPUTED, VERIFIED_LATE, UNSUPPORTED = 3, 20, 25
 
 @pytest.fixture
 def reports_db(workspace, tmp_path_factory):
-    clone(template(tmp_path_factory), workspace.db, workspace.sources)
+    root = template(tmp_path_factory)
+    return workspace.restore(root / "claims.db", root / "sources")
     return workspace
 
 
-def execute(db, sql: str, *params: object) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(sql, params)
-    conn.close()
+def execute(workspace, sql: str, *params: object) -> None:
+    workspace.execute(sql, *params)
 
 
 def listed(run, *args: str) -> dict[int, list[str]]:
@@ -61,19 +58,19 @@ def test_opinions_are_left_out_unless_asked_for(reports_db, run):
     with_opinion = listed(run, "--include-opinion")
     assert opinions <= set(with_opinion)
     assert all(with_opinion[c] == ["no_evidence"] for c in opinions)
-    execute(reports_db.db, "UPDATE claim SET status = 'opinion' WHERE id = 1")
+    execute(reports_db, "UPDATE claim SET status = 'opinion' WHERE id = 1")
     assert 1 not in listed(run) and 1 in listed(run, "--include-opinion")
 
 
 def test_withdrawn_claims_are_never_listed(reports_db, run):
-    execute(reports_db.db, "UPDATE claim SET status = 'withdrawn' WHERE id IN (1, ?)", DISPUTED)
+    execute(reports_db, "UPDATE claim SET status = 'withdrawn' WHERE id IN (1, ?)", DISPUTED)
     assert not {1, DISPUTED} & set(listed(run, "--include-opinion", "--require-signoff"))
 
 
 def test_orphaned_evidence_is_a_reason(reports_db, run):
-    execute(reports_db.db, "UPDATE evidence SET anchor = 'orphaned' WHERE claim_id = ?", VERIFIED)
+    execute(reports_db, "UPDATE evidence SET anchor = 'orphaned' WHERE claim_id = ?", VERIFIED)
     assert listed(run)[VERIFIED] == ["orphaned_evidence"]
-    execute(reports_db.db, "UPDATE evidence SET retracted_at = '2027-01-01T00:00:00Z' WHERE claim_id = ?", VERIFIED)
+    execute(reports_db, "UPDATE evidence SET retracted_at = '2027-01-01T00:00:00Z' WHERE claim_id = ?", VERIFIED)
     assert listed(run)[VERIFIED] == ["no_evidence"]  # retracted evidence neither supports nor is orphaned
 
 
@@ -97,7 +94,7 @@ def test_gate_exits_3_with_one_line_and_changes_nothing(reports_db, run):
 
 
 def test_gate_passes_when_nothing_is_unsupported(reports_db, run):
-    execute(reports_db.db, "UPDATE claim SET kind = 'opinion'")
+    execute(reports_db, "UPDATE claim SET kind = 'opinion'")
     result = run("report", "unsupported", "--fail-on-unsupported")
     assert result.exit_code == 0, result.stderr
     assert "Every checkable claim has supporting evidence." in result.stdout
@@ -105,7 +102,7 @@ def test_gate_passes_when_nothing_is_unsupported(reports_db, run):
 
 
 def test_gate_with_require_signoff(reports_db, run):
-    execute(reports_db.db, "UPDATE claim SET kind = 'opinion' WHERE id != ?", VERIFIED_BOB)
+    execute(reports_db, "UPDATE claim SET kind = 'opinion' WHERE id != ?", VERIFIED_BOB)
     assert run("report", "unsupported", "--fail-on-unsupported").exit_code == 0
     result = run("report", "unsupported", "--fail-on-unsupported", "--require-signoff")
     assert result.exit_code == 3 and "(1 unsigned)" in result.stderr
@@ -149,6 +146,7 @@ def test_bad_input_is_one_line_exit_2(reports_db, run, args, says):
     assert reports_db.dump() == before
 
 
+@pytest.mark.sqlite_only("the shipped claims.db file, upgraded in place")
 def test_works_on_the_shipped_database(workspace, run):
     shutil.copy(REPO / "claims.db", workspace.db)
     assert run("db", "upgrade").exit_code == 0

@@ -7,7 +7,6 @@ checked afterwards, not only the screen.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -26,6 +25,7 @@ def desk(workspace):
     from verify.cli.app import app
 
     env = {"VERIFY_USER": "tester", "NO_COLOR": "1"}
+    workspace.ensure()
     for args in (["init"], ["article", "add", str(ARTICLE)], ["source", "add", str(LIBRARY)]):
         result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
         assert result.exit_code == 0, result.stderr
@@ -39,14 +39,6 @@ def spawn(root: Path, *args: str, colour: bool = False):
     child = pexpect.spawn(sys.executable, ["-m", "verify", "review", *args], cwd=str(root), env=env,
                           dimensions=(24, 80), encoding="utf-8", timeout=30)
     return child
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_full_session_interrupted_in_a_prompt_then_resumed(desk):
@@ -74,12 +66,12 @@ def test_a_full_session_interrupted_in_a_prompt_then_resumed(desk):
         child.close()
     assert child.exitstatus == 130
 
-    assert query(desk.db, "SELECT id, status FROM claim WHERE id IN (25, 26, 27) ORDER BY id") == [
+    assert desk.query("SELECT id, status FROM claim WHERE id IN (25, 26, 27) ORDER BY id") == [
         (25, "verified"), (26, "in_progress"), (27, "unreviewed")]
-    assert query(desk.db, "SELECT claim_id, stance, locator FROM evidence") == [(25, "supports", "para. 13")]
-    assert query(desk.db, "SELECT claim_id, author, text FROM note") == [
+    assert desk.query("SELECT claim_id, stance, locator FROM evidence") == [(25, "supports", "para. 13")]
+    assert desk.query("SELECT claim_id, author, text FROM note") == [
         (26, "amina", "fighters: the report says 1,600, not 2,000")]
-    assert query(desk.db, "SELECT count(*) FROM event WHERE claim_id = 26 AND new = 'unsupported'") == [(0,)]
+    assert desk.query("SELECT count(*) FROM event WHERE claim_id = 26 AND new = 'unsupported'") == [(0,)]
 
     again = spawn(desk.root, "--paragraph", "9")
     try:
@@ -96,8 +88,8 @@ def test_a_full_session_interrupted_in_a_prompt_then_resumed(desk):
     finally:
         again.close()
     assert again.exitstatus == 0
-    assert query(desk.db, "SELECT status FROM claim WHERE id = 26") == [("disputed",)]
-    assert query(desk.db, "SELECT status FROM claim WHERE id = 27") == [("in_progress",)]
+    assert desk.query("SELECT status FROM claim WHERE id = 26") == [("disputed",)]
+    assert desk.query("SELECT status FROM claim WHERE id = 27") == [("in_progress",)]
 
 
 def test_keys_that_ask_for_words_search_expand_and_end_of_input(desk):
@@ -128,5 +120,5 @@ def test_keys_that_ask_for_words_search_expand_and_end_of_input(desk):
     finally:
         child.close()
     assert child.exitstatus == 0
-    assert query(desk.db, "SELECT quote FROM evidence") == [("Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul.",)]
-    assert query(desk.db, "SELECT status FROM claim WHERE id = 25") == [("verified",)]
+    assert desk.query("SELECT quote FROM evidence") == [("Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul.",)]
+    assert desk.query("SELECT status FROM claim WHERE id = 25") == [("verified",)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -39,12 +38,7 @@ def template(tmp_path_factory) -> Path:
 def desk(workspace, template, monkeypatch):
     """A workspace holding the article and the sample source; screens 80 columns wide."""
     monkeypatch.setenv("COLUMNS", "80")
-    source, target = sqlite3.connect(template), sqlite3.connect(workspace.db)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    return workspace
+    return workspace.restore(template)
 
 
 def review(run, lines: list[str], *args: str, user: str = "amina"):
@@ -212,7 +206,7 @@ class Piped:
         env = {**os.environ, "VERIFY_USER": "amina"}
         self.proc = subprocess.Popen([sys.executable, "-m", "verify", "review", *args], cwd=root, env=env, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[str | None] = queue.Queue()
         self.pump = threading.Thread(target=self._pump, daemon=True)
         self.pump.start()
 
@@ -220,6 +214,7 @@ class Piped:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             self.lines.put(line)
+        self.lines.put(None)  # end of output: the process is gone
 
     def send(self, line: str) -> None:
         assert self.proc.stdin is not None
@@ -239,6 +234,10 @@ class Piped:
         seen = []
         while True:
             line = self.lines.get(timeout=timeout)
+            if line is None:
+                self.proc.wait(timeout=30)
+                stderr = self.proc.stderr.read() if self.proc.stderr is not None else ""
+                raise AssertionError(f"the process ended before {text!r}: {''.join(seen)}{stderr}")
             seen.append(line)
             if text in line:
                 return "".join(seen)

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from tests.golden.update import UN, clone, template
+from tests.golden.update import UN, template
 
 VERIFIED_BOB, VERIFIED_AMINA, SIGNED = 20, 56, 3
 
 
 @pytest.fixture
 def reports_db(workspace, tmp_path_factory):
-    clone(template(tmp_path_factory), workspace.db, workspace.sources)
-    return workspace
+    root = template(tmp_path_factory)
+    return workspace.restore(root / "claims.db", root / "sources")
 
 
 def signoffs(workspace, claim_id: int) -> list[tuple]:
@@ -101,11 +101,6 @@ def test_status_and_reports_show_signoffs(reports_db, run):
 
 def test_a_signoff_whose_status_no_longer_matches_does_not_count(reports_db, run):
     """A status changed by a path that does not lapse sign-offs (e.g. a re-import) still voids it."""
-    import sqlite3
-
-    conn = sqlite3.connect(reports_db.db)
-    with conn:
-        conn.execute("UPDATE claim SET status = 'unreviewed' WHERE id = ?", (SIGNED,))
-    conn.close()
+    reports_db.execute("UPDATE claim SET status = 'unreviewed' WHERE id = ?", SIGNED)
     (article,) = json.loads(run("status", "--format", "json").stdout)["articles"]
     assert article["signed_off"] == 1

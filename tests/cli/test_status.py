@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from tests.conftest import ARTICLE_TITLE
 from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES
@@ -11,11 +10,8 @@ from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES
 ARTICLE_KEYS = {"article_id", "title", "url", "revision", "claims", "withdrawn", "by_status", "by_kind", "reviewed", "share_reviewed", "reviewers"}
 
 
-def execute(db, sql: str, *params: object) -> None:
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(sql, params)
-    conn.close()
+def execute(workspace, sql: str, *params: object) -> None:
+    workspace.execute(sql, *params)
 
 
 def status_json(run) -> dict:
@@ -46,9 +42,9 @@ def test_json_shape_for_the_shipped_article(article_db, run):
 
 
 def test_verdicts_assignments_and_share_reviewed(article_db, run):
-    execute(article_db.db, "INSERT INTO source (id, key, version, is_current, created_at, created_by) VALUES (1, 'S/2023/370', 1, 1, 'x', 'x')")
+    execute(article_db, "INSERT INTO source (id, key, version, is_current, created_at, created_by) VALUES (1, 'S/2023/370', 1, TRUE, 'x', 'x')")
     execute(
-        article_db.db,
+        article_db,
         "INSERT INTO evidence (claim_id, source_id, quote, stance, anchor, added_by, added_at) "
         "VALUES (25, 1, 'leaders in Kabul', 'supports', 'exact', 'amira', '2024-01-01T00:00:00Z')",
     )
@@ -82,9 +78,9 @@ def test_verdicts_assignments_and_share_reviewed(article_db, run):
 
 def test_registered_sources_are_listed_as_not_yet_retrieved(article_db, run):
     execute(
-        article_db.db,
+        article_db,
         "INSERT INTO source (key, version, is_current, title, published, url, created_at, created_by) VALUES "
-        "('S/2023/370', 1, 1, 'Fourteenth report of the Monitoring Team', '2023-06-01', 'https://undocs.org/S/2023/370', 'x', 'x')",
+        "('S/2023/370', 1, TRUE, 'Fourteenth report of the Monitoring Team', '2023-06-01', 'https://undocs.org/S/2023/370', 'x', 'x')",
     )
     (source,) = status_json(run)["sources"]
     assert (source["key"], source["retrieved"], source["retrieved_at"], source["passages"]) == ("S/2023/370", False, None, 0)

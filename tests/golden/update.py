@@ -67,7 +67,7 @@ GOLDEN = {
 }
 
 
-def invoke(db: Path, sources: Path, args: list[str], actor: str = "amina") -> str:
+def invoke(db: Path | str, sources: Path, args: list[str], actor: str = "amina") -> str:
     """Run one verify command in-process with the clock pinned; fail loudly if it fails."""
     from typer.testing import CliRunner
 
@@ -122,7 +122,7 @@ def build(root: Path) -> tuple[Path, Path]:
     return db, sources
 
 
-def render_all(db: Path, sources: Path, scratch: Path) -> dict[str, str]:
+def render_all(db: Path | str, sources: Path, scratch: Path) -> dict[str, str]:
     """Every golden output, by file name, rendered from the database."""
     outputs = {}
     for name, args in GOLDEN.items():

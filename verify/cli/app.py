@@ -50,6 +50,7 @@ def root(
 ) -> None:
     """Check an article's claims against their sources, and publish the sourcing."""
     ctx.obj = State(db=db_, sources=sources, actor=(actor or "").strip() or default_actor())
+    ctx.call_on_close(ctx.obj.close)
 
 
 app.command("init")(db.init)

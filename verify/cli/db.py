@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from verify.cli.render import say
@@ -44,3 +46,36 @@ def status_command(ctx: typer.Context) -> None:
     stored = stored_revision(current.database(check_schema=False))
     say(f"database: {current.db}")
     say(f"schema: {stored or '(empty)'}; this verify needs {HEAD}" + ("" if stored == HEAD else " - run 'verify db upgrade'"))
+
+
+@app.command("copy")
+def copy_command(
+    src: Annotated[str, typer.Argument(metavar="SRC", help="Database to copy from: a file or a SQLAlchemy URL.")],
+    dst: Annotated[str, typer.Argument(metavar="DST", help="Database to copy into (created or upgraded; must hold no data).")],
+) -> None:
+    """Copy every row to another database (e.g. SQLite -> PostgreSQL): 'export' then 'import' in one step.
+
+    Both databases' exports are compared afterwards; files under sources/ are not copied.
+    """
+    from verify.db.engine import open_database
+    from verify.db.migrate import upgrade
+    from verify.errors import VerifyError
+    from verify.exports.dump import export_data, import_data, parse_export, to_json
+
+    source = open_database(src)
+    try:
+        with source.read() as session:
+            exported = to_json(export_data(session))
+    finally:
+        source.dispose()
+    target = open_database(dst, create=True, check_schema=False)
+    try:
+        upgrade(target)
+        counts = import_data(target, parse_export(exported, src))
+        with target.read() as session:
+            if to_json(export_data(session)) != exported:
+                raise VerifyError(f"the copy in {dst} does not export the same as {src}; compare 'verify export' of both")
+    finally:
+        target.dispose()
+    say(f"copied {src} to {dst}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))
+    say("exports of both databases are identical; copy the sources/ folder alongside")

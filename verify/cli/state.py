@@ -35,6 +35,12 @@ class State:
             self._database = open_database(self.db, create=create, check_schema=check_schema)
         return self._database
 
+    def close(self) -> None:
+        """Release the database's connections (a server keeps them open otherwise)."""
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
+
 
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()

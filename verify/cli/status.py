@@ -15,9 +15,12 @@ def status(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Show each article's claims by status and kind, share reviewed, and the sources."""
+    from verify.ingest.recovery import recover_sources
     from verify.reports.status import status_report
 
-    with state(ctx).database().read() as session:
+    current = state(ctx)
+    recover_sources(current.database(), current.sources)  # an interrupted 'source add' is finished or undone
+    with current.database().read() as session:
         report = status_report(session)
     if output is ItemFormat.json:
         print_json(report)

@@ -144,5 +144,9 @@ def open_database(value: str, *, create: bool = False, check_schema: bool = True
     if check_schema:
         from verify.db.migrate import require_current_schema
 
-        require_current_schema(database)
+        try:
+            require_current_schema(database)
+        except BaseException:
+            database.dispose()  # a server connection would otherwise stay open until garbage collection
+            raise
     return database

@@ -29,8 +29,15 @@ class Change:
     note_id: int | None = None
 
 
-def get_claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
+def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
+    """The claim, or NotFound; ``for_update`` locks its row until the transaction ends.
+
+    Writers that check and bump ``version`` lock the row so that on PostgreSQL a
+    second writer waits and then sees the new version (and is refused if it
+    was stale) instead of both writing the same next version. SQLite ignores
+    the lock: ``BEGIN IMMEDIATE`` already serialises writers.
+    """
+    claim = session.get(Claim, claim_id, with_for_update=True if for_update else None)
     if claim is None:
         raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
     return claim
@@ -80,7 +87,7 @@ def mark(db: Database, claim_id: int, status: str, *, actor: str, note: str | No
     """Set a claim's status if the rules allow it; a note given here is also kept as a note."""
     new = check_status_name(status)
     with db.write() as session:
-        claim = get_claim(session, claim_id)
+        claim = get_claim(session, claim_id, for_update=True)
         check_version(session, claim, if_version)
         old = claim.status
         if new == old:
@@ -107,7 +114,7 @@ def assign(db: Database, claim_id: int, assignee: str | None, *, actor: str, if_
     """Give a claim to a reviewer (``None`` or an empty name unassigns it)."""
     name = (assignee or "").strip() or None
     with db.write() as session:
-        claim = get_claim(session, claim_id)
+        claim = get_claim(session, claim_id, for_update=True)
         check_version(session, claim, if_version)
         old = claim.assignee
         if old == name:
@@ -123,7 +130,7 @@ def set_kind(db: Database, claim_id: int, kind: str, *, actor: str, if_version: 
     """Correct the detected kind; the correction is logged like any change."""
     new = check_kind_name(kind)
     with db.write() as session:
-        claim = get_claim(session, claim_id)
+        claim = get_claim(session, claim_id, for_update=True)
         check_version(session, claim, if_version)
         old = claim.kind
         if old == new:

@@ -71,7 +71,7 @@ def link(
     if (quote is None) == (passage_id is None):
         raise VerifyError("give exactly one of --quote TEXT or --passage ID")
     with db.write() as session:
-        claim = get_claim(session, claim_id)
+        claim = get_claim(session, claim_id, for_update=True)
         source = require_source(session, source_key)
         if source.text is None:
             raise VerifyError(f"source {source.key!r} is registered but not retrieved; fetch or add it first")
@@ -125,12 +125,13 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
     if not reason or not reason.strip():
         raise VerifyError("a retraction needs --reason")
     with db.write() as session:
-        evidence = session.get(Evidence, evidence_id)
+        # Locked (PostgreSQL) so two reviewers retracting the same evidence queue and the second is refused.
+        evidence = session.get(Evidence, evidence_id, with_for_update=True)
         if evidence is None:
             raise NotFound(f"no evidence with id {evidence_id}; see 'verify evidence list CLAIM_ID'")
         if evidence.retracted_at is not None:
             raise RefusedChange(f"evidence {evidence_id} was already retracted by {evidence.retracted_by} at {evidence.retracted_at}")
-        claim = get_claim(session, evidence.claim_id)
+        claim = get_claim(session, evidence.claim_id, for_update=True)
         now = clock.now()
         evidence.retracted_at, evidence.retracted_by, evidence.retraction_reason = now, actor, reason.strip()
         session.flush()

@@ -52,7 +52,7 @@ def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None
     from verify.workflow.claims import get_claim
 
     with db.write() as session:
-        claim = get_claim(session, claim_id)
+        claim = get_claim(session, claim_id, for_update=True)
         if claim.status not in VERDICTS:
             raise RefusedChange(
                 f"claim {claim_id} is {claim.status}, not a verdict; sign off one of: {', '.join(VERDICTS)}"
