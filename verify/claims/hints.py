@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from verify.claims.names import gazetteer, name_key
+from verify.claims.names import gazetteer
 
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -174,6 +174,3 @@ def compute_hints(text: str) -> dict[str, Any]:
     )
     return hints
 
-
-def shared_name_keys(names: list[str]) -> set[str]:
-    return {name_key(n) for n in names}

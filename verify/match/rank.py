@@ -22,7 +22,7 @@ in ``tests/data/library`` (numbers, names, attribution, cited;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -395,6 +395,3 @@ def suggest_for_claim(session: Session, claim_id: int, *, source_key: str | None
         source_id=source_id, limit=limit, weights=weights,
     )
 
-
-def with_weights(**changes: Any) -> Weights:
-    return replace(DEFAULT_WEIGHTS, **changes)
