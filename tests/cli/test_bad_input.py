@@ -134,7 +134,7 @@ def test_unknown_claim_id(article_db, run):
 
 def test_claim_id_that_is_not_a_number(article_db, run):
     before = article_db.dump()
-    assert_one_line_error(run("claim", "show", "abc"), "claim_id", "valid integer", "verify claim show --help")
+    assert_one_line_error(run("claim", "show", "abc"), "claim_id", "not a valid int", "verify claim show --help")
     assert article_db.dump() == before
 
 

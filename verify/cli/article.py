@@ -89,8 +89,8 @@ def list_articles(
     """List imported articles."""
     from verify.reports.status import article_status
 
-    with state(ctx).database().read() as session:
-        rows = article_status(session)
+    with state(ctx).reader() as reader:
+        rows = article_status(reader)
     if output is ItemFormat.json:
         print_json([{k: r[k] for k in ("article_id", "title", "url", "revision", "claims", "withdrawn")} for r in rows])
         return

@@ -37,8 +37,8 @@ def list_command(
     if output is ListFormat.table and limit is None and not all_rows:
         limit = TABLE_LIMIT
     where = ClaimFilter(article, tuple(status or ()), tuple(kind or ()), paragraph, assignee, limit)
-    with state(ctx).database().read() as session:
-        rows, total = list_claims(session, where)
+    with state(ctx).reader() as reader:
+        rows, total = list_claims(reader, where)
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:

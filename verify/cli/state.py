@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from verify.db.engine import Database
+    from verify.db.reader import Reader
 
 
 def default_actor() -> str:
@@ -34,6 +37,23 @@ class State:
 
             self._database = open_database(self.db, create=create, check_schema=check_schema)
         return self._database
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """Plain-SQL reading for the hot listing commands (no ORM import on a SQLite file)."""
+        from verify.db.engine import sqlite_path
+
+        path = sqlite_path(self.db) if self._database is None else None
+        if path is not None:
+            from verify.db.reader import sqlite_reader
+
+            with sqlite_reader(path, self.db) as reader:
+                yield reader
+            return
+        from verify.db.reader import SessionReader
+
+        with self.database().read() as session:
+            yield SessionReader(session)
 
     def close(self) -> None:
         """Release the database's connections (a server keeps them open otherwise)."""

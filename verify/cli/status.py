@@ -15,13 +15,16 @@ def status(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Show each article's claims by status and kind, share reviewed, and the sources."""
-    from verify.ingest.recovery import recover_sources
+    from verify.ingest.storage import leftovers
     from verify.reports.status import status_report
 
     current = state(ctx)
-    recover_sources(current.database(), current.sources)  # an interrupted 'source add' is finished or undone
-    with current.database().read() as session:
-        report = status_report(session)
+    if leftovers(current.sources):  # an interrupted 'source add' is finished or undone first
+        from verify.ingest.recovery import recover_sources
+
+        recover_sources(current.database(), current.sources)
+    with current.reader() as reader:
+        report = status_report(reader)
     if output is ItemFormat.json:
         print_json(report)
         return

@@ -51,8 +51,13 @@ def require_current_schema(database: Database) -> None:
         revision = stored_revision(database)
     except DatabaseError as exc:
         raise VerifyError(f"cannot read database {database.url}: {exc.orig}") from None
+    check_revision(revision, database.url)
+
+
+def check_revision(revision: str | None, url: str) -> None:
+    """The refusal for a stored ``revision`` other than :data:`HEAD` (shared by every way of opening)."""
     if revision is None:
-        raise VerifyError(f"database {database.url} is empty; run 'verify init' first")
+        raise VerifyError(f"database {url} is empty; run 'verify init' first")
     if revision != HEAD:
         known = {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("*.py")}
         if revision in known:

@@ -15,18 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-CLAIM_STATUSES = (
-    "unreviewed",
-    "in_progress",
-    "verified",
-    "partly_verified",
-    "disputed",
-    "unsupported",
-    "opinion",
-    "withdrawn",
-)
-CLAIM_KINDS = ("factual", "quote", "opinion")
-STANCES = ("supports", "contradicts", "context")
+from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES, STANCES  # noqa: F401  (re-exported)
 
 
 class Article(SQLModel, table=True):

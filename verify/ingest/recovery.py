@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 
 from verify.db.engine import Database
 from verify.db.models import Source
-from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX, remove_tree_quietly
+from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX, leftovers, remove_tree_quietly
 
 SOURCES_LOCK_ID = 0x76657269  # "veri": the PostgreSQL advisory lock guarding sources/
 
@@ -50,15 +50,6 @@ class Recovery:
     @property
     def changed(self) -> bool:
         return bool(self.rolled_forward or self.rolled_back or self.removed_temp)
-
-
-def leftovers(sources_dir: Path) -> list[str]:
-    """Hidden staging entries in ``sources_dir`` (cheap: one directory listing)."""
-    try:
-        names = os.listdir(sources_dir)
-    except OSError:  # no sources folder yet, or not readable: nothing to recover
-        return []
-    return sorted(n for n in names if n.startswith((TEMP_PREFIX, PENDING_PREFIX)))
 
 
 def lock_sources(session: Session) -> None:

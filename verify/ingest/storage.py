@@ -270,3 +270,12 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def leftovers(sources_dir: Path) -> list[str]:
+    """Hidden staging entries in ``sources_dir`` (cheap: one directory listing)."""
+    try:
+        names = os.listdir(sources_dir)
+    except OSError:  # no sources folder yet, or not readable: nothing to recover
+        return []
+    return sorted(n for n in names if n.startswith((TEMP_PREFIX, PENDING_PREFIX)))

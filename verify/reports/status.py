@@ -1,36 +1,30 @@
-"""Progress per article: counts by status and kind, share reviewed, who did what."""
+"""Progress per article: counts by status and kind, share reviewed, who did what.
+
+Plain SQL through a :class:`~verify.db.reader.Reader` (no ORM), because
+``verify status`` is the command people run most.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, func, select
+from verify.db.reader import Reader, as_reader
+from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
 
-from verify.db.models import (
-    CLAIM_KINDS,
-    CLAIM_STATUSES,
-    Article,
-    ArticleRevision,
-    Claim,
-    Event,
-    Evidence,
-    Passage,
-    Source,
-)
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 OPEN_STATUSES = ("unreviewed", "in_progress")
 
 
-def article_status(session: Session) -> list[dict[str, Any]]:
+def article_status(source: Reader | Session) -> list[dict[str, Any]]:
     """One object per article; withdrawn claims are counted but not in the totals."""
-    articles = session.exec(select(Article).order_by(col(Article.id))).all()
+    reader = as_reader(source)
     by_status: dict[int, dict[str, int]] = {}
     by_kind: dict[int, dict[str, int]] = {}
     assigned: dict[int, dict[str, int]] = {}
-    for article_id, status, kind, assignee, count in session.execute(
-        select(Claim.article_id, Claim.status, Claim.kind, Claim.assignee, func.count()).group_by(
-            Claim.article_id, Claim.status, Claim.kind, Claim.assignee
-        )
+    for article_id, status, kind, assignee, count in reader.rows(
+        "SELECT article_id, status, kind, assignee, count(*) FROM claim GROUP BY article_id, status, kind, assignee"
     ):
         statuses = by_status.setdefault(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         statuses[status] = statuses.get(status, 0) + count
@@ -41,46 +35,40 @@ def article_status(session: Session) -> list[dict[str, Any]]:
         if assignee:
             people = assigned.setdefault(article_id, {})
             people[assignee] = people.get(assignee, 0) + count
-    verdicts = _verdicts_by_reviewer(session)
-    from verify.workflow.signoff import signed_off_by_article
-
-    signed_off = signed_off_by_article(session)
+    verdicts = _verdicts_by_reviewer(reader)
+    signed_off = _signed_off_by_article(reader)
     orphaned = dict(
-        session.execute(
-            select(Claim.article_id, func.count())
-            .join(Evidence, Evidence.claim_id == Claim.id)
-            .where(Evidence.anchor == "orphaned", col(Evidence.retracted_at).is_(None))
-            .group_by(Claim.article_id)
-        ).all()
+        reader.rows(
+            "SELECT c.article_id, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
+            " WHERE e.anchor = 'orphaned' AND e.retracted_at IS NULL GROUP BY c.article_id"
+        )
     )
-    revisions = dict(
-        session.execute(select(ArticleRevision.article_id, func.max(ArticleRevision.number)).group_by(ArticleRevision.article_id)).all()
-    )
+    revisions = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
     result = []
-    for article in articles:
-        statuses = by_status.get(article.id, dict.fromkeys(CLAIM_STATUSES, 0))  # type: ignore[arg-type]
+    for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
+        statuses = by_status.get(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         total = sum(n for s, n in statuses.items() if s != "withdrawn")
         reviewed = total - sum(statuses[s] for s in OPEN_STATUSES)
-        people = sorted(set(assigned.get(article.id, {})) | set(verdicts.get(article.id, {})))  # type: ignore[arg-type]
+        people = sorted(set(assigned.get(article_id, {})) | set(verdicts.get(article_id, {})))
         result.append(
             {
-                "article_id": article.id,
-                "title": article.title,
-                "url": article.url,
-                "revision": revisions.get(article.id, 0),
+                "article_id": article_id,
+                "title": title,
+                "url": url,
+                "revision": revisions.get(article_id, 0),
                 "claims": total,
                 "withdrawn": statuses["withdrawn"],
                 "by_status": statuses,
-                "by_kind": by_kind.get(article.id, dict.fromkeys(CLAIM_KINDS, 0)),  # type: ignore[arg-type]
+                "by_kind": by_kind.get(article_id, dict.fromkeys(CLAIM_KINDS, 0)),
                 "reviewed": reviewed,
-                "orphaned_evidence": orphaned.get(article.id, 0),
-                "signed_off": signed_off.get(article.id, 0),  # type: ignore[arg-type]
+                "orphaned_evidence": orphaned.get(article_id, 0),
+                "signed_off": signed_off.get(article_id, 0),
                 "share_reviewed": round(reviewed / total, 4) if total else 0.0,
                 "reviewers": [
                     {
                         "name": name,
-                        "assigned": assigned.get(article.id, {}).get(name, 0),  # type: ignore[arg-type]
-                        "verdicts": verdicts.get(article.id, {}).get(name, 0),  # type: ignore[arg-type]
+                        "assigned": assigned.get(article_id, {}).get(name, 0),
+                        "verdicts": verdicts.get(article_id, {}).get(name, 0),
                     }
                     for name in people
                 ],
@@ -89,18 +77,13 @@ def article_status(session: Session) -> list[dict[str, Any]]:
     return result
 
 
-def _verdicts_by_reviewer(session: Session) -> dict[int, dict[str, int]]:
+def _verdicts_by_reviewer(reader: Reader) -> dict[int, dict[str, int]]:
     """Who set each claim's current status (the last status event per claim)."""
-    last = (
-        select(func.max(Event.id))
-        .where(Event.action == "status", col(Event.claim_id).is_not(None))
-        .group_by(Event.claim_id)
+    rows = reader.rows(
+        "SELECT article_id, actor, new, count(*) FROM event WHERE id IN"
+        " (SELECT max(id) FROM event WHERE action = 'status' AND claim_id IS NOT NULL GROUP BY claim_id)"
+        " GROUP BY article_id, actor, new"
     )
-    rows = session.execute(
-        select(Event.article_id, Event.actor, Event.new, func.count())
-        .where(col(Event.id).in_(last))
-        .group_by(Event.article_id, Event.actor, Event.new)
-    ).all()
     verdicts: dict[int, dict[str, int]] = {}
     for article_id, actor, new, count in rows:
         if new in OPEN_STATUSES or new == "withdrawn" or article_id is None:
@@ -110,24 +93,49 @@ def _verdicts_by_reviewer(session: Session) -> dict[int, dict[str, int]]:
     return verdicts
 
 
-def source_status(session: Session) -> list[dict[str, Any]]:
+def _signed_off_by_article(reader: Reader) -> dict[int, int]:
+    """Article id -> verdicts carrying a current sign-off.
+
+    The same rule as :func:`verify.workflow.signoff.current_signoffs`: a
+    claim's latest unlapsed sign-off counts only while it names the claim's
+    current status.
+    """
+    latest: dict[int, tuple[int, bool]] = {}
+    for claim_id, article_id, matches in reader.rows(
+        "SELECT s.claim_id, c.article_id, CASE WHEN s.status = c.status THEN 1 ELSE 0 END"
+        " FROM signoff s JOIN claim c ON c.id = s.claim_id WHERE s.lapsed_at IS NULL ORDER BY s.id"
+    ):
+        latest[claim_id] = (article_id, bool(matches))
+    counts: dict[int, int] = {}
+    for article_id, matches in latest.values():
+        if matches:
+            counts[article_id] = counts.get(article_id, 0) + 1
+    return counts
+
+
+def source_status(source: Reader | Session) -> list[dict[str, Any]]:
     """Current sources: retrieved or only registered, and how many passages each has."""
-    passages = dict(session.execute(select(Passage.source_id, func.count()).group_by(Passage.source_id)).all())
+    reader = as_reader(source)
+    passages = dict(reader.rows("SELECT source_id, count(*) FROM passage GROUP BY source_id"))
     return [
         {
-            "key": s.key,
-            "title": s.title,
-            "publisher": s.publisher,
-            "published": s.published,
-            "url": s.url,
-            "retrieved": s.retrieved_at is not None,
-            "retrieved_at": s.retrieved_at,
-            "version": s.version,
-            "passages": passages.get(s.id, 0),
+            "key": key,
+            "title": title,
+            "publisher": publisher,
+            "published": published,
+            "url": url,
+            "retrieved": retrieved_at is not None,
+            "retrieved_at": retrieved_at,
+            "version": version,
+            "passages": passages.get(source_id, 0),
         }
-        for s in session.exec(select(Source).where(Source.is_current == True).order_by(col(Source.key)))  # noqa: E712
+        for source_id, key, title, publisher, published, url, retrieved_at, version in reader.rows(
+            "SELECT id, key, title, publisher, published, url, retrieved_at, version FROM source"
+            " WHERE is_current ORDER BY key"
+        )
     ]
 
 
-def status_report(session: Session) -> dict[str, Any]:
-    return {"articles": article_status(session), "sources": source_status(session)}
+def status_report(source: Reader | Session) -> dict[str, Any]:
+    reader = as_reader(source)
+    return {"articles": article_status(reader), "sources": source_status(reader)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES
+from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
 from verify.errors import RefusedChange, VerifyError
 
 

@@ -106,14 +106,3 @@ def current_signoffs(session: Session, claim_ids: list[int] | None = None) -> di
         for claim_id, s in active.items()
         if statuses.get(claim_id) == s.status
     }
-
-
-def signed_off_by_article(session: Session) -> dict[int, int]:
-    """Article id -> how many of its verdicts carry a current sign-off (for ``verify status``)."""
-    signed = current_signoffs(session)
-    if not signed:
-        return {}
-    counts: dict[int, int] = {}
-    for (article_id,) in session.execute(select(Claim.article_id).where(col(Claim.id).in_(list(signed)))):
-        counts[article_id] = counts.get(article_id, 0) + 1
-    return counts
