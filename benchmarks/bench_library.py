@@ -74,7 +74,9 @@ def is_right(row: dict[str, Any], label: dict[str, Any]) -> bool:
 
 
 def recall(ranked: list[list[dict[str, Any]]], labels: list[dict[str, Any]], k: int) -> float:
-    return sum(any(is_right(r, label) for r in rows[:k]) for rows, label in zip(ranked, labels, strict=True)) / len(labels)
+    return sum(any(is_right(r, label) for r in rows[:k]) for rows, label in zip(ranked, labels, strict=True)) / len(
+        labels
+    )
 
 
 # ---------------------------------------------------------------- flags
@@ -87,7 +89,9 @@ def planted_match(flag: dict[str, Any], planted: dict[str, Any]) -> bool:
         return bool(flag["claim"]) and (flag["claim"] in planted["claim"] or planted["claim"] in flag["claim"])
     if planted["type"] == "missing_name":
         return flag["claim"] == planted["claim"]
-    return bool(flag["passage"]) and (flag["passage"].lower() in planted["passage"].lower() or planted["passage"].lower() in flag["passage"].lower())
+    return bool(flag["passage"]) and (
+        flag["passage"].lower() in planted["passage"].lower() or planted["passage"].lower() in flag["passage"].lower()
+    )
 
 
 def flag_scores(session: Any, claims: list[tuple[int, dict[str, Any]]]) -> dict[str, float]:
@@ -105,8 +109,13 @@ def flag_scores(session: Any, claims: list[tuple[int, dict[str, Any]]]) -> dict[
         true += sum(any(planted_match(f, p) for p in label["planted"]) for f in flags)
         planted_total += len(label["planted"])
         planted_found += sum(any(planted_match(f, p) for f in flags) for p in label["planted"])
-    return {"flags": shown, "true": true, "precision": true / shown if shown else 1.0,
-            "planted": planted_total, "recall": planted_found / planted_total}
+    return {
+        "flags": shown,
+        "true": true,
+        "precision": true / shown if shown else 1.0,
+        "planted": planted_total,
+        "recall": planted_found / planted_total,
+    }
 
 
 def _flags_directly(session: Any, claim: Any, label: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,25 +123,34 @@ def _flags_directly(session: Any, claim: Any, label: dict[str, Any]) -> list[dic
 
     from verify.match.flags import flags_for
 
-    passage = session.execute(text("SELECT p.text FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = :k AND p.paragraph = :n"),
-                              {"k": label["source"], "n": label["para"]}).scalar_one()
+    passage = session.execute(
+        text("SELECT p.text FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = :k AND p.paragraph = :n"),
+        {"k": label["source"], "n": label["para"]},
+    ).scalar_one()
     phrase = [claim.attribution["phrase"]] if claim.attribution and claim.attribution.get("phrase") else None
     return flags_for(claim.text, passage, attribution=phrase)
 
 
 def top5_flag_stats(ranked: list[list[dict[str, Any]]], labels: list[dict[str, Any]]) -> dict[str, float]:
     rows = [r for result in ranked for r in result[:5]]
-    wrong_year = [r for r, label in ((r, lb) for result, lb in zip(ranked, labels, strict=True) for r in result[:5])
-                  if any(r["source"] == w["source"] and r["paragraph"] == w["para"] for w in label.get("wrong_year", []))]
-    return {"per_suggestion": sum(len(r["flags"]) for r in rows) / len(rows),
-            "wrong_year_rows": len(wrong_year),
-            "wrong_year_flagged": sum(bool(r["flags"]) for r in wrong_year) / len(wrong_year) if wrong_year else 0.0}
+    wrong_year = [
+        r
+        for r, label in ((r, lb) for result, lb in zip(ranked, labels, strict=True) for r in result[:5])
+        if any(r["source"] == w["source"] and r["paragraph"] == w["para"] for w in label.get("wrong_year", []))
+    ]
+    return {
+        "per_suggestion": sum(len(r["flags"]) for r in rows) / len(rows),
+        "wrong_year_rows": len(wrong_year),
+        "wrong_year_flagged": sum(bool(r["flags"]) for r in wrong_year) / len(wrong_year) if wrong_year else 0.0,
+    }
 
 
 # ---------------------------------------------------------------- baselines
 
 
-def bm25s_ranking(session: Any, claims: list[tuple[int, dict[str, Any]]], source_key: str | None) -> list[list[dict[str, Any]]]:
+def bm25s_ranking(
+    session: Any, claims: list[tuple[int, dict[str, Any]]], source_key: str | None
+) -> list[list[dict[str, Any]]]:
     """bm25s over the same passages (all current ones, or one source's)."""
     import bm25s
     import Stemmer
@@ -140,23 +158,35 @@ def bm25s_ranking(session: Any, claims: list[tuple[int, dict[str, Any]]], source
 
     from verify.db.models import Claim
 
-    query = "SELECT s.key, p.paragraph, p.text FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current = 1"
+    query = (
+        "SELECT s.key, p.paragraph, p.text FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current = 1"
+    )
     passages = session.execute(text(query + (" AND s.key = :k" if source_key else "")), {"k": source_key}).all()
     stemmer = Stemmer.Stemmer("english")
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize([p[2] for p in passages], stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+    retriever.index(
+        bm25s.tokenize([p[2] for p in passages], stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
     ranked = []
     for claim_id, _ in claims:
-        tokens = bm25s.tokenize([session.get(Claim, claim_id).text], stopwords="en", stemmer=stemmer, show_progress=False)
+        tokens = bm25s.tokenize(
+            [session.get(Claim, claim_id).text], stopwords="en", stemmer=stemmer, show_progress=False
+        )
         docs, _scores = retriever.retrieve(tokens, k=5, show_progress=False, n_threads=1)
         ranked.append([{"source": passages[i][0], "paragraph": passages[i][1]} for i in docs[0]])
     return ranked
 
 
-def verify_ranking(session: Any, claims: list[tuple[int, dict[str, Any]]], source_key: str | None, weights: Any) -> list[list[dict[str, Any]]]:
+def verify_ranking(
+    session: Any, claims: list[tuple[int, dict[str, Any]]], source_key: str | None, weights: Any
+) -> list[list[dict[str, Any]]]:
     from verify.match.rank import suggest_for_claim
 
-    return [[s.as_dict() for s in suggest_for_claim(session, cid, source_key=source_key, limit=5, weights=weights)] for cid, _ in claims]
+    return [
+        [s.as_dict() for s in suggest_for_claim(session, cid, source_key=source_key, limit=5, weights=weights)]
+        for cid, _ in claims
+    ]
 
 
 def report(session: Any) -> list[str]:
@@ -164,25 +194,39 @@ def report(session: Any) -> list[str]:
 
     claims = labelled_claims(session)
     labels = [label for _, label in claims]
-    lines = [f"### Labelled library: {len(claims)} claims", "",
-             "| system | 2023 doc R@1 | 2023 doc R@5 | library R@1 | library R@5 |", "|---|---|---|---|---|"]
-    systems = [("verify suggest (default)", lambda key: verify_ranking(session, claims, key, DEFAULT_WEIGHTS)),
-               ("FTS5 first stage alone", lambda key: verify_ranking(session, claims, key, first_stage_only())),
-               ("bm25s + PyStemmer + en stopwords", lambda key: bm25s_ranking(session, claims, key))]
+    lines = [
+        f"### Labelled library: {len(claims)} claims",
+        "",
+        "| system | 2023 doc R@1 | 2023 doc R@5 | library R@1 | library R@5 |",
+        "|---|---|---|---|---|",
+    ]
+    systems = [
+        ("verify suggest (default)", lambda key: verify_ranking(session, claims, key, DEFAULT_WEIGHTS)),
+        ("FTS5 first stage alone", lambda key: verify_ranking(session, claims, key, first_stage_only())),
+        ("bm25s + PyStemmer + en stopwords", lambda key: bm25s_ranking(session, claims, key)),
+    ]
     full_default: list[list[dict[str, Any]]] = []
     for name, rank in systems:
         single, full = rank(TARGET), rank(None)
         full_default = full_default or full
-        lines.append(f"| {name} | {recall(single, labels, 1):.3f} | {recall(single, labels, 5):.3f} | "
-                     f"{recall(full, labels, 1):.3f} | {recall(full, labels, 5):.3f} |")
+        lines.append(
+            f"| {name} | {recall(single, labels, 1):.3f} | {recall(single, labels, 5):.3f} | "
+            f"{recall(full, labels, 1):.3f} | {recall(full, labels, 5):.3f} |"
+        )
     flags = flag_scores(session, claims)
     top5 = top5_flag_stats(full_default, labels)
-    lines += ["", "| flags on the labelled 2023 paragraph | value |", "|---|---|",
-              f"| flags shown | {flags['flags']} |", f"| of them planted (true positives) | {flags['true']} |",
-              f"| precision | {flags['precision']:.3f} |", f"| planted mismatches | {flags['planted']} |",
-              f"| recall of planted mismatches | {flags['recall']:.3f} |",
-              f"| flags per top-5 suggestion (full library) | {top5['per_suggestion']:.2f} |",
-              f"| wrong-year paragraphs in the top 5 / share flagged | {top5['wrong_year_rows']} / {top5['wrong_year_flagged']:.2f} |"]
+    lines += [
+        "",
+        "| flags on the labelled 2023 paragraph | value |",
+        "|---|---|",
+        f"| flags shown | {flags['flags']} |",
+        f"| of them planted (true positives) | {flags['true']} |",
+        f"| precision | {flags['precision']:.3f} |",
+        f"| planted mismatches | {flags['planted']} |",
+        f"| recall of planted mismatches | {flags['recall']:.3f} |",
+        f"| flags per top-5 suggestion (full library) | {top5['per_suggestion']:.2f} |",
+        f"| wrong-year paragraphs in the top 5 / share flagged | {top5['wrong_year_rows']} / {top5['wrong_year_flagged']:.2f} |",
+    ]
     return lines
 
 
@@ -195,7 +239,9 @@ def missed(session: Any) -> list[str]:
         top = suggest_for_claim(session, claim_id, limit=1)
         got = f"{top[0].source.key} {top[0].locator}" if top else "nothing"
         if not top or not is_right(top[0].as_dict(), label):
-            out.append(f"- claim {label['paragraph']}.{label['sentence']}: want {label['source']} para. {label['para']}, got {got}")
+            out.append(
+                f"- claim {label['paragraph']}.{label['sentence']}: want {label['source']} para. {label['para']}, got {got}"
+            )
     return out
 
 

@@ -5,17 +5,25 @@ claim mentions brings the words of all its variants from the gazetteer. The
 attribution phrase ("According to a June 2023 UN report") is left out: it
 says where the claim comes from, not what it says.
 
-The re-ranker compares words after a light suffix-stripping (:func:`stem`):
-"fighters"/"fighter", "trained"/"training" meet, as they do in the FTS5 index
-(porter), without shipping a stemming library for it.
+The re-ranker compares words by their Snowball (Porter 2) stems, the stemmer of
+the shared search index (:mod:`verify.match.tokenize`): "fighters"/"fighter",
+"trained"/"training" meet, as they do in the FTS5 index (porter). It also
+knows a small, editable table of generic synonyms and US/UK spellings
+(``verify/data/synonyms.json``, :func:`synonyms`): a claim word the passage
+lacks still counts, at a lower weight, when the passage uses a synonym
+("border"/"frontier").
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text as sql
@@ -35,8 +43,6 @@ STOPWORDS = frozenset(
     shall one ones s t re ve ll d m o y""".split()
 )
 POSTINGS_BUDGET = 60_000  # first-stage postings per claim before its commonest words are dropped (see prune)
-SUFFIXES = (("ations", ""), ("ation", ""), ("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ness", ""),
-            ("ment", ""), ("ers", ""), ("er", ""), ("ed", ""), ("es", ""), ("ly", ""), ("s", ""))
 
 
 @dataclass(frozen=True)
@@ -54,21 +60,47 @@ def content_words(text: str) -> list[str]:
     return [w for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+@lru_cache(maxsize=1)
+def _snowball():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    stemmer.maxCacheSize = 200_000
+    return stemmer
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude, fast stem: strip one common English suffix, keeping at least four letters."""
-    if word.endswith("ss"):
-        return word
-    for suffix, replacement in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)] + replacement
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+    """The Snowball (Porter 2) English stem of a lower-case word, as the shared search index stems it."""
+    return str(_snowball().stemWord(word))
 
 
 def stems(text: str) -> list[str]:
     """The stemmed content words of a text, in order (for overlap and proximity features)."""
-    return [stem(w) for w in content_words(text)]
+    words = content_words(text)
+    return list(_snowball().stemWords(words)) if words else []
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, frozenset[str]]:
+    """Stem -> the stems of its synonyms, from ``verify/data/synonyms.json``.
+
+    Each group of the table lists words that say the same thing in any story
+    ("border", "frontier"; "centre", "center"); every word of a group is a
+    synonym of every other. ``VERIFY_SYNONYMS`` names an extra file of the same
+    form whose groups are added (as ``VERIFY_GAZETTEER`` does for names).
+    """
+    raw = json.loads(resources.files("verify.data").joinpath("synonyms.json").read_text(encoding="utf-8"))
+    groups = list(raw.get("groups", []))
+    extra = os.environ.get("VERIFY_SYNONYMS")
+    if extra:
+        groups += json.loads(Path(extra).read_text(encoding="utf-8")).get("groups", [])
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        group_stems = {stem(w) for word in group for w in content_words(word)}
+        for key in group_stems:
+            table.setdefault(key, set()).update(group_stems - {key})
+    return {key: frozenset(others) for key, others in table.items() if others}
 
 
 def variant_surfaces(hints: dict[str, Any]) -> dict[str, list[str]]:
@@ -114,7 +146,9 @@ def name_keys(hints: dict[str, Any]) -> list[tuple[str, ...]]:
     return keys
 
 
-def claim_terms(text: str, hints: dict[str, Any] | None = None, attribution: dict[str, Any] | None = None, *, variants: bool = True) -> Terms:
+def claim_terms(
+    text: str, hints: dict[str, Any] | None = None, attribution: dict[str, Any] | None = None, *, variants: bool = True
+) -> Terms:
     body = text
     if attribution and attribution.get("phrase"):
         body = body.replace(attribution["phrase"], " ")
@@ -129,7 +163,9 @@ def word_counts(session: Session, words: tuple[str, ...]) -> tuple[int, dict[str
     if session.get_bind().dialect.name != "sqlite":
         return total, _shared_index_counts(session, words)
     found = {
-        w: session.execute(sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{w}"'}).scalar_one()
+        w: session.execute(
+            sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{w}"'}
+        ).scalar_one()
         for w in words
     }
     return total, found
@@ -146,11 +182,14 @@ def _shared_index_counts(session: Session, words: tuple[str, ...]) -> dict[str, 
     wanted = sorted({t for found in per_word.values() for t in found})
     counts: dict[str, int] = {}
     if wanted:
-        counts = dict(session.execute(
-            sql("SELECT term, count(*) FROM search_posting WHERE term IN :terms GROUP BY term").bindparams(
-                bindparam("terms", expanding=True)),
-            {"terms": wanted},
-        ).all())
+        counts = dict(
+            session.execute(
+                sql("SELECT term, count(*) FROM search_posting WHERE term IN :terms GROUP BY term").bindparams(
+                    bindparam("terms", expanding=True)
+                ),
+                {"terms": wanted},
+            ).all()
+        )
     return {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
 
 

@@ -7,14 +7,17 @@
    registered source, that source's best passages are always among them.
 2. Re-ranking: a weighted sum of features, each in [0, 1] (see :func:`features`):
    BM25 relative to the best candidate; how much of the claim (idf-weighted)
-   the source's title and the passage's best sentence state; how many of the
-   claim's word pairs stand close together in the passage; rapidfuzz
-   similarity; the share of the claim's numbers and names the passage states;
+   the source's title, the passage's best sentence and the whole passage
+   state; the BM25 of the claim's synonyms the passage uses instead of the
+   claim's own words (query expansion at half weight, from
+   ``verify/data/synonyms.json``); how many of the claim's word pairs stand
+   close together in the passage; rapidfuzz similarity; the share of the claim's numbers and names the passage states;
    how well the source fits the claim's attribution, or, failing that, whether
    the article cites that source for its other claims.
 
+Words are compared by their Snowball stems (:func:`verify.match.query.stem`).
 The weights were tuned on SciFact's training claims only (title, sentence,
-proximity, fuzzy; ``benchmarks/bench_scifact.py``) and on the labelled library
+passage, proximity, fuzzy; ``benchmarks/bench_scifact.py``) and on the labelled library
 in ``tests/data/library`` (numbers, names, attribution, cited;
 ``benchmarks/bench_library.py``); ``benchmarks/evidence.md`` has the figures.
 """
@@ -43,12 +46,15 @@ from verify.match.query import (
     prune,
     stem,
     stems,
+    synonyms,
     word_counts,
 )
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 PAIR_WINDOW = 2  # claim words "a b" count as a pair when at most one content word stands between them
+SYNONYM_WEIGHT = 0.5  # a claim word present only as a synonym counts half in the coverage features
+BM25_K1, BM25_B = 1.2, 0.75  # as FTS5's bm25(), for the expansion feature
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Weights:
     bm25: float = 1.0
     title: float = 0.3
     sentence: float = 0.5
+    passage: float = 0.2
+    expansion: float = 0.5
     proximity: float = 0.4
     fuzzy: float = 0.05
     numbers: float = 0.1
@@ -73,7 +81,19 @@ DEFAULT_WEIGHTS = Weights()
 
 def first_stage_only() -> Weights:
     """BM25 order alone, no variants: the baseline of the ablation."""
-    return Weights(title=0, sentence=0, proximity=0, fuzzy=0, numbers=0, names=0, attribution=0, cited=0, variants=False)
+    return Weights(
+        title=0,
+        sentence=0,
+        passage=0,
+        expansion=0,
+        proximity=0,
+        fuzzy=0,
+        numbers=0,
+        names=0,
+        attribution=0,
+        cited=0,
+        variants=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +146,7 @@ class ClaimContext:
     searched: Terms  # what the first stage looks for (see prune)
     idf: dict[str, float]  # stem -> idf, for the claim's own words
     pairs: tuple[tuple[str, str], ...]
+    synonyms: dict[str, frozenset[str]]  # stem of a claim word -> stems of its synonyms (those the table knows)
     quantities: list[Any]
     names: list[tuple[str, ...]]
     attribution: dict[str, Any] | None
@@ -134,7 +155,9 @@ class ClaimContext:
 
 # ---------------------------------------------------------------- first stage
 
-ROW_COLUMNS = "p.id, p.locator, p.paragraph, p.page, p.text, s.id, s.key, s.title, s.publisher, s.published, s.symbol, s.series"
+ROW_COLUMNS = (
+    "p.id, p.locator, p.paragraph, p.page, p.text, s.id, s.key, s.title, s.publisher, s.published, s.symbol, s.series"
+)
 
 
 def _fts_expression(terms: Terms, weights: Weights) -> str | None:
@@ -146,7 +169,9 @@ def _suggestion(row: Any, bm25: float) -> Suggestion:
     return Suggestion(row[0], SourceInfo(*row[5:12]), row[1], row[2], row[3], row[4], bm25)
 
 
-def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES) -> list[Suggestion]:
+def first_stage(
+    session: Session, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES
+) -> list[Suggestion]:
     """Top passages by BM25 (current sources only, or one source).
 
     The index is ranked on its own first and joined afterwards: joining every
@@ -180,7 +205,9 @@ def first_stage(session: Session, terms: Terms, weights: Weights, *, source_id: 
     return [_suggestion(r, float(r[12])) for r in joined]
 
 
-def _first_stage_shared(session: Session, terms: Terms, weights: Weights, *, source_id: int | None, limit: int) -> list[Suggestion]:
+def _first_stage_shared(
+    session: Session, terms: Terms, weights: Weights, *, source_id: int | None, limit: int
+) -> list[Suggestion]:
     """The first stage on databases without FTS5 (PostgreSQL): BM25 over the shared search index.
 
     Variant phrases become their words; the re-ranking that follows is the same.
@@ -199,27 +226,74 @@ def _rows(session: Session, ids: list[int]) -> list[Any]:
     if not ids:
         return []
     marks = ", ".join(str(int(i)) for i in ids)
-    return list(session.execute(sql(
-        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
-    )).all())
+    return list(
+        session.execute(
+            sql(
+                f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
+            )
+        ).all()
+    )
 
 
 # ---------------------------------------------------------------- features
 
 
-def _coverage(idf: dict[str, float], present: set[str]) -> float:
+def _coverage(idf: dict[str, float], present: set[str], synonyms: dict[str, frozenset[str]] | None = None) -> float:
+    """Share of the claim's idf the words in ``present`` cover; a word present only as a synonym counts ``SYNONYM_WEIGHT``."""
     total = sum(idf.values())
-    return sum(v for k, v in idf.items() if k in present) / total if total else 0.0
+    if not total:
+        return 0.0
+    found = 0.0
+    for word, weight in idf.items():
+        if word in present:
+            found += weight
+        elif synonyms and not present.isdisjoint(synonyms.get(word, ())):
+            found += SYNONYM_WEIGHT * weight
+    return found / total
 
 
-def _best_sentence(idf: dict[str, float], sentences: list[list[str]]) -> float:
-    return max((_coverage(idf, set(s)) for s in sentences), default=0.0)
+def _best_sentence(
+    idf: dict[str, float], sentences: list[list[str]], synonyms: dict[str, frozenset[str]] | None = None
+) -> float:
+    return max((_coverage(idf, set(s), synonyms) for s in sentences), default=0.0)
+
+
+def _expansion(context: ClaimContext, passages: list[list[str]]) -> list[float]:
+    """BM25 of the synonyms each passage uses for claim words it lacks, relative to the best plain BM25 of the candidates.
+
+    Query expansion as a feature: a synonym stands for its claim word (the
+    claim word's idf, BM25 saturation and length normalisation over the
+    candidates' mean length); its weight in ``Weights`` sets how much less
+    it counts than the claim's own words.
+    """
+    if not passages or not context.synonyms:
+        return [0.0] * len(passages)
+    mean = sum(len(p) for p in passages) / len(passages) or 1.0
+    plain, expanded = [], []
+    for words in passages:
+        tf: dict[str, int] = {}
+        for w in words:
+            tf[w] = tf.get(w, 0) + 1
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(words) / mean)
+        plain.append(sum(v * tf[k] * (BM25_K1 + 1) / (tf[k] + norm) for k, v in context.idf.items() if k in tf))
+        extra = 0.0
+        for k, v in context.idf.items():
+            if k in tf:
+                continue
+            n = sum(tf.get(other, 0) for other in context.synonyms.get(k, ()))
+            if n:
+                extra += v * n * (BM25_K1 + 1) / (n + norm)
+        expanded.append(extra)
+    best = max(plain) or 1.0
+    return [e / best for e in expanded]
 
 
 def _proximity(pairs: tuple[tuple[str, str], ...], passage_stems: list[str]) -> float:
     if not pairs:
         return 0.0
-    near = {(a, b) for gap in range(1, PAIR_WINDOW + 1) for a, b in zip(passage_stems, passage_stems[gap:], strict=False)}
+    near = {
+        (a, b) for gap in range(1, PAIR_WINDOW + 1) for a, b in zip(passage_stems, passage_stems[gap:], strict=False)
+    }
     return sum(1 for pair in pairs if pair in near) / len(pairs)
 
 
@@ -252,17 +326,33 @@ def _attribution_fit(context: ClaimContext, source: SourceInfo) -> tuple[float, 
     return max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]  # read-only is enough
 
 
-def features(context: ClaimContext, candidate: Suggestion, best_bm25: float, weights: Weights) -> dict[str, float]:
-    """The re-ranking features of one candidate (only those with a weight are computed)."""
+def features(
+    context: ClaimContext,
+    candidate: Suggestion,
+    best_bm25: float,
+    weights: Weights,
+    sentences: list[list[str]] | None = None,
+    expansion: float = 0.0,
+) -> dict[str, float]:
+    """The re-ranking features of one candidate (only those with a weight are computed).
+
+    ``sentences`` are the passage's stemmed sentences (computed here when not
+    given); ``expansion`` is the candidate's :func:`_expansion` value.
+    """
     from rapidfuzz import fuzz
 
     values = {"bm25": candidate.bm25 / best_bm25}
-    sentences = [stems(s) for s in SENTENCE_RE.split(candidate.text)] if weights.sentence or weights.proximity or weights.fuzzy else []
+    if sentences is None:
+        sentences = _sentences(candidate) if _needs_text(weights) else []
     passage_stems = [w for s in sentences for w in s]
     if weights.title:
-        values["title"] = _coverage(context.idf, set(stems(candidate.source.title or "")))
+        values["title"] = _coverage(context.idf, set(stems(candidate.source.title or "")), context.synonyms)
     if weights.sentence:
-        values["sentence"] = _best_sentence(context.idf, sentences)
+        values["sentence"] = _best_sentence(context.idf, sentences, context.synonyms)
+    if weights.passage:
+        values["passage"] = _coverage(context.idf, set(passage_stems), context.synonyms)
+    if weights.expansion:
+        values["expansion"] = expansion
     if weights.proximity:
         values["proximity"] = _proximity(context.pairs, passage_stems)
     if weights.fuzzy:
@@ -278,13 +368,27 @@ def features(context: ClaimContext, candidate: Suggestion, best_bm25: float, wei
     return values
 
 
+def _needs_text(weights: Weights) -> bool:
+    return bool(weights.sentence or weights.passage or weights.expansion or weights.proximity or weights.fuzzy)
+
+
+def _sentences(candidate: Suggestion) -> list[list[str]]:
+    return [stems(s) for s in SENTENCE_RE.split(candidate.text)]
+
+
 def rerank(candidates: list[Suggestion], context: ClaimContext, weights: Weights) -> list[Suggestion]:
     """Score every candidate by its weighted features; best first (ties by passage id, for stable output)."""
     if not candidates:
         return []
     best = max(c.bm25 for c in candidates) or 1.0
-    for candidate in candidates:
-        candidate.features = features(context, candidate, best, weights)
+    sentences = [_sentences(c) if _needs_text(weights) else [] for c in candidates]
+    expansion = (
+        _expansion(context, [[w for s in ss for w in s] for ss in sentences])
+        if weights.expansion
+        else [0.0] * len(candidates)
+    )
+    for candidate, own, extra in zip(candidates, sentences, expansion, strict=True):
+        candidate.features = features(context, candidate, best, weights, own, extra)
         candidate.note = _attribution_fit(context, candidate.source)[1]
         candidate.score = sum(getattr(weights, name) * value for name, value in candidate.features.items())
     return sorted(candidates, key=lambda c: (-c.score, c.passage_id))
@@ -310,15 +414,29 @@ def _matched(words: tuple[str, ...], passage: str) -> list[str]:
 
 
 def claim_context(
-    session: Session, claim: str, hints: dict[str, Any], attribution: dict[str, Any] | None, weights: Weights, cited: frozenset[str] = frozenset()
+    session: Session,
+    claim: str,
+    hints: dict[str, Any],
+    attribution: dict[str, Any] | None,
+    weights: Weights,
+    cited: frozenset[str] = frozenset(),
 ) -> ClaimContext:
     terms = claim_terms(claim, hints, attribution, variants=weights.variants)
     total, counts = word_counts(session, (*terms.words, *terms.variants))
     word_stems = [stem(w) for w in terms.words]
+    table = synonyms()
+    related = {k: table[k] for k in dict.fromkeys(word_stems) if k in table}
     return ClaimContext(
-        text=claim, terms=terms, searched=prune(terms, counts), idf=idf_weights(total, {w: counts[w] for w in terms.words}), pairs=tuple(zip(word_stems, word_stems[1:], strict=False)),
-        quantities=quantities(_without(claim, attribution)), names=name_keys(hints),
-        attribution=attribution, cited=cited,
+        text=claim,
+        terms=terms,
+        searched=prune(terms, counts),
+        idf=idf_weights(total, {w: counts[w] for w in terms.words}),
+        pairs=tuple(zip(word_stems, word_stems[1:], strict=False)),
+        synonyms=related,
+        quantities=quantities(_without(claim, attribution)),
+        names=name_keys(hints),
+        attribution=attribution,
+        cited=cited,
     )
 
 
@@ -353,7 +471,11 @@ def suggest_for_text(
     attributed = _attributed_source_id(session, attribution) if source_id is None else None
     if attributed is not None:
         seen = {c.passage_id for c in found}
-        head += [c for c in first_stage(session, context.searched, weights, source_id=attributed, limit=10) if c.passage_id not in seen]
+        head += [
+            c
+            for c in first_stage(session, context.searched, weights, source_id=attributed, limit=10)
+            if c.passage_id not in seen
+        ]
     ranked = (rerank(head, context, weights) + _bm25_order(tail, head, weights))[:limit]
     for suggestion in ranked:
         suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
@@ -368,7 +490,9 @@ def suggest_for_text(
 def _attributed_source_id(session: Session, attribution: dict[str, Any] | None) -> int | None:
     if not attribution or not attribution.get("source_key"):
         return None
-    row = session.execute(sql("SELECT id FROM source WHERE key = :k AND is_current"), {"k": attribution["source_key"]}).first()
+    row = session.execute(
+        sql("SELECT id FROM source WHERE key = :k AND is_current"), {"k": attribution["source_key"]}
+    ).first()
     return row[0] if row else None
 
 
@@ -378,11 +502,20 @@ def article_citations(session: Session, article_id: int) -> frozenset[str]:
 
     from verify.db.models import Claim
 
-    attributions = session.exec(select(Claim.attribution).where(Claim.article_id == article_id, Claim.status != "withdrawn")).all()
+    attributions = session.exec(
+        select(Claim.attribution).where(Claim.article_id == article_id, Claim.status != "withdrawn")
+    ).all()
     return frozenset(a["source_key"] for a in attributions if a and a.get("source_key"))
 
 
-def suggest_for_claim(session: Session, claim_id: int, *, source_key: str | None = None, limit: int = 5, weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
+def suggest_for_claim(
+    session: Session,
+    claim_id: int,
+    *,
+    source_key: str | None = None,
+    limit: int = 5,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[Suggestion]:
     from verify.db.models import Claim
     from verify.ingest.sources import require_source
 
@@ -391,7 +524,12 @@ def suggest_for_claim(session: Session, claim_id: int, *, source_key: str | None
         raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
     source_id = require_source(session, source_key).id if source_key else None
     return suggest_for_text(
-        session, claim.text, hints=claim.hints, attribution=claim.attribution, cited=article_citations(session, claim.article_id),
-        source_id=source_id, limit=limit, weights=weights,
+        session,
+        claim.text,
+        hints=claim.hints,
+        attribution=claim.attribution,
+        cited=article_citations(session, claim.article_id),
+        source_id=source_id,
+        limit=limit,
+        weights=weights,
     )
-
