@@ -189,6 +189,8 @@ def ablation_steps(backend: str = "sqlite") -> list[tuple[str, Any]]:
     steps.append(("+ name variants", replace(base, variants=True)))
     lexical = dict(title=DEFAULT_WEIGHTS.title, sentence=DEFAULT_WEIGHTS.sentence, proximity=DEFAULT_WEIGHTS.proximity)
     steps.append(("+ re-ranking: title, best sentence, proximity", replace(steps[-1][1], **lexical)))
+    steps.append(("+ whole-passage coverage", replace(steps[-1][1], passage=DEFAULT_WEIGHTS.passage)))
+    steps.append(("+ synonym expansion", replace(steps[-1][1], expansion=DEFAULT_WEIGHTS.expansion)))
     steps.append(("+ fuzzy (rapidfuzz)", replace(steps[-1][1], fuzzy=DEFAULT_WEIGHTS.fuzzy)))
     steps.append(("+ hint features (numbers, names) = default", DEFAULT_WEIGHTS))
     return steps
