@@ -13,6 +13,24 @@ before-state. After each kill:
   entry (``.tmp-*``, ``.pending-*``) remains, the check passes, and database
   and ``sources/`` agree: both before or both after.
 
+Each operation runs on both backends. On SQLite a folder holds ``claims.db``
+and ``sources/`` and a before-state is copied with the folder. On PostgreSQL
+each folder gets a database of its own (``verify_crash_<hash of the folder>``)
+next to its ``sources/``; a before-state is copied with ``CREATE DATABASE ...
+TEMPLATE <before>``, the fingerprint is every table's rows ordered by primary
+key (``Workspace`` dump from ``tests/conftest.py``), and after a kill the
+harness waits until the server has ended the killed client's session (it
+may still be finishing a COMMIT the client had sent) before reading the
+state. Every database is dropped at the end, also on failure. The server is
+the one the CLI tests use (``VERIFY_TEST_POSTGRES``; skipped with the reason
+when unreachable, unless ``VERIFY_TEST_POSTGRES`` or
+``VERIFY_TEST_REQUIRE_ALL=1`` is set).
+
+Random kills almost never land in the instant between the commit of
+``source add`` and the rename of its folder, so two more kills land there on
+purpose (the process kills itself right after staging, and right after the
+commit) on each backend.
+
 ``benchmarks/bench_crash.py`` runs the same harness with more kills and a
 larger article. Set ``VERIFY_CRASH_KILLS`` / ``VERIFY_CRASH_SEED`` to vary a
 CI run.
@@ -29,7 +47,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,33 +68,164 @@ _WORDS = (
 # --- the harness (shared with benchmarks/bench_crash.py) ------------------------------------
 
 
-def verify_env(folder: Path) -> dict[str, str]:
+class Backend:
+    """Where a folder's database lives; SQLite: ``claims.db`` inside the folder, next to ``sources/``."""
+
+    name = "sqlite"
+
+    def create(self, folder: Path) -> None:
+        """An empty folder (``verify init`` then creates the database)."""
+        folder.mkdir(parents=True)
+
+    def url(self, folder: Path) -> str:
+        """The VERIFY_DB value for ``folder``."""
+        return str(folder / "claims.db")
+
+    def copy(self, source: Path, target: Path) -> None:
+        """Make ``target`` a copy of ``source``: database and ``sources/``."""
+        shutil.copytree(source, target)
+
+    def settle(self, folder: Path) -> None:
+        """Wait until nothing is still writing to the folder's database (a killed process cannot)."""
+
+    def state(self, folder: Path) -> str:
+        """A fingerprint of every row (SQL dump) of the folder's database."""
+        path = folder / "claims.db"
+        if not path.exists():
+            return "no database"
+        conn = sqlite3.connect(path)
+        try:
+            digest = hashlib.sha256()
+            for line in conn.iterdump():
+                digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+            return digest.hexdigest()
+        finally:
+            conn.close()
+
+    def discard(self, folder: Path) -> None:
+        """Remove the folder and its database."""
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove whatever is left that lives outside the folders (nothing, for SQLite)."""
+
+
+class PostgresBackend(Backend):
+    """Each folder gets a PostgreSQL database of its own; ``sources/`` stays in the folder."""
+
+    name = "postgresql"
+    SETTLE_TIMEOUT_S = 120.0
+
+    def __init__(self, server_url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.server = make_url(server_url)
+        # One connection to the server's own database, kept for CREATE/DROP DATABASE and the polls.
+        self.engine = create_engine(self.server, isolation_level="AUTOCOMMIT", pool_size=1,
+                                    connect_args={"connect_timeout": 5})
+        self.created: set[str] = set()
+
+    @staticmethod
+    def database(folder: Path) -> str:
+        return "verify_crash_" + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+
+    def url(self, folder: Path) -> str:
+        return self.server.set(database=self.database(folder)).render_as_string(hide_password=False)
+
+    def _sql(self, statement: str, **params: object) -> object:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            result = conn.execute(text(statement), params)
+            return result.scalar() if result.returns_rows else None
+
+    def _create_database(self, name: str, template: str) -> None:
+        self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left by an earlier run that was killed
+        self.created.add(name)
+        self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+    def create(self, folder: Path) -> None:
+        folder.mkdir(parents=True)
+        self._create_database(self.database(folder), "template0")
+
+    def copy(self, source: Path, target: Path) -> None:
+        shutil.copytree(source, target)
+        self.settle(source)  # a template cannot be copied while anyone is connected to it
+        self._create_database(self.database(target), self.database(source))
+
+    def settle(self, folder: Path) -> None:
+        """Wait until the server has ended every session on the folder's database.
+
+        After SIGKILL the server side of the killed client's connection may
+        still be running its last statement (or a COMMIT it had received);
+        the state the kill left is the one after the server is done with it.
+        """
+        deadline = time.monotonic() + self.SETTLE_TIMEOUT_S
+        name = self.database(folder)
+        while self._sql("SELECT count(*) FROM pg_stat_activity WHERE datname = :d", d=name):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"sessions on {name} did not end within {self.SETTLE_TIMEOUT_S:.0f} s")
+            time.sleep(0.02)
+
+    def state(self, folder: Path) -> str:
+        """A fingerprint of every table's rows ordered by primary key (and of the indexes)."""
+        from tests.conftest import Workspace
+
+        self.settle(folder)
+        dump = Workspace(folder, folder / "sources", backend="postgres", _url=self.url(folder))._dump_tables()
+        digest = hashlib.sha256()
+        for line in dump:
+            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+        return digest.hexdigest()
+
+    def discard(self, folder: Path) -> None:
+        """Drop the folder's database now, and remove the folder.
+
+        Each DROP DATABASE makes the server take a checkpoint: dropping the
+        copies in a batch instead would make the first drop write out (fsync)
+        every copy still alive.
+        """
+        self._drop(self.database(folder))
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def _drop(self, name: str) -> None:
+        self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.discard(name)
+
+    def close(self) -> None:
+        """Drop every database this backend created and did not drop yet."""
+        try:
+            for name in sorted(self.created):
+                self._drop(name)
+        finally:
+            self.engine.dispose()
+
+
+def make_backend(name: str, postgres_url: str | None = None) -> Backend:
+    """``sqlite`` or ``postgresql`` (on the server ``postgres_url``)."""
+    if name == "sqlite":
+        return Backend()
+    if name in ("postgresql", "postgres"):
+        if not postgres_url:
+            raise ValueError("the PostgreSQL backend needs a server URL")
+        return PostgresBackend(postgres_url)
+    raise ValueError(f"unknown backend {name!r}")
+
+
+def verify_env(backend: Backend, folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY_")}
-    env.update(VERIFY_DB=str(folder / "claims.db"), VERIFY_SOURCES=str(folder / "sources"), VERIFY_USER="crash", VERIFY_NOW=NOW, NO_COLOR="1")
+    env.update(VERIFY_DB=backend.url(folder), VERIFY_SOURCES=str(folder / "sources"), VERIFY_USER="crash",
+               VERIFY_NOW=NOW, NO_COLOR="1")
     return env
 
 
-def verify(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "verify", *args], env=verify_env(folder), cwd=folder,
+def verify(backend: Backend, folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "verify", *args], env=verify_env(backend, folder), cwd=folder,
                           capture_output=True, text=True, timeout=900)
     if check and done.returncode != 0:
         raise AssertionError(f"verify {' '.join(args)} failed ({done.returncode}): {done.stderr}")
     return done
-
-
-def db_state(folder: Path) -> str:
-    """A fingerprint of every row (SQL dump) of the folder's database."""
-    path = folder / "claims.db"
-    if not path.exists():
-        return "no database"
-    conn = sqlite3.connect(path)
-    try:
-        digest = hashlib.sha256()
-        for line in conn.iterdump():
-            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
-        return digest.hexdigest()
-    finally:
-        conn.close()
 
 
 def visible_state(folder: Path) -> str:
@@ -104,28 +253,30 @@ class Operation:
 
     name: str
     args: tuple[str, ...]
-    before: Path  # holds claims.db and sources/
+    before: Path  # holds sources/ and, on SQLite, claims.db (on PostgreSQL: the folder's database)
+    backend: Backend
     duration: float = 0.0
     states: dict[str, tuple[str, str]] = field(default_factory=dict)  # "before"/"after" -> (db, visible)
 
     def prepare(self, scratch: Path) -> None:
         """Record the before-state, then run once uninterrupted for T and the after-state."""
-        self.states["before"] = (db_state(self.before), visible_state(self.before))
+        self.states["before"] = (self.backend.state(self.before), visible_state(self.before))
         folder = scratch / f"{self.name}-uninterrupted"
-        shutil.copytree(self.before, folder)
+        self.backend.copy(self.before, folder)
         started = time.perf_counter()
-        verify(folder, *self.args)
+        verify(self.backend, folder, *self.args)
         self.duration = time.perf_counter() - started
-        self.states["after"] = (db_state(folder), visible_state(folder))
+        self.states["after"] = (self.backend.state(folder), visible_state(folder))
         assert self.states["after"][0] != self.states["before"][0], f"{self.name} changed nothing"
+        self.backend.discard(folder)
 
 
-def source_check(folder: Path) -> list[str]:
+def source_check(backend: Backend, folder: Path) -> list[str]:
     """What ``verify source check`` does (recovery, then re-hashing), in-process to save a start-up."""
     from verify.db.engine import open_database
     from verify.ingest.archive_check import check_sources
 
-    db = open_database(str(folder / "claims.db"))
+    db = open_database(backend.url(folder))
     try:
         return [f"{f.key}: {f.state} {f.detail}" for f in check_sources(db, folder / "sources") if f.is_problem]
     finally:
@@ -139,31 +290,38 @@ class Kill:
     window: bool  # the database had committed but sources/ was not yet in place before recovery
     consistent: bool
     detail: str = ""
+    hidden: list[str] = field(default_factory=list)  # staging entries in sources/ right after the kill
 
 
-def kill_once(op: Operation, scratch: Path, delay: float, index: int) -> Kill:
+def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: tuple[str, ...] = ("-m", "verify")) -> Kill:
+    """Run ``op`` from a copy of its before-state, SIGKILL it after ``delay`` seconds and check the state.
+
+    ``command`` (after the Python executable) may name a script that kills
+    the process itself at a chosen point (see :data:`SELF_KILL`).
+    """
+    backend = op.backend
     folder = scratch / f"{op.name}-kill-{index}"
-    shutil.copytree(op.before, folder)
-    process = subprocess.Popen([sys.executable, "-m", "verify", *op.args], env=verify_env(folder), cwd=folder,
+    backend.copy(op.before, folder)
+    process = subprocess.Popen([sys.executable, *command, *op.args], env=verify_env(backend, folder), cwd=folder,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    finished = False
     try:
         process.wait(timeout=delay)
-        finished = True
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
     _, stderr = process.communicate()
+    finished = process.returncode != -signal.SIGKILL
     if finished and process.returncode != 0:
-        return Kill(delay, "finished", False, False, f"exited {process.returncode}: {stderr.decode(errors='replace')[-300:]}")
+        return Kill(delay, "finished", False, False,
+                    f"exited {process.returncode}: {stderr.decode(errors='replace')[-300:]} (kept {folder})")
     names = {state: name for name, state in op.states.items()}
-    db_now, visible_now = db_state(folder), visible_state(folder)
+    db_now, visible_now, hidden_now = backend.state(folder), visible_state(folder), hidden_entries(folder)
     problems = []
     if db_now not in {s[0] for s in names}:
         problems.append("database is neither before nor after")
     if visible_now not in {s[1] for s in names}:
         problems.append("sources/ is neither before nor after")
-    findings = source_check(folder)  # runs recovery first
-    recovered = (db_state(folder), visible_state(folder))
+    findings = source_check(backend, folder)  # runs recovery first
+    recovered = (backend.state(folder), visible_state(folder))
     landed = names.get(recovered, "mixed")
     if findings:
         problems.append(f"'source check' found: {findings}")
@@ -175,9 +333,27 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int) -> Kill:
     if leftovers:
         problems.append(f"hidden entries remain after recovery: {leftovers}")
     window = (db_now, visible_now) not in names
-    if not problems:
-        shutil.rmtree(folder, ignore_errors=True)
-    return Kill(delay, "finished" if finished else landed, window, not problems, "; ".join(problems) + (f" (kept {folder})" if problems else ""))
+    if problems:
+        problems.append(f"kept {folder}" + ("" if backend.name == "sqlite" else
+                                             f"; its database {backend.url(folder)} is dropped when the run ends"))
+    else:
+        backend.discard(folder)
+    return Kill(delay, "finished" if finished else landed, window, not problems, "; ".join(problems), hidden_now)
+
+
+SELF_KILL = """
+import os, signal, sys
+import verify.ingest.sources as sources
+point, when = sys.argv.pop(1), sys.argv.pop(1)
+real = getattr(sources, point)
+def hooked(*args, **kwargs):
+    if when == "after":
+        real(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+setattr(sources, point, hooked)
+from verify.cli.app import main
+main()
+"""  # python -c SELF_KILL <function of verify.ingest.sources> before|after <verify arguments>
 
 
 def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random,
@@ -193,6 +369,7 @@ def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random
 
 def summary(op: Operation, results: list[Kill]) -> dict[str, object]:
     return {
+        "backend": op.backend.name,
         "operation": op.name, "duration_s": round(op.duration, 2), "kills": len(results),
         "consistent": sum(r.consistent for r in results),
         "before": sum(r.landed == "before" for r in results), "after": sum(r.landed == "after" for r in results),
@@ -219,8 +396,8 @@ def write_article(path: Path, size: int, seed: int = 2023) -> int:
     return number
 
 
-def build_operations(root: Path, article_bytes: int) -> list[Operation]:
-    """The three operations and their before-folders under ``root``."""
+def build_operations(root: Path, article_bytes: int, backend: Backend | None = None) -> list[Operation]:
+    """The three operations and their before-folders under ``root`` (databases on ``backend``)."""
     from tests.unpdf import make_report
 
     inputs = root / "inputs"
@@ -232,44 +409,62 @@ def build_operations(root: Path, article_bytes: int) -> list[Operation]:
     small = inputs / "earlier-note.txt"
     small.write_text("An earlier note\n\nThe council met in 2022. It adopted two resolutions.\n", encoding="utf-8")
 
+    backend = backend or Backend()
     empty = root / "empty"
-    empty.mkdir()
-    verify(empty, "init")
+    backend.create(empty)
+    verify(backend, empty, "init")
     with_source = root / "with-source"
-    shutil.copytree(empty, with_source)
-    verify(with_source, "source", "add", str(small), "--key", "earlier-note")
+    backend.copy(empty, with_source)
+    verify(backend, with_source, "source", "add", str(small), "--key", "earlier-note")
 
-    article_op = Operation("article add", ("article", "add", str(article)), empty)
-    source_op = Operation("source add", ("source", "add", str(pdf), "--key", "S/2023/370"), with_source)
-    return [article_op, source_op, _import_operation(root, article, pdf)]
+    article_op = Operation("article add", ("article", "add", str(article)), empty, backend)
+    source_op = Operation("source add", ("source", "add", str(pdf), "--key", "S/2023/370"), with_source, backend)
+    return [article_op, source_op, _import_operation(root, article, pdf, backend)]
 
 
-def _import_operation(root: Path, article: Path, pdf: Path) -> Operation:
+def _import_operation(root: Path, article: Path, pdf: Path, backend: Backend) -> Operation:
     """Import of an export (a few thousand rows) of a database holding the article and the PDF.
 
     As documented for moving a desk, ``sources/`` is copied alongside the
     export, so the before-folder is an empty database next to those files.
     """
     full = root / "export-source"
-    shutil.copytree(root / "empty", full)
-    verify(full, "article", "add", str(article))
-    verify(full, "source", "add", str(pdf), "--key", "S/2023/370")
-    verify(full, "source", "register", "S/2023/999", "--title", "A cited report")
+    backend.copy(root / "empty", full)
+    verify(backend, full, "article", "add", str(article))
+    verify(backend, full, "source", "add", str(pdf), "--key", "S/2023/370")
+    verify(backend, full, "source", "register", "S/2023/999", "--title", "A cited report")
     export = root / "inputs" / "export.json"
-    verify(full, "export", "--format", "json", "--output", str(export))
+    verify(backend, full, "export", "--format", "json", "--output", str(export))
     before = root / "empty-with-sources"
-    shutil.copytree(root / "empty", before)
+    backend.copy(root / "empty", before)
     shutil.copytree(full / "sources", before / "sources", dirs_exist_ok=True)
-    return Operation("import", ("import", str(export)), before)
+    backend.discard(full)
+    return Operation("import", ("import", str(export)), before, backend)
 
 
 # --- tests ----------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def crash_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """The backend of this module's tests; every PostgreSQL database it created is dropped at the end."""
+    if request.param == "sqlite":
+        backend = make_backend("sqlite")
+    else:
+        from tests.conftest import postgres_server
+
+        server = postgres_server()  # skips, or fails when PostgreSQL is required, like the CLI tests
+        backend = make_backend("postgresql", server.url.render_as_string(hide_password=False))
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
 @pytest.fixture(scope="module")
-def operations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Operation]:
-    root = tmp_path_factory.mktemp("crash")
-    ops = build_operations(root, CI_ARTICLE_BYTES)
+def operations(tmp_path_factory: pytest.TempPathFactory, crash_backend: Backend) -> dict[str, Operation]:
+    root = tmp_path_factory.mktemp(f"crash-{crash_backend.name}")
+    ops = build_operations(root, CI_ARTICLE_BYTES, crash_backend)
     for op in ops:
         op.prepare(root)
     return {op.name: op for op in ops}
@@ -277,12 +472,26 @@ def operations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Operation]
 
 @pytest.mark.parametrize("name", ["article add", "source add", "import"])
 def test_sigkill_leaves_before_or_after(operations: dict[str, Operation], name: str, tmp_path: Path) -> None:
+    """Parametrised over the backend (sqlite, postgresql) by the ``crash_backend`` fixture."""
     op = operations[name]
     seed = int(os.environ.get("VERIFY_CRASH_SEED", "0")) or random.SystemRandom().randrange(1, 2**31)
     results = kill_repeatedly(op, tmp_path, CI_KILLS, random.Random(seed))
     found = summary(op, results)
     assert found["consistent"] == CI_KILLS, f"seed {seed}: {found}"
     assert found["before"] + found["after"] + found["finished"] == CI_KILLS
+
+
+@pytest.mark.parametrize(("point", "when", "landed", "window"), [
+    ("stage_source_files", "after", "before", False),  # staged as .pending-<slug>, not committed: rolled back
+    ("publish_staged", "before", "after", True),  # committed, not renamed: rolled forward
+], ids=["staged-not-committed", "committed-not-renamed"])
+def test_sigkill_at_each_staging_step(operations: dict[str, Operation], point: str, when: str, landed: str,
+                                      window: bool, tmp_path: Path) -> None:
+    """Random kills rarely land in the instant between commit and rename: land there on purpose."""
+    op = operations["source add"]
+    result = kill_once(op, tmp_path, 600, 0, ("-c", SELF_KILL, point, when))
+    assert result.consistent, result.detail
+    assert (result.landed, result.window, result.hidden) == (landed, window, [f"{PENDING_PREFIX}s-2023-370"])
 
 
 def test_export_for_import_has_a_few_thousand_rows(operations: dict[str, Operation]) -> None:
