@@ -79,3 +79,21 @@ def test_the_listing_matches_what_the_orm_reads(database):
         db.dispose()
     assert [(r["id"], r["text"], r["attribution"], r["version"], r["changed"]) for r in listed] == expected
     assert any(r["attribution"] for r in listed)
+
+
+@pytest.mark.postgres
+def test_listing_on_postgresql_reads_with_psycopg_alone(database, tmp_path):
+    """A desk's shared database: the same commands read through psycopg, the same output as on the file."""
+    from tests.conftest import postgres_server
+
+    server = postgres_server()
+    name = server.create()
+    url = server.url_for(name)
+    try:
+        subprocess.run([sys.executable, "-m", "verify", "db", "copy", str(database), url], check=True, capture_output=True)
+        for args in (("status", "--format", "json"), ("claim", "list", "--format", "json"), ("article", "list", "--format", "json")):
+            on_server = probe("--db", url, *args)
+            assert on_server["code"] == 0 and on_server["heavy"] == []
+            assert on_server["stdout"] == probe("--db", str(database), *args)["stdout"]
+    finally:
+        server.drop(name)

@@ -190,6 +190,15 @@ def test_an_empty_database_file_is_left_alone(run, workspace):
     assert run("status").exit_code == 0
 
 
+@pytest.mark.sqlite_only("a server URL given explicitly; no workspace database is involved")
+def test_an_unreachable_database_server(run, workspace):
+    """Nothing listens on port 1: every command, reading or writing, says so in one line."""
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/verify"
+    for args in (("status",), ("claim", "list", "--format", "json"), ("article", "list"), ("claim", "show", "1"),
+                 ("claim", "mark", "1", "verified")):
+        assert_one_line_error(run("--db", url, *args), "127.0.0.1", "port 1")
+
+
 def test_a_database_that_is_not_verifys(run, workspace):
     workspace.execute("CREATE TABLE other (x integer)")
     before = workspace.dump()

@@ -40,16 +40,23 @@ class State:
 
     @contextmanager
     def reader(self) -> Iterator[Reader]:
-        """Plain-SQL reading for the hot listing commands (no ORM import on a SQLite file)."""
+        """Plain-SQL reading for the hot listing commands (no ORM import on SQLite files and psycopg URLs)."""
         from verify.db.engine import sqlite_path
 
-        path = sqlite_path(self.db) if self._database is None else None
-        if path is not None:
-            from verify.db.reader import sqlite_reader
+        if self._database is None:
+            path = sqlite_path(self.db)
+            if path is not None:
+                from verify.db.reader import sqlite_reader
 
-            with sqlite_reader(path, self.db) as reader:
-                yield reader
-            return
+                with sqlite_reader(path, self.db) as reader:
+                    yield reader
+                return
+            if self.db.startswith("postgresql+psycopg://"):
+                from verify.db.reader import psycopg_reader
+
+                with psycopg_reader(self.db) as reader:
+                    yield reader
+                return
         from verify.db.reader import SessionReader
 
         with self.database().read() as session:

@@ -50,7 +50,9 @@ def require_current_schema(database: Database) -> None:
     try:
         revision = stored_revision(database)
     except DatabaseError as exc:
-        raise VerifyError(f"cannot read database {database.url}: {exc.orig}") from None
+        from verify.db.reader import read_error
+
+        raise read_error(database.url, exc.orig) from None
     check_revision(revision, database.url)
 
 
