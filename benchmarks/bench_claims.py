@@ -14,7 +14,12 @@ on generated articles of 100 sentences each; building it is not timed against th
 Goals (issue 2): status and claim list json on 10,000 claims under 0.5 s,
 ``--help`` under 0.3 s.
 
-Run: ``.venv/bin/python benchmarks/bench_claims.py [--out FILE]``.
+With ``--postgres URL`` (a server URL such as
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``) the same database is
+copied with ``verify db copy`` into a fresh PostgreSQL database, created and
+dropped by the benchmark, and the three read commands are timed there too.
+
+Run: ``.venv/bin/python benchmarks/bench_claims.py [--postgres URL] [--out FILE]``.
 """
 
 from __future__ import annotations
@@ -109,9 +114,36 @@ def build_database(db: Path, sentences: list[str], rng: random.Random) -> tuple[
     return total, time.perf_counter() - start
 
 
+def postgres_reads(server_url: str, db: Path, env: dict[str, str]) -> list[tuple[str, float]]:
+    """The read commands on a ``verify db copy`` of ``db`` in a fresh PostgreSQL database."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"verify_bench_claims_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        subprocess.run(verify_cmd("db", "copy", str(db), url), env=env, check=True, capture_output=True)
+        pg_env = {**env, "VERIFY_DB": url}
+        return [
+            (f"{label} (PostgreSQL)", median_of(verify_cmd(*args), pg_env, runs=5))
+            for label, args in (
+                ("verify status", ("status",)),
+                ("verify status --format json", ("status", "--format", "json")),
+                ("verify claim list --format json", ("claim", "list", "--format", "json")),
+            )
+        ]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="also write the markdown table to this file")
+    parser.add_argument("--postgres", metavar="URL", help="also time the reads on a copy in this PostgreSQL server")
     options = parser.parse_args()
 
     rng = random.Random(SEED)
@@ -151,6 +183,8 @@ def main() -> None:
         ):
             rows.append((label, median_of(verify_cmd(*args), env, runs=5)))
         rows.append(("python -c pass (baseline)", baseline))
+        if options.postgres:
+            rows.extend(postgres_reads(options.postgres, db, env))
 
     lines = [
         f"Database: {claims} claims in 100 articles (built in {build_seconds:.1f} s through verify.ingest.articles.add_article).",
@@ -159,7 +193,7 @@ def main() -> None:
         "|---|---:|---:|---|",
     ]
     for label, seconds in rows:
-        goal = GOALS.get(label)
+        goal = GOALS.get(label.removesuffix(" (PostgreSQL)"))
         verdict = "" if goal is None else f"< {goal} s: {'met' if seconds < goal else 'NOT met'}"
         lines.append(f"| `{label}` | {seconds:.3f} | {seconds / baseline:.1f} | {verdict} |")
     table = "\n".join(lines) + "\n"
