@@ -199,6 +199,25 @@ def test_an_unreachable_database_server(run, workspace):
         assert_one_line_error(run("--db", url, *args), "127.0.0.1", "port 1")
 
 
+@pytest.mark.sqlite_only("database URLs given explicitly; no workspace database is involved")
+@pytest.mark.parametrize("url", ["mysql://user@localhost/desk", "postgres://user@localhost/desk"])
+def test_a_database_url_verify_cannot_use(run, workspace, url):
+    assert_one_line_error(run("--db", url, "status"), "cannot use database URL", "postgresql+psycopg://")
+
+
+def test_a_command_group_run_bare_shows_its_help_and_no_empty_error(run, workspace):
+    result = run("claim")
+    assert result.exit_code == 2 and "Usage:" in result.stdout and "list" in result.stdout
+    assert result.stderr == ""
+
+
+def test_a_missing_source_file_is_named_as_a_missing_file(run, workspace):
+    assert run("init").exit_code == 0
+    before = workspace.dump()
+    assert_one_line_error(run("source", "add", "reports/missing-report.pdf", "--key", "S/2023/370"), "no such file", "missing-report.pdf")
+    assert workspace.dump() == before
+
+
 def test_a_database_that_is_not_verifys(run, workspace):
     workspace.execute("CREATE TABLE other (x integer)")
     before = workspace.dump()

@@ -136,8 +136,15 @@ def open_database(value: str, *, create: bool = False, check_schema: bool = True
         check_sqlite_file(path, create=create)
     try:
         engine = create_engine(_url_for(value))
+    except ImportError as exc:  # a dialect whose driver is not installed (mysql://, postgresql:// = psycopg2)
+        raise VerifyError(
+            f"cannot use database URL {value!r}: its driver is not installed ({exc.name or exc}); "
+            "verify supports SQLite files and postgresql+psycopg:// URLs"
+        ) from None
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise VerifyError(f"cannot use database URL {value!r}: {exc}") from None
+        raise VerifyError(
+            f"cannot use database URL {value!r}: {exc}; verify supports SQLite files and postgresql+psycopg:// URLs"
+        ) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     database = Database(url=value, engine=engine)

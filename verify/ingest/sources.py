@@ -178,6 +178,10 @@ def _media_type_for_file(path: Path, data: bytes) -> str:
     raise VerifyError(f"{path.name}: unsupported file type; use PDF, HTML, .txt or .md")
 
 
+# A name ending like a document file is a path the user mistyped, never a UN symbol.
+FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
+
+
 def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None) -> Retrieved:
     """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
     path = Path(target)
@@ -199,6 +203,8 @@ def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None
         url = symbol_url(symbol, symbol_template())
         fetched = download(url, max_bytes=max_bytes, progress=progress)
         return Retrieved(fetched.content, fetched.media_type, url, fetched, None, symbol)
+    if FILE_SUFFIX_RE.search(target) or target.startswith((".", "~")) or "\\" in target:
+        raise VerifyError(f"no such file: {target}; check the path (relative to {Path.cwd()})")
     if "/" in target and re.match(r"^[A-Za-z]+/", target):
         parse_symbol(target)  # raises with the precise reason
     raise VerifyError(f"{target!r} is not a URL, an existing file, or a UN document symbol (e.g. S/2023/370)")
