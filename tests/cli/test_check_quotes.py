@@ -37,7 +37,7 @@ LOCAL_REGIMES = (
     "If we are forced to fight [local regimes], then we must make it clear that our struggle against them "
     "is a part of our resistance against the Crusader onslaught."
 )
-CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences"}
+CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "note"}
 
 
 @pytest.fixture
@@ -110,6 +110,19 @@ def test_without_sources_every_quote_is_not_found(run, article_db):
     assert len(rows) == 3
     assert {r["state"] for r in rows} == {"not_found"}
     assert all(r["source"] is None and r["score"] == 0.0 for r in rows)
+
+
+def test_a_quote_whose_attributed_source_is_not_retrieved_says_so(run, article_db):
+    """Not found because the cited document is not in the archive yet, not because the quote is invented."""
+    registered = run("source", "register", "zawahiri-2013", "--title", "General Guidelines for the Work of Jihad",
+                     "--publisher", "Ayman al-Zawahiri (al-Qaeda)", "--date", "2013-09")
+    assert registered.exit_code == 0, registered.stderr
+    code, rows = checks(run)
+    assert code == 1
+    notes = {r["quote"]: r["note"] for r in rows}
+    assert "zawahiri-2013 is not retrieved yet" in notes[LOCAL_REGIMES]
+    table = run("claim", "check-quotes")
+    assert "NOT FOUND (its attributed source zawahiri-2013 is not retrieved yet" in table.stdout
 
 
 def test_an_article_whose_quotes_are_all_found_passes(run, library, tmp_path):

@@ -199,7 +199,8 @@ def check_quotes(
             out.print("No direct quotations in the article.", markup=False)
         for r in results:
             where = f" in {r['source']}, {r['locator']}" if r["source"] else ""
-            out.print(f"claim {r['claim_id']}: {labels[r['state']]}{where}", markup=False)
+            why = f" ({r['note']})" if r["note"] else ""
+            out.print(f"claim {r['claim_id']}: {labels[r['state']]}{where}{why}", markup=False)
             out.print(f"   “{r['quote']}”", markup=False)
             for difference in r["differences"]:
                 out.print(f"   - {difference}", markup=False)

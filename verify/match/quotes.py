@@ -39,11 +39,13 @@ class QuoteCheck:
     source_text: str | None = None
     score: float = 0.0
     differences: list[str] = field(default_factory=list)
+    note: str | None = None  # why a quotation may be missing for now (its attributed source is not retrieved)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "claim_id": self.claim_id, "quote": self.quote, "state": self.state, "source": self.source,
             "locator": self.locator, "source_text": self.source_text, "score": self.score, "differences": self.differences,
+            "note": self.note,
         }
 
 
@@ -128,6 +130,7 @@ def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteC
         (s, list(session.exec(select(Passage).where(Passage.source_id == s.id).order_by(col(Passage.seq)))))
         for s in session.exec(select(Source).where(Source.is_current == True, Source.text != None))  # noqa: E711,E712
     ]
+    retrieved = {source.key for source, _ in sources}
     results = []
     for claim in claims:
         for quote in find_quotes(claim.text):
@@ -135,5 +138,8 @@ def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteC
                 continue  # a single quoted word is emphasis, not a quotation to check
             attributed = (claim.attribution or {}).get("source_key")
             ordered = sorted(sources, key=lambda item: item[0].key != attributed)
-            results.append(check_quote(claim.id, quote, ordered))  # type: ignore[arg-type]
+            result = check_quote(claim.id, quote, ordered)  # type: ignore[arg-type]
+            if result.state == "not_found" and attributed and attributed not in retrieved:
+                result.note = f"its attributed source {attributed} is not retrieved yet: 'verify source fetch {attributed}' or 'verify source add FILE --key {attributed}'"
+            results.append(result)
     return results
