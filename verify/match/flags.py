@@ -38,7 +38,8 @@ UBIQUITOUS = {"United Nations"}
 def _context(text: str, start: int, end: int, words: int = 3) -> str:
     """The number, a few words after it, and the label before it if any ("Department 15 of the", "about 1,600 once family")."""
     before = [w for w in re.findall(r"[\w’'\-]+", text[max(0, start - 30) : start])[-1:] if w[:1].isupper() and text[:start].endswith(w + " ")]
-    after = re.findall(r"[\w’'\-]+", text[end : end + 60])[:words]
+    tail = re.split(r"[.;:!?)](?:\s|$)|\n", text[end : end + 60], maxsplit=1)[0]  # not into the next sentence
+    after = re.findall(r"[\w’'\-]+", tail)[:words]
     return " ".join([*before, text[start:end], *after]).strip()
 
 
@@ -58,8 +59,8 @@ def number_flags(claim: str, passage: str, ignore: list[str] | None = None) -> l
         )
         comparable = [q for q in stated if id(q) not in matched and q.low > 0 and 0.1 * quantity.low <= q.low <= 10 * max(quantity.high, 1)]
         if not consistent and comparable:
-            shown = "; ".join(
-                _context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable])
+            shown = ", ".join(
+                dict.fromkeys(_context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable]))
             )
             flags.append({
                 "type": "number_mismatch", "claim": quantity.text, "passage": shown,
