@@ -210,7 +210,7 @@ def test_db_copy_moves_a_desk_to_postgresql_and_back(old_db, verify, postgres, t
     assert _export(verify, str(back)) == original
 
     again = verify("db", "copy", str(old_db), url)
-    assert again.exit_code == 2 and "not empty" in again.stderr
+    assert again.exit_code == 2 and "not empty" in again.stderr and "copy into a new, empty database" in again.stderr
     assert _export(verify, url) == original
 
 

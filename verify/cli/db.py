@@ -71,7 +71,7 @@ def copy_command(
     target = open_database(dst, create=True, check_schema=False)
     try:
         upgrade(target)
-        counts = import_data(target, parse_export(exported, src))
+        counts = import_data(target, parse_export(exported, src), advice="copy into a new, empty database instead")
         with target.read() as session:
             if to_json(export_data(session)) != exported:
                 raise VerifyError(f"the copy in {dst} does not export the same as {src}; compare 'verify export' of both")

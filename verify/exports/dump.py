@@ -127,16 +127,19 @@ def _holds_data(session: Session) -> list[str]:
     return found
 
 
-def import_data(db: Database, data: dict[str, Any]) -> dict[str, int]:
-    """Restore an export into ``db``, which must hold no data; returns rows per section."""
+def import_data(db: Database, data: dict[str, Any], *, advice: str | None = None) -> dict[str, int]:
+    """Restore an export into ``db``, which must hold no data; returns rows per section.
+
+    ``advice`` replaces the hint given when ``db`` is not empty (``db copy`` names its own command).
+    """
     for key, table in TABLES.items():
         _check_rows(key, table, data[key])
     with db.write() as session:
         found = _holds_data(session)
         if found:
             raise VerifyError(
-                f"database {db.url} is not empty ({', '.join(found[:3])}); import into a new one: "
-                "'verify --db NEW.db init', then 'verify --db NEW.db import FILE'"
+                f"database {db.url} is not empty ({', '.join(found[:3])}); "
+                + (advice or "import into a new one: 'verify --db NEW.db init', then 'verify --db NEW.db import FILE'")
             )
         try:
             for key, table in TABLES.items():
