@@ -320,6 +320,18 @@ def test_free_text_key_and_new_bytes_under_that_key(run, initialised, tmp_path, 
     assert "revised" in show(run, key)["passages"][-1]["text"]
 
 
+def test_a_new_version_keeps_the_registered_title(run, initialised, tmp_path):
+    """Citations must not change because the new file's first line differs."""
+    title = "Fourteenth report of the Analytical Support and Sanctions Monitoring Team"
+    registered = run("source", "register", "S/2023/370", "--title", title, "--date", "2023-06-01")
+    assert registered.exit_code == 0, registered.stderr
+    first = write(tmp_path / "report.txt", b"Letter dated 1 June 2023\n\n1. The Taliban restrict communications.\n")
+    second = write(tmp_path / "report-v2.txt", b"Corrigendum to the letter\n\n1. The Taliban limit communications.\n")
+    assert run("source", "add", str(first), "--key", "S/2023/370").exit_code == 0
+    assert run("source", "add", str(second), "--key", "S/2023/370").exit_code == 0
+    assert initialised.query("SELECT version, title FROM source ORDER BY version") == [(1, title), (2, title)]
+
+
 # --- failures: exit 2, one line, nothing changed -------------------------------
 
 

@@ -295,8 +295,9 @@ def _archive(
         outcome = "new_version" if existing else "added"
     assert source is not None
     previous = existing if outcome == "new_version" else None
-    # what the user typed (now, or when registering) wins over what the first page says
-    source.title = meta.title or source.title or title or (previous.title if previous else None)
+    # What the user typed (now, or when registering) wins over what the first page says; a new
+    # version of a document keeps its title (citations must not change because a heading moved).
+    source.title = meta.title or source.title or (previous.title if previous else None) or title
     source.publisher = meta.publisher or source.publisher or (previous.publisher if previous else None) or _default_publisher(symbol)
     source.published = check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
