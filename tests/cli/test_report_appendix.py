@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import ARTICLE, REPO
 from tests.golden.update import GOLDEN, HERE, render_all, template
 
 
@@ -123,3 +123,35 @@ def test_reports_on_the_shipped_database(workspace, run, tmp_path):
     out = tmp_path / "annotated.html"
     assert run("report", "annotated", "--output", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8").count('data-status="unreviewed"') == 71
+
+
+FIGHTERS = "there are around 400 al-Qaeda fighters in Afghanistan"
+
+
+def test_claim_edited_since_its_evidence_was_linked_is_not_shown_as_supported(reports_db, run, tmp_path):
+    """The new user's case: evidence quoting "400 fighters" on a claim edited to say 450."""
+    linked = run("evidence", "link", "26", "--source", "S/TEST/2023/14", "--stance", "supports",
+                 "--quote", "Al-Qaida is assessed to have approximately 400 fighters in Afghanistan")
+    assert linked.exit_code == 0, linked.stderr
+    path = tmp_path / "edited" / ARTICLE.name
+    path.parent.mkdir()
+    path.write_text(ARTICLE.read_text(encoding="utf-8").replace(FIGHTERS, FIGHTERS.replace("400", "450")), encoding="utf-8")
+    assert run("article", "add", str(path)).exit_code == 0
+    for by in ("claim", "paragraph"):
+        md = run("report", "appendix", "--by", by).stdout
+        notes, unsupported = md.split("## Not yet supported")
+        assert "claim 26 ·" not in notes and "400 fighters" not in notes
+        assert ("claim 26 · unreviewed (evidence linked but no verdict yet; edited in the latest revision; "
+                "re-check it against its evidence): “In terms of foot soldiers, there are around 450") in unsupported
+    html = run("report", "appendix", "--format", "html").stdout
+    notes, unsupported = html.split('<section id="unsupported">')
+    assert "400 fighters" not in notes and '<li id="open-26">' in unsupported and "no verdict yet" in unsupported
+
+
+def test_evidence_without_a_verdict_gets_no_note(reports_db, run):
+    linked = run("evidence", "link", "1", "--source", "S/TEST/2023/14", "--stance", "supports",
+                 "--quote", "the Taliban and Al-Qaida remain closely tied")
+    assert linked.exit_code == 0, linked.stderr
+    notes, unsupported = run("report", "appendix").stdout.split("## Not yet supported")
+    assert "claim 1 ·" not in notes
+    assert "claim 1 · unreviewed (evidence linked but no verdict yet)" in unsupported

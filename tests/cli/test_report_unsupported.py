@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import ARTICLE, REPO
 from tests.golden.update import template
 
 LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution",
@@ -153,3 +153,88 @@ def test_works_on_the_shipped_database(workspace, run):
     rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
     assert len(rows) == 53 and all(r["reasons"] == ["no_evidence"] for r in rows)
     assert run("report", "unsupported", "--fail-on-unsupported").exit_code == 3
+
+
+FIGHTERS = "there are around 400 al-Qaeda fighters in Afghanistan"
+UN = "S/TEST/2023/14"
+UN_400 = "Al-Qaida is assessed to have approximately 400 fighters in Afghanistan"
+
+
+def reimport_with_450_fighters(run, tmp_path) -> None:
+    """The new user's case: the article re-imported with "around 400" changed to "around 450"."""
+    text = ARTICLE.read_text(encoding="utf-8")
+    assert FIGHTERS in text
+    path = tmp_path / "edited" / ARTICLE.name
+    path.parent.mkdir()
+    path.write_text(text.replace(FIGHTERS, FIGHTERS.replace("400", "450")), encoding="utf-8")
+    result = run("article", "add", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 edited (back to unreviewed)" in result.stdout
+
+
+@pytest.fixture
+def stale_evidence(reports_db, run, tmp_path):
+    """Claim 26 holds supporting evidence quoting "400 fighters", then is edited to say 450; it alone is checkable."""
+    linked = run("evidence", "link", str(DISPUTED), "--source", UN, "--stance", "supports", "--quote", UN_400)
+    assert linked.exit_code == 0, linked.stderr
+    reimport_with_450_fighters(run, tmp_path)
+    execute(reports_db, "UPDATE claim SET kind = 'opinion' WHERE id != ?", DISPUTED)
+    claim = json.loads(run("claim", "show", str(DISPUTED), "--format", "json").stdout)
+    assert (claim["status"], claim["changed"], "around 450" in claim["text"]) == ("unreviewed", True, True)
+    return reports_db
+
+
+def test_claim_edited_since_its_evidence_was_linked_is_listed(stale_evidence, run):
+    assert listed(run) == {DISPUTED: ["no_verdict", "changed"]}
+    rows = list(csv.DictReader(io.StringIO(run("report", "unsupported", "--format", "csv").stdout)))
+    assert [(int(r["id"]), r["reasons"]) for r in rows] == [(DISPUTED, "no_verdict changed")]
+    md = run("report", "unsupported", "--format", "md").stdout
+    assert "evidence linked but no verdict yet; edited in the latest revision; re-check it against its evidence" in md
+
+
+def test_gate_fails_on_a_claim_edited_since_its_evidence_was_linked(stale_evidence, run):
+    result = run("report", "unsupported", "--fail-on-unsupported")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == ("verify: publication gate failed: 1 claim is not supported "
+                                     "(1 no_verdict, 1 changed)")
+
+
+def test_edited_claim_without_evidence_says_both(reports_db, run, tmp_path):
+    reimport_with_450_fighters(run, tmp_path)  # claim 26 was disputed on contradicting evidence only
+    assert listed(run)[DISPUTED] == ["no_evidence", "changed"]
+
+
+def test_evidence_without_a_verdict_is_listed(reports_db, run):
+    linked = run("evidence", "link", "1", "--source", UN, "--stance", "supports",
+                 "--quote", "the Taliban and Al-Qaida remain closely tied")
+    assert linked.exit_code == 0, linked.stderr
+    assert listed(run)[1] == ["no_verdict"]
+    assert run("claim", "mark", "1", "in_progress").exit_code == 0
+    assert listed(run)[1] == ["no_verdict"]
+    assert run("claim", "mark", "1", "verified").exit_code == 0
+    assert 1 not in listed(run)
+
+
+def test_table_keeps_position_id_status_and_reasons_at_80_columns(reports_db, run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("report", "unsupported")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = next(line for line in lines if "reasons" in line)
+    assert [cell.strip() for cell in header.strip("┃").split("┃")][:5] == ["¶", "s", "id", "status", "reasons"]
+    cells = {int(c[2]): c for c in ([cell.strip() for cell in line.strip("│").split("│")] for line in lines)
+             if len(c) > 5 and c[2].isdigit()}
+    assert cells[DISPUTED][:5] == ["9", "2", str(DISPUTED), "disputed", "no_evidence,disputed"]
+    assert cells[PARTLY][:5] == ["9", "1", str(PARTLY), "partly_verified", "partly_verified"]
+    assert cells[DISPUTED][-1].startswith("In terms") and cells[DISPUTED][-1].endswith("…")
+    assert "claims not supported" in result.stdout
+
+
+@pytest.mark.parametrize("columns", ["60", "100", "200"])
+def test_table_fits_other_widths_and_keeps_the_ids(reports_db, run, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run("report", "unsupported")
+    assert result.exit_code == 0, result.stderr
+    assert all(len(line) <= int(columns) for line in result.stdout.splitlines())
+    assert f"│ {DISPUTED} " in result.stdout and "no_evidence,disputed" in result.stdout

@@ -49,22 +49,52 @@ def console(stderr: bool = False, soft_wrap: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None) -> None:
-    """A table that keeps one line per row: the last column is cut with an ellipsis."""
+CAP = 24  # widest a kept column (not ``whole``) may be
+MIN_CUT = 8  # narrowest a column in ``cut`` is shown; below that it is hidden
+MIN_LAST = 20  # room kept for the last column before hiding a ``cut`` one
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None,
+          cut: Sequence[str] = (), whole: Sequence[str] = ()) -> None:
+    """A table that keeps one line per row and fits the screen, whatever its width.
+
+    Columns keep their width (capped at 24 characters; uncapped for those named in
+    ``whole``); the last column gets what is left and is cut with an ellipsis.
+    Columns named in ``cut`` may be narrowed too, and are hidden (in the order
+    named, all-empty ones first) when the screen is too narrow to show them and
+    still leave the last column some room; the caption says which were hidden.
+    """
     from rich.table import Table
 
-    out = Table(title=title, caption=caption, show_lines=False, expand=False, title_justify="left", caption_justify="left")
     cells = [["" if v is None else str(v) for v in row] for row in rows]
     natural = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
-    widths = [min(width, 24) for width in natural[:-1]] + [natural[-1]]  # only the last column is not capped
+    last = len(columns) - 1
+    fixed = {i: natural[i] if columns[i] in whole else min(natural[i], CAP) for i in range(last) if columns[i] not in cut}
+    flexible = [columns.index(name) for name in cut if name in columns[:last]]
+    flexible.sort(key=lambda i: not all(row[i] == "" for row in cells))  # all-empty columns are hidden first
     screen = console()
-    # Every column but the last keeps its width; the last gets what is left (3 = borders/padding per column).
-    remaining = max(screen.width - sum(widths[:-1]) - 3 * len(columns) - 1, 10)
-    for index, name in enumerate(columns):
-        last = index == len(columns) - 1
-        out.add_column(name, no_wrap=True, overflow="ellipsis", width=min(widths[-1], remaining) if last else widths[index])
+
+    def room(shown: list[int]) -> int:  # 3 = borders/padding per column
+        return screen.width - sum(fixed.values()) - 3 * (len(fixed) + len(shown) + 1) - 1
+
+    while flexible and room(flexible) < sum(min(natural[i], MIN_CUT) for i in flexible) + min(natural[last], MIN_LAST):
+        flexible.pop(0)
+    widths = dict(fixed)
+    left = room(flexible)
+    for i in flexible:
+        share = max(min(natural[i], MIN_CUT), left // (len(flexible) + 1))
+        widths[i] = min(natural[i], CAP, share)
+    widths[last] = min(natural[last], max(left - sum(widths[i] for i in flexible), 1))  # never wider than the screen
+    shown = sorted(widths)
+    hidden = [name for i, name in enumerate(columns) if i not in widths]
+    if hidden:
+        note = f"hidden at this width: {', '.join(hidden)}"
+        caption = f"{caption} ({note})" if caption else note
+    out = Table(title=title, caption=caption, show_lines=False, expand=False, title_justify="left", caption_justify="left")
+    for i in shown:
+        out.add_column(columns[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in cells:
-        out.add_row(*row)
+        out.add_row(*(row[i] for i in shown))
     screen.print(out)
 
 

@@ -85,7 +85,10 @@ def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    """One line per claim in article order (the ¶ column groups them), like ``claim list``."""
+    """One line per claim in article order (the ¶ column groups them), like ``claim list``.
+
+    Position, id, status and reasons are always shown whole; the text is cut to the
+    screen, and the latest note and assignee are narrowed, then hidden, when it is narrow."""
     from verify.cli.render import table
 
     if not rows:
@@ -101,6 +104,8 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
             f"{r['latest_note']['author']}: {r['latest_note']['text']}" if r["latest_note"] else "", r["text"]]
          for r in rows],
         caption=f"{len(rows)} claims not supported",
+        cut=["latest note", "assignee"],
+        whole=["reasons"],
     )
 
 

@@ -5,7 +5,11 @@ turns it into Markdown or HTML. Everything is ordered by article position and
 ids, and no "now" appears anywhere, so the same database gives the same bytes.
 
 Notes are numbered in article order: one per claim with evidence in force
-(``by="claim"``), or one per paragraph (``by="paragraph"``). Within a note the
+and a verdict (``by="claim"``), or one per paragraph (``by="paragraph"``).
+A claim without a verdict (``unreviewed`` or ``in_progress``, which includes a
+claim edited in the latest revision) gets no note even when evidence hangs on
+it: nobody has yet said that evidence holds, so it is listed under "Not yet
+supported" (reason ``no_verdict``, and ``changed`` when edited) instead. Within a note the
 evidence is ordered supports, contradicts, context, then by id.
 """
 
@@ -18,7 +22,7 @@ from sqlmodel import Session, col, select
 from verify.db.models import Article, ArticleRevision, Claim, Evidence, Source
 from verify.errors import NotFound, VerifyError
 from verify.reports.citation import long_date, source_citation, source_entry
-from verify.reports.unsupported import UnsupportedOptions, unsupported_claims
+from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
 from verify.workflow.signoff import current_signoffs
 
 STANCE_ORDER = {"supports": 0, "contradicts": 1, "context": 2}
@@ -111,11 +115,11 @@ def claim_entry(claim: Claim, signed: dict[int, Any]) -> dict[str, Any]:
 
 
 def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], signed: dict[int, Any], by: str) -> list[dict[str, Any]]:
-    """Numbered notes in article order, one per claim or per paragraph with evidence."""
+    """Numbered notes in article order, one per claim or per paragraph with evidence and a verdict."""
     notes: list[dict[str, Any]] = []
     for claim in claims:
         citations = cited.get(claim.id)  # type: ignore[arg-type]
-        if not citations:
+        if not citations or claim.status in NO_VERDICT:
             continue
         if by == "paragraph" and notes and notes[-1]["paragraph"] == claim.paragraph:
             notes[-1]["claims"].append(claim_entry(claim, signed))

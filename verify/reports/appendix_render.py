@@ -11,15 +11,10 @@ from typing import Any
 
 from verify.reports.html import esc, link, page
 from verify.reports.markdown import md_text, md_url
+from verify.reports.unsupported import REASON_MESSAGES
 
 STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "context": "Context"}
-REASON_LABELS = {
-    "no_evidence": "no supporting evidence",
-    "disputed": "disputed",
-    "partly_verified": "partly verified",
-    "orphaned_evidence": "evidence no longer found in its source",
-    "unsigned": "verdict not signed off",
-}
+REASON_LABELS = REASON_MESSAGES  # reason name -> message, defined with the reasons
 
 
 def status_label(status: str) -> str:

@@ -1,13 +1,26 @@
 """What is not yet sourced: the editor's list before publication, and the publication gate.
 
-A claim is listed when a reader could take it as sourced although it is not:
+A claim is listed when a reader could take it as sourced although it is not.
+Every reason is one entry of :data:`REASON_RULES` (name, message, test), in the
+order they are reported:
 
 * ``no_evidence`` — a ``factual`` or ``quote`` claim (whatever its status)
   without supporting evidence that is still in force (not retracted);
+* ``no_verdict`` — a claim with supporting evidence but no verdict yet
+  (``unreviewed`` or ``in_progress``): nobody has said the evidence holds;
+* ``changed`` — the claim was edited in the latest revision of the article
+  (``Claim.changed``): evidence linked to the old wording must be re-checked;
 * ``disputed`` / ``partly_verified`` — the verdict itself says so;
 * ``orphaned_evidence`` — evidence that can no longer be found in the current
   version of its source (``anchor == 'orphaned'``) still hangs on the claim;
 * ``unsigned`` — with ``require_signoff``, a verdict without a current sign-off.
+
+Adding a reason: one :class:`Reason` in :data:`REASON_RULES` (its place there
+is its place in every listing and in the gate message). A reason that depends on
+the state of the claim's evidence anchors (e.g. ``evidence_reworded`` for an
+anchor state of re-anchored with different wording) is one more entry in
+:data:`ANCHOR_REASONS` (anchor state -> reason name) plus its :class:`Reason`,
+whose test reads ``facts.anchors``.
 
 Opinions (by kind or status) are left out unless asked for, because they are
 not checkable; withdrawn claims are never listed: they are no longer in the
@@ -17,7 +30,8 @@ article. The rows are ``claim list`` rows plus ``reasons``, ``latest_note`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -26,8 +40,10 @@ from verify.claims.listing import ClaimFilter, list_claims
 from verify.db.models import Evidence, Note
 from verify.workflow.signoff import current_signoffs
 
-REASONS = ("no_evidence", "disputed", "partly_verified", "orphaned_evidence", "unsigned")
 FINAL_VERDICTS = ("verified", "partly_verified", "disputed", "unsupported")
+NO_VERDICT = ("unreviewed", "in_progress")
+# Evidence anchor state -> the reason given to claims holding such evidence (in force).
+ANCHOR_REASONS = {"orphaned": "orphaned_evidence"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,49 @@ class UnsupportedOptions:
     article: int | None = None
     include_opinion: bool = False
     require_signoff: bool = False
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the reasons need beyond a ``claim list`` row, read once for all claims."""
+
+    options: UnsupportedOptions
+    anchors: dict[str, set[int]] = field(default_factory=dict)  # reason name -> claims with such evidence in force
+    signed: dict[int, Any] = field(default_factory=dict)  # claim id -> current sign-off
+
+
+@dataclass(frozen=True)
+class Reason:
+    name: str  # stable, in JSON/CSV and the gate message
+    message: str  # for people: the Markdown list and the appendix
+    applies: Callable[[dict[str, Any], Facts], bool]
+
+
+def _checkable(row: dict[str, Any], facts: Facts) -> bool:
+    return row["kind"] in ("factual", "quote") or facts.options.include_opinion
+
+
+def _supported(row: dict[str, Any]) -> bool:
+    return row["evidence_counts"]["supports"] > 0
+
+
+REASON_RULES: tuple[Reason, ...] = (
+    Reason("no_evidence", "no supporting evidence",
+           lambda row, facts: _checkable(row, facts) and not _supported(row)),
+    Reason("no_verdict", "evidence linked but no verdict yet",
+           lambda row, facts: row["status"] in NO_VERDICT and _supported(row)),
+    Reason("changed", "edited in the latest revision; re-check it against its evidence",
+           lambda row, facts: bool(row["changed"])),
+    Reason("disputed", "disputed", lambda row, facts: row["status"] == "disputed"),
+    Reason("partly_verified", "partly verified", lambda row, facts: row["status"] == "partly_verified"),
+    Reason("orphaned_evidence", "evidence no longer found in its source",
+           lambda row, facts: row["id"] in facts.anchors.get("orphaned_evidence", ())),
+    Reason("unsigned", "verdict not signed off",
+           lambda row, facts: facts.options.require_signoff and row["status"] in FINAL_VERDICTS
+           and row["id"] not in facts.signed),
+)
+REASONS = tuple(r.name for r in REASON_RULES)
+REASON_MESSAGES = {r.name: r.message for r in REASON_RULES}
 
 
 def latest_notes(session: Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
@@ -46,45 +105,37 @@ def latest_notes(session: Session, claim_ids: list[int] | None = None) -> dict[i
     return {n.claim_id: {"author": n.author, "at": n.created_at, "text": n.text} for n in session.exec(query)}
 
 
-def orphaned_claims(session: Session) -> set[int]:
-    """Claims holding evidence in force that no longer anchors in its source."""
+def anchor_claims(session: Session) -> dict[str, set[int]]:
+    """Reason name (see :data:`ANCHOR_REASONS`) -> claims holding evidence in force in that anchor state."""
     rows = session.exec(
-        select(Evidence.claim_id).where(Evidence.anchor == "orphaned", col(Evidence.retracted_at).is_(None))
+        select(Evidence.claim_id, Evidence.anchor)
+        .where(col(Evidence.anchor).in_(list(ANCHOR_REASONS)), col(Evidence.retracted_at).is_(None))
     ).all()
-    return set(rows)
+    found: dict[str, set[int]] = {}
+    for claim_id, anchor in rows:
+        found.setdefault(ANCHOR_REASONS[anchor], set()).add(claim_id)
+    return found
 
 
-def reasons_for(row: dict[str, Any], orphaned: set[int], signed: dict[int, Any], options: UnsupportedOptions) -> list[str]:
-    """Why one claim (a ``claim list`` row) is listed; empty when it is not."""
+def reasons_for(row: dict[str, Any], facts: Facts) -> list[str]:
+    """Why one claim (a ``claim list`` row) is listed, in :data:`REASONS` order; empty when it is not."""
     status, kind = row["status"], row["kind"]
     if status == "withdrawn":
         return []
-    is_opinion = kind == "opinion" or status == "opinion"
-    if is_opinion and not options.include_opinion:
+    if (kind == "opinion" or status == "opinion") and not facts.options.include_opinion:
         return []
-    reasons = []
-    checkable = kind in ("factual", "quote") or options.include_opinion
-    if checkable and row["evidence_counts"]["supports"] == 0:
-        reasons.append("no_evidence")
-    if status in ("disputed", "partly_verified"):
-        reasons.append(status)
-    if row["id"] in orphaned:
-        reasons.append("orphaned_evidence")
-    if options.require_signoff and status in FINAL_VERDICTS and row["id"] not in signed:
-        reasons.append("unsigned")
-    return reasons
+    return [reason.name for reason in REASON_RULES if reason.applies(row, facts)]
 
 
 def unsupported_claims(session: Session, options: UnsupportedOptions) -> list[dict[str, Any]]:
     """The listed claims in article order (article, paragraph, sentence), each with its reasons."""
     rows, _ = list_claims(session, ClaimFilter(article=options.article))
-    orphaned = orphaned_claims(session)
-    signed = current_signoffs(session)
+    facts = Facts(options, anchor_claims(session), current_signoffs(session))
     listed = []
     for row in rows:
-        reasons = reasons_for(row, orphaned, signed, options)
+        reasons = reasons_for(row, facts)
         if reasons:
-            listed.append({**row, "reasons": reasons, "signoff": signed.get(row["id"])})
+            listed.append({**row, "reasons": reasons, "signoff": facts.signed.get(row["id"])})
     notes = latest_notes(session, [r["id"] for r in listed] if len(listed) <= 500 else None)
     for row in listed:
         row["latest_note"] = notes.get(row["id"])
