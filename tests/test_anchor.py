@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from verify.match.anchor import CONTEXT_CHARS, FUZZY_THRESHOLD, Anchor, Miss, anchor
+from verify.match.anchor import (
+    CONTEXT_CHARS,
+    FUZZY_THRESHOLD,
+    MIN_QUOTE_WORDS,
+    Anchor,
+    Miss,
+    anchor,
+    occurrences,
+    word_count,
+)
 from verify.match.normalize import fold, normalize
 
 # Our own UN-style text (no real document is reproduced).
@@ -176,3 +185,29 @@ def test_prefix_and_suffix_pick_the_right_one_of_two_identical_sentences() -> No
     first_prefix, first_suffix = Anchor(first, first + len(sentence), "exact", 100.0).context(TEXT)
     again = anchor(TEXT, sentence, prefix=first_prefix, suffix=first_suffix)
     assert isinstance(again, Anchor) and again.start == first
+
+
+def test_occurrences_lists_every_exact_hit_and_can_be_confined_to_windows() -> None:
+    quote = "Training camps were reported in Helmand and Zabul."
+    hits = occurrences(TEXT, quote)
+    assert [TEXT[a.start : a.end] for a in hits] == [quote, quote] and {a.method for a in hits} == {"exact"}
+    assert occurrences(TEXT, quote, windows()[2:3]) == hits[:1]
+    assert occurrences(TEXT, "the group's leadership") == [anchor(TEXT, "the group's leadership")], "typographic variants count when nothing is exact"
+    assert occurrences(TEXT, "") == []
+
+
+def test_confined_anchor_ignores_text_outside_the_windows() -> None:
+    title = "Fourteenth test report of the Monitoring Team"
+    text = title + "\n\n" + TEXT
+    offset = len(title) + 2
+    spans = [(start + offset, end + offset) for start, end in windows()]
+    assert isinstance(anchor(text, title, windows=spans), Anchor), "unconfined, the title line matches"
+    assert isinstance(anchor(text, title, windows=spans, confine=True), Miss)
+    inside = anchor(text, "the camps host around 400 fighters", windows=spans, confine=True)
+    assert isinstance(inside, Anchor) and inside.method == "exact" and spans[2][0] <= inside.start < spans[2][1]
+
+
+@pytest.mark.parametrize(("quote", "words"), [("the", 1), ("400 fighters", 2), ("Al-Qaida in Afghanistan", 4), ("  ", 0)])
+def test_word_count(quote: str, words: int) -> None:
+    assert word_count(quote) == words
+    assert (word_count(quote) >= MIN_QUOTE_WORDS) == (words >= 3)

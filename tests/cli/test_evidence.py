@@ -241,7 +241,9 @@ def test_an_unanchorable_quote_is_refused_with_the_closest_passage(run, library)
         pytest.param(["--source", "S/NOPE/1", "--stance", "supports", "--quote", "camps"], "no source with key 'S/NOPE/1'", id="unknown-source"),
         pytest.param(["--source", "S/2023/370", "--stance", "supports", "--quote", "camps"], "registered but not retrieved", id="not-retrieved"),
         pytest.param(["--source", KEY, "--stance", "maybe", "--quote", "camps"], "unknown stance 'maybe'", id="bad-stance"),
-        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "camps", "--passage", "1"], "exactly one of --quote", id="both"),
+        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "camps"], "quote too short to be evidence (1 word); quote at least 3 words", id="one-word"),
+        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "the camps"], "quote too short to be evidence (2 words)", id="two-words"),
+        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "the", "--passage", "1"], "quote too short to be evidence", id="short-in-passage"),
         pytest.param(["--source", KEY, "--stance", "supports"], "exactly one of --quote", id="neither"),
         pytest.param(["--source", KEY, "--stance", "supports", "--passage", "999"], "passage 999 is not a passage of source", id="foreign-passage"),
     ],
@@ -253,6 +255,60 @@ def test_bad_link_input_exits_2_and_changes_nothing(run, library, args, message)
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert library.dump() == before
+
+
+def test_a_quote_found_only_outside_every_passage_is_refused(run, library):
+    # the report's title line is in the text but in no passage: it has no locator to cite
+    claim = fighters(library)
+    title = "Fourteenth test report of the Monitoring Team on Afghanistan"
+    assert title in source_text(library)
+    before = library.dump()
+    for quote in (title, "test report of the Monitoring Team"):
+        result = link(run, claim, "--quote", quote)
+        assert result.exit_code == 2, result.stdout
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"quote found in {KEY} only outside every passage" in lines[0]
+        assert "closest passage para. " in lines[0]
+    assert library.dump() == before
+
+
+def test_a_quote_in_several_passages_is_refused_unless_the_passage_is_given(run, library):
+    claim = fighters(library)
+    quote = "Training camps were reported in Helmand and Zabul."  # opens both para. 3 and para. 4
+    para3, para4 = passage_id(library, "para. 3"), passage_id(library, "para. 4")
+    before = library.dump()
+    result = link(run, claim, "--quote", quote)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"quote appears in 2 passages of {KEY} (para. 3 [passage {para3}], para. 4 [passage {para4}]); quote more words" in lines[0]
+    assert "--passage ID" in lines[0]
+    assert library.dump() == before
+
+    chosen = link(run, claim, "--quote", quote, "--passage", str(para4))
+    assert chosen.exit_code == 0, chosen.stderr
+    assert f"{KEY} para. 4 (exact match)" in chosen.stdout
+    row = evidence_row(library, 1)
+    assert (row["passage_id"], row["locator"], row["quote"]) == (para4, "para. 4", quote)
+    assert source_text(library)[row["start"] : row["end"]] == quote
+
+    # more words make it unique
+    longer = link(run, claim, "--quote", "Zabul. One Member State assessed")
+    assert longer.exit_code == 0, longer.stderr
+    assert evidence_row(library, 2)["locator"] == "para. 3"
+
+
+def test_a_quote_not_in_the_given_passage_is_refused(run, library):
+    claim = fighters(library)
+    para1 = passage_id(library, "para. 1")
+    before = library.dump()
+    result = link(run, claim, "--quote", "the camps host around 400 fighters", "--passage", str(para1))
+    assert result.exit_code == 2
+    assert f"quote not found in para. 1 (passage {para1}) of {KEY}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert library.dump() == before
 
 
@@ -327,7 +383,7 @@ def test_retracting_the_last_support_reopens_the_claim(run, library, verdict):
 def test_a_verdict_with_support_left_stays(run, library):
     claim = fighters(library)
     assert link(run, claim, "--quote", "the camps host around 400 fighters").exit_code == 0
-    assert link(run, claim, "--quote", "Training camps were reported in Helmand and Zabul").exit_code == 0
+    assert link(run, claim, "--quote", "Training camps were reported in Helmand and Zabul", "--passage", str(passage_id(library, "para. 3"))).exit_code == 0
     assert run("claim", "mark", str(claim), "verified").exit_code == 0
     result = run("evidence", "retract", "1", "--reason", "duplicate")
     assert result.exit_code == 0

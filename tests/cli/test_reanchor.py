@@ -105,14 +105,61 @@ def test_moved_sentence_follows_to_the_new_version(run, linked, tmp_path):
     assert article["orphaned_evidence"] == 0
 
 
-def test_reworded_sentence_is_reanchored_fuzzily_as_the_new_wording(run, linked, tmp_path):
-    v2 = report(PARA_LEADERS, PARA_CAMPS, "A new media office was apparently set up in Herat to produce material in Dari and Pashto.")
+REWORDED_MEDIA = "A new media office was apparently set up in Herat to produce material in Dari and Pashto"
+
+
+def test_reworded_sentence_is_reanchored_as_the_new_wording_and_flagged(run, linked, tmp_path):
+    v2 = report(PARA_LEADERS, PARA_CAMPS, REWORDED_MEDIA + ".")
     add_version(run, tmp_path, v2, "v2.txt")
     media = evidence(linked, 2)
     assert media["source_id"] == source_ids(linked)[2]
-    assert media["anchor"] == "fuzzy" and media["anchor_score"] >= 90
-    assert media["quote"] == "A new media office was apparently set up in Herat to produce material in Dari and Pashto"
+    assert media["anchor"] == "reworded" and media["anchor_score"] >= 90, "a changed quote is never recorded as a plain match"
+    assert media["quote"] == REWORDED_MEDIA
+    assert evidence(linked, 1)["anchor"] == "exact", "the unchanged camps quote stays silent"
     assert linked.query("SELECT note FROM event WHERE action = 'evidence_reanchor' AND evidence_id = 2") == [("fuzzy match",)]
+    # the audit log keeps the quote as it was and as it is now
+    [(old, new, note)] = linked.query("SELECT old, new, note FROM event WHERE action = 'evidence_reworded'")
+    assert (old, new) == (MEDIA_QUOTE, REWORDED_MEDIA)
+    assert "re-anchored with different wording" in note and "re-check" in note
+    assert linked.query("SELECT count(*) FROM event WHERE action = 'evidence_reworded' AND evidence_id = 1") == [(0,)]
+    # the evidence list says so
+    [shown] = json.loads(run("evidence", "list", str(claim_id(linked, "new al-Qaeda media apparatus")), "--format", "json").stdout)
+    assert shown["anchor"] == "reworded"
+    assert "reworded: re-check" in run("evidence", "list", str(claim_id(linked, "new al-Qaeda media apparatus"))).stdout
+
+    # a later version with the same (new) wording does not clear the flag: only a re-check does
+    v3 = report(PARA_LEADERS, PARA_CAMPS, REWORDED_MEDIA + ".", PARA_DECOY)
+    add_version(run, tmp_path, v3, "v3.txt")
+    media = evidence(linked, 2)
+    assert (media["source_id"], media["anchor"], media["quote"]) == (source_ids(linked)[3], "reworded", REWORDED_MEDIA)
+    assert linked.query("SELECT count(*) FROM event WHERE action = 'evidence_reworded'") == [(1,)], "nothing new to record"
+
+
+def test_reworded_evidence_is_shown_wherever_orphaned_evidence_is(run, linked, tmp_path):
+    """source add, source check, status and the unsupported report all name the evidence to re-check."""
+    media_claim = claim_id(linked, "new al-Qaeda media apparatus")
+    added = add_version(run, tmp_path, report(PARA_LEADERS, PARA_CAMPS, REWORDED_MEDIA + "."), "v2.txt")
+    assert "(1 with different wording: evidence 2)" in added.stdout and "verify source check" in added.stdout
+    check = run("source", "check", "--format", "json")
+    assert check.exit_code == 1
+    [finding] = [f for f in json.loads(check.stdout) if f["state"] == "reworded_evidence"]
+    assert f"evidence 2 of claim {media_claim}" in finding["detail"]
+    [article] = json.loads(run("status", "--format", "json").stdout)["articles"]
+    assert article["reworded_evidence"] == 1
+    rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
+    assert "evidence_reworded" in next(r for r in rows if r["id"] == media_claim)["reasons"]
+
+
+def test_typography_change_is_flagged_too(run, linked, tmp_path):
+    # same words, different apostrophe: not the same text, so not silent
+    leaders = "Member States indicate that the group’s leadership keeps a low profile"
+    leaders_claim = claim_id(linked, "new al-Qaeda media apparatus")
+    assert run("evidence", "link", str(leaders_claim), "--source", KEY, "--quote", leaders, "--stance", "context").exit_code == 0
+    add_version(run, tmp_path, report(PARA_LEADERS.replace("’", "'"), PARA_CAMPS, PARA_MEDIA), "v2.txt")
+    row = evidence(linked, 3)
+    assert (row["anchor"], row["quote"]) == ("reworded", leaders.replace("’", "'"))
+    assert linked.query("SELECT old, new FROM event WHERE action = 'evidence_reworded' AND evidence_id = 3") == [(leaders, leaders.replace("’", "'"))]
+    assert (evidence(linked, 1)["anchor"], evidence(linked, 2)["anchor"]) == ("exact", "exact")
 
 
 def test_removed_sentence_orphans_the_evidence_without_deleting_anything(run, linked, tmp_path):

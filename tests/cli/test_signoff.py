@@ -70,7 +70,7 @@ def test_a_status_change_lapses_the_signoff(reports_db, run):
 
 def test_new_evidence_lapses_the_signoff(reports_db, run):
     result = run("evidence", "link", str(SIGNED), "--source", UN, "--stance", "context",
-                 "--quote", "fully restored", user="bob")
+                 "--quote", "since August 2021, fully restored", user="bob")
     assert result.exit_code == 0, result.stderr
     assert signoffs(reports_db, SIGNED)[0][2:] == (1, "evidence 7 linked")
     assert len(events(reports_db, SIGNED, "signoff_lapse")) == 1

@@ -18,8 +18,8 @@ def link(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     source: Annotated[str, typer.Option(help="Source key.")],
     stance: Annotated[str, typer.Option(help="supports, contradicts or context.")],
-    quote: Annotated[str | None, typer.Option(help="The quote as it stands in the source (typography may differ).")] = None,
-    passage: Annotated[int | None, typer.Option(help="Link a whole passage by id instead of a quote.")] = None,
+    quote: Annotated[str | None, typer.Option(help="The quote as it stands in the source, at least 3 words (typography may differ).")] = None,
+    passage: Annotated[int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")] = None,
     locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
 ) -> None:
@@ -51,8 +51,14 @@ def list_command(
         print_csv(rows, ["id", "stance", "source", "locator", "quote", "anchor", "added_by", "added_at", "retracted", "retraction_reason"])
     else:
         table(None, ["id", "stance", "source", "locator", "state", "quote"], [
-            [r["id"], r["stance"], r["source"], r["locator"] or "", "retracted" if r["retracted"] else "active", r["quote"]] for r in rows
+            [r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows
         ], caption=f"{len(rows)} evidence")
+
+
+def _state(row: dict) -> str:
+    if row["retracted"]:
+        return "retracted"
+    return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(row["anchor"], "active")
 
 
 @app.command("retract")

@@ -57,7 +57,7 @@ def unsupported(
     fail: Annotated[bool, typer.Option("--fail-on-unsupported", help="Exit 3 when the list is not empty (publication gate).")] = False,
     output: Annotated[UnsupportedFormat, typer.Option("--format", help="Output format.")] = UnsupportedFormat.table,
 ) -> None:
-    """List claims without supporting evidence, disputed or partly verified, by paragraph."""
+    """List claims not yet backed by a verdict and evidence (no evidence, no verdict, edited, disputed, ...), by paragraph."""
     from verify.errors import EXIT_GATE, VerifyError
     from verify.reports.unsupported import UnsupportedOptions, gate_message, unsupported_claims
 

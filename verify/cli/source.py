@@ -51,9 +51,10 @@ def _report(result: Any) -> None:
     }
     say(messages[result.outcome])
     if result.outcome == "new_version" and (result.reanchored or result.orphaned):
-        say(f"evidence re-anchored in the new version: {result.reanchored}; orphaned (quote not found): {result.orphaned}")
-    if result.orphaned:
-        say("see 'verify source check' for the orphaned evidence")
+        reworded = f" ({len(result.reworded)} with different wording: evidence {', '.join(map(str, result.reworded))})" if result.reworded else ""
+        say(f"evidence re-anchored in the new version: {result.reanchored}{reworded}; orphaned (quote not found): {result.orphaned}")
+    if result.orphaned or result.reworded:
+        say("see 'verify source check' for the evidence to re-check")
 
 
 @app.command("add")

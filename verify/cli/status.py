@@ -46,6 +46,8 @@ def status(
             page.append(f"{article['signed_off']} of {article['reviewed']} verdicts signed off by an editor\n")
         if article["orphaned_evidence"]:
             page.append(f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'\n")
+        if article["reworded_evidence"]:
+            page.append(f"{article['reworded_evidence']} evidence re-anchored with different wording by a new source version: see 'verify source check'\n")
         if article["reviewers"]:
             page.append("Reviewers: " + ", ".join(f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]) + "\n")
         page.append("\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ class SourceResult:
     size: int | None = None
     reanchored: int = 0  # evidence moved to the new version
     orphaned: int = 0  # evidence that could not be found in the new version
+    reworded: list[int] = field(default_factory=list)  # evidence ids re-anchored with different wording
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,7 @@ def _archive(
         unindex_source(session.connection(), previous.id)  # type: ignore[arg-type]
     index_source(session.connection(), source.id)  # type: ignore[arg-type]
     moved = orphaned = 0
+    reworded: list[int] = []
     if previous is not None:
         from verify.match.reanchor import reanchor
 
@@ -336,6 +338,7 @@ def _archive(
         stored = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
         outcome_of = reanchor(session, previous, source, stored, actor=actor, now=now)
         moved, orphaned = len(outcome_of.moved), len(outcome_of.orphaned)
+        reworded = list(outcome_of.reworded)
     record(session, actor, "source_add", source_id=source.id, old=previous.sha256 if previous else None, new=digest,
            note=f"{outcome}: {key} version {source.version} from {retrieved.url or retrieved.file_name}", at=now)
     _refresh_attributions(session)
@@ -348,6 +351,7 @@ def _archive(
     staged = stage_source_files(sources_dir, slug, files)
     result = SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size)
     result.reanchored, result.orphaned = moved, orphaned
+    result.reworded = list(reworded)
     return result, staged
 
 

@@ -8,6 +8,7 @@ least :data:`FUZZY_THRESHOLD` (out of 100) over the folded texts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from verify.match.normalize import normalize
 
 FUZZY_THRESHOLD = 90.0
 CONTEXT_CHARS = 40
+MIN_QUOTE_WORDS = 3  # a quote of fewer words ("the", "camps") is not evidence of anything
+
+
+def word_count(quote: str) -> int:
+    return len(re.findall(r"\w+", quote))
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,38 @@ def _pick(text: str, needle: str, prefix: str | None, suffix: str | None) -> int
     return best
 
 
+def _inside(windows: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(window_start <= start and end <= window_end for window_start, window_end in windows)
+
+
+def occurrences(text: str, quote: str, windows: Sequence[tuple[int, int]] | None = None) -> list[Anchor]:
+    """Every exact occurrence of ``quote`` or, when there is none, every one after folding
+    typography; with ``windows``, only occurrences wholly inside one of them count."""
+    needle = quote.strip()
+    if not needle:
+        return []
+
+    def keep(found: list[Anchor]) -> list[Anchor]:
+        return found if windows is None else [a for a in found if _inside(windows, a.start, a.end)]
+
+    exact: list[Anchor] = []
+    position = text.find(needle)
+    while position >= 0:
+        exact.append(Anchor(position, position + len(needle), "exact", 100.0))
+        position = text.find(needle, position + 1)
+    if keep(exact):
+        return keep(exact)
+    folded_text = normalize(text)
+    folded_quote = normalize(needle).text
+    folded: list[Anchor] = []
+    position = folded_text.text.find(folded_quote) if folded_quote else -1
+    while position >= 0:
+        start, end = folded_text.span(position, position + len(folded_quote))
+        folded.append(Anchor(start, end, "normalized", 100.0))
+        position = folded_text.text.find(folded_quote, position + 1)
+    return keep(folded)
+
+
 def anchor(
     text: str,
     quote: str,
@@ -64,22 +102,35 @@ def anchor(
     prefix: str | None = None,
     suffix: str | None = None,
     threshold: float = FUZZY_THRESHOLD,
+    confine: bool = False,
 ) -> Anchor | Miss:
-    """Find ``quote`` in ``text``; ``windows`` (e.g. passage spans) bound the fuzzy search."""
+    """Find ``quote`` in ``text``; ``windows`` (e.g. passage spans) bound the fuzzy search.
+
+    With ``confine`` (and windows), an exact or normalized match counts only
+    when it lies wholly inside a window: a quote that occurs only in a title
+    line or running header is then looked for fuzzily inside the windows, and
+    usually missed.
+    """
     from rapidfuzz import fuzz
 
     needle = quote.strip()
     if not needle:
         return Miss(0, 0, 0.0)
-    position = _pick(text, needle, prefix, suffix)
-    if position >= 0:
-        return Anchor(position, position + len(needle), "exact", 100.0)
-    folded_text = normalize(text)
-    folded_quote = normalize(needle).text
-    position = _pick(folded_text.text, folded_quote, None, None)
-    if position >= 0:
-        start, end = folded_text.span(position, position + len(folded_quote))
-        return Anchor(start, end, "normalized", 100.0)
+    if confine and windows:
+        inside = occurrences(text, needle, windows)
+        if inside:
+            return inside[0]
+        folded_quote = normalize(needle).text
+    else:
+        position = _pick(text, needle, prefix, suffix)
+        if position >= 0:
+            return Anchor(position, position + len(needle), "exact", 100.0)
+        folded_text = normalize(text)
+        folded_quote = normalize(needle).text
+        position = _pick(folded_text.text, folded_quote, None, None)
+        if position >= 0:
+            start, end = folded_text.span(position, position + len(folded_quote))
+            return Anchor(start, end, "normalized", 100.0)
     best: Miss = Miss(0, 0, 0.0)
     spans = windows or [(0, len(text))]
     for window_start, window_end in spans:

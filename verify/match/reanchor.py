@@ -6,7 +6,13 @@ repeated occurrences), after folding typography, or fuzzily inside the new
 passages. Found evidence moves to the new version with its new span and
 locator; evidence that cannot be found stays on the old version, marked
 ``orphaned``, and is listed by ``verify source check`` and ``verify status``.
-Both outcomes are logged; nothing is dropped.
+Evidence found with different characters (typography folded, or a fuzzy match
+on reworded text) moves too, but its quote now says something else: it is
+marked ``reworded`` ("re-anchored with different wording, re-check") and an
+``evidence_reworded`` event keeps the old quote (``old``) and the new one
+(``new``). It stays ``reworded`` through later versions until the evidence is
+retracted (and, if still apt, linked again). Only an exact re-anchor (the same
+text) is silent. Every outcome is logged; nothing is dropped.
 """
 
 from __future__ import annotations
@@ -23,8 +29,12 @@ from verify.workflow.signoff import lapse_signoffs
 
 @dataclass
 class Reanchored:
-    moved: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)  # all evidence moved to the new version, reworded included
+    reworded: list[int] = field(default_factory=list)  # moved, but the quoted text is no longer the same
     orphaned: list[int] = field(default_factory=list)
+
+
+REWORDED = "reworded"  # Evidence.anchor of evidence re-anchored with different wording: re-check it
 
 
 def _passage_at(passages: list[Passage], position: int) -> Passage | None:
@@ -42,20 +52,29 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
         claim_article = claim.article_id if claim else None
         if isinstance(found, Anchor):
             passage = _passage_at(passages, found.start)
-            old_locator = evidence.locator
+            old_locator, old_quote = evidence.locator, evidence.quote
+            new_quote = text[found.start : found.end]
+            reworded = new_quote != old_quote or evidence.anchor == REWORDED  # a reworded quote stays flagged until re-checked
             evidence.source_id = new.id  # type: ignore[assignment]
             evidence.passage_id = passage.id if passage else None
             evidence.start, evidence.end = found.start, found.end
-            evidence.quote = text[found.start : found.end]
+            evidence.quote = new_quote
             evidence.prefix, evidence.suffix = found.context(text)
             evidence.locator = passage.locator if passage else evidence.locator
-            evidence.anchor, evidence.anchor_score = found.method, found.score
+            evidence.anchor, evidence.anchor_score = (REWORDED if reworded else found.method), found.score
             record(session, actor, "evidence_reanchor", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
                    evidence_id=evidence.id, old=f"{old.key} v{old.version} {old_locator or ''}".strip(),
                    new=f"{new.key} v{new.version} {evidence.locator or ''}".strip(), note=f"{found.method} match", at=now)
-            if claim is not None and found.method != "exact":  # the quoted words changed: the verdict needs a new look
+            if new_quote != old_quote:
+                record(session, actor, "evidence_reworded", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
+                       evidence_id=evidence.id, old=old_quote, new=new_quote,
+                       note=f"re-anchored with different wording in {new.key} v{new.version} ({found.method} match, score {found.score:.0f}); re-check",
+                       at=now)
+            if claim is not None and (found.method != "exact" or new_quote != old_quote):  # the quoted words changed: the verdict needs a new look
                 lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} re-anchored in a reworded source", at=now)
             result.moved.append(evidence.id)  # type: ignore[arg-type]
+            if reworded:
+                result.reworded.append(evidence.id)  # type: ignore[arg-type]
         else:
             evidence.anchor, evidence.anchor_score = "orphaned", found.score
             record(session, actor, "evidence_orphaned", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
@@ -70,5 +89,13 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
 def orphaned_evidence(session: Session) -> list[tuple[Evidence, Source]]:
     rows = session.exec(
         select(Evidence, Source).join(Source, Source.id == Evidence.source_id).where(Evidence.anchor == "orphaned", Evidence.retracted_at == None)  # noqa: E711
+    ).all()
+    return [(e, s) for e, s in rows]
+
+
+def reworded_evidence(session: Session) -> list[tuple[Evidence, Source]]:
+    """Active evidence re-anchored with different wording, not yet re-checked (``anchor == 'reworded'``)."""
+    rows = session.exec(
+        select(Evidence, Source).join(Source, Source.id == Evidence.source_id).where(Evidence.anchor == REWORDED, Evidence.retracted_at == None)  # noqa: E711
     ).all()
     return [(e, s) for e, s in rows]

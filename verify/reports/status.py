@@ -43,6 +43,12 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
             " WHERE e.anchor = 'orphaned' AND e.retracted_at IS NULL GROUP BY c.article_id"
         )
     )
+    reworded = dict(
+        reader.rows(
+            "SELECT c.article_id, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
+            " WHERE e.anchor = 'reworded' AND e.retracted_at IS NULL GROUP BY c.article_id"
+        )
+    )
     revisions = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
     result = []
     for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
@@ -62,6 +68,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
                 "by_kind": by_kind.get(article_id, dict.fromkeys(CLAIM_KINDS, 0)),
                 "reviewed": reviewed,
                 "orphaned_evidence": orphaned.get(article_id, 0),
+                "reworded_evidence": reworded.get(article_id, 0),
                 "signed_off": signed_off.get(article_id, 0),
                 "share_reviewed": round(reviewed / total, 4) if total else 0.0,
                 "reviewers": [

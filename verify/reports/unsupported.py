@@ -43,7 +43,7 @@ from verify.workflow.signoff import current_signoffs
 FINAL_VERDICTS = ("verified", "partly_verified", "disputed", "unsupported")
 NO_VERDICT = ("unreviewed", "in_progress")
 # Evidence anchor state -> the reason given to claims holding such evidence (in force).
-ANCHOR_REASONS = {"orphaned": "orphaned_evidence"}
+ANCHOR_REASONS = {"orphaned": "orphaned_evidence", "reworded": "evidence_reworded"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ REASON_RULES: tuple[Reason, ...] = (
     Reason("partly_verified", "partly verified", lambda row, facts: row["status"] == "partly_verified"),
     Reason("orphaned_evidence", "evidence no longer found in its source",
            lambda row, facts: row["id"] in facts.anchors.get("orphaned_evidence", ())),
+    Reason("evidence_reworded", "evidence re-anchored with different wording in a new source version; re-check",
+           lambda row, facts: row["id"] in facts.anchors.get("evidence_reworded", ())),
     Reason("unsigned", "verdict not signed off",
            lambda row, facts: facts.options.require_signoff and row["status"] in FINAL_VERDICTS
            and row["id"] not in facts.signed),

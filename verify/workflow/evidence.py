@@ -3,7 +3,11 @@
 A link anchors the quote in the source's stored text (see
 :mod:`verify.match.anchor`) and stores the source's own characters at that
 span, with context for re-anchoring, the passage and its locator. A quote that
-cannot be anchored is refused with the closest match shown.
+cannot be anchored is refused with the closest match shown. Evidence must sit
+inside a passage (so it has a locator to cite): a quote found only in a title
+line or running header is refused, as is a quote of fewer than
+:data:`~verify.match.anchor.MIN_QUOTE_WORDS` words, and a quote that occurs in
+several passages unless ``--passage`` says which one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from verify.db.engine import Database
 from verify.db.models import STANCES, Evidence, Passage, Source
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.ingest.sources import require_source
-from verify.match.anchor import Anchor, anchor
+from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, anchor, occurrences, word_count
 from verify.workflow.audit import record
 from verify.workflow.claims import evidence_counts, get_claim
 from verify.workflow.signoff import lapse_signoffs
@@ -68,30 +72,24 @@ def link(
 ) -> Linked:
     """Link a quote (or a whole passage) from a retrieved source to a claim."""
     stance = check_stance(stance)
-    if (quote is None) == (passage_id is None):
-        raise VerifyError("give exactly one of --quote TEXT or --passage ID")
+    if quote is None and passage_id is None:
+        raise VerifyError("give exactly one of --quote TEXT or --passage ID (or both, to find the quote in that passage)")
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
         source = require_source(session, source_key)
         if source.text is None:
             raise VerifyError(f"source {source.key!r} is registered but not retrieved; fetch or add it first")
         passages = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+        chosen = None
         if passage_id is not None:
             chosen = next((p for p in passages if p.id == passage_id), None)
             if chosen is None:
                 raise NotFound(f"passage {passage_id} is not a passage of source {source.key!r}; see 'verify source show {source.key} --passages'")
+        if quote is None:
+            assert chosen is not None
             found: Anchor = Anchor(chosen.start, chosen.end, "exact", 100.0)
         else:
-            assert quote is not None
-            result = anchor(source.text, quote, windows=[(p.start, p.end) for p in passages] or None)
-            if not isinstance(result, Anchor):
-                closest = _passage_at(passages, result.start)
-                where = f"{closest.locator}" if closest else "the text"
-                raise RefusedChange(
-                    f"quote not found in {source.key}; closest match in {where} (score {result.score:.0f}/100): "
-                    f"“{_short(source.text[result.start:result.end])}”"
-                )
-            found = result
+            found = _anchor_quote(source, passages, quote, chosen)
         passage = _passage_at(passages, found.start)
         prefix, suffix = found.context(source.text)
         stored = source.text[found.start : found.end]
@@ -111,6 +109,46 @@ def link(
                evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
         return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score)  # type: ignore[arg-type]
+
+
+def _anchor_quote(source: Source, passages: list[Passage], quote: str, chosen: Passage | None) -> Anchor:
+    """Anchor a quote inside a passage (``chosen`` if given): evidence must have a locator to cite."""
+    text = source.text or ""
+    words = word_count(quote)
+    if words < MIN_QUOTE_WORDS:
+        raise RefusedChange(
+            f"quote too short to be evidence ({words} word{'s' if words != 1 else ''}); quote at least {MIN_QUOTE_WORDS} words "
+            f"of the source, or link a whole passage with --passage ID (see 'verify source show {source.key} --passages')"
+        )
+    scope = [chosen] if chosen is not None else passages
+    windows = [(p.start, p.end) for p in scope] or None  # a source without passages: the whole text
+    result = anchor(text, quote, windows=windows, confine=True)
+    if not isinstance(result, Anchor):
+        closest = _passage_at(scope, result.start)
+        where = f"{closest.locator} (passage {closest.id})" if closest else "the text"
+        if chosen is None and windows and isinstance(anchor(text, quote), Anchor):
+            raise RefusedChange(
+                f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
+                f"closest passage {where} (score {result.score:.0f}/100): “{_short(text[result.start:result.end])}”"
+            )
+        scope_name = f"{chosen.locator} (passage {chosen.id}) of {source.key}" if chosen is not None else source.key
+        raise RefusedChange(
+            f"quote not found in {scope_name}; closest match in {where} (score {result.score:.0f}/100): "
+            f"“{_short(text[result.start:result.end])}”"
+        )
+    if chosen is None and windows:
+        places: list[Passage] = []
+        for hit in occurrences(text, quote, windows):
+            place = _passage_at(passages, hit.start)
+            if place is not None and all(p.id != place.id for p in places):
+                places.append(place)
+        if len(places) > 1:
+            shown = ", ".join(f"{p.locator} [passage {p.id}]" for p in places[:5]) + (", …" if len(places) > 5 else "")
+            raise RefusedChange(
+                f"quote appears in {len(places)} passages of {source.key} ({shown}); quote more words, "
+                f"or add --passage ID to say which one"
+            )
+    return result
 
 
 @dataclass(frozen=True)
