@@ -125,3 +125,30 @@ def test_headings_and_dates() -> None:
 def test_unsupported_media_type() -> None:
     with pytest.raises(VerifyError, match="unsupported media type"):
         extract_document(b"x", "application/msword")
+
+
+def test_a_text_copy_of_a_printed_report_loses_its_page_furniture() -> None:
+    """Footer lines of their own ("23-09427   3/24"), a summary heading glued to its text."""
+    source = (
+        "S/2023/370\n\nLetter dated 1 June 2023\n\n"
+        "Summary\nThe Taliban's ties with Al-Qaida remain close.\n\n"
+        "1. First numbered paragraph about fighters.\n\n"
+        "23-09427   3/24\n\n"
+        "2. Second numbered paragraph about camps.\n\n"
+        "3. Third numbered paragraph about the media.\n"
+    )
+    document = extract_document(source.encode(), "text/plain")
+    assert [(p.locator, p.text) for p in document.passages] == [
+        ("summary", "The Taliban's ties with Al-Qaida remain close."),
+        ("para. 1", "First numbered paragraph about fighters."),
+        ("para. 2", "Second numbered paragraph about camps."),
+        ("para. 3", "Third numbered paragraph about the media."),
+    ]
+    assert "23-09427" not in document.text
+    assert document.symbol == "S/2023/370"
+
+
+def test_a_numbered_paragraph_ends_the_summary_even_when_too_few_to_count_as_numbering() -> None:
+    source = "A short note\n\nSummary\n\nThe ties remain close.\n\n1. First paragraph.\n\n2. Second paragraph.\n"
+    document = extract_document(source.encode(), "text/plain")
+    assert [p.locator for p in document.passages] == ["summary", "¶ 2", "¶ 3"]

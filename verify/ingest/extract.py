@@ -30,6 +30,11 @@ from verify.ingest.passages import (
 __all__ = ["Document", "Passage", "extract_document", "text_to_blocks", "markdown_to_blocks"]
 
 MEDIA_TYPES = ("application/pdf", "text/html", "text/plain", "text/markdown")
+# Section headings that may stand on the line right above their text in a plain-text report.
+SECTION_HEADING = re.compile(
+    r"^(?:[IVXLC]+\.\s+\S.{0,70}|(?:Executive\s+)?Summary|Introduction|Annex(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?)$",
+    re.IGNORECASE,
+)
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -66,6 +71,8 @@ def extract_document(data: bytes, media_type: str) -> Document:
         raw = text_to_blocks(source)
         extractor = ("plain", "1")
     blocks, masthead = _strip_masthead(raw)
+    # A text copy of a printed report keeps its page furniture ("23-09427   3/24") as lines of their own.
+    blocks = [b for b in blocks if b.kind == "footnote" or not is_margin_text(b.text)]
     text, passages, _ = build(blocks, paged=False)
     return Document(
         text, passages, [], extractor[0], extractor[1],
@@ -93,6 +100,9 @@ def text_to_blocks(source: str) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
         lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        if len(lines) > 1 and SECTION_HEADING.match(lines[0]):  # "Summary" with its text on the next line
+            blocks.append(Block(lines[0], "heading"))
+            lines = lines[1:]
         if lines:
             text = _join_lines(lines, vocabulary)
             blocks.append(Block(text, "heading" if is_heading(text, len(lines)) else "paragraph"))

@@ -172,6 +172,8 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
         key = block.page if paged else None
         per_page[key] = per_page.get(key, 0) + 1
         match = _NUMBERED.match(block.text)
+        if match:
+            summary = False  # a numbered paragraph ends the summary, counted as numbering or not
         if numbered and match and int(match.group(1)) == expected:
             number = expected
             expected += 1
