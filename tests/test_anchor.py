@@ -211,3 +211,11 @@ def test_confined_anchor_ignores_text_outside_the_windows() -> None:
 def test_word_count(quote: str, words: int) -> None:
     assert word_count(quote) == words
     assert (word_count(quote) >= MIN_QUOTE_WORDS) == (words >= 3)
+
+
+def test_the_closest_match_shown_is_cut_at_word_boundaries() -> None:
+    from verify.workflow.evidence import _whole_words
+
+    text = "training camps have been established in Helmand"
+    assert _whole_words(text, 3, 27) == "training camps have been established"
+    assert _whole_words(text, 0, len(text)) == text

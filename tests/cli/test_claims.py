@@ -336,3 +336,10 @@ def test_json_and_csv_list_everything(article_db, run):
     attributed = table[24]
     assert json.loads(attributed["attribution"])["phrase"] == "According to a June 2023 UN report"
     assert attributed["supports"] == "0"
+
+
+def test_an_empty_listing_says_so_instead_of_drawing_an_empty_table(run, article_db):
+    result = run("claim", "list", "--status", "verified")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "No claims match."
+    assert run("claim", "list", "--status", "verified", "--format", "json").stdout.strip() == "[]"

@@ -43,6 +43,8 @@ def list_command(
         print_json(rows)
     elif output is ListFormat.csv:
         print_csv(({**r, **r["evidence_counts"]} for r in rows), CSV_COLUMNS)
+    elif not rows:
+        say("No claims match." if where != ClaimFilter(limit=where.limit) else "No claims yet: import an article with 'verify article add PATH'.")
     else:
         caption = f"{len(rows)} of {total} claims; --all or --limit N for more" if total > len(rows) else f"{total} claims"
         table(

@@ -53,6 +53,15 @@ def _passage_at(passages: list[Passage], position: int) -> Passage | None:
     return None
 
 
+def _whole_words(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` widened to whole words (a fuzzy alignment may start or end inside one)."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
 def _short(text: str, width: int = 100) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -129,12 +138,12 @@ def _anchor_quote(source: Source, passages: list[Passage], quote: str, chosen: P
         if chosen is None and windows and isinstance(anchor(text, quote), Anchor):
             raise RefusedChange(
                 f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
-                f"closest passage {where} (score {result.score:.0f}/100): “{_short(text[result.start:result.end])}”"
+                f"closest passage {where} (score {result.score:.0f}/100): “{_short(_whole_words(text, result.start, result.end))}”"
             )
         scope_name = f"{chosen.locator} (passage {chosen.id}) of {source.key}" if chosen is not None else source.key
         raise RefusedChange(
             f"quote not found in {scope_name}; closest match in {where} (score {result.score:.0f}/100): "
-            f"“{_short(text[result.start:result.end])}”"
+            f"“{_short(_whole_words(text, result.start, result.end))}”"
         )
     if chosen is None and windows:
         places: list[Passage] = []
