@@ -100,7 +100,10 @@ def _print_detail(d: dict[str, Any]) -> None:
         inherited = f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
         out.print(Text(f"attribution: \"{attribution['phrase']}\" -> {target}{inherited}"))
     hints = d.get("hints") or {}
-    shown = [f"{k}: {', '.join(v)}" for k, v in hints.items() if isinstance(v, list) and v]
+    shown = [
+        f"{k}: {', '.join(f'“{q}”' for q in v) if k == 'quotes' else ', '.join(v)}"
+        for k, v in hints.items() if isinstance(v, list) and v
+    ]
     if shown:
         out.print(Text("hints: " + "; ".join(shown)))
     out.print(Text(f"evidence ({len(d['evidence'])}):", style="bold"))
