@@ -17,7 +17,7 @@ from verify.db.models import Evidence, Source
 from verify.errors import VerifyError
 from verify.ingest.sources import EXTENSIONS, require_source, symbol_template
 from verify.ingest.storage import sha256_bytes
-from verify.match.reanchor import orphaned_evidence, reworded_evidence
+from verify.match.reanchor import ORPHANED, evidence_to_recheck
 
 PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone", "orphaned_evidence", "reworded_evidence", "evidence_unanchored"}
 Quote = tuple[int, int, str, str | None, str | None]  # evidence id, claim id, quote, prefix, suffix
@@ -107,8 +107,7 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
         else:
             sources = list(session.exec(select(Source).order_by(col(Source.key), col(Source.version))))
         session.expunge_all()
-        orphans = [(e.id, e.claim_id, e.locator, s.key, s.version) for e, s in orphaned_evidence(session)]
-        reworded = [(e.id, e.claim_id, e.locator, s.key, s.version) for e, s in reworded_evidence(session)]
+        recheck = [(e.anchor, e.id, e.claim_id, e.locator, s.key, s.version) for e, s in evidence_to_recheck(session)]
         quotes: dict[int, list[Quote]] = {}
         for evidence in session.exec(select(Evidence).where(Evidence.retracted_at == None)):  # noqa: E711
             quotes.setdefault(evidence.source_id, []).append(
@@ -119,13 +118,12 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
         findings.extend(_check_files(source, sources_dir))
         if online and source.is_current:
             findings.extend(_check_online(source, quotes.get(source.id, [])))  # type: ignore[arg-type]
-    for evidence_id, claim_id, locator, source_key, version in orphans:
+    for anchor, evidence_id, claim_id, locator, source_key, version in recheck:
         if key is None or source_key == key:
-            findings.append(Finding(source_key, version, "orphaned_evidence",
-                                    f"evidence {evidence_id} of claim {claim_id} ({locator or 'no locator'}) was not found in the newer version"))
-    for evidence_id, claim_id, locator, source_key, version in reworded:
-        if key is None or source_key == key:
-            findings.append(Finding(source_key, version, "reworded_evidence",
-                                    f"evidence {evidence_id} of claim {claim_id} ({locator or 'no locator'}) was re-anchored "
-                                    "with different wording; re-check it, then retract and link it again"))
+            what = f"evidence {evidence_id} of claim {claim_id} ({locator or 'no locator'})"
+            if anchor == ORPHANED:
+                findings.append(Finding(source_key, version, "orphaned_evidence", f"{what} was not found in the newer version"))
+            else:
+                findings.append(Finding(source_key, version, "reworded_evidence",
+                                        f"{what} was re-anchored with different wording; re-check it, then retract and link it again"))
     return findings

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from verify.db.models import Claim, Evidence, Passage, Source
 from verify.match.anchor import Anchor, anchor
@@ -34,6 +34,7 @@ class Reanchored:
     orphaned: list[int] = field(default_factory=list)
 
 
+ORPHANED = "orphaned"  # Evidence.anchor of evidence not found in the new version of its source
 REWORDED = "reworded"  # Evidence.anchor of evidence re-anchored with different wording: re-check it
 
 
@@ -76,7 +77,7 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
             if reworded:
                 result.reworded.append(evidence.id)  # type: ignore[arg-type]
         else:
-            evidence.anchor, evidence.anchor_score = "orphaned", found.score
+            evidence.anchor, evidence.anchor_score = ORPHANED, found.score
             record(session, actor, "evidence_orphaned", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
                    old=f"{old.key} v{old.version}", new=None,
                    note=f"quote not found in version {new.version} (closest score {found.score:.0f})", at=now)
@@ -86,16 +87,12 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
     return result
 
 
-def orphaned_evidence(session: Session) -> list[tuple[Evidence, Source]]:
+def evidence_to_recheck(session: Session) -> list[tuple[Evidence, Source]]:
+    """Active evidence a new source version left orphaned or reworded, ordered by id."""
     rows = session.exec(
-        select(Evidence, Source).join(Source, Source.id == Evidence.source_id).where(Evidence.anchor == "orphaned", Evidence.retracted_at == None)  # noqa: E711
-    ).all()
-    return [(e, s) for e, s in rows]
-
-
-def reworded_evidence(session: Session) -> list[tuple[Evidence, Source]]:
-    """Active evidence re-anchored with different wording, not yet re-checked (``anchor == 'reworded'``)."""
-    rows = session.exec(
-        select(Evidence, Source).join(Source, Source.id == Evidence.source_id).where(Evidence.anchor == REWORDED, Evidence.retracted_at == None)  # noqa: E711
+        select(Evidence, Source)
+        .join(Source, Source.id == Evidence.source_id)
+        .where(col(Evidence.anchor).in_((ORPHANED, REWORDED)), Evidence.retracted_at == None)  # noqa: E711
+        .order_by(col(Evidence.id))
     ).all()
     return [(e, s) for e, s in rows]

@@ -37,18 +37,12 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
             people[assignee] = people.get(assignee, 0) + count
     verdicts = _verdicts_by_reviewer(reader)
     signed_off = _signed_off_by_article(reader)
-    orphaned = dict(
-        reader.rows(
-            "SELECT c.article_id, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
-            " WHERE e.anchor = 'orphaned' AND e.retracted_at IS NULL GROUP BY c.article_id"
-        )
-    )
-    reworded = dict(
-        reader.rows(
-            "SELECT c.article_id, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
-            " WHERE e.anchor = 'reworded' AND e.retracted_at IS NULL GROUP BY c.article_id"
-        )
-    )
+    recheck: dict[str, dict[int, int]] = {"orphaned": {}, "reworded": {}}
+    for article_id, anchor, count in reader.rows(
+        "SELECT c.article_id, e.anchor, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
+        " WHERE e.anchor IN ('orphaned', 'reworded') AND e.retracted_at IS NULL GROUP BY c.article_id, e.anchor"
+    ):
+        recheck[anchor][article_id] = count
     revisions = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
     result = []
     for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
@@ -67,8 +61,8 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
                 "by_status": statuses,
                 "by_kind": by_kind.get(article_id, dict.fromkeys(CLAIM_KINDS, 0)),
                 "reviewed": reviewed,
-                "orphaned_evidence": orphaned.get(article_id, 0),
-                "reworded_evidence": reworded.get(article_id, 0),
+                "orphaned_evidence": recheck["orphaned"].get(article_id, 0),
+                "reworded_evidence": recheck["reworded"].get(article_id, 0),
                 "signed_off": signed_off.get(article_id, 0),
                 "share_reviewed": round(reviewed / total, 4) if total else 0.0,
                 "reviewers": [
