@@ -126,6 +126,8 @@ class Passage(SQLModel, table=True):
     end: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     footnote_to: str | None = None
+    # Note numbers the passage cites, with their offsets in ``text``, after the markers were removed from it.
+    note_refs: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class Evidence(SQLModel, table=True):
@@ -151,6 +153,14 @@ class Evidence(SQLModel, table=True):
     retracted_at: str | None = None
     retracted_by: str | None = None
     retraction_reason: str | None = None
+    # What a checker must look at before relying on it: [{"kind": ..., "detail": ...}, ...]
+    flags: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    difference_reason: str | None = Field(default=None, sa_column=Column(Text))  # why a differing quote was accepted
+    flags_accepted_by: str | None = None  # who accepted the flags for a verdict
+    flags_accepted_at: str | None = None
+    flags_accepted_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Note(SQLModel, table=True):
@@ -161,6 +171,22 @@ class Note(SQLModel, table=True):
     author: str
     created_at: str
     text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ReviewLease(SQLModel, table=True):
+    """Who has a claim open in ``verify review``, until when.
+
+    Opening a claim is not a change to it: the lease keeps two reviewers from
+    working on the same claim without touching its status, version or history,
+    and it simply expires.
+    """
+
+    __tablename__ = "review_lease"
+
+    claim_id: int = Field(foreign_key="claim.id", primary_key=True)
+    holder: str
+    acquired_at: str
+    expires_at: str
 
 
 class Event(SQLModel, table=True):
