@@ -18,7 +18,7 @@ from verify.review.session import ReviewSession
 from verify.workflow import claims as workflow
 
 LIBRARY = REPO / "tests" / "data" / "library" / "S-TEST-2023-14.txt"
-FACTUAL_OR_QUOTE = 53  # of the shipped article's 71 claims
+FACTUAL_OR_QUOTE = 50  # of the shipped article’s 71 claims (48 factual, 2 quotes)
 T0 = "2026-03-02T10:00:00.000000Z"
 
 
