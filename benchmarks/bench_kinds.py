@@ -7,17 +7,17 @@ Data sets (origins, commits and licences in ``tests/data/README.md``):
   ``data`` folder of a copy of the task repository (``training/`` and
   ``test_annotated/``). The rules were tuned on ``training/`` only (19 debates
   and speeches); ``test_annotated/`` (7) is the held-out part, reported and
-  never tuned on. Without the argument, the committed sample of the held-out
-  part is used (``tests/data/checkthat2019_test_sample.tsv``: all 136
-  check-worthy sentences and 600 of the 6,342 others, drawn with seed 2019).
-  Lines spoken by ``SYSTEM`` ("(APPLAUSE)") are not sentences and are skipped.
+  never tuned on. Without the argument, both parts are read through
+  ``tests/realdocs.py`` (a local snapshot of the repository, never a copy in
+  this one). Lines spoken by ``SYSTEM`` ("(APPLAUSE)") are not sentences and are skipped.
 * ClaimBuster's 2,000-sentence disjoint test set (US presidential debates,
   each sentence labelled non-factual NFS, unimportant factual UFS or
   check-worthy factual CFS), with ``--claimbuster FILE`` (``disjoint_2000.json``).
   Not tuned on.
 * The shipped article's hand labels (``tests/data/kind_labels.json``).
 * The English "Golden Rules" sentences of sentence segmentation (pySBD),
-  labelled by kind in ``tests/data/golden_rules_kinds.json``.
+  read through ``tests/realdocs.py`` and labelled by kind in
+  ``tests/data/golden_rules_kinds.json``.
 
 Goals: at least 90 % of check-worthy sentences come out ``factual`` or
 ``quote``; at least 90 % of the article's hand-labelled opinions stay
@@ -27,14 +27,12 @@ opinion reach the review queue.
 
 Run: ``.venv/bin/python benchmarks/bench_kinds.py [--checkthat DIR] [--claimbuster FILE]
 [--misses N] [--part training|test|article|golden]`` (``--misses`` prints N misses of the chosen
-part with the signals found, for tuning: use it on ``training`` only). ``--write-sample FILE``
-(with ``--checkthat``) rebuilds the committed sample from the full copy.
+part with the signals found, for tuning: use it on ``training`` only).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import sys
@@ -46,6 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests import realdocs  # noqa: E402
+from tests.labelled import checkthat_lines, golden_rule_labels  # noqa: E402
 from verify.claims.hints import compute_hints  # noqa: E402
 from verify.claims.kinds import checkable_signals, detect_kind, opinion_signals  # noqa: E402
 
@@ -73,28 +73,6 @@ def read_checkthat_dir(folder: Path) -> list[Labelled]:
     return rows
 
 
-def read_checkthat_sample(path: Path = DATA / "checkthat2019_test_sample.tsv") -> list[Labelled]:
-    """The committed sample of the held-out part (header: debate, line, speaker, text, check_worthy)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [Labelled(row["text"], _checkworthy(row["check_worthy"]))
-                for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
-
-
-def write_checkthat_sample(folder: Path, out: Path, others: int = 600, seed: int = 2019) -> None:
-    """All check-worthy sentences of ``folder`` and ``others`` of the rest, drawn with ``seed``."""
-    rows = []
-    for path in sorted(folder.glob("*.tsv")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            cols = line.split("\t")
-            if len(cols) >= 4 and cols[1] != "SYSTEM":
-                rows.append((path.stem, cols[0], cols[1], cols[2], cols[3].strip()))
-    positive = [row for row in rows if row[4] == "1"]
-    sample = positive + random.Random(seed).sample([row for row in rows if row[4] != "1"], others)
-    sample.sort(key=lambda row: (row[0], int(row[1])))
-    lines = ["debate\tline\tspeaker\ttext\tcheck_worthy", *("\t".join(row) for row in sample)]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def _checkworthy(value: str) -> str:
     return "check-worthy" if value.strip() == "1" else "not check-worthy"
 
@@ -103,6 +81,14 @@ def read_claimbuster(path: Path) -> list[Labelled]:
     """ClaimBuster sentences labelled -1 (NFS), 0 (UFS) or 1 (CFS)."""
     names = {-1: "non-factual (NFS)", 0: "unimportant factual (UFS)", 1: "check-worthy factual (CFS)"}
     return [Labelled(item["text"], names[int(item["label"])]) for item in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def read_golden_rules() -> list[Labelled]:
+    return [Labelled(text, kind or "unlabelled") for text, kind in golden_rule_labels(realdocs.read_bytes("pysbd-golden-rules"))]
+
+
+def read_checkthat_item(key: str) -> list[Labelled]:
+    return [Labelled(line.text, _checkworthy("1" if line.check_worthy else "0")) for line in checkthat_lines(realdocs.folder_files(key))]
 
 
 def read_kind_labels(path: Path) -> list[Labelled]:
@@ -155,13 +141,7 @@ def main() -> None:
     parser.add_argument("--claimbuster", type=Path, help="ClaimBuster disjoint_2000.json")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses of --part")
     parser.add_argument("--part", choices=("training", "test", "article", "golden"), default="training")
-    parser.add_argument("--write-sample", type=Path, help="rebuild the committed sample of test_annotated/")
     args = parser.parse_args()
-    if args.write_sample:
-        if not args.checkthat:
-            parser.error("--write-sample needs --checkthat")
-        write_checkthat_sample(args.checkthat / "test_annotated", args.write_sample)
-        return
 
     started = time.perf_counter()
     sections: dict[str, list[tuple[Labelled, str]]] = {}
@@ -169,11 +149,11 @@ def main() -> None:
     if args.checkthat:
         sections["training"] = detect(read_checkthat_dir(args.checkthat / "training"))
         sections["test"] = detect(read_checkthat_dir(args.checkthat / "test_annotated"))
-        print(matrix("CheckThat! 2019, training part (tuned on)", sections["training"], cw_order), "\n")
-        print(matrix("CheckThat! 2019, test part (held out)", sections["test"], cw_order), "\n")
     else:
-        sections["test"] = detect(read_checkthat_sample())
-        print(matrix("CheckThat! 2019, committed sample of the test part (held out)", sections["test"], cw_order), "\n")
+        sections["training"] = detect(read_checkthat_item("checkthat2019-training"))
+        sections["test"] = detect(read_checkthat_item("checkthat2019-test"))
+    print(matrix("CheckThat! 2019, training part (tuned on)", sections["training"], cw_order), "\n")
+    print(matrix("CheckThat! 2019, test part (held out)", sections["test"], cw_order), "\n")
     if args.claimbuster:
         pairs = detect(read_claimbuster(args.claimbuster))
         print(matrix("ClaimBuster disjoint 2,000 (not tuned on)", pairs,
@@ -181,7 +161,7 @@ def main() -> None:
     kind_order = ["factual", "quote", "opinion", "unlabelled"]
     sections["article"] = detect(read_kind_labels(DATA / "kind_labels.json"))
     print(matrix("Shipped article, hand labels", sections["article"], kind_order), "\n")
-    sections["golden"] = detect(read_kind_labels(DATA / "golden_rules_kinds.json"))
+    sections["golden"] = detect(read_golden_rules())
     print(matrix("Segmentation golden rules, hand labels", sections["golden"], kind_order))
     sentences = sum(len(pairs) for pairs in sections.values())
     print(f"\n{sentences} sentences in {time.perf_counter() - started:.1f} s (hints and kind)")

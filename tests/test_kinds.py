@@ -1,12 +1,12 @@
 """Kind detection measured on labelled data: the shipped article's hand labels, a held-out sample of
 CLEF CheckThat! 2019 debate sentences labelled check-worthy or not, and the segmentation "golden
-rules" sentences (origins in tests/data/README.md). ``python benchmarks/bench_kinds.py`` prints the
+rules" sentences (origins in tests/data/README.md; the public data is read where it is, through
+tests/realdocs.py, and the tests that need it are skipped on a machine without it). ``python benchmarks/bench_kinds.py`` prints the
 confusion matrices; run with ``pytest -s tests/test_kinds.py`` to see the misses here.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.labelled import require_checkthat_sample, require_golden_rules
 from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.models import CLAIM_KINDS
@@ -21,9 +22,6 @@ from verify.db.models import CLAIM_KINDS
 DATA = Path(__file__).parent / "data"
 LABELS = json.loads((DATA / "kind_labels.json").read_text(encoding="utf-8"))["labels"]
 LABELLED = [label for label in LABELS if label["kind"] is not None]
-GOLDEN = json.loads((DATA / "golden_rules_kinds.json").read_text(encoding="utf-8"))["labels"]
-with (DATA / "checkthat2019_test_sample.tsv").open(encoding="utf-8", newline="") as _fh:
-    DEBATES = list(csv.DictReader(_fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 MIN_ACCURACY = 0.9  # shipped article, all labelled kinds (measured 66 of 68)
 MIN_OPINIONS_KEPT = 0.9  # shipped article, hand-labelled opinions detected as opinion (measured 20 of 21)
@@ -72,21 +70,22 @@ def test_detector_on_the_shipped_article_hand_labels():
 def test_checkworthy_debate_sentences_are_kept_for_checking():
     """Held-out CheckThat! 2019 sentences (never tuned on): check-worthy ones are factual or quote,
     and a share of the others still comes out opinion."""
-    assert len(DEBATES) == 736 and sum(row["check_worthy"] == "1" for row in DEBATES) == 136
-    pairs = [("check-worthy" if row["check_worthy"] == "1" else "not check-worthy", kind(row["text"]))
-             for row in DEBATES]
+    debates = require_checkthat_sample()
+    assert len(debates) == 736 and sum(line.check_worthy for line in debates) == 136
+    pairs = [("check-worthy" if line.check_worthy else "not check-worthy", kind(line.text)) for line in debates]
     print("\n" + confusion_matrix(pairs))
     assert share(pairs, "check-worthy", ("factual", "quote")) >= MIN_CHECKWORTHY_KEPT
     assert share(pairs, "not check-worthy", ("opinion",)) >= MIN_NOT_CHECKWORTHY_OPINION
 
 
 def test_plain_statements_of_the_segmentation_golden_rules_are_factual():
-    pairs = [(label["kind"] or "unlabelled", kind(label["text"])) for label in GOLDEN]
+    golden = require_golden_rules()
+    pairs = [(label or "unlabelled", kind(text)) for text, label in golden]
     print("\n" + confusion_matrix(pairs))
-    factual = [label["text"] for label in GOLDEN if label["kind"] == "factual"]
+    factual = [text for text, label in golden if label == "factual"]
     assert len(factual) == 31
     assert [text for text in factual if kind(text) != "factual"] == []
-    assert [label["text"] for label in GOLDEN if label["kind"] == "opinion" and kind(label["text"]) != "opinion"] == []
+    assert [text for text, label in golden if label == "opinion" and kind(text) != "opinion"] == []
 
 
 # The shipped article's actors renamed: no rule may depend on who a sentence is about.
