@@ -387,3 +387,26 @@ def test_an_empty_listing_says_so_instead_of_drawing_an_empty_table(run, article
     assert result.exit_code == 0
     assert result.stdout.strip() == "No claims match."
     assert run("claim", "list", "--status", "verified", "--format", "json").stdout.strip() == "[]"
+
+
+def test_list_shows_one_letter_per_stance_and_the_article_when_there_are_several(article_db, run, tmp_path):
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "contradicts")
+    add_evidence(article_db, FIGHTERS, "context")
+    table = run("claim", "list", "--paragraph", "9").stdout
+    row = next(line for line in table.splitlines() if f"│ {FIGHTERS} │" in line)
+    assert "2s 1c 1x" in row
+    assert "ev: s supports, c contradicts, x context" in " ".join(table.split())
+    assert "art" not in _header(table)  # one article: no article column
+    other = tmp_path / "other.md"
+    other.write_text("# Another piece\n\nThe camps host 400 fighters. Nobody disputes it.\n", encoding="utf-8")
+    assert run("article", "add", str(other)).exit_code == 0
+    table = run("claim", "list", "--all").stdout
+    assert "art" in _header(table)
+    assert "art: 1 The Taliban’s Strategy" in " ".join(table.split()) and "2 Another piece" in " ".join(table.split())
+    assert "art" not in _header(run("claim", "list", "--article", "2").stdout)
+
+
+def _header(table: str) -> str:
+    return next(line for line in table.splitlines() if "┃ id" in line)

@@ -89,6 +89,9 @@ def test_linking_a_suggestion_stores_its_flags_and_the_verdict_must_accept_them(
     assert accepted.exit_code == 0, accepted.stderr
     evidence = json.loads(run("claim", "show", str(FIGHTERS), "--format", "json").stdout)["evidence"][0]
     assert evidence["flags_accepted"]["reason"] == "the 2,000 is why it is only partly verified"
+    shown = " ".join(run("claim", "show", str(FIGHTERS)).stdout.split())
+    assert ("⚑ number_mismatch: claim: up to 2,000; passage: about 1,600" in shown
+            and "(accepted by tester: the 2,000 is why it is only partly verified)" in shown)
 
 
 def test_linking_contradicting_evidence_to_a_verified_claim_warns_and_the_gate_fails(run, desk):

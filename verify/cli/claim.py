@@ -118,6 +118,10 @@ def _print_detail(d: dict[str, Any]) -> None:
         flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
         out.print(Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} {e['added_at'][:16]}{flag}"))
         out.print(Text(f"     “{e['quote']}”"))
+        accepted = e.get("flags_accepted")
+        for f in e.get("flags") or []:
+            state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""
+            out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
     out.print(Text(f"notes ({len(d['notes'])}):", style="bold"))
     for n in d["notes"]:
         out.print(Text(f"  {n['at'][:16]} {n['author']}: {n['text']}"))
