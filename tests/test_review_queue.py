@@ -259,6 +259,21 @@ def test_undo_retracts_the_link_and_restores_the_status(db, workspace):
         ("evidence_retract", "supports", "retracted", "undone in review"),
         ("status", "in_progress", "unreviewed", "undone in review")]
     assert session.handle("u").messages[0].text == "nothing to undo in this session"
+    session.handle("u")
+    assert session.finish().left_open is None  # back to unreviewed: nothing left in progress, the lease is given back
+    assert workspace.query("SELECT count(*) FROM review_lease") == [(0,)]
+
+
+def test_a_claim_left_in_progress_by_an_undo_keeps_the_lease(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("s")
+    session.handle("s")
+    session.handle("1")
+    session.handle("v")
+    session.handle("u")  # back on claim 27, in progress again
+    assert session.finish().left_open == 27
+    assert workspace.query("SELECT claim_id, holder FROM review_lease") == [(27, "amina")]
 
 
 def test_undo_is_refused_over_another_reviewers_change_and_notes_are_final(db, workspace):

@@ -261,6 +261,8 @@ class Actions:
             out.new_claim = True
             return out
         self.done.pop()
+        assert self.visit is not None
+        self.visit.acted = True
         self.summary.add(action.claim_id, "undo", f"undid: {describe(action)}")
         out.say("ok", f"undone: you {describe(action)}; {said}")
         out.new_claim = True
