@@ -28,8 +28,13 @@ of claims with nothing relevant present that are told so, the share of claims
 with a relevant passage in the top 5 that still see it, and the ROC AUC of
 ``relevance`` beside that of the plain ranking ``score``.
 
-Run: ``.venv/bin/python benchmarks/bench_relevance.py /work/shared/bench/scifact [--out FILE]``
-(about 3 minutes on 2 CPUs; the SciFact folder is an argument, the data is not in this repository).
+On PostgreSQL (``--backend postgresql``) suggest's first stage is the shared
+search index (Snowball BM25) instead of FTS5, so the same sets are measured
+there too, each in a fresh database created on ``--pg-url`` and dropped after.
+
+Run: ``.venv/bin/python benchmarks/bench_relevance.py /work/shared/bench/scifact [--backend sqlite|postgresql]
+[--threshold T] [--out FILE]`` (3 to 6 minutes on 2 CPUs; the SciFact folder is an argument, the data is not in
+this repository). ``--threshold`` reports the tables at T instead of choosing one.
 """
 
 from __future__ import annotations
@@ -64,7 +69,34 @@ class Row:
     claim_has_relevant: bool  # a relevant passage exists in this set's library
 
 
-def library_rows(drop: str | None) -> list[Row]:
+class Place:
+    """Where a set's database lives: a temporary SQLite file, or a fresh PostgreSQL database."""
+
+    def __init__(self, pg_server: str | None) -> None:
+        self.pg_server = pg_server
+        self.url: str | None = None
+
+    def __enter__(self) -> Place:
+        self._tmp = tempfile.TemporaryDirectory()
+        self.folder = Path(self._tmp.name)
+        self.url = scifact.create_pg_database(self.pg_server) if self.pg_server else None
+        return self
+
+    @property
+    def target(self) -> Path | str:
+        return self.url or self.folder
+
+    @property
+    def database(self) -> str:
+        return self.url or str(self.folder / "claims.db")
+
+    def __exit__(self, *_: object) -> None:
+        if self.url:
+            scifact.drop_pg_database(self.url)
+        self._tmp.cleanup()
+
+
+def library_rows(drop: str | None, pg_server: str | None = None) -> list[Row]:
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
     from verify.ingest.articles import add_article
@@ -72,9 +104,9 @@ def library_rows(drop: str | None) -> list[Row]:
     from verify.match.rank import suggest_for_claim
 
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        database = open_database(str(folder / "claims.db"), create=True, check_schema=False)
+    with Place(pg_server) as place:
+        folder = place.folder
+        database = open_database(place.database, create=True, check_schema=False)
         upgrade(database)
         add_article(database, library.ARTICLE, actor="bench")
         labels = json.loads((library.LIBRARY / "labels.json").read_text(encoding="utf-8"))
@@ -92,7 +124,7 @@ def library_rows(drop: str | None) -> list[Row]:
     return rows
 
 
-def scifact_rows(bench: Path, split: str) -> list[Row]:
+def scifact_rows(bench: Path, split: str, pg_server: str | None = None) -> list[Row]:
     """Every second claim (by id) loses the abstracts it cites, so it has nothing relevant left."""
     from verify.match.rank import suggest_for_text
 
@@ -101,8 +133,8 @@ def scifact_rows(bench: Path, split: str) -> list[Row]:
     ids = sorted(queries, key=int)
     removed = set().union(*(qrels[q] for q in ids[1::2]))
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        database = scifact.build_database(Path(tmp), [d for d in corpus if d["_id"] not in removed])
+    with Place(pg_server) as place:
+        database = scifact.build_database(place.target, [d for d in corpus if d["_id"] not in removed])
         with database.read() as session:
             for query_id in ids:
                 present = bool(qrels[query_id] - removed)
@@ -159,10 +191,9 @@ def choose(sets: dict[str, list[Row]], target: float) -> float:
     return 0.0
 
 
-def report(sets: dict[str, list[Row]], threshold: float, current: float) -> list[str]:
+def report(sets: dict[str, list[Row]], threshold: float, current: float, how: str) -> list[str]:
     lines = [
-        f"### Relevance threshold {threshold:.2f} (mean recall target on the training sets; "
-        f"verify/match/rank.py has {current:.2f})",
+        f"### Relevance threshold {threshold:.2f} ({how}; verify/match/rank.py has {current:.2f})",
         "",
         "| set | claims | top-5 suggestions | relevant | precision | recall | nothing relevant: told so | "
         "relevant in top 5: still shown | AUC relevance | AUC score |",
@@ -196,16 +227,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("bench", type=Path, help="the scifact folder (holding beir/)")
     parser.add_argument("--recall-target", type=float, default=0.85)
+    parser.add_argument("--threshold", type=float, help="report at this threshold instead of choosing one")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pg-url", default=scifact.PG_SERVER, help="PostgreSQL server (a fresh database per set)")
     parser.add_argument("--out", type=Path, help="also write the tables (Markdown) here")
     args = parser.parse_args()
+    server = args.pg_url if args.backend == "postgresql" else None
     sets = {
-        "library": library_rows(None),
-        "library, 2023 report removed": library_rows(library.TARGET),
-        "SciFact train": scifact_rows(args.bench, "train"),
-        "SciFact dev": scifact_rows(args.bench, "test"),
+        "library": library_rows(None, server),
+        "library, 2023 report removed": library_rows(library.TARGET, server),
+        "SciFact train": scifact_rows(args.bench, "train", server),
+        "SciFact dev": scifact_rows(args.bench, "test", server),
     }
-    threshold = choose(sets, args.recall_target)
-    lines = report(sets, threshold, RELEVANCE_THRESHOLD)
+    if args.threshold is None:
+        threshold, how = choose(sets, args.recall_target), f"mean recall ≥ {args.recall_target} on the training sets"
+    else:
+        threshold, how = args.threshold, "given"
+    lines = report(sets, threshold, RELEVANCE_THRESHOLD, f"{how}, {args.backend}")
     text = "\n".join(lines)
     print(text)
     if args.out:
