@@ -77,7 +77,7 @@ def test_link_the_top_suggestion_and_verify(run, desk):
 def test_verified_over_a_flagged_suggestion_asks_why(run, desk):
     result = review(run, ["1", "v", "", "v", "the provinces are listed in para. 12", "x"], *P9)
     out = " ".join(result.stdout.split())
-    assert ("refused: flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar (with Kabul, Kunar); "
+    assert ("warning: flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar (with Kabul, Kunar); "
             "the passage does not)") in out
     assert "? verified despite the flags? Why they do not matter (Enter cancels):" in out
     assert "info: cancelled" in out
@@ -313,3 +313,15 @@ def test_a_scripted_look_at_the_shipped_database_leaves_it_byte_identical(worksp
     assert "Session of amina: 3 claims viewed, 2 skipped." in done.stdout
     assert copy.read_bytes() == before
     assert not (tmp_path / "shipped.db-wal").exists() or (tmp_path / "shipped.db-wal").stat().st_size == 0
+
+
+def test_a_verdict_over_contradicting_evidence_is_saved_with_a_conflict_warning(run, desk):
+    result = review(run, ["s", "1", "1c", "v", "the 400 holds; the 2,000 does not", "x"], *P9)
+    out = " ".join(result.stdout.split())
+    assert ("warning: conflict: claim 26 is verified but evidence 2 (S/TEST/2023/14 para. 14) contradicts it; "
+            "it fails the publication gate (u undoes the verdict)") in out
+    assert claim(desk, 26)["status"] == "verified"
+    rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
+    assert [r["reasons"] for r in rows if r["id"] == 26] == [["conflict"]]
+    appendix = run("report", "appendix").stdout.split("## Not yet supported")
+    assert "claim 26 ·" not in appendix[0] and "claim 26 · verified (verdict of support, but contradicting" in appendix[1]

@@ -102,7 +102,7 @@ class Actions:
         with self.db.read() as session:
             found = workflow.conflict_of(session, self.visit.claim_id)
         if found is not None:
-            out.say("refused", f"conflict: claim {self.visit.claim_id} is {found[0]} but {', '.join(found[1])} "
+            out.say("warning", f"conflict: claim {self.visit.claim_id} is {found[0]} but {', '.join(found[1])} "
                                "contradicts it; it fails the publication gate until one is retracted (t) or the verdict changed")
 
     def _do_quote(self, command: Command) -> Outcome:
@@ -169,7 +169,7 @@ class Actions:
         if flagged and not accept:
             self._prompt = Prompt(f"{status} despite the flags? Why they do not matter (Enter cancels)",
                                   lambda text: self._do_mark(Command("mark", text=status, note=note), text))
-            return Outcome().say("refused", f"flagged: {describe_flags(flagged)}")
+            return Outcome().say("warning", f"flagged: {describe_flags(flagged)}")
         out = Outcome()
         self._act(out)
         change = workflow.mark(self.db, self.visit.claim_id, status, actor=self.reviewer, note=note,
@@ -180,7 +180,7 @@ class Actions:
         if change.accepted:
             out.say("info", f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept}")
         if change.conflict:
-            out.say("refused", f"conflict: claim {change.claim_id} is {change.new} but {', '.join(change.conflict)} "
+            out.say("warning", f"conflict: claim {change.claim_id} is {change.new} but {', '.join(change.conflict)} "
                                "contradicts it; it fails the publication gate (u undoes the verdict)")
         return self._advance(out)
 

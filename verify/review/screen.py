@@ -24,8 +24,8 @@ from verify.review.commands import HELP, KEYS_HINT
 from verify.review.view import Candidate, ClaimView, Message, Summary
 from verify.workflow.rules import flag_kind
 
-PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "info": "info: "}
-PREFIX_RICH = {"ok": ("✓ ", "green"), "refused": ("✗ ", "bold red"), "info": ("· ", "dim")}
+PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "warning": "warning: ", "info": "info: "}
+PREFIX_RICH = {"ok": ("✓ ", "green"), "refused": ("✗ ", "bold red"), "warning": ("! ", "bold yellow"), "info": ("· ", "dim")}
 CONTEXT_BUDGETS = (None, 600, 400, 280, 200, 140, 90, 50, 20, 0)
 
 

@@ -21,7 +21,7 @@ from verify.match.search import MARK_CLOSE, MARK_OPEN, Hit
 
 @dataclass(frozen=True)
 class Message:
-    level: str  # ok, refused, info
+    level: str  # ok, refused, warning, info
     text: str
 
 
