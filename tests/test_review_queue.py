@@ -1,4 +1,4 @@
-"""The review core without a terminal: queue order, locks, resuming, the session's rules, keys and screens."""
+"""The review core without a terminal: queue order, leases, resuming, the session's rules, undo, keys and screens."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from verify.review.keys import KeyMap
 from verify.review.queue import QueueFilter, build_queue
 from verify.review.session import ReviewSession
 from verify.workflow import claims as workflow
+from verify.workflow import leases
 
 LIBRARY = REPO / "tests" / "data" / "library" / "S-TEST-2023-14.txt"
 FACTUAL_OR_QUOTE = 50  # of the shipped article’s 71 claims (48 factual, 2 quotes)
@@ -75,41 +76,66 @@ def test_claims_assigned_to_someone_else_are_left_out(db):
     assert queue_ids(db, "bob", paragraph=9) == [25, 26, 28]
 
 
-def test_a_claim_another_reviewer_opened_is_locked_for_30_minutes(db, monkeypatch):
+def test_a_claim_another_reviewer_holds_is_locked_until_the_lease_lapses(db, monkeypatch):
     monkeypatch.setenv("VERIFY_NOW", T0)
-    workflow.mark(db, 26, "in_progress", actor="bob")
+    leases.acquire(db, 26, "bob")
     monkeypatch.setenv("VERIFY_NOW", "2026-03-02T10:29:00.000000Z")
     with db.read() as session:
         queue = build_queue(session, "amina", QueueFilter(paragraph=9))
     assert queue.claim_ids == [25, 27, 28]
-    assert [(lock.claim_id, lock.actor) for lock in queue.locked] == [(26, "bob")]
-    assert "opened by bob 29 min ago" in queue.locked[0].describe()
+    assert [(lock.claim_id, lock.holder) for lock in queue.locked] == [(26, "bob")]
+    assert "being reviewed by bob, last action 29 min ago" in queue.locked[0].describe()
     assert queue_ids(db, paragraph=9, include_locked=True) == [25, 26, 27, 28]
-    assert 26 in queue_ids(db, "bob", paragraph=9)  # not locked for the one who opened it
+    assert 26 in queue_ids(db, "bob", paragraph=9)  # not locked for the one who holds it
     monkeypatch.setenv("VERIFY_NOW", "2026-03-02T10:31:00.000000Z")
+    assert queue_ids(db, paragraph=9) == [25, 26, 27, 28]
+
+
+def test_a_status_alone_locks_nothing(db):
+    workflow.mark(db, 26, "in_progress", actor="bob")  # e.g. 'verify claim mark': no one has it open
     assert queue_ids(db, paragraph=9) == [25, 26, 27, 28]
 
 
 def test_the_session_skips_a_claim_locked_while_it_runs(db):
     session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
     session.start()
-    workflow.mark(db, 26, "in_progress", actor="bob")
+    leases.acquire(db, 26, "bob")
     out = session.handle("s")
     assert session.claim_id == 27
-    assert any("claim 26 skipped: opened by bob" in m.text for m in out.messages)
+    assert any("claim 26 skipped: being reviewed by bob" in m.text for m in out.messages)
 
 
-def test_opening_marks_in_progress_and_skip_releases_an_untouched_claim(db, workspace):
+def test_acting_on_a_claim_another_reviewer_took_meanwhile_is_refused(db, workspace):
     session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
     session.start()
-    assert session.claim_id == 25 and status(db, 25) == "in_progress"
-    session.handle("s")
-    assert status(db, 25) == "unreviewed" and status(db, 26) == "in_progress"
-    assert workspace.query("SELECT old, new, actor, note FROM event WHERE claim_id = 25 AND action = 'status'") == [
-        ("unreviewed", "in_progress", "amina", None), ("in_progress", "unreviewed", "amina", "skipped in review")]
+    leases.acquire(db, 25, "bob")  # both looked at it; bob acted first
+    out = session.handle("1")
+    assert out.messages[0].level == "refused" and "claim 25 is being reviewed by bob" in out.messages[0].text
+    assert workspace.query("SELECT count(*) FROM evidence") == [(0,)]
+
+
+def test_looking_and_skipping_write_nothing(db, workspace):
+    before = workspace.dump()
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    for line in ("e 1", "/ safe houses", "/", "*", "?", "r", "s", "b", "s", "s"):
+        session.handle(line)
+    session.finish()
+    assert workspace.dump() == before  # no status, note, event, version or lease
+    assert session.summary.count("skip") == 3 and session.summary.viewed == {25, 26, 27}
+
+
+def test_the_first_action_takes_the_lease_and_starts_the_work_moving_on_gives_it_back(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
     session.handle("1")
+    assert status(db, 25) == "in_progress"
+    assert workspace.query("SELECT claim_id, holder FROM review_lease") == [(25, "amina")]
     session.handle("s")
-    assert status(db, 26) == "in_progress"  # evidence was linked: the work stays in progress
+    assert status(db, 25) == "in_progress"  # evidence was linked: the work stays in progress
+    assert workspace.query("SELECT count(*) FROM review_lease") == [(0,)]
+    assert workspace.query("SELECT action, old, new FROM event WHERE claim_id = 25 AND action != 'create' ORDER BY id") == [
+        ("evidence_link", None, "supports: S/TEST/2023/14 para. 13"), ("status", "unreviewed", "in_progress")]
 
 
 def test_opening_a_claim_with_a_verdict_does_not_change_it(db):
@@ -119,19 +145,25 @@ def test_opening_a_claim_with_a_verdict_does_not_change_it(db):
     assert session.claim_id == 25 and status(db, 25) == "opinion"
 
 
-def test_restarting_resumes_at_the_claim_left_in_progress(db):
+def test_restarting_resumes_at_the_claim_left_in_progress(db, workspace, monkeypatch):
+    monkeypatch.setenv("VERIFY_NOW", T0)
     first = ReviewSession(db, "amina")
     first.start()
     for _ in range(3):
         first.handle("s")
     assert first.claim_id == 5
     first.handle("n looking at this one")
-    first.finish()
+    assert first.finish().left_open == 5
+    assert workspace.query("SELECT claim_id, holder FROM review_lease") == [(5, "amina")]  # kept: work in progress
     again = ReviewSession(db, "amina")
     out = again.start()
     assert again.claim_id == 5
     assert any("resuming at claim 5" in m.text for m in out.messages)
     assert again.queue.claim_ids[0] == 5 and again.queue.claim_ids[-1] == 3  # the earlier claims come last
+    monkeypatch.setenv("VERIFY_NOW", "2026-03-02T12:00:00.000000Z")  # the lease has lapsed: her last action counts
+    later = ReviewSession(db, "amina")
+    later.start()
+    assert later.claim_id == 5 and later.queue.resume_at == 5
 
 
 def test_verified_needs_evidence_and_the_common_case_takes_two_commands(db):
@@ -139,20 +171,41 @@ def test_verified_needs_evidence_and_the_common_case_takes_two_commands(db):
     session.start()
     refused = session.handle("v")
     assert refused.messages[0].level == "refused" and "supporting evidence" in refused.messages[0].text
-    assert session.claim_id == 25 and status(db, 25) == "in_progress"
+    assert session.claim_id == 25 and status(db, 25) == "unreviewed"
+    session.handle("s")
+    session.handle("s")  # claim 27: its top suggestion carries no flag
     session.handle("1")
     done = session.handle("v")
-    assert status(db, 25) == "verified" and session.claim_id == 26 and done.new_claim
+    assert status(db, 27) == "verified" and session.claim_id == 28 and done.new_claim
+
+
+def test_verified_over_flagged_evidence_asks_why_and_records_the_acceptance(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("1")  # para. 13 lists Kabul, Kunar and Nangarhar; the claim names Kandahar and Helmand too
+    assert workspace.query("SELECT flags FROM evidence")[0][0].count("missing_name") == 2
+    asked = session.handle("v")
+    assert asked.prompt == "verified despite the flags? Why they do not matter (Enter cancels)"
+    assert asked.messages[0].text.startswith("flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar")
+    assert session.handle("").messages[0].text == "cancelled" and status(db, 25) == "in_progress"
+    session.handle("v")
+    done = session.handle("the provinces are listed in para. 12")
+    assert status(db, 25) == "verified" and session.claim_id == 26
+    assert "flags accepted on evidence 1" in " ".join(m.text for m in done.messages)
+    assert workspace.query("SELECT flags_accepted_by, flags_accepted_reason FROM evidence") == [
+        ("amina", "the provinces are listed in para. 12")]
+    assert workspace.query("SELECT action, new, note FROM event WHERE action = 'flags_accepted'") == [
+        ("flags_accepted", "missing_name", "the provinces are listed in para. 12")]
 
 
 def test_unsupported_asks_for_the_note_and_an_empty_answer_cancels(db):
     session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
     session.start()
-    asked = session.handle("u")
+    asked = session.handle("f")
     assert asked.prompt and "What did you search" in asked.prompt
     assert session.handle("").messages[0].text == "cancelled"
-    assert status(db, 25) == "in_progress"
-    session.handle("u")
+    assert status(db, 25) == "unreviewed"
+    session.handle("f")
     session.handle("paras 1-20 of S/TEST/2023/14")
     assert status(db, 25) == "unsupported" and session.claim_id == 26
 
@@ -167,8 +220,8 @@ def test_a_stale_screen_is_refused_then_shown_as_it_is(db):
     assert status(db, 25) == "in_progress"
     view = session.view()
     assert view is not None and view.claim["kind"] == "quote"
-    session.handle("v")
-    assert status(db, 25) == "verified"
+    session.handle("o")
+    assert status(db, 25) == "opinion"
 
 
 def test_back_returns_to_the_previous_claim(db):
@@ -177,10 +230,99 @@ def test_back_returns_to_the_previous_claim(db):
     assert session.handle("b").messages[0].level == "refused"
     session.handle("1")
     session.handle("v")
+    session.handle("fine: the provinces are listed in para. 12")
     session.handle("b")
     assert session.claim_id == 25 and status(db, 25) == "verified"
-    session.handle("p")
+    assert session.handle("p").prompt == "Which part is verified? (a note is required)"
+    session.handle("the 400 fighters; not the 2,000")
     assert status(db, 25) == "partly_verified" and session.claim_id == 26
+
+
+def test_undo_retracts_the_link_and_restores_the_status(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("s")
+    session.handle("s")
+    session.handle("1")
+    session.handle("v")  # claim 27 verified, claim 28 on screen
+    out = session.handle("u")
+    assert session.claim_id == 27 and status(db, 27) == "in_progress"
+    assert "undone: you marked it verified; claim 27 is in_progress again" in out.messages[-1].text
+    out = session.handle("u")
+    assert status(db, 27) == "unreviewed" and session.claim_id == 27
+    assert workspace.query("SELECT retracted_by, retraction_reason FROM evidence") == [("amina", "undone in review")]
+    assert workspace.query("SELECT action, old, new, note FROM event WHERE claim_id = 27 AND action != 'create' ORDER BY id") == [
+        ("evidence_link", None, "supports: S/TEST/2023/14 para. 15", None),
+        ("status", "unreviewed", "in_progress", None),
+        ("status", "in_progress", "verified", None),
+        ("status", "verified", "in_progress", "undone in review"),
+        ("evidence_retract", "supports", "retracted", "undone in review"),
+        ("status", "in_progress", "unreviewed", "undone in review")]
+    assert session.handle("u").messages[0].text == "nothing to undo in this session"
+    session.handle("u")
+    assert session.finish().left_open is None  # back to unreviewed: nothing left in progress, the lease is given back
+    assert workspace.query("SELECT count(*) FROM review_lease") == [(0,)]
+
+
+def test_a_claim_left_in_progress_by_an_undo_keeps_the_lease(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("s")
+    session.handle("s")
+    session.handle("1")
+    session.handle("v")
+    session.handle("u")  # back on claim 27, in progress again
+    assert session.finish().left_open == 27
+    assert workspace.query("SELECT claim_id, holder FROM review_lease") == [(27, "amina")]
+
+
+def test_undo_is_refused_over_another_reviewers_change_and_notes_are_final(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("1")
+    workflow.add_note(db, 25, "bob had a look", actor="bob")
+    out = session.handle("u")
+    assert out.messages[0].level == "refused" and "claim 25 was changed by bob" in out.messages[0].text
+    assert workspace.query("SELECT count(*) FROM evidence WHERE retracted_at IS NULL") == [(1,)]
+    session.handle("n the list of provinces differs")
+    out = session.handle("u")
+    assert "cannot undo: you added note 2, and notes are never deleted" in out.messages[0].text
+    assert workspace.query("SELECT count(*) FROM note") == [(2,)]
+    assert "claim 25 was changed by bob" in session.handle("u").messages[0].text  # the link again
+
+
+def test_retract_asks_which_evidence_and_why(db, workspace):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=9))
+    session.start()
+    session.handle("1")
+    session.handle("2c")
+    asked = session.handle("t")
+    assert asked.prompt == "Retract which evidence? (#1, #2)"
+    asked = session.handle("#2")
+    assert asked.prompt.startswith("Why retract evidence #2 (S/TEST/2023/14 para.")
+    done = session.handle("wrong paragraph")
+    assert done.messages[0].level == "ok"
+    assert workspace.query("SELECT id, retraction_reason FROM evidence WHERE retracted_at IS NOT NULL") == [
+        (2, "wrong paragraph")]
+    assert session.handle("t 9 why").messages[0].text == "evidence #9 is not listed on this claim; its evidence: #1"
+    session.handle("t 1 the list of provinces differs")
+    assert workspace.query("SELECT count(*) FROM evidence WHERE retracted_at IS NULL") == [(0,)]
+    assert session.handle("t").messages[0].text == "claim 25 has no evidence to retract"
+
+
+def test_suggestions_below_the_relevance_threshold_are_hidden_until_asked_for(db):
+    session = ReviewSession(db, "amina", QueueFilter(paragraph=19))
+    session.start()
+    while session.claim_id != 60:  # "Al-Qaeda remains a clandestine army …": no paragraph says it
+        session.handle("s")
+    view = session.view()
+    assert view is not None and view.candidates == [] and view.below == 5 and view.best_below is not None
+    rows = screen.plain_text(screen.panel_only(view, screen.Style(plain=True, width=80, height=None)))
+    assert "no passage looks relevant" in rows and "* lists them anyway" in rows
+    assert session.handle("1").messages[0].text.startswith("there is no suggestion 1")
+    session.handle("*")
+    view = session.view()
+    assert view is not None and len(view.candidates) == 5 and not view.candidates[0].relevant
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -195,7 +337,12 @@ def test_back_returns_to_the_previous_claim(db):
     ("/", commands.Command("search")),
     ("v", commands.Command("mark", text="verified")),
     ("p", commands.Command("mark", text="partly_verified")),
-    ("u searched paras 1-20", commands.Command("mark", text="unsupported", note="searched paras 1-20")),
+    ("f searched paras 1-20", commands.Command("mark", text="unsupported", note="searched paras 1-20")),
+    ("u", commands.Command("undo")),
+    ("*", commands.Command("all")),
+    ("t", commands.Command("retract")),
+    ("t 3 wrong paragraph", commands.Command("retract", 3, text="wrong paragraph")),
+    ("t #3", commands.Command("retract", 3)),
     ("n", commands.Command("note")),
     ("n a note", commands.Command("note", text="a note")),
     ("a bob", commands.Command("assign", text="bob")),
@@ -210,7 +357,7 @@ def test_command_lines(line, expected):
     assert commands.parse(line) == expected
 
 
-@pytest.mark.parametrize("line", ["zz", "a", "e two", "0x1"])
+@pytest.mark.parametrize("line", ["zz", "a", "e two", "0x1", "t three"])
 def test_command_lines_that_mean_nothing(line):
     with pytest.raises(VerifyError):
         commands.parse(line)

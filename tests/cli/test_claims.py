@@ -87,13 +87,56 @@ def test_retracted_evidence_does_not_count(article_db, run, status):
 @pytest.mark.parametrize("status", ["verified", "partly_verified"])
 def test_verdicts_allowed_with_supporting_evidence(article_db, run, status):
     add_evidence(article_db, FIGHTERS, "supports")
-    result = run("claim", "mark", str(FIGHTERS), status)
+    result = run("claim", "mark", str(FIGHTERS), status, *(["--note", "the 400, not the 2,000"] if status == "partly_verified" else []))
     assert result.exit_code == 0, result.stderr
     assert f"unreviewed -> {status} (version 2)" in result.stdout
     detail = show(run)
     assert (detail["status"], detail["version"]) == (status, 2)
     assert detail["evidence_counts"] == {"supports": 1, "contradicts": 0, "context": 0}
     assert detail["evidence"][0]["locator"] == "para. 68" and detail["evidence"][0]["retracted"] is False
+
+
+def test_partly_verified_needs_a_note_saying_which_part(article_db, run):
+    add_evidence(article_db, FIGHTERS, "supports")
+    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "partly_verified",
+                   says="'partly_verified' needs a --note saying which part is verified")
+    assert run("claim", "mark", str(FIGHTERS), "partly_verified", "--note", "the 400 fighters").exit_code == 0
+    assert show(run)["notes"][0]["text"] == "the 400 fighters"
+
+
+FLAGS = ('[{"kind": "number_mismatch", "detail": "claim: About 540,000; passage: some 450,000", '
+         '"claim": "About 540,000", "passage": "some 450,000"}]')
+
+
+def test_a_verdict_over_flagged_evidence_is_refused_unless_the_flags_are_accepted(article_db, run):
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "supports")
+    execute(article_db, "UPDATE evidence SET flags = ? WHERE id = 2", FLAGS)
+    for status in ("verified", "partly_verified"):
+        message = assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), status, "--note", "the 400",
+                                 says=f"'{status}' rests on flagged evidence: evidence 2 (S/2023/370 para. 68): number_mismatch")
+        assert "claim: About 540,000; passage: some 450,000" in message and "--accept-flags" in message
+    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "  ", says="rests on flagged")
+    result = run("--as", "amira", "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "450,000 is the older estimate")
+    assert result.exit_code == 0, result.stderr
+    assert "flags accepted on evidence 2: 450,000 is the older estimate" in result.stdout
+    rows = article_db.query("SELECT id, flags_accepted_by, flags_accepted_reason FROM evidence ORDER BY id")
+    assert rows == [(1, None, None), (2, "amira", "450,000 is the older estimate")]
+    assert article_db.query("SELECT actor, evidence_id, new, note FROM event WHERE action = 'flags_accepted'") == [
+        ("amira", 2, "number_mismatch", "450,000 is the older estimate")]
+    # accepted once: a later verdict on the same evidence is not asked again; other stances are never asked
+    assert run("claim", "mark", str(FIGHTERS), "in_progress").exit_code == 0
+    assert run("claim", "mark", str(FIGHTERS), "verified").exit_code == 0
+
+
+def test_a_verdict_of_support_over_contradicting_evidence_warns_of_the_conflict(article_db, run):
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "contradicts")
+    result = run("claim", "mark", str(FIGHTERS), "verified")
+    assert result.exit_code == 0 and show(run)["status"] == "verified"
+    assert result.stderr.startswith("warning: claim 26 is verified but evidence 2 (S/2023/370 para. 68) contradicts it")
+    assert "--fail-on-unsupported" in result.stderr
+    assert run("claim", "mark", str(FIGHTERS), "disputed").stderr == ""
 
 
 def test_disputed_needs_contradicting_evidence_or_a_note(article_db, run):
@@ -135,14 +178,15 @@ def test_any_status_may_follow_any_other(article_db, run):
     add_evidence(article_db, FIGHTERS, "supports")
     path = ["in_progress", "verified", "opinion", "unreviewed", "partly_verified", "in_progress"]
     for status in path:
-        assert run("claim", "mark", str(FIGHTERS), status).exit_code == 0, status
+        note = ["--note", "the 400 fighters"] if status == "partly_verified" else []
+        assert run("claim", "mark", str(FIGHTERS), status, *note).exit_code == 0, status
     statuses = [(h["old"], h["new"]) for h in show(run)["history"] if h["action"] == "status"]
     assert statuses == list(zip(["unreviewed", *path[:-1]], path, strict=True))
 
 
 def test_status_names_are_forgiving_about_case_and_dashes(article_db, run):
     add_evidence(article_db, FIGHTERS, "supports")
-    assert run("claim", "mark", str(FIGHTERS), "Partly-Verified").exit_code == 0
+    assert run("claim", "mark", str(FIGHTERS), "Partly-Verified", "--note", "the 400").exit_code == 0
     assert show(run)["status"] == "partly_verified"
 
 
@@ -343,3 +387,26 @@ def test_an_empty_listing_says_so_instead_of_drawing_an_empty_table(run, article
     assert result.exit_code == 0
     assert result.stdout.strip() == "No claims match."
     assert run("claim", "list", "--status", "verified", "--format", "json").stdout.strip() == "[]"
+
+
+def test_list_shows_one_letter_per_stance_and_the_article_when_there_are_several(article_db, run, tmp_path):
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "supports")
+    add_evidence(article_db, FIGHTERS, "contradicts")
+    add_evidence(article_db, FIGHTERS, "context")
+    table = run("claim", "list", "--paragraph", "9").stdout
+    row = next(line for line in table.splitlines() if f"│ {FIGHTERS} │" in line)
+    assert "2s 1c 1x" in row
+    assert "ev: s supports, c contradicts, x context" in " ".join(table.split())
+    assert "art" not in _header(table)  # one article: no article column
+    other = tmp_path / "other.md"
+    other.write_text("# Another piece\n\nThe camps host 400 fighters. Nobody disputes it.\n", encoding="utf-8")
+    assert run("article", "add", str(other)).exit_code == 0
+    table = run("claim", "list", "--all").stdout
+    assert "art" in _header(table)
+    assert "art: 1 The Taliban’s Strategy" in " ".join(table.split()) and "2 Another piece" in " ".join(table.split())
+    assert "art" not in _header(run("claim", "list", "--article", "2").stdout)
+
+
+def _header(table: str) -> str:
+    return next(line for line in table.splitlines() if "┃ id" in line)

@@ -53,9 +53,10 @@ Twentieth test report of the Monitoring Team
 """
 EVIDENCE_KEYS = {
     "id", "source", "source_title", "passage_id", "locator", "stance", "quote", "anchor", "note",
-    "added_by", "added_at", "retracted", "retracted_at", "retracted_by", "retraction_reason",
+    "added_by", "added_at", "retracted", "retracted_at", "retracted_by", "retraction_reason", "flags", "flags_accepted",
 }
-SUGGESTION_KEYS = {"passage_id", "source", "locator", "paragraph", "page", "score", "text", "matched_terms", "flags", "note"}
+SUGGESTION_KEYS = {"passage_id", "source", "locator", "paragraph", "page", "score", "relevance", "relevant", "text",
+                   "matched_terms", "flags", "note"}
 
 
 @pytest.fixture(scope="module")
@@ -365,7 +366,7 @@ def test_retracting_unknown_evidence_exits_2(run, library):
 def test_retracting_the_last_support_reopens_the_claim(run, library, verdict):
     claim = fighters(library)
     assert link(run, claim, "--quote", "the camps host around 400 fighters").exit_code == 0
-    assert run("claim", "mark", str(claim), verdict).exit_code == 0
+    assert run("claim", "mark", str(claim), verdict, "--note", "the 400").exit_code == 0
     result = run("evidence", "retract", "1", "--reason", "misread the figure")
     assert result.exit_code == 0, result.stderr
     assert f"claim {claim}: {verdict} -> in_progress (no supporting evidence left)" in result.stdout
@@ -405,13 +406,14 @@ def test_suggest_json_shape_and_order(run, library, tmp_path):
     other.write_text(OTHER_SOURCE, encoding="utf-8")
     assert run("source", "add", str(other), "--key", OTHER).exit_code == 0
     claim = fighters(library)
-    code, rows = suggest(run, str(claim))
+    code, rows = suggest(run, str(claim), "--all")
     assert code == 0
     assert rows, "the passages naming 400 fighters should be suggested"
     assert len(rows) <= 5
     for row in rows:
         assert set(row) == SUGGESTION_KEYS
         assert isinstance(row["passage_id"], int) and isinstance(row["score"], float)
+        assert isinstance(row["relevance"], float) and isinstance(row["relevant"], bool)
         assert row["source"] in (KEY, OTHER)
         assert isinstance(row["matched_terms"], list) and isinstance(row["flags"], list)
         for flag in row["flags"]:
@@ -424,8 +426,10 @@ def test_suggest_json_shape_and_order(run, library, tmp_path):
 
     code, only = suggest(run, str(claim), "--source", OTHER)
     assert code == 0 and only and {r["source"] for r in only} == {OTHER}
-    code, one = suggest(run, str(claim), "--limit", "1")
+    code, one = suggest(run, str(claim), "--limit", "1", "--all")
     assert code == 0 and len(one) == 1 and one[0] == rows[0]
+    code, relevant = suggest(run, str(claim))
+    assert code == 0 and relevant == [r for r in rows if r["relevant"]]
 
     table = run("evidence", "suggest", str(claim))
     assert table.exit_code == 0 and "score" in table.stdout

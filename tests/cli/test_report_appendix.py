@@ -6,6 +6,7 @@ after a deliberate change; review their diff like code.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -155,3 +156,20 @@ def test_evidence_without_a_verdict_gets_no_note(reports_db, run):
     notes, unsupported = run("report", "appendix").stdout.split("## Not yet supported")
     assert "claim 1 ·" not in notes
     assert "claim 1 · unreviewed (evidence linked but no verdict yet)" in unsupported
+
+
+def test_a_verified_claim_with_contradicting_evidence_is_a_conflict_not_a_note(reports_db, run):
+    [(claim,)] = reports_db.query("SELECT id FROM claim WHERE paragraph = 18 AND sentence = 2")
+    before = run("report", "appendix").stdout.split("## Not yet supported")[0]
+    assert f"claim {claim} · verified" in before
+    linked = run("evidence", "link", str(claim), "--source", "S/TEST/2023/14", "--stance", "contradicts",
+                 "--quote", "Al-Zawahiri was killed on 30 July 2022 by a United States drone strike")
+    assert linked.exit_code == 0, linked.stderr
+    assert linked.stderr.startswith(f"warning: claim {claim} is verified but evidence ")
+    notes, unsupported = run("report", "appendix").stdout.split("## Not yet supported")
+    assert f"claim {claim} ·" not in notes  # never cited as both Supports and Contradicts
+    assert f"claim {claim} · verified (verdict of support, but contradicting evidence is in force)" in unsupported
+    gate = run("report", "unsupported", "--fail-on-unsupported")
+    assert gate.exit_code == 3 and "1 conflict" in gate.stderr
+    rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
+    assert [r["reasons"] for r in rows if r["id"] == claim] == [["conflict"]]

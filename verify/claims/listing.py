@@ -104,6 +104,11 @@ def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[dict
     return [_row(r, counts) for r in rows], total
 
 
+def article_titles(source: Reader | Session) -> dict[int, str]:
+    """Article id -> title, for listings that must say which article a claim is from."""
+    return {int(r[0]): str(r[1]) for r in as_reader(source).rows("SELECT id, title FROM article ORDER BY id")}
+
+
 def evidence_dict(evidence: Evidence, source: Source | None) -> dict[str, Any]:
     return {
         "id": evidence.id,
@@ -121,6 +126,9 @@ def evidence_dict(evidence: Evidence, source: Source | None) -> dict[str, Any]:
         "retracted_at": evidence.retracted_at,
         "retracted_by": evidence.retracted_by,
         "retraction_reason": evidence.retraction_reason,
+        "flags": list(evidence.flags or []),
+        "flags_accepted": None if evidence.flags_accepted_at is None else {
+            "by": evidence.flags_accepted_by, "at": evidence.flags_accepted_at, "reason": evidence.flags_accepted_reason},
     }
 
 

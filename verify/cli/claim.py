@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from verify.cli.render import ItemFormat, ListFormat, console, print_csv, print_json, say, table
+from verify.cli.render import ItemFormat, ListFormat, console, print_csv, print_json, say, table, warn
 from verify.cli.state import state
 
 app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def list_command(
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List claims in article order (the table shows 50 rows unless --limit or --all)."""
-    from verify.claims.listing import ClaimFilter, list_claims
+    from verify.claims.listing import ClaimFilter, article_titles, list_claims
     from verify.errors import VerifyError
 
     if limit is not None and limit < 1:
@@ -39,6 +39,7 @@ def list_command(
     where = ClaimFilter(article, tuple(status or ()), tuple(kind or ()), paragraph, assignee, limit)
     with state(ctx).reader() as reader:
         rows, total = list_claims(reader, where)
+        titles = article_titles(reader) if output is ListFormat.table and article is None else {}
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
@@ -47,11 +48,15 @@ def list_command(
         say("No claims match." if where != ClaimFilter(limit=where.limit) else "No claims yet: import an article with 'verify article add PATH'.")
     else:
         caption = f"{len(rows)} of {total} claims; --all or --limit N for more" if total > len(rows) else f"{total} claims"
+        caption += "; ev: s supports, c contradicts, x context"
+        several = len(titles) > 1  # which article a row is from matters only when there are several
+        if several:
+            caption += "; art: " + ", ".join(f"{i} {_short(t, 40)}" for i, t in titles.items())
         table(
             None,
-            ["id", "¶", "s", "kind", "status", "assignee", "ev", "text"],
-            [[r["id"], r["paragraph"], r["sentence"], r["kind"], r["status"], r["assignee"] or "",
-              _evidence_cell(r["evidence_counts"]), _short(r["text"])] for r in rows],
+            ["id", *(["art"] if several else []), "¶", "s", "kind", "status", "assignee", "ev", "text"],
+            [[r["id"], *([r["article_id"]] if several else []), r["paragraph"], r["sentence"], r["kind"], r["status"],
+              r["assignee"] or "", _evidence_cell(r["evidence_counts"]), _short(r["text"])] for r in rows],
             caption=caption,
         )
 
@@ -60,9 +65,11 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+STANCE_LETTERS = {"supports": "s", "contradicts": "c", "context": "x"}  # as the review keys: 1c, 1x
+
+
 def _evidence_cell(counts: dict[str, int]) -> str:
-    parts = [f"{counts[k]}{k[0]}" for k in ("supports", "contradicts", "context") if counts.get(k)]
-    return " ".join(parts)
+    return " ".join(f"{counts[k]}{letter}" for k, letter in STANCE_LETTERS.items() if counts.get(k))
 
 
 @app.command("show")
@@ -111,6 +118,10 @@ def _print_detail(d: dict[str, Any]) -> None:
         flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
         out.print(Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} {e['added_at'][:16]}{flag}"))
         out.print(Text(f"     “{e['quote']}”"))
+        accepted = e.get("flags_accepted")
+        for f in e.get("flags") or []:
+            state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""
+            out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
     out.print(Text(f"notes ({len(d['notes'])}):", style="bold"))
     for n in d["notes"]:
         out.print(Text(f"  {n['at'][:16]} {n['author']}: {n['text']}"))
@@ -125,15 +136,32 @@ def mark(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     status: Annotated[str, typer.Argument(help="verified, partly_verified, disputed, unsupported, opinion, in_progress, unreviewed.")],
-    note: Annotated[str | None, typer.Option(help="Why; required for unsupported, and for disputed without contradicting evidence.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why; required for unsupported, for partly_verified (which part holds), and for disputed without contradicting evidence.")] = None,
+    accept_flags: Annotated[str | None, typer.Option("--accept-flags", metavar="REASON", help="Rely on supporting evidence that carries flags (a number, name or hedge the source states differently), saying why; recorded on the evidence.")] = None,
     if_version: IfVersion = None,
 ) -> None:
-    """Set a claim's status; the evidence rules decide whether it is allowed."""
+    """Set a claim's status; the evidence rules decide whether it is allowed.
+
+    A verdict of support over flagged evidence is refused without
+    --accept-flags. A verdict of support while contradicting evidence is in
+    force is saved with a warning: it is a conflict, and fails the
+    publication gate until one of them is retracted or the verdict changed.
+    """
     from verify.workflow.claims import mark as mark_claim
 
     current = state(ctx)
-    change = mark_claim(current.database(), claim_id, status, actor=current.actor, note=note, if_version=if_version)
+    change = mark_claim(current.database(), claim_id, status, actor=current.actor, note=note, if_version=if_version,
+                        accept_flags=accept_flags)
     say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
+    if change.accepted:
+        say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
+    if change.conflict:
+        warn(conflict_warning(claim_id, change.new or status, change.conflict))
+
+
+def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...]) -> str:
+    return (f"warning: claim {claim_id} is {status} but {', '.join(contradicting)} contradicts it: a conflict, listed by "
+            "'verify report unsupported' and failing --fail-on-unsupported until the evidence is retracted or the verdict changed")
 
 
 @app.command("note")

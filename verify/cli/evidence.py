@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,6 +32,19 @@ def link(
     say(f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} {linked.locator or ''} ({how})")
     if linked.method != "exact":
         say(f"stored as the source's text: “{linked.quote}”")
+    if stance.strip().lower() == "contradicts":
+        _warn_conflict(current.database(), claim_id)
+
+
+def _warn_conflict(database: Any, claim_id: int) -> None:
+    from verify.cli.claim import conflict_warning
+    from verify.cli.render import warn
+    from verify.workflow.claims import conflict_of
+
+    with database.read() as session:
+        found = conflict_of(session, claim_id)
+    if found is not None:
+        warn(conflict_warning(claim_id, *found))
 
 
 @app.command("list")
@@ -83,38 +96,54 @@ def suggest(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     source: Annotated[str | None, typer.Option(help="Only passages of this source.")] = None,
     limit: Annotated[int, typer.Option(help="At most N suggestions.")] = 5,
+    all_rows: Annotated[bool, typer.Option("--all", help="Also the passages below the relevance threshold.")] = False,
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
-    """Rank the passages most likely to support or contradict a claim, with mismatch flags."""
+    """Rank the passages most likely to support or contradict a claim, with mismatch flags.
+
+    Only passages that stand out from the rest are shown (relevance at least
+    the threshold); when none does, it says "no passage looks relevant".
+    --all lists the best ones anyway, each marked relevant or not.
+    """
     from verify.errors import VerifyError
     from verify.match.rank import suggest_for_claim
 
     if limit < 1:
         raise VerifyError("--limit must be at least 1")
     with state(ctx).database().read() as session:
-        rows = [s.as_dict() for s in suggest_for_claim(session, claim_id, source_key=source, limit=limit)]
+        found = [s.as_dict() for s in suggest_for_claim(session, claim_id, source_key=source, limit=limit)]
+    rows = found if all_rows else [r for r in found if r["relevant"]]
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
         print_csv([{**r, "flags": "; ".join(f["message"] for f in r["flags"])} for r in rows],
-                  ["passage_id", "source", "locator", "paragraph", "page", "score", "flags", "note", "text"])
+                  ["passage_id", "source", "locator", "paragraph", "page", "score", "relevance", "relevant", "flags", "note", "text"])
     else:
-        print_suggestions(rows)
+        print_suggestions(rows, hidden=len(found) - len(rows), best=found[0] if found else None)
 
 
-def print_suggestions(rows: list[dict], *, width: int = 300) -> None:
-    """Numbered suggestions with matched words marked and flags underneath."""
+def print_suggestions(rows: list[dict], *, width: int = 300, hidden: int = 0, best: dict | None = None) -> None:
+    """Numbered suggestions with matched words marked and flags underneath; says when nothing fits."""
     from rich.markup import escape
 
     from verify.cli.render import console, marked_snippet
+    from verify.match.rank import RELEVANCE_THRESHOLD
 
     out = console(soft_wrap=False)
-    if not rows:
+    if best is None:
         out.print("No passage matches this claim; add sources with 'verify source add'.")
+    elif not rows:
+        out.print(f"No passage looks relevant: the best, {escape(best['source'])} {escape(best['locator'])}, "
+                  f"has relevance {best['relevance']:.2f} (threshold {RELEVANCE_THRESHOLD:.2f}); "
+                  "--all lists them anyway, 'verify search' looks for other words.")
     for rank, row in enumerate(rows, start=1):
         page = f", p. {row['page']}" if row["page"] else ""
         note = f"  [italic]({escape(row['note'])})[/italic]" if row.get("note") else ""
-        out.print(f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}  (passage {row['passage_id']}){note}")
+        below = "  [italic](below the relevance threshold)[/italic]" if not row["relevant"] else ""
+        out.print(f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}"
+                  f"  relevance {row['relevance']:.2f}  (passage {row['passage_id']}){note}{below}")
         out.print("   " + marked_snippet(row["text"], row["matched_terms"], width))
         for flag in row["flags"]:
             out.print(f"   [bold]! {escape(flag['type'])}[/bold]: {escape(flag['message'])}")
+    if rows and hidden:
+        out.print(f"{hidden} more below the relevance threshold: --all lists them.")

@@ -103,6 +103,11 @@ def say(message: str) -> None:
     console(soft_wrap=True).print(message, markup=False)
 
 
+def warn(message: str) -> None:
+    """A warning on stderr: the command succeeded, but something needs a person's eye."""
+    console(stderr=True, soft_wrap=True).print(message, markup=False)
+
+
 def marked_snippet(text: str, terms: Sequence[str], width: int = 300) -> str:
     """Rich markup of ``text`` (cut to ``width``) with words starting like a matched term in bold."""
     import re

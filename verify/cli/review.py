@@ -17,14 +17,16 @@ def review(
     kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (repeatable; default: factual, quote).")] = None,
     paragraph: Annotated[int | None, typer.Option(help="Only this paragraph.")] = None,
     assignee: Annotated[str | None, typer.Option(help="Only claims assigned to NAME ('me': you; default: yours and unassigned).")] = None,
-    include_locked: Annotated[bool, typer.Option("--include-locked", help="Also claims another reviewer opened in the last 30 minutes.")] = False,
+    include_locked: Annotated[bool, typer.Option("--include-locked", help="Also claims another reviewer is working on (they acted on it in the last 30 minutes); acting on one takes it over.")] = False,
     suggestions: Annotated[int, typer.Option(help="Evidence suggestions per claim (1-9).", min=1, max=9)] = 5,
 ) -> None:
     """Review claims one by one: suggestions, linking, verdicts, notes ('?' in the session lists the keys).
 
     In a terminal, single keys act at once ('1' then 'v' links suggestion 1 and
-    marks the claim verified). With stdin not a terminal, the same commands are
-    read one per line and the output is plain text.
+    marks the claim verified; 'u' undoes). Looking writes nothing: only an
+    action takes the claim (a lease) and changes it. With stdin not a
+    terminal, the same commands are read one per line and the output is plain
+    text.
     """
     from verify.review.queue import QueueFilter
     from verify.review.session import ReviewSession

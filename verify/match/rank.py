@@ -15,6 +15,15 @@
    how well the source fits the claim's attribution, or, failing that, whether
    the article cites that source for its other claims.
 
+Relevance: the score ranks; whether a passage bears on the claim at all is
+its :attr:`Suggestion.relevance`, the score's lead over the
+:data:`LEAD_RANK`-th best candidate of the same search (0 when fewer match). A
+passage that really states the claim stands out from the rest; when nothing
+fits, the best candidates score alike. A suggestion is ``relevant`` when its
+lead reaches :data:`RELEVANCE_THRESHOLD`, calibrated on SciFact's training
+claims and the labelled library, each also with the right passage removed
+(``benchmarks/bench_relevance.py``; figures in ``benchmarks/relevance.md``).
+
 Words are compared by their Snowball stems (:func:`verify.match.query.stem`).
 The weights were tuned on SciFact's training claims only (title, sentence,
 passage, proximity, fuzzy; ``benchmarks/bench_scifact.py``) and on the labelled library
@@ -55,6 +64,8 @@ SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 PAIR_WINDOW = 2  # claim words "a b" count as a pair when at most one content word stands between them
 SYNONYM_WEIGHT = 0.5  # a claim word present only as a synonym counts half in the coverage features
 BM25_K1, BM25_B = 1.2, 0.75  # as FTS5's bm25(), for the expansion feature
+LEAD_RANK = 5  # relevance = score − the score of the 5th best candidate
+RELEVANCE_THRESHOLD = 0.26  # chosen by benchmarks/bench_relevance.py: mean recall ≥ 0.85 on the training sets
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,11 @@ class Suggestion:
     matched_terms: list[str] = field(default_factory=list)
     flags: list[dict[str, Any]] = field(default_factory=list)
     note: str | None = None  # e.g. "not the attributed source S/2023/370"
+    relevance: float = 0.0  # the score's lead over the LEAD_RANK-th candidate (see the module docstring)
+
+    @property
+    def relevant(self) -> bool:
+        return self.relevance >= RELEVANCE_THRESHOLD
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +146,8 @@ class Suggestion:
             "paragraph": self.paragraph,
             "page": self.page,
             "score": round(self.score, 4),
+            "relevance": round(self.relevance, 4),
+            "relevant": self.relevant,
             "text": self.text,
             "matched_terms": self.matched_terms,
             "flags": self.flags,
@@ -476,7 +494,11 @@ def suggest_for_text(
             for c in first_stage(session, context.searched, weights, source_id=attributed, limit=10)
             if c.passage_id not in seen
         ]
-    ranked = (rerank(head, context, weights) + _bm25_order(tail, head, weights))[:limit]
+    reranked = rerank(head, context, weights)
+    reference = reranked[LEAD_RANK - 1].score if len(reranked) >= LEAD_RANK else 0.0
+    ranked = (reranked + _bm25_order(tail, head, weights))[:limit]
+    for suggestion in ranked:
+        suggestion.relevance = suggestion.score - reference
     for suggestion in ranked:
         suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
     if with_flags:

@@ -9,8 +9,12 @@ and a verdict (``by="claim"``), or one per paragraph (``by="paragraph"``).
 A claim without a verdict (``unreviewed`` or ``in_progress``, which includes a
 claim edited in the latest revision) gets no note even when evidence hangs on
 it: nobody has yet said that evidence holds, so it is listed under "Not yet
-supported" (reason ``no_verdict``, and ``changed`` when edited) instead. Within a note the
-evidence is ordered supports, contradicts, context, then by id.
+supported" (reason ``no_verdict``, and ``changed`` when edited) instead. A claim in
+*conflict* (``verified`` or ``partly_verified`` with contradicting evidence in
+force) gets no note either: it would cite one passage as support and another
+(or the same) as contradiction under a verdict of support; it is listed under
+"Not yet supported" with the reason ``conflict``. Within a note the evidence is
+ordered supports, contradicts, context, then by id.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from verify.db.models import Article, ArticleRevision, Claim, Evidence, Source
 from verify.errors import NotFound, VerifyError
 from verify.reports.citation import long_date, source_citation, source_entry
 from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
+from verify.workflow.rules import EvidenceCounts, is_conflict
 from verify.workflow.signoff import current_signoffs
 
 STANCE_ORDER = {"supports": 0, "contradicts": 1, "context": 2}
@@ -119,7 +124,7 @@ def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], sig
     notes: list[dict[str, Any]] = []
     for claim in claims:
         citations = cited.get(claim.id)  # type: ignore[arg-type]
-        if not citations or claim.status in NO_VERDICT:
+        if not citations or claim.status in NO_VERDICT or _in_conflict(claim, citations):
             continue
         if by == "paragraph" and notes and notes[-1]["paragraph"] == claim.paragraph:
             notes[-1]["claims"].append(claim_entry(claim, signed))
@@ -132,6 +137,11 @@ def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], sig
             "citations": list(citations),
         })
     return notes
+
+
+def _in_conflict(claim: Claim, citations: list[dict[str, Any]]) -> bool:
+    contradicts = sum(1 for c in citations if c["stance"] == "contradicts")
+    return is_conflict(claim.status, EvidenceCounts(contradicts=contradicts))
 
 
 def appendix_data(session: Session, article_id: int | None = None, by: str = "claim") -> dict[str, Any]:

@@ -10,6 +10,9 @@ order they are reported:
   (``unreviewed`` or ``in_progress``): nobody has said the evidence holds;
 * ``changed`` — the claim was edited in the latest revision of the article
   (``Claim.changed``): evidence linked to the old wording must be re-checked;
+* ``conflict`` — ``verified`` or ``partly_verified`` while contradicting
+  evidence is still in force (:func:`verify.workflow.rules.is_conflict`): the
+  appendix would otherwise cite the claim as both supported and contradicted;
 * ``disputed`` / ``partly_verified`` — the verdict itself says so;
 * ``orphaned_evidence`` — evidence that can no longer be found in the current
   version of its source (``anchor == 'orphaned'``) still hangs on the claim;
@@ -38,6 +41,7 @@ from sqlmodel import Session, col, func, select
 
 from verify.claims.listing import ClaimFilter, list_claims
 from verify.db.models import Evidence, Note
+from verify.workflow.rules import EvidenceCounts, is_conflict
 from verify.workflow.signoff import current_signoffs
 
 FINAL_VERDICTS = ("verified", "partly_verified", "disputed", "unsupported")
@@ -84,6 +88,8 @@ REASON_RULES: tuple[Reason, ...] = (
            lambda row, facts: row["status"] in NO_VERDICT and _supported(row)),
     Reason("changed", "edited in the latest revision; re-check it against its evidence",
            lambda row, facts: bool(row["changed"])),
+    Reason("conflict", "verdict of support, but contradicting evidence is in force",
+           lambda row, facts: is_conflict(row["status"], EvidenceCounts(**row["evidence_counts"]))),
     Reason("disputed", "disputed", lambda row, facts: row["status"] == "disputed"),
     Reason("partly_verified", "partly verified", lambda row, facts: row["status"] == "partly_verified"),
     Reason("orphaned_evidence", "evidence no longer found in its source",

@@ -17,7 +17,7 @@ VERDICTS = {
     "v": "verified", "verified": "verified",
     "p": "partly_verified", "partly": "partly_verified", "partly_verified": "partly_verified",
     "d": "disputed", "disputed": "disputed",
-    "u": "unsupported", "unsupported": "unsupported",
+    "f": "unsupported", "unsupported": "unsupported",
     "o": "opinion", "opinion": "opinion",
 }
 SIMPLE = {
@@ -25,6 +25,7 @@ SIMPLE = {
     "x": "quit", "quit": "quit", "exit": "quit",
     "?": "help", "h": "help", "help": "help",
     "r": "refresh", "": "refresh",
+    "u": "undo", "undo": "undo", "*": "all", "all": "all",
 }
 
 HELP: list[tuple[str, str]] = [
@@ -34,21 +35,25 @@ HELP: list[tuple[str, str]] = [
     ("e N", "expand suggestion N: full text, numbered sentences (e: fold)"),
     ("/ words", "search all sources; results replace suggestions (/: back)"),
     ('q "quote" KEY', "link a typed quote from source KEY (q alone asks); qc, qx"),
-    ("v  p", "verified / partly_verified (needs supporting evidence); next"),
-    ("d  u", "disputed / unsupported (asks for a note if needed); next"),
+    ("*", "also the suggestions below the relevance threshold (* again: hide them)"),
+    ("v", "verified (needs supporting evidence; flagged evidence: asks why it holds); next"),
+    ("p", "partly_verified (asks which part holds); next"),
+    ("d  f", "disputed / unsupported, f = found no support (asks for a note if needed); next"),
     ("o", "opinion; next claim"),
-    ("n [text]", "add a note (n alone asks for it)"),
+    ("u", "undo your last link, verdict or assignment of this session (a link is retracted, the status restored)"),
+    ("t [ID]", "retract a listed evidence (asks which, and why)"),
+    ("n [text]", "add a note (n alone asks for it); notes cannot be undone"),
     ("a NAME", "assign the claim (a me: to you; a -: unassign)"),
-    ("s  b", "skip to the next claim / go back to the previous one"),
+    ("s  b", "skip to the next claim / go back to the previous one (nothing is saved)"),
     ("r", "reload the claim and its suggestions"),
-    ("x", "quit (also Ctrl-D); the claim stays in progress for next time"),
+    ("x", "quit (also Ctrl-D); a claim you worked on stays in progress for next time"),
 ]
-KEYS_HINT = "1-9 link · v p d u o verdict · n note · / search · s skip · b back · x quit · ?"
+KEYS_HINT = "1-9 link · v p d f o mark · u undo · t retract · n note · s skip · x quit · ?"
 
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # link, quote, search, expand, mark, note, assign, skip, back, quit, help, refresh
+    name: str  # link, quote, search, expand, mark, note, assign, skip, back, quit, help, refresh, undo, all, retract
     number: int | None = None
     stance: str = "supports"
     sentence: int | None = None
@@ -75,6 +80,11 @@ def parse(line: str) -> Command:
         return Command("search", text=text[1:].strip() or None)
     if lowered in VERDICTS:
         return Command("mark", text=VERDICTS[lowered], note=rest or None)
+    if lowered in ("t", "retract"):
+        number, _, reason = rest.lstrip("#").partition(" ")
+        if number and not number.isdigit():
+            raise VerifyError("retract which evidence? e.g. 't 3' (its number on the screen, #3)")
+        return Command("retract", int(number) if number else None, text=reason.strip() or None)
     if lowered in ("n", "note"):
         return Command("note", text=rest or None)
     if lowered in ("a", "assign"):

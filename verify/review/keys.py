@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-IMMEDIATE = set("vpduosbx?hrnq")
+IMMEDIATE = set("vpdfuosbx?hrnqt*")
 LINES = {
     "/": ("search", "/ "),
     ":": ("command", ""),

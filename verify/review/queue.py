@@ -3,25 +3,26 @@
 The queue is the claims matching the filter in article order. By default that
 is the ``factual`` and ``quote`` claims that are ``unreviewed`` or
 ``in_progress`` and not assigned to someone else. A claim another reviewer
-opened (their ``in_progress`` status event) less than :data:`LOCK_MINUTES`
-ago is locked: it is left out unless ``include_locked``. A reviewer who comes
-back starts at the claim they opened last and left in progress; the claims
+holds a lease on (they acted on it in the last
+:data:`~verify.workflow.leases.LEASE_MINUTES` minutes, see
+:mod:`verify.workflow.leases`) is locked: it is left out unless
+``include_locked``. Merely opening a claim takes no lease and writes nothing.
+A reviewer who comes back starts at the claim they still hold a lease on, or
+else at the last claim they acted on and left ``in_progress``; the claims
 before it follow at the end, so nothing is lost from the walk.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from verify import clock
 from verify.db.models import Article, Claim, Event
 from verify.errors import NotFound
+from verify.workflow.leases import Lease, active, held_by
 from verify.workflow.rules import check_kind_name, check_status_name
 
-LOCK_MINUTES = 30
 DEFAULT_STATUSES = ("unreviewed", "in_progress")
 DEFAULT_KINDS = ("factual", "quote")
 
@@ -48,18 +49,7 @@ class QueueFilter:
         )
 
 
-@dataclass(frozen=True)
-class Lock:
-    """The last time someone other than the reviewer opened a claim."""
-
-    claim_id: int
-    actor: str
-    at: str
-
-    def describe(self) -> str:
-        minutes = int((clock.parse(clock.now()) - clock.parse(self.at)).total_seconds() // 60)
-        ago = "just now" if minutes < 1 else f"{minutes} min ago"
-        return f"opened by {self.actor} {ago}"
+Lock = Lease  # a claim another reviewer holds: who, since when (``describe()`` says it)
 
 
 @dataclass
@@ -85,38 +75,13 @@ def assignee_ok(assignee: str | None, where: QueueFilter, reviewer: str) -> bool
     return assignee == wanted
 
 
-def _cutoff() -> str:
-    return (clock.parse(clock.now()) - timedelta(minutes=LOCK_MINUTES)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def last_openings(session: Session, claim_ids: list[int]) -> dict[int, Event]:
-    """The latest status event of each claim whose status it set was ``in_progress``."""
-    if not claim_ids:
-        return {}
-    latest: dict[int, Event] = {}
-    events = session.exec(
-        select(Event)
-        .where(Event.action == "status", col(Event.claim_id).in_(claim_ids))
-        .order_by(col(Event.id))
-    )
-    for event in events:
-        latest[event.claim_id] = event  # type: ignore[index]
-    return {cid: e for cid, e in latest.items() if e.new == "in_progress"}
-
-
-def locks(session: Session, claims: list[tuple[int, str]], reviewer: str) -> dict[int, Lock]:
-    """Claims (id, status) currently in progress that another reviewer opened recently."""
-    in_progress = [cid for cid, status in claims if status == "in_progress"]
-    cutoff = _cutoff()
-    return {
-        cid: Lock(cid, e.actor, e.at)
-        for cid, e in last_openings(session, in_progress).items()
-        if e.actor != reviewer and e.at >= cutoff
-    }
+def locks(session: Session, claim_ids: list[int], reviewer: str) -> dict[int, Lock]:
+    """The claims another reviewer holds a lease on now."""
+    return {cid: lease for cid, lease in active(session, claim_ids).items() if lease.holder != reviewer}
 
 
 def lock_for(session: Session, claim: Claim, reviewer: str) -> Lock | None:
-    return locks(session, [(claim.id, claim.status)], reviewer).get(claim.id)  # type: ignore[list-item, arg-type]
+    return locks(session, [claim.id], reviewer).get(claim.id)  # type: ignore[list-item, arg-type]
 
 
 def build_queue(session: Session, reviewer: str, where: QueueFilter) -> Queue:
@@ -135,20 +100,29 @@ def build_queue(session: Session, reviewer: str, where: QueueFilter) -> Queue:
         query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
     ).all()
     rows = [r for r in rows if assignee_ok(r[2], where, reviewer)]
-    locked = locks(session, [(r[0], r[1]) for r in rows], reviewer)
+    locked = locks(session, [r[0] for r in rows], reviewer)
     ids = [r[0] for r in rows if where.include_locked or r[0] not in locked]
-    resume = _resume_claim(session, [r[0] for r in rows if r[1] == "in_progress" and r[0] in ids], reviewer)
+    resume = _resume_claim(session, [r[0] for r in rows if r[1] == "in_progress" and r[0] in ids], ids, reviewer)
     if resume is not None:
         at = ids.index(resume)
         ids = ids[at:] + ids[:at]
     return Queue(ids, sorted(locked.values(), key=lambda lock: lock.claim_id), resume)
 
 
-def _resume_claim(session: Session, in_progress: list[int], reviewer: str) -> int | None:
-    mine = [e for e in last_openings(session, in_progress).values() if e.actor == reviewer]
-    if not mine:
+def _resume_claim(session: Session, in_progress: list[int], candidates: list[int], reviewer: str) -> int | None:
+    """The claim the reviewer holds a lease on, else the last one they acted on and left in progress."""
+    for lease in held_by(session, reviewer):
+        if lease.claim_id in candidates:
+            return lease.claim_id
+    if not in_progress:
         return None
-    return max(mine, key=lambda e: (e.at, e.id or 0)).claim_id
+    last = session.exec(
+        select(Event.claim_id)
+        .where(Event.actor == reviewer, col(Event.claim_id).in_(in_progress))
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+    return last
 
 
 def eligible(session: Session, claim: Claim, reviewer: str, where: QueueFilter) -> str | None:

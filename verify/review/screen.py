@@ -19,11 +19,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from verify.match.rank import RELEVANCE_THRESHOLD
 from verify.review.commands import HELP, KEYS_HINT
 from verify.review.view import Candidate, ClaimView, Message, Summary
+from verify.workflow.rules import flag_kind
 
-PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "info": "info: "}
-PREFIX_RICH = {"ok": ("✓ ", "green"), "refused": ("✗ ", "bold red"), "info": ("· ", "dim")}
+PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "warning": "warning: ", "info": "info: "}
+PREFIX_RICH = {"ok": ("✓ ", "green"), "refused": ("✗ ", "bold red"), "warning": ("! ", "bold yellow"), "info": ("· ", "dim")}
 CONTEXT_BUDGETS = (None, 600, 400, 280, 200, 140, 90, 50, 20, 0)
 
 
@@ -128,7 +130,8 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     if len(evidence) > len(shown):
         lines.append(Text(f"  … {len(evidence) - len(shown)} earlier"))
     for e in shown:
-        row = Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · “{' '.join(e['quote'].split())}”")
+        row = Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''}{_evidence_flags(e)} · "
+                   f"“{' '.join(e['quote'].split())}”")
         lines += _fit(style.wrap(row), 1, style.width) if compact else style.wrap(row, hang=5)
     note_head = Text(f"Notes: {len(notes) or 'none'}", style="bold")
     if notes and compact:
@@ -140,6 +143,19 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
         for n in notes:
             lines += style.wrap(Text(f"  {n['at'][:16].replace('T', ' ')} {n['author']}: {n['text']}"), hang=4)
     return lines
+
+
+def _evidence_flags(evidence: dict[str, Any]) -> str:
+    """" · ⚑ missing_name ×2" for flags nobody accepted yet, " · ⚑ accepted" once someone did."""
+    flags = evidence.get("flags") or []
+    if not flags:
+        return ""
+    if evidence.get("flags_accepted"):
+        return " · ⚑ accepted"
+    kinds: dict[str, int] = {}
+    for flag in flags:
+        kinds[flag_kind(flag)] = kinds.get(flag_kind(flag), 0) + 1
+    return " · ⚑ " + ", ".join(k + (f" ×{n}" if n > 1 else "") for k, n in kinds.items())
 
 
 def snippet(candidate: Candidate, chars: int) -> tuple[str, int]:
@@ -181,6 +197,8 @@ def candidate_rows(c: Candidate, style: Style, *, snippet_lines: int | None, fla
     head = Text(f"{c.number} ", style="bold")
     head.append(f"{c.source}, {c.locator}" + (f", p. {c.page}" if c.page else ""), style="bold")
     head.append(f"  score {c.score:.2f}")
+    if not c.relevant:
+        head.append("  below the relevance threshold", style="dim")
     if c.flags and flag_lines == 0:
         head.append(f"  ⚑ {len(c.flags)} flag{'s' if len(c.flags) > 1 else ''}")
     if c.note:
@@ -229,9 +247,10 @@ def panel(view: ClaimView, style: Style, budget: int | None) -> list[Text]:
         return help_rows(style)
     if view.expanded is not None and 1 <= view.expanded <= len(view.candidates):
         return _fit(expanded_rows(view.candidates[view.expanded - 1], style), budget or 10_000, style.width)
-    what = f"Search results for “{view.search}” (/ alone: back to the suggestions)" if view.search else "Suggestions"
-    rows = [Text(what + ("" if view.candidates else ": none (add a source with 'verify source add', or search with /)"),
-                 style="bold")]
+    rows = style.wrap(_panel_head(view))
+    rows = _fit(rows, 2, style.width) if style.height else rows
+    if view.below and view.candidates:
+        rows.append(Text(f"{view.below} more below the relevance threshold: * shows them", style="dim"))
     if budget is None:
         for c in view.candidates:
             rows += candidate_rows(c, style, snippet_lines=2, flag_lines=3)
@@ -248,6 +267,19 @@ def panel(view: ClaimView, style: Style, budget: int | None) -> list[Text]:
             break
         rows += block
     return rows
+
+
+def _panel_head(view: ClaimView) -> Text:
+    if view.search:
+        return Text(f"Search results for “{view.search}” (/ alone: back to the suggestions)", style="bold")
+    if view.candidates:
+        return Text("Suggestions" + (", also below the relevance threshold (* hides those)" if view.showing_all else ""),
+                    style="bold")
+    best = view.best_below
+    if best is not None:
+        return Text(f"Suggestions: no passage looks relevant (the best, {best.source} {best.locator}, stands out "
+                    f"{best.relevance or 0:.2f}, below {RELEVANCE_THRESHOLD:.2f}); * lists them anyway, / searches", style="bold")
+    return Text("Suggestions: none (add a source with 'verify source add', or search with /)", style="bold")
 
 
 def message_rows(messages: Sequence[Message], style: Style, *, lines_each: int | None = None) -> list[Text]:

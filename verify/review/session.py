@@ -7,41 +7,36 @@ end), so an interrupted session loses nothing. Status changes and assignments
 pass the version of the claim the reviewer was shown (``if_version``); a
 stale write is refused and the screen reloads with the current state.
 
-Opening an ``unreviewed`` claim marks it ``in_progress`` under the reviewer's
-name. Leaving it with ``s`` or ``b`` before linking anything puts it back to
-``unreviewed`` (so it is not locked for others); quitting keeps it in
-progress, and the next session resumes there.
+Looking writes nothing: opening, reading, searching, expanding, skipping and
+going back change no claim and take no lease, so a session that only looks
+leaves the database as it found it (byte for byte, on a SQLite file). The
+first action on a claim (a link, a note, a verdict…) takes the review lease
+(:mod:`verify.workflow.leases`) that keeps other reviewers off it; a link or
+note on an ``unreviewed`` claim also moves it to ``in_progress``. The lease is
+given back when the reviewer moves on, and kept (until it lapses) on a claim
+left in progress at the end, where the next session resumes. Skips live in the
+session's memory only. ``u`` undoes the session's last action
+(:mod:`verify.review.undo`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from verify.db.engine import Database
 from verify.db.models import Claim
 from verify.errors import RefusedChange, VerifyError
 from verify.review import commands
+from verify.review.actions import Actions, Prompt, StaleView
 from verify.review.commands import Command
-from verify.review.linking import default_source, refuse_duplicate, sentence_quote, source_keys, split_source
 from verify.review.queue import Queue, QueueFilter, build_queue, eligible, lock_for
+from verify.review.undo import Done, last_event
 from verify.review.view import Candidate, ClaimView, Outcome, Summary, from_hits, from_suggestions
 from verify.workflow import claims as workflow
-from verify.workflow.evidence import link
-from verify.workflow.rules import check_status_change
+from verify.workflow import leases
 
-LINK_HINT = "link evidence first: a suggestion (1-9), a typed quote (q) or a search result (/)"
-
-
-class StaleView(RefusedChange):
-    """The claim changed since the reviewer's screen showed it."""
-
-
-@dataclass
-class Prompt:
-    label: str
-    answer: Callable[[str], Outcome]
-    allow_empty: bool = False
+RENEW_SECONDS = 60  # a held lease is renewed by the next key press after this long
 
 
 @dataclass
@@ -50,19 +45,27 @@ class Visit:
 
     index: int  # in the queue
     claim_id: int
-    opened: bool = False  # this visit moved it from unreviewed to in_progress
-    linked: int = 0
-    suggestions: list[Candidate] = field(default_factory=list)
+    leased: str | None = None  # when this visit last took or renewed the lease (None: it holds none)
+    acted: bool = False  # the reviewer changed something on this claim during this visit
+    suggestions: list[Candidate] = field(default_factory=list)  # all, relevant or not
+    show_all: bool = False  # also those below the relevance threshold
     results: list[Candidate] | None = None  # search results, shown instead of the suggestions
     search: str | None = None
     expanded: int | None = None
 
     @property
     def candidates(self) -> list[Candidate]:
-        return self.results if self.results is not None else self.suggestions
+        if self.results is not None:
+            return self.results
+        shown = self.suggestions if self.show_all else [c for c in self.suggestions if c.relevant]
+        return [replace(c, number=n) for n, c in enumerate(shown, start=1)]
+
+    @property
+    def below(self) -> list[Candidate]:
+        return [c for c in self.suggestions if not c.relevant]
 
 
-class ReviewSession:
+class ReviewSession(Actions):
     def __init__(self, db: Database, reviewer: str, where: QueueFilter | None = None, *, suggestions: int = 5) -> None:
         self.db = db
         self.reviewer = reviewer
@@ -73,6 +76,7 @@ class ReviewSession:
         self.history: list[int] = []  # queue indexes shown, for "back"
         self.shown_version = 0
         self.summary = Summary(reviewer)
+        self.done: list[Done] = []  # this session's actions, for undo
         self._prompt: Prompt | None = None
         self._help = False
 
@@ -93,6 +97,7 @@ class ReviewSession:
         return self._advance(out, start=0)
 
     def _advance(self, out: Outcome, start: int | None = None) -> Outcome:
+        self._leave()
         first = start if start is not None else (self.visit.index + 1 if self.visit else 0)
         for index in range(first, len(self.queue)):
             if self._open(index, out, from_queue=True):
@@ -103,32 +108,23 @@ class ReviewSession:
         return out.say("info", "end of the queue: no more claims to review")
 
     def _open(self, index: int, out: Outcome, *, from_queue: bool) -> bool:
+        """Show a claim: read only (no status change, no lease)."""
         claim_id = self.queue.claim_ids[index]
-        for _attempt in range(3):
-            with self.db.read() as session:
-                claim = workflow.get_claim(session, claim_id)
-                reason = eligible(session, claim, self.reviewer, self.where) if from_queue else None
-                status, version, updated_by = claim.status, claim.version, claim.updated_by
-            if reason is not None:
-                if not (updated_by == self.reviewer and reason.startswith("now ")):
-                    out.say("info", f"claim {claim_id} skipped: {reason}")
-                return False
-            opened = False
-            if status == "unreviewed":
-                try:
-                    version = workflow.mark(self.db, claim_id, "in_progress", actor=self.reviewer, if_version=version).version
-                except RefusedChange:
-                    continue  # changed under us: read it again
-                opened = True
-                self.summary.add(claim_id, "opened", "opened")
-            self.visit = Visit(index, claim_id, opened=opened)
-            self.shown_version = version
-            self._load_suggestions()
-            if not self.history or self.history[-1] != index:
-                self.history.append(index)
-            return True
-        out.say("info", f"claim {claim_id} skipped: it keeps changing under us")
-        return False
+        with self.db.read() as session:
+            claim = workflow.get_claim(session, claim_id)
+            reason = eligible(session, claim, self.reviewer, self.where) if from_queue else None
+            version, updated_by = claim.version, claim.updated_by
+        if reason is not None:
+            if not (updated_by == self.reviewer and reason.startswith("now ")):
+                out.say("info", f"claim {claim_id} skipped: {reason}")
+            return False
+        self.visit = Visit(index, claim_id)
+        self.shown_version = version
+        self.summary.viewed.add(claim_id)
+        self._load_suggestions()
+        if not self.history or self.history[-1] != index:
+            self.history.append(index)
+        return True
 
     def _load_suggestions(self) -> None:
         from verify.match.rank import suggest_for_claim
@@ -137,18 +133,42 @@ class ReviewSession:
         with self.db.read() as session:
             self.visit.suggestions = from_suggestions(suggest_for_claim(session, self.visit.claim_id, limit=self.limit))
 
-    def _release(self, out: Outcome) -> None:
-        """Leaving an untouched claim this visit opened: back to unreviewed, unlocked for others."""
+    def _leave(self) -> None:
+        """Moving off a claim: give its lease back (a claim only looked at holds none)."""
         visit = self.visit
-        if visit is None or not visit.opened or visit.linked:
+        if visit is not None and visit.leased is not None:
+            leases.release(self.db, visit.claim_id, self.reviewer)
+            visit.leased = None
+
+    def _act(self, out: Outcome | None = None) -> None:
+        """Before a change: take (or renew) the lease on the claim on screen; refused while another reviewer holds it."""
+        from verify import clock
+
+        visit = self.visit
+        assert visit is not None
+        replaced = leases.acquire(self.db, visit.claim_id, self.reviewer, take_over=self.where.include_locked)
+        visit.leased = clock.now()
+        if replaced is not None and out is not None:
+            out.say("info", f"claim {visit.claim_id} was {replaced.describe()}; you hold it now")
+
+    def _renew(self) -> None:
+        """A key press on a claim the reviewer works on keeps its lease from lapsing."""
+        from verify import clock
+
+        visit = self.visit
+        if visit is None or visit.leased is None:
             return
-        try:
-            workflow.mark(self.db, visit.claim_id, "unreviewed", actor=self.reviewer, if_version=self.shown_version,
-                          note="skipped in review")
-        except VerifyError:
-            return  # someone else changed it meanwhile: leave it as they left it
-        self.summary.add(visit.claim_id, "released", "left unreviewed")
-        out.say("info", f"claim {visit.claim_id} left unreviewed for later")
+        if (clock.parse(clock.now()) - clock.parse(visit.leased)).total_seconds() >= RENEW_SECONDS:
+            try:
+                self._act()
+            except VerifyError:
+                visit.leased = None  # someone took it over (--include-locked): the next action says so
+
+    def _record(self, kind: str, what: str, **extra: object) -> None:
+        assert self.visit is not None
+        self.visit.acted = True
+        self.done.append(Done(kind, self.visit.claim_id, self.visit.index, what,
+                              last_event(self.db, self.visit.claim_id), **extra))  # type: ignore[arg-type]
 
     # -- the screen ----------------------------------------------------------------------
 
@@ -168,17 +188,25 @@ class ReviewSession:
             lock = lock_for(session, claim, self.reviewer) if claim else None
         self.shown_version = detail["version"]
         show_help, self._help = self._help, False
-        return ClaimView(detail, self.visit.index + 1, len(self.queue), self.reviewer, self.visit.candidates,
-                         self.visit.search, self.visit.expanded, show_help, lock.describe() if lock else None)
+        visit = self.visit
+        below = [] if visit.results is not None or visit.show_all else visit.below
+        candidates = visit.candidates
+        return ClaimView(detail, visit.index + 1, len(self.queue), self.reviewer, candidates,
+                         visit.search, visit.expanded, show_help, lock.describe() if lock else None,
+                         below=len(below), best_below=below[0] if below and not candidates else None,
+                         showing_all=visit.show_all and visit.results is None)
 
     def finish(self) -> Summary:
-        """Call at the end (quit, EOF, Ctrl-C): note the claim left in progress for the next session."""
-        if self.visit is not None:
+        """Call at the end (quit, EOF, Ctrl-C): a claim worked on and left in progress keeps its lease."""
+        visit = self.visit
+        if visit is not None and visit.leased is not None:
             with self.db.read() as session:
-                claim = session.get(Claim, self.visit.claim_id)
+                claim = session.get(Claim, visit.claim_id)
                 status = claim.status if claim is not None else None
-            if status == "in_progress":
-                self.summary.left_open = self.visit.claim_id
+            if status == "in_progress" and visit.acted:
+                self.summary.left_open = visit.claim_id
+            else:
+                self._leave()
         return self.summary
 
     # -- commands ------------------------------------------------------------------------
@@ -196,6 +224,7 @@ class ReviewSession:
             return self._guard(lambda: prompt.answer(line.strip()))
         if self.visit is None:
             return Outcome(finished=True).say("info", "the session is over")
+        self._renew()
         try:
             command = commands.parse(line)
         except VerifyError as exc:
@@ -248,14 +277,14 @@ class ReviewSession:
         out = Outcome()
         assert self.visit is not None
         self.summary.add(self.visit.claim_id, "skip", "skipped")
-        self._release(out)
+        self._leave()
         return self._advance(out)
 
     def _do_back(self, _: Command) -> Outcome:
         if len(self.history) < 2:
             raise RefusedChange("this is the first claim of the session; there is nothing to go back to")
         out = Outcome()
-        self._release(out)
+        self._leave()
         self.history.pop()
         if not self._open(self.history[-1], out, from_queue=False):
             raise RefusedChange("the previous claim cannot be opened")
@@ -294,101 +323,10 @@ class ReviewSession:
             raise VerifyError(f"there is no {what} {number}; the {what}s are {have}")
         return candidates[number - 1]
 
-    def _do_link(self, command: Command) -> Outcome:
-        assert self.visit is not None and command.number is not None
-        candidate = self._candidate(command.number)
-        quote, where = sentence_quote(candidate, command.sentence)
-        refuse_duplicate(self.db, self.visit.claim_id, candidate.passage_id, quote or candidate.text, command.stance)
-        linked = link(self.db, self.visit.claim_id, candidate.source, command.stance, actor=self.reviewer,
-                      quote=quote, passage_id=None if quote else candidate.passage_id)
-        return self._linked(command.stance, linked.evidence_id, f"{linked.source} {linked.locator or ''}".strip() + where)
-
-    def _linked(self, stance: str, evidence_id: int, what: str) -> Outcome:
+    def _do_all(self, _: Command) -> Outcome:
         assert self.visit is not None
-        self.visit.linked += 1
-        with self.db.read() as session:
-            version = workflow.get_claim(session, self.visit.claim_id).version
-        if version == self.shown_version + 1:  # only our own change: the screen is still current
-            self.shown_version = version
-        self.summary.add(self.visit.claim_id, "linked", f"linked {what} ({stance})")
-        return Outcome().say("ok", f"evidence {evidence_id} linked: {stance} · {what}")
-
-    def _do_quote(self, command: Command) -> Outcome:
-        if command.text is None:
-            self._prompt = Prompt("Quote, as it stands in the source", lambda text: self._do_quote(
-                Command("quote", stance=command.stance, text=text)))
-            return Outcome()
-        assert self.visit is not None
-        keys = source_keys(self.db)
-        text, source = split_source(command.text, command.source, keys)
-        if source is None:
-            default = default_source(self.db, self.visit.claim_id, keys, self.visit.candidates)
-            if len(keys) == 1:
-                source = keys[0]
-            else:
-                self._prompt = Prompt(
-                    f"Source key [{default}] (one of {', '.join(keys)})" if default else f"Source key (one of {', '.join(keys)})",
-                    lambda key: self._link_quote(text, key or default or "", command.stance), allow_empty=bool(default))
-                return Outcome()
-        return self._link_quote(text, source, command.stance)
-
-    def _link_quote(self, quote: str, source: str, stance: str) -> Outcome:
-        assert self.visit is not None
-        refuse_duplicate(self.db, self.visit.claim_id, None, quote, stance)
-        linked = link(self.db, self.visit.claim_id, source, stance, actor=self.reviewer, quote=quote)
-        out = self._linked(stance, linked.evidence_id, f"{linked.source} {linked.locator or ''}".strip())
-        if linked.method != "exact":
-            out.say("info", f"stored as the source's own text: “{linked.quote}”")
-        return out
-
-    def _require_current(self) -> None:
-        """Refuse a change decided on a screen that no longer shows the claim as it is."""
-        assert self.visit is not None
-        with self.db.read() as session:
-            claim = workflow.get_claim(session, self.visit.claim_id)
-            version, by, at = claim.version, claim.updated_by, claim.updated_at
-        if version != self.shown_version:
-            raise StaleView(f"not saved: claim {self.visit.claim_id} was changed by {by} at {at[:16].replace('T', ' ')} "
-                            f"(version {self.shown_version} → {version}); the screen now shows it as it is: check, then repeat")
-
-    def _do_mark(self, command: Command) -> Outcome:
-        assert self.visit is not None and command.text is not None
-        status, note = command.text, command.note
-        self._require_current()
-        if not note:
-            with self.db.read() as session:
-                counts = workflow.evidence_counts(session, self.visit.claim_id)
-            try:
-                check_status_change(self.visit.claim_id, status, counts, None)
-            except RefusedChange as refusal:
-                try:
-                    check_status_change(self.visit.claim_id, status, counts, "a note")
-                except RefusedChange:
-                    raise RefusedChange(f"{refusal.message.split('; link one')[0]}; {LINK_HINT}") from None
-                question = "What did you search?" if status == "unsupported" else f"Why is it {status}?"
-                self._prompt = Prompt(f"{question} (a note is required)", lambda text: self._do_mark(
-                    Command("mark", text=status, note=text)))
-                return Outcome()
-        change = workflow.mark(self.db, self.visit.claim_id, status, actor=self.reviewer, note=note,
-                               if_version=self.shown_version)
-        self.summary.add(self.visit.claim_id, "status", change.new or status)
-        out = Outcome().say("ok", f"claim {change.claim_id}: {change.old} → {change.new}" + (" (with a note)" if note else ""))
-        return self._advance(out)
-
-    def _do_note(self, command: Command) -> Outcome:
-        assert self.visit is not None
-        if not command.text:
-            self._prompt = Prompt("Note", lambda text: self._do_note(Command("note", text=text)))
-            return Outcome()
-        change = workflow.add_note(self.db, self.visit.claim_id, command.text, actor=self.reviewer)
-        self.summary.add(self.visit.claim_id, "note", "note")
-        return Outcome().say("ok", f"note {change.note_id} added")
-
-    def _do_assign(self, command: Command) -> Outcome:
-        assert self.visit is not None and command.text is not None
-        name = {"me": self.reviewer, "-": ""}.get(command.text.lower(), command.text)
-        self._require_current()
-        change = workflow.assign(self.db, self.visit.claim_id, name, actor=self.reviewer, if_version=self.shown_version)
-        self.shown_version = change.version
-        self.summary.add(self.visit.claim_id, "assign", f"assigned to {change.new or 'nobody'}")
-        return Outcome().say("ok", f"claim {change.claim_id} assigned to {change.new or 'nobody'} (was {change.old or 'nobody'})")
+        self.visit.show_all = not self.visit.show_all
+        self.visit.results, self.visit.search, self.visit.expanded = None, None, None
+        if self.visit.show_all:
+            return Outcome(panel=True).say("info", "showing every suggestion, also those below the relevance threshold")
+        return Outcome(panel=True).say("info", "showing only the suggestions that look relevant")

@@ -21,7 +21,7 @@ from verify.match.search import MARK_CLOSE, MARK_OPEN, Hit
 
 @dataclass(frozen=True)
 class Message:
-    level: str  # ok, refused, info
+    level: str  # ok, refused, warning, info
     text: str
 
 
@@ -39,6 +39,8 @@ class Candidate:
     matched_terms: tuple[str, ...]
     flags: tuple[dict[str, Any], ...] = ()
     note: str | None = None
+    relevance: float | None = None  # suggestions only (see verify.match.rank.Suggestion.relevance)
+    relevant: bool = True
 
     def sentences(self) -> list[str]:
         return [self.text[start:end] for start, end in split_sentences(self.text)]
@@ -54,8 +56,11 @@ class ClaimView:
     search: str | None = None  # the candidates are results of this search
     expanded: int | None = None  # candidate number shown in full
     show_help: bool = False
-    lock: str | None = None  # "opened by bob 5 min ago" (with --include-locked)
+    lock: str | None = None  # "being reviewed by bob, last action 5 min ago" (with --include-locked)
     messages: list[Message] = field(default_factory=list)
+    below: int = 0  # suggestions hidden below the relevance threshold
+    best_below: Candidate | None = None  # the best of them, when no suggestion is shown
+    showing_all: bool = False  # the reviewer asked for them (*)
 
     @property
     def claim_id(self) -> int:
@@ -88,6 +93,7 @@ class Summary:
     reviewer: str
     entries: list[tuple[int, str, str]] = field(default_factory=list)  # (claim id, kind, text)
     left_open: int | None = None  # the claim left in progress, where the next session resumes
+    viewed: set[int] = field(default_factory=set)  # kept in memory only: looking writes nothing
     interrupted: bool = False
 
     def add(self, claim_id: int, kind: str, text: str) -> None:
@@ -97,17 +103,18 @@ class Summary:
         return sum(1 for _, k, _ in self.entries if k == kind)
 
     def lines(self) -> list[str]:
-        claims = list(dict.fromkeys(cid for cid, kind, _ in self.entries if kind != "opened"))
-        opened = self.count("opened")
-        counts = [(opened, "claim opened", "claims opened"), (self.count("linked"), "evidence linked", "evidence linked"),
+        claims = list(dict.fromkeys(cid for cid, kind, _ in self.entries))
+        viewed = len(self.viewed)
+        counts = [(viewed, "claim viewed", "claims viewed"), (self.count("linked"), "evidence linked", "evidence linked"),
                   (self.count("status"), "verdict", "verdicts"), (self.count("note"), "note", "notes"),
-                  (self.count("assign"), "assignment", "assignments"), (self.count("skip"), "skipped", "skipped")]
+                  (self.count("assign"), "assignment", "assignments"), (self.count("retract"), "retraction", "retractions"),
+                  (self.count("undo"), "undone", "undone"), (self.count("skip"), "skipped", "skipped")]
         done = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
-        lines = [f"Session of {self.reviewer}: {done or 'nothing changed'}."]
+        lines = [f"Session of {self.reviewer}: {done or 'nothing viewed'}."]
         if self.interrupted:
             lines.insert(0, "Interrupted: every action taken was saved; a command not finished was not.")
         for cid in claims:
-            lines.append(f"  claim {cid}: " + "; ".join(t for c, k, t in self.entries if c == cid and k != "opened"))
+            lines.append(f"  claim {cid}: " + "; ".join(t for c, k, t in self.entries if c == cid))
         if self.left_open is not None:
             lines.append(f"Claim {self.left_open} stays in progress: 'verify review' resumes there.")
         return lines
@@ -116,7 +123,7 @@ class Summary:
 def from_suggestions(suggestions: list[Suggestion]) -> list[Candidate]:
     return [
         Candidate(n, s.passage_id, s.source.key, s.locator, s.page, s.score, s.text, tuple(s.matched_terms),
-                  tuple(s.flags), s.note)
+                  tuple(s.flags), s.note, s.relevance, s.relevant)
         for n, s in enumerate(suggestions, start=1)
     ]
 

@@ -12,10 +12,19 @@ from sqlmodel import Session, func, select
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import Claim, Event, Evidence, Note
+from verify.db.models import Claim, Event, Evidence, Note, Source
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.workflow.audit import record
-from verify.workflow.rules import EvidenceCounts, check_kind_name, check_status_change, check_status_name
+from verify.workflow.rules import (
+    VERDICTS_ON_SUPPORT,
+    EvidenceCounts,
+    FlaggedEvidence,
+    check_kind_name,
+    check_status_change,
+    check_status_name,
+    flag_kind,
+    is_conflict,
+)
 from verify.workflow.signoff import lapse_signoffs
 
 
@@ -27,6 +36,8 @@ class Change:
     new: str | None
     version: int
     note_id: int | None = None
+    accepted: tuple[int, ...] = ()  # evidence whose flags this change accepted
+    conflict: tuple[str, ...] = ()  # the contradicting evidence in force when the verdict is one of support
 
 
 def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
@@ -51,6 +62,42 @@ def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:
     ).all()
     counts = dict(rows)
     return EvidenceCounts(counts.get("supports", 0), counts.get("contradicts", 0), counts.get("context", 0))
+
+
+def _where(evidence: Evidence, source: Source | None) -> str:
+    return " ".join(p for p in (source.key if source else None, evidence.locator) if p) or f"source {evidence.source_id}"
+
+
+def _in_force(session: Session, claim_id: int, stance: str) -> list[tuple[Evidence, Source | None]]:
+    rows = session.exec(
+        select(Evidence, Source)
+        .join(Source, Source.id == Evidence.source_id, isouter=True)  # type: ignore[arg-type]
+        .where(Evidence.claim_id == claim_id, Evidence.stance == stance, Evidence.retracted_at == None)  # noqa: E711
+        .order_by(Evidence.id)  # type: ignore[arg-type]
+    ).all()
+    return [(e, s) for e, s in rows]
+
+
+def flagged_support(session: Session, claim_id: int) -> list[FlaggedEvidence]:
+    """Supporting evidence in force whose flags have not been accepted (what a verdict must answer for)."""
+    return [
+        FlaggedEvidence(e.id, _where(e, s), tuple(e.flags))  # type: ignore[arg-type]
+        for e, s in _in_force(session, claim_id, "supports")
+        if e.flags and e.flags_accepted_at is None
+    ]
+
+
+def contradicting(session: Session, claim_id: int) -> tuple[str, ...]:
+    """The contradicting evidence in force, as "evidence 4 (S/2023/370 para. 14)"."""
+    return tuple(f"evidence {e.id} ({_where(e, s)})" for e, s in _in_force(session, claim_id, "contradicts"))
+
+
+def conflict_of(session: Session, claim_id: int) -> tuple[str, tuple[str, ...]] | None:
+    """(status, contradicting evidence) when the claim is in conflict (see :func:`verify.workflow.rules.is_conflict`)."""
+    claim = get_claim(session, claim_id)
+    if not is_conflict(claim.status, evidence_counts(session, claim_id)):
+        return None
+    return claim.status, contradicting(session, claim_id)
 
 
 def check_version(session: Session, claim: Claim, if_version: int | None) -> None:
@@ -83,8 +130,24 @@ def _add_note(session: Session, claim: Claim, text: str, actor: str, now: str) -
     return note
 
 
-def mark(db: Database, claim_id: int, status: str, *, actor: str, note: str | None = None, if_version: int | None = None) -> Change:
-    """Set a claim's status if the rules allow it; a note given here is also kept as a note."""
+def mark(
+    db: Database,
+    claim_id: int,
+    status: str,
+    *,
+    actor: str,
+    note: str | None = None,
+    if_version: int | None = None,
+    accept_flags: str | None = None,
+) -> Change:
+    """Set a claim's status if the rules allow it; a note given here is also kept as a note.
+
+    A verdict of support over flagged evidence needs ``accept_flags`` (the
+    reason): it is recorded on each such evidence (``flags_accepted_by/at/
+    reason``) with a ``flags_accepted`` event. A verdict of support that leaves
+    contradicting evidence in force is saved, and the result names that
+    evidence (``conflict``) so the caller can warn.
+    """
     new = check_status_name(status)
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
@@ -92,14 +155,57 @@ def mark(db: Database, claim_id: int, status: str, *, actor: str, note: str | No
         old = claim.status
         if new == old:
             raise RefusedChange(f"claim {claim_id} is already {new}")
-        check_status_change(claim_id, new, evidence_counts(session, claim_id), note)
+        counts = evidence_counts(session, claim_id)
+        flagged = flagged_support(session, claim_id) if new in VERDICTS_ON_SUPPORT else []
+        check_status_change(claim_id, new, counts, note, flagged=flagged, accept_flags=accept_flags)
         now = clock.now()
+        accepted = _accept_flags(session, claim, flagged, accept_flags, actor, now) if flagged else ()
         note_id = _add_note(session, claim, note, actor, now).id if note and note.strip() else None
         claim.status, claim.changed = new, False
         _touch(claim, actor, now)
         record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=old, new=new, note=note, at=now)
         lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
-        return Change(claim_id, "status", old, new, claim.version, note_id)
+        conflict = contradicting(session, claim_id) if is_conflict(new, counts) else ()
+        return Change(claim_id, "status", old, new, claim.version, note_id, accepted, conflict)
+
+
+def _accept_flags(
+    session: Session, claim: Claim, flagged: list[FlaggedEvidence], reason: str | None, actor: str, now: str
+) -> tuple[int, ...]:
+    """Record who relied on flagged evidence, when and why: on the evidence and in the audit log."""
+    assert reason and reason.strip()
+    for item in flagged:
+        evidence = session.get(Evidence, item.evidence_id)
+        assert evidence is not None
+        evidence.flags_accepted_by, evidence.flags_accepted_at = actor, now
+        evidence.flags_accepted_reason = reason.strip()
+        record(session, actor, "flags_accepted", article_id=claim.article_id, claim_id=claim.id,
+               source_id=evidence.source_id, evidence_id=evidence.id,
+               new=", ".join(dict.fromkeys(flag_kind(f) for f in item.flags)), note=reason.strip(), at=now)
+    return tuple(item.evidence_id for item in flagged)
+
+
+def restore_status(db: Database, claim_id: int, status: str, *, actor: str, reason: str, if_version: int) -> Change:
+    """Put back the status a claim had before an action of the same reviewer, which is being undone.
+
+    Not a verdict: the evidence rules are not asked again (the claim is
+    returned to a state it was in, with the same evidence), but the claim must
+    not have changed since that action (``if_version``), and the change is an
+    audited status event like any other.
+    """
+    new = check_status_name(status)
+    with db.write() as session:
+        claim = get_claim(session, claim_id, for_update=True)
+        check_version(session, claim, if_version)
+        old = claim.status
+        if new == old:
+            return Change(claim_id, "status", old, new, claim.version)
+        now = clock.now()
+        claim.status = new
+        _touch(claim, actor, now)
+        record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=old, new=new, note=reason, at=now)
+        lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
+        return Change(claim_id, "status", old, new, claim.version)
 
 
 def add_note(db: Database, claim_id: int, text: str, *, actor: str) -> Change:

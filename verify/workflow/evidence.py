@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import STANCES, Evidence, Passage, Source
+from verify.db.models import STANCES, Claim, Evidence, Passage, Source
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.ingest.sources import require_source
 from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, anchor, occurrences, word_count
@@ -109,6 +109,7 @@ def link(
             start=found.start, end=found.end, prefix=prefix, suffix=suffix,
             locator=locator or (passage.locator if passage else None), stance=stance,
             anchor=found.method, anchor_score=found.score, note=note, added_by=actor, added_at=now,
+            flags=claim_flags(claim, source, stored),
         )
         session.add(evidence)
         session.flush()
@@ -118,6 +119,24 @@ def link(
                evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
         return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score)  # type: ignore[arg-type]
+
+
+def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]:
+    """The flags a suggestion of ``text`` carries for this claim (:mod:`verify.match.flags`), as evidence flags.
+
+    Same inputs as :func:`verify.match.rank.suggest_for_text` (the attribution
+    phrase is not a claimed number; names in the source's title are implied),
+    in the evidence shape ``{kind, detail, …}``.
+    """
+    from verify.match.flags import flags_for
+
+    attribution = claim.attribution or {}
+    phrase = [attribution["phrase"]] if attribution.get("phrase") else None
+    implied = " ".join(filter(None, [source.title, source.series]))
+    return [
+        {"kind": f["type"], "detail": f["message"], **{k: v for k, v in f.items() if k not in ("type", "message")}}
+        for f in flags_for(claim.text, text, attribution=phrase, implied=implied)
+    ]
 
 
 def _anchor_quote(source: Source, passages: list[Passage], quote: str, chosen: Passage | None) -> Anchor:
