@@ -57,7 +57,7 @@ from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-05-01T12:00:00.000000Z"
-CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "20"))
+CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "10"))
 CI_ARTICLE_BYTES = 60_000  # import speed (~20 s/MB on a loaded 2-core box) bounds the CI size
 _WORDS = (
     "the council reported that fighters moved across the border while officials said about percent "
