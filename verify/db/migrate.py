@@ -54,7 +54,7 @@ def require_current_schema(database: Database) -> None:
     except DatabaseError as exc:
         from verify.db.reader import read_error
 
-        raise read_error(database.url, exc.orig) from None
+        raise read_error(database.url, exc.orig or exc) from None
     check_revision(revision, database.url)
 
 
