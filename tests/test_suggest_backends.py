@@ -1,10 +1,10 @@
-"""Suggest and search agree on SQLite and PostgreSQL (issue 7).
+"""Suggest and search agree on SQLite and PostgreSQL (issues 7 and 13).
 
 The same tiny library is added through the core ``add_source`` (which fills
-the shared search index) into a SQLite file and into a PostgreSQL database
-made by the migrations. SQLite's suggest ranks with FTS5, PostgreSQL's with
-the shared index; both must put the same passage first for every claim.
-``verify search`` uses the shared index on both, so its scores are equal.
+the search index) into a SQLite file and into a PostgreSQL database made by
+the migrations. ``evidence suggest`` and ``verify search`` rank with that one
+index on both backends, so both return the same passages in the same order
+with the same scores.
 PostgreSQL is optional: without a server the PostgreSQL side is skipped
 (failed when VERIFY_TEST_POSTGRES or VERIFY_TEST_REQUIRE_ALL=1 is set).
 """
@@ -107,6 +107,19 @@ def test_postgres_ranks_the_same_passage_first(sqlite_library: Database, postgre
     on_sqlite = {claim: _top(sqlite_library, claim) for claim in CLAIMS}
     on_postgres = {claim: _top(postgres_library, claim) for claim in CLAIMS}
     assert on_postgres == on_sqlite == CLAIMS
+
+
+@pytest.mark.postgres
+def test_suggest_rankings_are_identical_on_both_backends(sqlite_library: Database, postgres_library: Database) -> None:
+    """Not only the first passage: every suggestion, in order, with the same score."""
+
+    def ranking(database: Database, claim: str) -> list[tuple[str, int | None, float]]:
+        with database.read() as session:
+            found = suggest_for_text(session, claim, limit=9, with_flags=False)
+        return [(s.source.key, s.paragraph, round(s.score, 9)) for s in found]
+
+    for claim in [*CLAIMS, *QUERIES]:
+        assert ranking(sqlite_library, claim) == ranking(postgres_library, claim), claim
 
 
 @pytest.mark.postgres

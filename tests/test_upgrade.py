@@ -222,3 +222,40 @@ def test_db_copy_refuses_an_old_source_schema(old_db, verify, tmp_path):
     result = verify("db", "copy", str(old_db), str(tmp_path / "new.db"))
     assert result.exit_code == 2 and "verify db upgrade" in result.stderr
     assert not (tmp_path / "new.db").exists()
+
+
+def test_an_index_in_the_older_format_is_rebuilt_and_fts5_dropped(old_db, verify):
+    """A 0005 database whose index was built one row per posting (and with FTS5 beside it) is upgraded:
+    the FTS5 table goes, and the index is rebuilt in the new format although it held every passage."""
+    from verify.db.engine import open_database
+    from verify.match.index import INDEX_FORMAT
+    from verify.workflow.schema import upgrade_database
+
+    database = open_database(str(old_db), check_schema=False)
+    try:
+        upgrade_database(database, "0005")
+    finally:
+        database.dispose()
+    conn = sqlite3.connect(old_db)
+    try:
+        passages = conn.execute("SELECT p.id, p.source_id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current").fetchall()
+        conn.executemany("INSERT INTO search_document (passage_id, source_id, length) VALUES (?, ?, 1)", passages)
+        conn.executemany("INSERT INTO search_posting (term, passage_id, tf) VALUES ('zzz', ?, 1)", [(p,) for p, _ in passages])
+        conn.execute("INSERT INTO search_stats (id, documents, total_length) VALUES (1, ?, ?)", (len(passages), len(passages)))
+        conn.commit()
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'passage_fts'").fetchone() == (1,)
+    finally:
+        conn.close()
+    db = ("--db", str(old_db))
+    assert verify(*db, "search", "discreet posture").exit_code == 2  # refused: the schema is old
+    upgraded = verify(*db, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    found = json.loads(verify(*db, "search", "discreet posture", "--format", "json").stdout)
+    assert found and "discreet" in found[0]["text"].lower()
+    conn = sqlite3.connect(old_db)
+    try:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'passage_fts%'").fetchone() == (0,)
+        assert conn.execute("SELECT format, documents FROM search_stats").fetchall() == [(INDEX_FORMAT, len(passages))]
+        assert conn.execute("SELECT count(*) FROM search_block WHERE term = 'zzz'").fetchone() == (0,)
+    finally:
+        conn.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES, STANCES  # noqa: F401  (re-exported)
@@ -239,15 +239,20 @@ class SearchDocument(SQLModel, table=True):
     length: int
 
 
-class SearchPosting(SQLModel, table=True):
-    """How often an index term occurs in a passage (the inverted index)."""
+class SearchBlock(SQLModel, table=True):
+    """The passages of one source that contain an index term, as packed arrays (see verify.match.index)."""
 
-    __tablename__ = "search_posting"
+    __tablename__ = "search_block"
     __table_args__ = {"sqlite_with_rowid": False}
 
     term: str = Field(primary_key=True)
-    passage_id: int = Field(foreign_key="passage.id", primary_key=True)
-    tf: int
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
+    postings: int
+    max_tf: int
+    min_length: int
+    passage_ids: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    tfs: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    lengths: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class SearchStats(SQLModel, table=True):
@@ -258,3 +263,4 @@ class SearchStats(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     documents: int = 0
     total_length: int = 0
+    format: int = 0  # verify.match.index.INDEX_FORMAT of the build; another value makes upgrades rebuild

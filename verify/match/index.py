@@ -1,31 +1,47 @@
-"""The search index: an inverted index in ordinary tables, ranked by BM25 in SQL.
+"""The search index: compact postings in ordinary tables, BM25 scored in Python with pruning.
 
-Keeping the index in the database (``search_document``, ``search_posting``,
-``search_stats``) means every reviewer's CLI shares it, on SQLite and on
-PostgreSQL, and both rank identically because terms come from one Python
-tokenizer (:mod:`verify.match.tokenize`). Postings are written in the same
-transaction as the passages; a superseded source version is un-indexed.
+One index serves ``verify search`` and ``verify evidence suggest`` on SQLite
+and PostgreSQL alike: terms come from one tokenizer
+(:mod:`verify.match.tokenize`), the postings are plain bytes, and scoring is
+the same Python code, so both backends return the same passages in the same
+order with the same scores.
 
-BM25 (Robertson/Spärck Jones idf with +1 smoothing, as Lucene) is computed by
-one grouped query over the postings of the query terms.
+Storage (migration 0006): ``search_block`` holds, per index term and source,
+the passages containing the term as three packed arrays of unsigned 32-bit
+little-endian integers (passage ids ascending, term frequencies, passage
+lengths), with the block's highest frequency and shortest length for the
+pruning bound. A source is indexed in the transaction that adds it and
+un-indexed when a newer version supersedes it; neither rewrites other
+sources' blocks. ``search_document`` keeps each passage's length and
+``search_stats`` the corpus totals and the index's :data:`INDEX_FORMAT`, so an
+upgrade can tell an index built by an older verify and rebuild it.
+
+Scoring is exact BM25 (Robertson/Spärck Jones idf with +1 smoothing, as
+Lucene) with MaxScore pruning: terms are taken rarest first, and once the
+best ``limit`` passages are ahead of what the remaining terms could add to
+any other passage, those terms only update the passages still in the race.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
+import sys
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, text
+from sqlalchemy import Connection, bindparam, text
 
 from verify.match.tokenize import term_counts
 
 K1 = 1.2
 B = 0.75
-COMMON_SHARE = 0.05  # a term in more than 5 % of passages is "common" for pruning
-POOL = 1000  # candidates scored on the rare terms before the common ones are added
-BATCH = 5000
+INDEX_FORMAT = 1  # bump when the stored layout or the tokenizer changes: upgrades then rebuild
+SCAN_RATIO = 16  # a term's postings are scanned rather than searched when fewer than this many per candidate
+EPSILON = 1e-9  # float slack in the pruning bound (sums of the same numbers in another order)
 
 
 @dataclass(frozen=True)
@@ -34,13 +50,20 @@ class Ranked:
     score: float
 
 
-def _bump_stats(conn: Connection, documents: int, length: int) -> None:
-    updated = conn.execute(
-        text("UPDATE search_stats SET documents = documents + :d, total_length = total_length + :l WHERE id = 1"),
-        {"d": documents, "l": length},
-    )
-    if updated.rowcount == 0:
-        conn.execute(text("INSERT INTO search_stats (id, documents, total_length) VALUES (1, :d, :l)"), {"d": documents, "l": length})
+def pack(values: Iterable[int]) -> bytes:
+    """Unsigned 32-bit little-endian integers, the same bytes on every machine and backend."""
+    packed = array("I", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(blob: bytes | memoryview) -> array[int]:
+    packed = array("I")
+    packed.frombytes(bytes(blob))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed
 
 
 def _placeholders(conn: Connection, count: int) -> str:
@@ -48,43 +71,59 @@ def _placeholders(conn: Connection, count: int) -> str:
     return ", ".join([mark] * count)
 
 
+def _bump_stats(conn: Connection, documents: int, length: int) -> None:
+    updated = conn.execute(
+        text("UPDATE search_stats SET documents = documents + :d, total_length = total_length + :l WHERE id = 1"),
+        {"d": documents, "l": length},
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO search_stats (id, documents, total_length, format) VALUES (1, :d, :l, :f)"),
+            {"d": documents, "l": length, "f": INDEX_FORMAT},
+        )
+
+
 def index_passages(conn: Connection, rows: Iterable[tuple[int, int, str]]) -> int:
-    """Index ``(passage_id, source_id, text)`` rows; returns how many were indexed.
+    """Index ``(passage_id, source_id, text)`` rows of sources not yet indexed; returns how many.
 
-    Rows go to the driver's ``executemany`` as plain tuples: building
-    parameter dictionaries for millions of postings would dominate the time.
+    The rows of one source are held in memory (one block per term), so
+    callers pass one source at a time; ids must be ascending within a source.
     """
+    blocks: dict[tuple[str, int], tuple[list[int], list[int], list[int]]] = {}
     documents: list[tuple[int, int, int]] = []
-    postings: list[tuple[str, int, int]] = []
     total = 0
-    count = 0
-    insert_document = f"INSERT INTO search_document (passage_id, source_id, length) VALUES ({_placeholders(conn, 3)})"
-    insert_posting = f"INSERT INTO search_posting (term, passage_id, tf) VALUES ({_placeholders(conn, 3)})"
-
-    def flush() -> None:
-        if documents:
-            conn.exec_driver_sql(insert_document, documents)
-        if postings:
-            conn.exec_driver_sql(insert_posting, postings)
-        documents.clear()
-        postings.clear()
-
     for passage_id, source_id, passage_text in rows:
         counts, length = term_counts(passage_text)
         documents.append((passage_id, source_id, length))
-        postings.extend((term, passage_id, tf) for term, tf in counts.items())
         total += length
-        count += 1
-        if len(postings) >= BATCH * 10:
-            flush()
-    flush()
-    if count:
-        _bump_stats(conn, count, total)
-    return count
+        for term, tf in counts.items():
+            block = blocks.get((term, source_id))
+            if block is None:
+                block = blocks[(term, source_id)] = ([], [], [])
+            block[0].append(passage_id)
+            block[1].append(tf)
+            block[2].append(length)
+    if not documents:
+        return 0
+    conn.exec_driver_sql(
+        f"INSERT INTO search_document (passage_id, source_id, length) VALUES ({_placeholders(conn, 3)})", documents
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO search_block (term, source_id, postings, max_tf, min_length, passage_ids, tfs, lengths) "
+        f"VALUES ({_placeholders(conn, 8)})",
+        [
+            (term, source_id, len(ids), max(tfs), min(lengths), pack(ids), pack(tfs), pack(lengths))
+            for (term, source_id), (ids, tfs, lengths) in blocks.items()
+        ],
+    )
+    _bump_stats(conn, len(documents), total)
+    return len(documents)
 
 
 def index_source(conn: Connection, source_id: int) -> int:
-    rows = conn.execute(text("SELECT id, source_id, text FROM passage WHERE source_id = :s ORDER BY seq"), {"s": source_id}).all()
+    """(Re-)index one source's passages."""
+    unindex_source(conn, source_id)
+    rows = conn.execute(text("SELECT id, source_id, text FROM passage WHERE source_id = :s ORDER BY id"), {"s": source_id}).all()
     return index_passages(conn, [(r[0], r[1], r[2]) for r in rows])
 
 
@@ -95,104 +134,137 @@ def unindex_source(conn: Connection, source_id: int) -> None:
     ).one()
     if not found[0]:
         return
-    conn.execute(
-        text("DELETE FROM search_posting WHERE passage_id IN (SELECT passage_id FROM search_document WHERE source_id = :s)"),
-        {"s": source_id},
-    )
+    conn.execute(text("DELETE FROM search_block WHERE source_id = :s"), {"s": source_id})
     conn.execute(text("DELETE FROM search_document WHERE source_id = :s"), {"s": source_id})
     _bump_stats(conn, -found[0], -found[1])
 
 
 def rebuild_on_connection(conn: Connection) -> int:
-    """Rebuild the whole index from the passages of current sources."""
-    for table in ("search_posting", "search_document", "search_stats"):
+    """Rebuild the whole index from the passages of current sources, in the current format."""
+    for table in ("search_block", "search_document", "search_stats"):
         conn.execute(text(f"DELETE FROM {table}"))
-    rows = conn.execute(
-        text("SELECT p.id, p.source_id, p.text FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current = :t ORDER BY p.id"),
-        {"t": True},
-    )
-    return index_passages(conn, ((r[0], r[1], r[2]) for r in rows))
+    _bump_stats(conn, 0, 0)
+    sources = conn.execute(text("SELECT id FROM source WHERE is_current = :t ORDER BY id"), {"t": True}).scalars().all()
+    return sum(index_source(conn, source_id) for source_id in sources)
 
 
-def _weights(conn: Connection, unique: list[str], documents: int) -> dict[str, tuple[float, int]]:
-    """idf and document frequency of each query term present in the index."""
-    frequencies = conn.execute(
-        text("SELECT term, count(*) FROM search_posting WHERE term IN :terms GROUP BY term").bindparams(
+def index_is_stale(conn: Connection) -> bool:
+    """True when current passages are missing from the index, or it was built in another format."""
+    stats = conn.execute(text("SELECT format FROM search_stats WHERE id = 1")).first()
+    indexed = conn.execute(text("SELECT count(*) FROM search_document")).scalar_one()
+    passages = conn.execute(
+        text("SELECT count(*) FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current = :t"), {"t": True}
+    ).scalar_one()
+    return indexed != passages or (stats is not None and stats[0] != INDEX_FORMAT) or (stats is None and passages > 0)
+
+
+def document_frequencies(conn: Connection, terms: Sequence[str]) -> dict[str, int]:
+    """How many indexed passages contain each term (terms absent from the index are left out)."""
+    if not terms:
+        return {}
+    found = conn.execute(
+        text("SELECT term, sum(postings) FROM search_block WHERE term IN :terms GROUP BY term").bindparams(
             bindparam("terms", expanding=True)
         ),
-        {"terms": unique},
+        {"terms": list(dict.fromkeys(terms))},
     ).all()
-    return {t: (math.log(1 + (documents - df + 0.5) / (df + 0.5)), df) for t, df in frequencies}
+    return {t: int(df) for t, df in found}
 
 
-def _score_sql(weights: dict[str, float], *, source_filter: bool, candidates: bool) -> tuple[str, dict[str, object]]:
-    cases = " ".join(f"WHEN :t{i} THEN :w{i}" for i in range(len(weights)))
-    params: dict[str, object] = {}
-    for i, (term, weight) in enumerate(weights.items()):
-        params[f"t{i}"], params[f"w{i}"] = term, weight
-    where = "p.term IN :terms" + (" AND d.source_id = :sid" if source_filter else "") + (" AND p.passage_id IN :ids" if candidates else "")
-    sql = f"""SELECT p.passage_id,
-                     sum((CASE p.term {cases} END) * p.tf * (:k1 + 1)
-                         / (p.tf + :k1 * (1 - :b + :b * d.length / :avgdl))) AS score
-              FROM search_posting p JOIN search_document d ON d.passage_id = p.passage_id
-              WHERE {where}
-              GROUP BY p.passage_id"""
-    return sql, params
+@dataclass
+class _Term:
+    weight: float  # idf * (k1 + 1)
+    bound: float  # the most this term adds to any passage's score
+    blocks: list[tuple[array[int], array[int], array[int]]]
 
 
-def _run(conn: Connection, weights: dict[str, float], base: dict[str, object], *, source_id: int | None,
-         limit: int | None = None, ids: list[int] | None = None) -> dict[int, float]:
-    sql, params = _score_sql(weights, source_filter=source_id is not None, candidates=ids is not None)
-    binds: list[BindParameter[Any]] = [bindparam("terms", expanding=True)]
-    if ids is not None:
-        binds.append(bindparam("ids", expanding=True))
-        params["ids"] = ids
-    if limit is not None:
-        sql += " ORDER BY score DESC, p.passage_id LIMIT :limit"
-        params["limit"] = limit
-    if source_id is not None:
-        params["sid"] = source_id
-    rows = conn.execute(text(sql).bindparams(*binds), {**base, **params, "terms": list(weights)}).all()
-    return {r[0]: float(r[1]) for r in rows}
+def _load(conn: Connection, found: dict[str, float], source_id: int | None, avgdl: float,
+          k1: float, b: float) -> dict[str, _Term]:
+    where = "term IN :terms" + (" AND source_id = :sid" if source_id is not None else "")
+    rows = conn.execute(
+        text(f"SELECT term, max_tf, min_length, passage_ids, tfs, lengths FROM search_block WHERE {where} ORDER BY term, source_id")
+        .bindparams(bindparam("terms", expanding=True)),
+        {"terms": list(found), "sid": source_id},
+    ).all()
+    loaded: dict[str, _Term] = {}
+    for term, max_tf, min_length, ids, tfs, lengths in rows:
+        weight = found[term] * (k1 + 1)
+        entry = loaded.setdefault(term, _Term(weight, 0.0, []))
+        entry.bound = max(entry.bound, weight * max_tf / (max_tf + k1 * (1 - b + b * min_length / avgdl)))
+        entry.blocks.append((unpack(ids), unpack(tfs), unpack(lengths)))
+    return loaded
+
+
+def _lookup(blocks: list[tuple[array[int], array[int], array[int]]], starts: list[int], reach: list[int],
+            passage_id: int) -> tuple[int, int] | None:
+    """(tf, length) of a passage in a term's blocks (sorted by first id), by binary search.
+
+    ``reach[k]`` is the highest id in blocks 0..k, so the search stops at the
+    first block below which no block can hold the passage.
+    """
+    for k in range(bisect_right(starts, passage_id) - 1, -1, -1):
+        if reach[k] < passage_id:
+            break
+        ids, tfs, lengths = blocks[k]
+        at = bisect_left(ids, passage_id)
+        if at < len(ids) and ids[at] == passage_id:
+            return tfs[at], lengths[at]
+    return None
 
 
 def bm25(
     conn: Connection, query_terms: Sequence[str], *, limit: int, source_id: int | None = None, k1: float = K1, b: float = B
 ) -> list[Ranked]:
-    """Top passages for the (already tokenized) query terms, best first — exact BM25.
-
-    Common terms (found in more than :data:`COMMON_SHARE` of passages) carry
-    little weight but most of the postings. So the passages are first scored
-    on the rarer terms alone; the common terms' contribution is then added for
-    the best :data:`POOL` of them only. If the bound check shows that a passage
-    outside the pool could still reach the top ``limit`` (its score can grow
-    by at most the common terms' maximum), the full query is run instead, so
-    the result is always the exact BM25 ranking.
-    """
+    """Top passages for the (already tokenized) query terms, best first — exact BM25, ties by passage id."""
     unique = list(dict.fromkeys(query_terms))
-    if not unique:
+    if not unique or limit < 1:
         return []
     stats = conn.execute(text("SELECT documents, total_length FROM search_stats WHERE id = 1")).first()
     if stats is None or not stats[0]:
         return []
     documents, total_length = stats
-    found = _weights(conn, unique, documents)
-    if not found:
+    avgdl = total_length / documents or 1.0
+    frequencies = document_frequencies(conn, unique)
+    if not frequencies:
         return []
-    base: dict[str, object] = {"avgdl": total_length / documents, "k1": k1, "b": b}
-    rare = {t: w for t, (w, df) in found.items() if df <= COMMON_SHARE * documents}
-    common = {t: w for t, (w, df) in found.items() if t not in rare}
-    pool = max(POOL, limit * 4)
-    if rare and common:
-        first = _run(conn, rare, base, source_id=source_id, limit=pool)
-        if first:
-            ids = list(first)
-            extra = _run(conn, common, base, source_id=source_id, ids=ids)
-            scores = {pid: first[pid] + extra.get(pid, 0.0) for pid in ids}
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-            ceiling = (min(first.values()) if len(first) >= pool else 0.0) + sum(common.values()) * (k1 + 1)
-            if len(ranked) == limit and ranked[-1][1] >= ceiling:
-                return [Ranked(pid, score) for pid, score in ranked]
-    weights = {t: w for t, (w, _df) in found.items()}
-    exact = _run(conn, weights, base, source_id=source_id, limit=limit)
-    return [Ranked(pid, score) for pid, score in exact.items()]
+    idf = {t: math.log(1 + (documents - df + 0.5) / (df + 0.5)) for t, df in frequencies.items()}
+    loaded = _load(conn, idf, source_id, avgdl, k1, b)
+    order = sorted(loaded, key=lambda t: (frequencies[t], t))
+    remaining = [0.0] * (len(order) + 1)
+    for i in range(len(order) - 1, -1, -1):
+        remaining[i] = remaining[i + 1] + loaded[order[i]].bound
+    norms: dict[int, float] = {}
+    scores: dict[int, float] = {}
+    threshold = 0.0
+    for i, term in enumerate(order):
+        entry = loaded[term]
+        weight = entry.weight
+        if len(scores) < limit or remaining[i] + EPSILON >= threshold:
+            get = scores.get
+            for ids, tfs, lengths in entry.blocks:
+                for passage_id, tf, length in zip(ids, tfs, lengths, strict=True):
+                    norm = norms.get(length)
+                    if norm is None:
+                        norm = norms[length] = k1 * (1 - b + b * length / avgdl)
+                    scores[passage_id] = get(passage_id, 0.0) + weight * tf / (tf + norm)
+        else:
+            # No passage outside ``scores`` can reach the top any more; drop those that cannot either.
+            scores = {p: s for p, s in scores.items() if s + remaining[i] + EPSILON >= threshold}
+            if sum(len(block[0]) for block in entry.blocks) <= SCAN_RATIO * len(scores):
+                for ids, tfs, lengths in entry.blocks:
+                    for passage_id, tf, length in zip(ids, tfs, lengths, strict=True):
+                        if passage_id in scores:
+                            scores[passage_id] += weight * tf / (tf + k1 * (1 - b + b * length / avgdl))
+            else:
+                blocks = sorted(entry.blocks, key=lambda block: block[0][0])
+                starts = [block[0][0] for block in blocks]
+                reach = list(itertools.accumulate((block[0][-1] for block in blocks), max))
+                for passage_id in scores:
+                    found = _lookup(blocks, starts, reach, passage_id)
+                    if found is not None:
+                        tf, length = found
+                        scores[passage_id] += weight * tf / (tf + k1 * (1 - b + b * length / avgdl))
+        if len(scores) >= limit:
+            threshold = heapq.nlargest(limit, scores.values())[-1]
+    best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+    return [Ranked(passage_id, score) for passage_id, score in best]

@@ -7,7 +7,7 @@ says where the claim comes from, not what it says.
 
 The re-ranker compares words by their Snowball (Porter 2) stems, the stemmer of
 the shared search index (:mod:`verify.match.tokenize`): "fighters"/"fighter",
-"trained"/"training" meet, as they do in the FTS5 index (porter). It also
+"trained"/"training" meet, as they do in the index. It also
 knows a small, editable table of generic synonyms and US/UK spellings
 (``verify/data/synonyms.json``, :func:`synonyms`): a claim word the passage
 lacks still counts, at a lower weight, when the passage uses a synonym
@@ -158,39 +158,18 @@ def claim_terms(
 
 
 def word_counts(session: Session, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
-    """How many passages there are, and how many contain each claim word or variant phrase (one small query each)."""
-    total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
-    if session.get_bind().dialect.name != "sqlite":
-        return total, _shared_index_counts(session, words)
-    found = {
-        w: session.execute(
-            sql("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"), {"q": f'"{w}"'}
-        ).scalar_one()
-        for w in words
-    }
-    return total, found
+    """How many passages there are, and how many contain each claim word or variant phrase.
 
-
-def _shared_index_counts(session: Session, words: tuple[str, ...]) -> dict[str, int]:
-    """Passages per word from the shared search index (databases without FTS5);
-    a phrase counts as its rarest word."""
-    from sqlalchemy import bindparam
-
+    Counts come from the search index (one query for all words); a phrase
+    counts as its rarest word.
+    """
+    from verify.match.index import document_frequencies
     from verify.match.tokenize import terms as index_terms
 
+    total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
     per_word = {w: index_terms(w) for w in words}
-    wanted = sorted({t for found in per_word.values() for t in found})
-    counts: dict[str, int] = {}
-    if wanted:
-        counts = dict(
-            session.execute(
-                sql("SELECT term, count(*) FROM search_posting WHERE term IN :terms GROUP BY term").bindparams(
-                    bindparam("terms", expanding=True)
-                ),
-                {"terms": wanted},
-            ).all()
-        )
-    return {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
+    counts = document_frequencies(session.connection(), sorted({t for found in per_word.values() for t in found}))
+    return total, {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
 
 
 def idf_weights(total: int, counts: dict[str, int]) -> dict[str, float]:
@@ -206,7 +185,7 @@ def prune(terms: Terms, counts: dict[str, int], budget: int = POSTINGS_BUDGET) -
     """The claim's words for the first stage, its most common ones dropped when they would flood it.
 
     On a large library a claim's everyday words ("reported", "fighters")
-    occur in most passages; FTS5 then scores nearly every passage, for
+    occur in most passages; BM25 then scores nearly every passage, for
     words whose idf adds almost nothing. Keeping the rarest words up to
     ``budget`` postings (at least one word) bounds that cost; the dropped
     words still count in the re-ranking (best sentence, proximity, fuzzy).

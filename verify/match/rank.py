@@ -1,7 +1,7 @@
 """Suggesting the passages that bear on a claim: a fast first stage, then re-ranking.
 
-1. First stage: BM25 over the FTS5 index (porter stemming) with the claim's
-   content words OR-ed, plus the spelling variants of its names (on a large
+1. First stage: BM25 over the search index (:mod:`verify.match.index`, the
+   one ``verify search`` uses, on every backend) with the claim's content words OR-ed, plus the spelling variants of its names (on a large
    library its commonest words are left to the re-ranking, see
    :func:`verify.match.query.prune`); the top ``Weights.candidates`` go on. When the claim is attributed to a
    registered source, that source's best passages are always among them.
@@ -45,6 +45,7 @@ from verify.claims.hints import compute_hints
 from verify.claims.names import name_key
 from verify.errors import NotFound
 from verify.match.flags import flags_for
+from verify.match.index import bm25
 from verify.match.numbers import quantities
 from verify.match.query import (
     Terms,
@@ -58,12 +59,13 @@ from verify.match.query import (
     synonyms,
     word_counts,
 )
+from verify.match.tokenize import terms as index_terms
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 PAIR_WINDOW = 2  # claim words "a b" count as a pair when at most one content word stands between them
 SYNONYM_WEIGHT = 0.5  # a claim word present only as a synonym counts half in the coverage features
-BM25_K1, BM25_B = 1.2, 0.75  # as FTS5's bm25(), for the expansion feature
+BM25_K1, BM25_B = 1.2, 0.75  # as the search index's bm25(), for the expansion feature
 LEAD_RANK = 5  # relevance = score − the score of the 5th best candidate
 RELEVANCE_THRESHOLD = 0.26  # chosen by benchmarks/bench_relevance.py: mean recall ≥ 0.85 on the training sets
 
@@ -178,11 +180,6 @@ ROW_COLUMNS = (
 )
 
 
-def _fts_expression(terms: Terms, weights: Weights) -> str | None:
-    phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
-    return " OR ".join(f'"{p}"' for p in phrases) if phrases else None
-
-
 def _suggestion(row: Any, bm25: float) -> Suggestion:
     return Suggestion(row[0], SourceInfo(*row[5:12]), row[1], row[2], row[3], row[4], bm25)
 
@@ -190,50 +187,15 @@ def _suggestion(row: Any, bm25: float) -> Suggestion:
 def first_stage(
     session: Session, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES
 ) -> list[Suggestion]:
-    """Top passages by BM25 (current sources only, or one source).
+    """Top passages by BM25 over the search index (current sources only, or one source).
 
-    The index is ranked on its own first and joined afterwards: joining every
-    matching row before sorting costs twice as much, and on a large library
-    most of the time. Old versions of sources are rare, so when filtering them
-    out leaves too few rows, the full (joined) query is run instead.
+    The same index, tokenizer and scoring as ``verify search``
+    (:func:`verify.match.index.bm25`), on every backend, so SQLite and
+    PostgreSQL put the same passage first. Variant phrases become their words.
     """
-    expression = _fts_expression(terms, weights)
-    if expression is None:
-        return []
-    if session.get_bind().dialect.name != "sqlite":
-        return _first_stage_shared(session, terms, weights, source_id=source_id, limit=limit)
-    if source_id is None:
-        ranked = session.execute(
-            sql("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit"),
-            {"q": expression, "limit": limit},
-        ).all()
-        scores = {r[0]: float(r[1]) for r in ranked}
-        rows = _rows(session, list(scores))
-        if len(rows) == len(scores) or len(scores) < limit:
-            return sorted((_suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
-    joined = session.execute(
-        sql(
-            f"""SELECT {ROW_COLUMNS}, -bm25(passage_fts)
-                FROM passage_fts JOIN passage p ON p.id = passage_fts.rowid JOIN source s ON s.id = p.source_id
-                WHERE passage_fts MATCH :q AND s.is_current = 1 {"AND s.id = :sid" if source_id is not None else ""}
-                ORDER BY bm25(passage_fts) LIMIT :limit"""
-        ),
-        {"q": expression, "limit": limit, "sid": source_id},
-    ).all()
-    return [_suggestion(r, float(r[12])) for r in joined]
-
-
-def _first_stage_shared(
-    session: Session, terms: Terms, weights: Weights, *, source_id: int | None, limit: int
-) -> list[Suggestion]:
-    """The first stage on databases without FTS5 (PostgreSQL): BM25 over the shared search index.
-
-    Variant phrases become their words; the re-ranking that follows is the same.
-    """
-    from verify.match.index import bm25
-    from verify.match.tokenize import terms as index_terms
-
     phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
+    if not phrases:
+        return []
     ranked = bm25(session.connection(), index_terms(" ".join(phrases)), limit=limit, source_id=source_id)
     scores = {r.passage_id: r.score for r in ranked}
     rows = _rows(session, list(scores))

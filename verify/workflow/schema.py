@@ -8,24 +8,16 @@ built by another version of the index.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect
 
 from verify.db.engine import Database
 from verify.db.migrate import upgrade
-from verify.match.index import rebuild_on_connection
-
-
-def _index_is_incomplete(conn: Connection) -> bool:
-    """True when current passages exist that the search index does not hold."""
-    indexed = conn.execute(text("SELECT count(*) FROM search_document")).scalar_one()
-    passages = conn.execute(
-        text("SELECT count(*) FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current = :t"), {"t": True}
-    ).scalar_one()
-    return indexed != passages
+from verify.match.index import index_is_stale, rebuild_on_connection
 
 
 def _refresh_derived_data(conn: Connection, before: str | None) -> None:
-    if before is not None and inspect(conn).has_table("search_document") and _index_is_incomplete(conn):
+    """Rebuild the search index when it misses passages or was built in an older format (``search_stats.format``)."""
+    if before is not None and inspect(conn).has_table("search_block") and index_is_stale(conn):
         rebuild_on_connection(conn)
 
 
