@@ -10,7 +10,7 @@ Printed, for the 44 labelled claims:
 
 * recall@1 / recall@5 of the labelled 2023 paragraph with suggestions limited
   to the 2023 document (``--source``), and on the whole library (right
-  document AND paragraph), beside the FTS5 first stage alone and bm25s
+  document AND paragraph), beside the search index's first stage alone and bm25s
   (PyStemmer, English stopwords) on the same passages;
 * flag precision and recall. On the labelled (correct) paragraph a flag is a
   true positive iff it matches a planted mismatch (same type; number: the
@@ -202,7 +202,7 @@ def report(session: Any) -> list[str]:
     ]
     systems = [
         ("verify suggest (default)", lambda key: verify_ranking(session, claims, key, DEFAULT_WEIGHTS)),
-        ("FTS5 first stage alone", lambda key: verify_ranking(session, claims, key, first_stage_only())),
+        ("first stage alone (BM25, search index)", lambda key: verify_ranking(session, claims, key, first_stage_only())),
         ("bm25s + PyStemmer + en stopwords", lambda key: bm25s_ranking(session, claims, key)),
     ]
     full_default: list[list[dict[str, Any]]] = []

@@ -4,8 +4,9 @@ Corpus loading: each of the 5,183 abstracts becomes one source (key = the
 SciFact doc id, title = the paper title) holding ONE passage whose text is the
 title followed by the abstract. The rows are written through the core models
 (``verify.db.models.Source`` / ``Passage``) in one transaction of a database
-created by the same migrations ``verify init`` runs, so the FTS5 triggers of
-migration 0002 fill the very index ``verify evidence suggest`` searches.
+created by the same migrations ``verify init`` runs, and indexed as
+``verify source add`` indexes them (see below), so suggest searches the very
+index ``verify evidence suggest`` uses.
 With one passage per document, a document's score is its passage's score.
 
 For every claim of the split, ``verify.match.rank.suggest_for_text`` (what
@@ -25,10 +26,10 @@ Backends (issue 7): ``--backend sqlite`` (default), ``postgresql`` or ``both``.
 Each source's passage is indexed the way ``verify source add`` does it
 (``verify.ingest.sources.add_source``): after the flush,
 ``verify.match.index.index_source`` writes the shared search index
-(``search_document`` / ``search_posting`` / ``search_stats``, migration 0004),
-on every backend. On SQLite suggest ranks with FTS5 (migration 0002's
-triggers); on PostgreSQL ``suggest_for_text`` ranks with that shared index
-(``rank._first_stage_shared``), so this measures what a PostgreSQL user gets.
+(``search_document`` / ``search_block`` / ``search_stats``, migration 0006),
+on every backend, and ``suggest_for_text`` ranks with that one index on both
+(issue 13; before it, SQLite ranked with FTS5), so the two backends should
+give the same figures.
 The PostgreSQL database is made by the same migrations ``verify init`` runs;
 by default the benchmark creates a fresh database on the server of
 ``--pg-url`` (through its maintenance database ``test``) and drops it at the
@@ -184,7 +185,7 @@ def ablation_steps(backend: str = "sqlite") -> list[tuple[str, Any]]:
     from verify.match.rank import DEFAULT_WEIGHTS, first_stage_only
 
     base = first_stage_only()
-    first = "FTS5 BM25, porter" if backend == "sqlite" else "shared index BM25, Snowball"
+    first = "search index BM25, Snowball"
     steps = [(f"first stage alone ({first})", base)]
     steps.append(("+ name variants", replace(base, variants=True)))
     lexical = dict(title=DEFAULT_WEIGHTS.title, sentence=DEFAULT_WEIGHTS.sentence, proximity=DEFAULT_WEIGHTS.proximity)
@@ -374,7 +375,7 @@ def metric_table(rows: list[tuple[str, dict[str, float]]], with_speed: bool) -> 
     return lines
 
 
-BACKEND_LABELS = {"sqlite": "SQLite FTS5", "postgresql": "PostgreSQL shared index"}
+BACKEND_LABELS = {"sqlite": "SQLite search index", "postgresql": "PostgreSQL search index"}
 
 
 def report(split: str, verify: dict[str, Any], baseline: dict[str, Any], backend: str = "sqlite") -> list[str]:

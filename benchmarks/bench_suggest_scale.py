@@ -133,24 +133,22 @@ def build_fts5(database: Any) -> float:
 
 def fts5_pipeline() -> Any:
     """Patch verify's suggest to its pre-issue-13 first stage (FTS5) and word counts; returns an undo."""
-    from sqlalchemy import text
-
     from verify.match import rank
 
-    def word_counts(session: Any, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
-        total = session.execute(text("SELECT count(*) FROM passage")).scalar_one() or 1
-        return total, {w: session.execute(text("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q"),
-                                          {"q": f'"{w}"'}).scalar_one() for w in words}
+    def word_counts(reader: Any, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+        total = reader.rows("SELECT count(*) FROM passage")[0][0] or 1
+        return total, {w: reader.rows("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q", {"q": f'"{w}"'})[0][0]
+                       for w in words}
 
-    def first_stage(session: Any, terms: Any, weights: Any, *, source_id: int | None = None, limit: int = 50) -> list[Any]:
+    def first_stage(reader: Any, terms: Any, weights: Any, *, source_id: int | None = None, limit: int = 50) -> list[Any]:
         phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
         if not phrases:
             return []
         expression = " OR ".join(f'"{p}"' for p in phrases)
-        ranked = session.execute(text("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit"),
-                                 {"q": expression, "limit": limit}).all()
+        ranked = reader.rows("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit",
+                             {"q": expression, "limit": limit})
         scores = {r[0]: float(r[1]) for r in ranked}
-        rows = rank._rows(session, list(scores))
+        rows = rank._rows(reader, list(scores))
         return sorted((rank._suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
 
     saved = rank.first_stage, rank.word_counts

@@ -8,6 +8,7 @@ about 0.4 s) so a stray import cannot slow every ``verify status`` again.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,5 +96,79 @@ def test_listing_on_postgresql_reads_with_psycopg_alone(database, tmp_path):
             on_server = probe("--db", url, *args)
             assert on_server["code"] == 0 and on_server["heavy"] == []
             assert on_server["stdout"] == probe("--db", str(database), *args)["stdout"]
+    finally:
+        server.drop(name)
+
+
+REPORT = """Monitoring report
+
+1. Member States reported that the Taliban continued to host al-Qaeda leaders in Kabul safe houses.
+
+2. The group trained around 400 fighters in camps in Helmand province.
+
+3. Financing relied on charitable donations and informal hawala networks.
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Path:
+    """The article and one source: something for ``search`` and ``evidence suggest`` to find."""
+    folder = tmp_path_factory.mktemp("library")
+    db = folder / "claims.db"
+    report = folder / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    env = {**os.environ, "VERIFY_SOURCES": str(folder / "sources"), "VERIFY_USER": "tester"}
+    for args in (("init",), ("article", "add", str(ARTICLE), "--title", TITLE), ("source", "add", str(report), "--key", "REP/1")):
+        subprocess.run([sys.executable, "-m", "verify", "--db", str(db), *args], check=True, capture_output=True, env=env)
+    return db
+
+
+def _claim_about_fighters(db: Path) -> int:
+    claims = json.loads(probe("--db", str(db), "claim", "list", "--format", "json")["stdout"])
+    return next(c["id"] for c in claims if "fighters" in c["text"].lower())
+
+
+@pytest.mark.parametrize("command", ["search", "suggest"])
+def test_search_and_suggest_do_not_load_the_orm(library, command):
+    args = (["search", "fighters Helmand camps", "--format", "json"] if command == "search"
+            else ["evidence", "suggest", str(_claim_about_fighters(library)), "--all", "--format", "json"])
+    result = probe("--db", str(library), *args)
+    assert result["code"] == 0
+    assert result["heavy"] == []
+    found = json.loads(result["stdout"])
+    assert found and found[0]["source"] == "REP/1"
+
+
+def test_suggest_without_the_orm_matches_the_session_path(library):
+    """The plain-SQL start-up path and a library caller's ORM session rank the same passages, with the same scores."""
+    from verify.db.engine import open_database
+    from verify.match.rank import suggest_for_claim
+
+    claim_id = _claim_about_fighters(library)
+    listed = json.loads(probe("--db", str(library), "evidence", "suggest", str(claim_id), "--all", "--format", "json")["stdout"])
+    db = open_database(str(library))
+    try:
+        with db.read() as session:
+            expected = [s.as_dict() for s in suggest_for_claim(session, claim_id, limit=5)]
+    finally:
+        db.dispose()
+    assert listed == json.loads(json.dumps(expected))
+
+
+@pytest.mark.postgres
+def test_search_and_suggest_on_postgresql_read_with_psycopg_alone(library):
+    from tests.conftest import postgres_server
+
+    server = postgres_server()
+    name = server.create()
+    url = server.url_for(name)
+    claim_id = str(_claim_about_fighters(library))
+    try:
+        subprocess.run([sys.executable, "-m", "verify", "db", "copy", str(library), url], check=True, capture_output=True)
+        for args in (("search", "fighters Helmand camps", "--format", "json"),
+                     ("evidence", "suggest", claim_id, "--all", "--format", "json")):
+            on_server = probe("--db", url, *args)
+            assert on_server["code"] == 0 and on_server["heavy"] == []
+            assert on_server["stdout"] == probe("--db", str(library), *args)["stdout"]
     finally:
         server.drop(name)

@@ -110,8 +110,8 @@ def suggest(
 
     if limit < 1:
         raise VerifyError("--limit must be at least 1")
-    with state(ctx).database().read() as session:
-        found = [s.as_dict() for s in suggest_for_claim(session, claim_id, source_key=source, limit=limit)]
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        found = [s.as_dict() for s in suggest_for_claim(reader, claim_id, source_key=source, limit=limit)]
     rows = found if all_rows else [r for r in found if r["relevant"]]
     if output is ListFormat.json:
         print_json(rows)

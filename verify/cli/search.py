@@ -21,8 +21,8 @@ def search(
     from verify.match.search import hit_dict
     from verify.match.search import search as run_search
 
-    with state(ctx).database().read() as session:
-        rows = [hit_dict(h) for h in run_search(session, query, source_key=source, limit=limit)]
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        rows = [hit_dict(h) for h in run_search(reader, query, source_key=source, limit=limit)]
     if output is ListFormat.json:
         print_json(rows)
         return

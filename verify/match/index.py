@@ -16,6 +16,11 @@ sources' blocks. ``search_document`` keeps each passage's length and
 ``search_stats`` the corpus totals and the index's :data:`INDEX_FORMAT`, so an
 upgrade can tell an index built by an older verify and rebuild it.
 
+Reading goes through a :class:`verify.db.reader.Reader` (plain ``sqlite3`` or
+psycopg from the CLI, a SQLAlchemy session from library callers), so
+``verify search`` and ``verify evidence suggest`` start without the ORM;
+writing goes through the caller's SQLAlchemy connection, in its transaction.
+
 Scoring is exact BM25 (Robertson/Spärck Jones idf with +1 smoothing, as
 Lucene) with MaxScore pruning: terms are taken rarest first, and once the
 best ``limit`` passages are ahead of what the remaining terms could add to
@@ -32,10 +37,13 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, text
-
+from verify.db.reader import Reader, in_list
 from verify.match.tokenize import term_counts
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 K1 = 1.2
 B = 0.75
@@ -72,6 +80,8 @@ def _placeholders(conn: Connection, count: int) -> str:
 
 
 def _bump_stats(conn: Connection, documents: int, length: int) -> None:
+    from sqlalchemy import text
+
     updated = conn.execute(
         text("UPDATE search_stats SET documents = documents + :d, total_length = total_length + :l WHERE id = 1"),
         {"d": documents, "l": length},
@@ -122,6 +132,8 @@ def index_passages(conn: Connection, rows: Iterable[tuple[int, int, str]]) -> in
 
 def index_source(conn: Connection, source_id: int) -> int:
     """(Re-)index one source's passages."""
+    from sqlalchemy import text
+
     unindex_source(conn, source_id)
     rows = conn.execute(text("SELECT id, source_id, text FROM passage WHERE source_id = :s ORDER BY id"), {"s": source_id}).all()
     return index_passages(conn, [(r[0], r[1], r[2]) for r in rows])
@@ -129,6 +141,8 @@ def index_source(conn: Connection, source_id: int) -> int:
 
 def unindex_source(conn: Connection, source_id: int) -> None:
     """Drop a source's passages from the index (a superseded version stays archived, unsearched)."""
+    from sqlalchemy import text
+
     found = conn.execute(
         text("SELECT count(*), coalesce(sum(length), 0) FROM search_document WHERE source_id = :s"), {"s": source_id}
     ).one()
@@ -141,6 +155,8 @@ def unindex_source(conn: Connection, source_id: int) -> None:
 
 def rebuild_on_connection(conn: Connection) -> int:
     """Rebuild the whole index from the passages of current sources, in the current format."""
+    from sqlalchemy import text
+
     for table in ("search_block", "search_document", "search_stats"):
         conn.execute(text(f"DELETE FROM {table}"))
     _bump_stats(conn, 0, 0)
@@ -150,6 +166,8 @@ def rebuild_on_connection(conn: Connection) -> int:
 
 def index_is_stale(conn: Connection) -> bool:
     """True when current passages are missing from the index, or it was built in another format."""
+    from sqlalchemy import text
+
     stats = conn.execute(text("SELECT format FROM search_stats WHERE id = 1")).first()
     indexed = conn.execute(text("SELECT count(*) FROM search_document")).scalar_one()
     passages = conn.execute(
@@ -158,16 +176,13 @@ def index_is_stale(conn: Connection) -> bool:
     return indexed != passages or (stats is not None and stats[0] != INDEX_FORMAT) or (stats is None and passages > 0)
 
 
-def document_frequencies(conn: Connection, terms: Sequence[str]) -> dict[str, int]:
+def document_frequencies(reader: Reader, terms: Sequence[str]) -> dict[str, int]:
     """How many indexed passages contain each term (terms absent from the index are left out)."""
     if not terms:
         return {}
-    found = conn.execute(
-        text("SELECT term, sum(postings) FROM search_block WHERE term IN :terms GROUP BY term").bindparams(
-            bindparam("terms", expanding=True)
-        ),
-        {"terms": list(dict.fromkeys(terms))},
-    ).all()
+    params: dict[str, object] = {}
+    marks = in_list("t", dict.fromkeys(terms), params)
+    found = reader.rows(f"SELECT term, sum(postings) FROM search_block WHERE term IN ({marks}) GROUP BY term", params)
     return {t: int(df) for t, df in found}
 
 
@@ -178,14 +193,14 @@ class _Term:
     blocks: list[tuple[array[int], array[int], array[int]]]
 
 
-def _load(conn: Connection, found: dict[str, float], source_id: int | None, avgdl: float,
+def _load(reader: Reader, found: dict[str, float], source_id: int | None, avgdl: float,
           k1: float, b: float) -> dict[str, _Term]:
-    where = "term IN :terms" + (" AND source_id = :sid" if source_id is not None else "")
-    rows = conn.execute(
-        text(f"SELECT term, max_tf, min_length, passage_ids, tfs, lengths FROM search_block WHERE {where} ORDER BY term, source_id")
-        .bindparams(bindparam("terms", expanding=True)),
-        {"terms": list(found), "sid": source_id},
-    ).all()
+    params: dict[str, object] = {"sid": source_id}
+    where = f"term IN ({in_list('t', found, params)})" + (" AND source_id = :sid" if source_id is not None else "")
+    rows = reader.rows(
+        f"SELECT term, max_tf, min_length, passage_ids, tfs, lengths FROM search_block WHERE {where} ORDER BY term, source_id",
+        params,
+    )
     loaded: dict[str, _Term] = {}
     for term, max_tf, min_length, ids, tfs, lengths in rows:
         weight = found[term] * (k1 + 1)
@@ -213,22 +228,22 @@ def _lookup(blocks: list[tuple[array[int], array[int], array[int]]], starts: lis
 
 
 def bm25(
-    conn: Connection, query_terms: Sequence[str], *, limit: int, source_id: int | None = None, k1: float = K1, b: float = B
+    reader: Reader, query_terms: Sequence[str], *, limit: int, source_id: int | None = None, k1: float = K1, b: float = B
 ) -> list[Ranked]:
     """Top passages for the (already tokenized) query terms, best first — exact BM25, ties by passage id."""
     unique = list(dict.fromkeys(query_terms))
     if not unique or limit < 1:
         return []
-    stats = conn.execute(text("SELECT documents, total_length FROM search_stats WHERE id = 1")).first()
-    if stats is None or not stats[0]:
+    stats = reader.rows("SELECT documents, total_length FROM search_stats WHERE id = 1")
+    if not stats or not stats[0][0]:
         return []
-    documents, total_length = stats
+    documents, total_length = stats[0]
     avgdl = total_length / documents or 1.0
-    frequencies = document_frequencies(conn, unique)
+    frequencies = document_frequencies(reader, unique)
     if not frequencies:
         return []
     idf = {t: math.log(1 + (documents - df + 0.5) / (df + 0.5)) for t, df in frequencies.items()}
-    loaded = _load(conn, idf, source_id, avgdl, k1, b)
+    loaded = _load(reader, idf, source_id, avgdl, k1, b)
     order = sorted(loaded, key=lambda t: (frequencies[t], t))
     remaining = [0.0] * (len(order) + 1)
     for i in range(len(order) - 1, -1, -1):

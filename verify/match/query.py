@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import text as sql
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from verify.claims.names import gazetteer, name_key
+
+if TYPE_CHECKING:
+    from verify.db.reader import Reader
 
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -157,7 +157,7 @@ def claim_terms(
     return Terms(words, extra)
 
 
-def word_counts(session: Session, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+def word_counts(reader: Reader, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     """How many passages there are, and how many contain each claim word or variant phrase.
 
     Counts come from the search index (one query for all words); a phrase
@@ -166,9 +166,9 @@ def word_counts(session: Session, words: tuple[str, ...]) -> tuple[int, dict[str
     from verify.match.index import document_frequencies
     from verify.match.tokenize import terms as index_terms
 
-    total = session.execute(sql("SELECT count(*) FROM passage")).scalar_one() or 1
+    total = reader.rows("SELECT count(*) FROM passage")[0][0] or 1
     per_word = {w: index_terms(w) for w in words}
-    counts = document_frequencies(session.connection(), sorted({t for found in per_word.values() for t in found}))
+    counts = document_frequencies(reader, sorted({t for found in per_word.values() for t in found}))
     return total, {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
 
 

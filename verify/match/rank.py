@@ -35,14 +35,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import text as sql
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from verify.claims.attribution import match_score
 from verify.claims.hints import compute_hints
 from verify.claims.names import name_key
+from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
 from verify.match.index import bm25
@@ -60,6 +58,9 @@ from verify.match.query import (
     word_counts,
 )
 from verify.match.tokenize import terms as index_terms
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -185,7 +186,7 @@ def _suggestion(row: Any, bm25: float) -> Suggestion:
 
 
 def first_stage(
-    session: Session, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES
+    reader: Reader, terms: Terms, weights: Weights, *, source_id: int | None = None, limit: int = CANDIDATES
 ) -> list[Suggestion]:
     """Top passages by BM25 over the search index (current sources only, or one source).
 
@@ -196,22 +197,18 @@ def first_stage(
     phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
     if not phrases:
         return []
-    ranked = bm25(session.connection(), index_terms(" ".join(phrases)), limit=limit, source_id=source_id)
+    ranked = bm25(reader, index_terms(" ".join(phrases)), limit=limit, source_id=source_id)
     scores = {r.passage_id: r.score for r in ranked}
-    rows = _rows(session, list(scores))
+    rows = _rows(reader, list(scores))
     return sorted((_suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
 
 
-def _rows(session: Session, ids: list[int]) -> list[Any]:
+def _rows(reader: Reader, ids: list[int]) -> list[Any]:
     if not ids:
         return []
     marks = ", ".join(str(int(i)) for i in ids)
-    return list(
-        session.execute(
-            sql(
-                f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
-            )
-        ).all()
+    return reader.rows(
+        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
     )
 
 
@@ -394,7 +391,7 @@ def _matched(words: tuple[str, ...], passage: str) -> list[str]:
 
 
 def claim_context(
-    session: Session,
+    reader: Reader,
     claim: str,
     hints: dict[str, Any],
     attribution: dict[str, Any] | None,
@@ -402,7 +399,7 @@ def claim_context(
     cited: frozenset[str] = frozenset(),
 ) -> ClaimContext:
     terms = claim_terms(claim, hints, attribution, variants=weights.variants)
-    total, counts = word_counts(session, (*terms.words, *terms.variants))
+    total, counts = word_counts(reader, (*terms.words, *terms.variants))
     word_stems = [stem(w) for w in terms.words]
     table = synonyms()
     related = {k: table[k] for k in dict.fromkeys(word_stems) if k in table}
@@ -427,7 +424,7 @@ def _without(claim: str, attribution: dict[str, Any] | None) -> str:
 
 
 def suggest_for_text(
-    session: Session,
+    session: Reader | Session,
     claim: str,
     *,
     hints: dict[str, Any] | None = None,
@@ -444,16 +441,17 @@ def suggest_for_text(
     other claims to: with no attribution of its own, a claim most likely
     comes from one of them, so they win ties against other years' reports.
     """
+    reader = as_reader(session)
     hints = hints if hints is not None else compute_hints(claim)
-    context = claim_context(session, claim, hints, attribution, weights, cited)
-    found = first_stage(session, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
+    context = claim_context(reader, claim, hints, attribution, weights, cited)
+    found = first_stage(reader, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
     head, tail = found[: weights.candidates], found[weights.candidates :]
-    attributed = _attributed_source_id(session, attribution) if source_id is None else None
+    attributed = _attributed_source_id(reader, attribution) if source_id is None else None
     if attributed is not None:
         seen = {c.passage_id for c in found}
         head += [
             c
-            for c in first_stage(session, context.searched, weights, source_id=attributed, limit=10)
+            for c in first_stage(reader, context.searched, weights, source_id=attributed, limit=10)
             if c.passage_id not in seen
         ]
     reranked = rerank(head, context, weights)
@@ -471,48 +469,55 @@ def suggest_for_text(
     return ranked
 
 
-def _attributed_source_id(session: Session, attribution: dict[str, Any] | None) -> int | None:
+def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) -> int | None:
     if not attribution or not attribution.get("source_key"):
         return None
-    row = session.execute(
-        sql("SELECT id FROM source WHERE key = :k AND is_current"), {"k": attribution["source_key"]}
-    ).first()
-    return row[0] if row else None
+    return _current_source_id(reader, attribution["source_key"])
 
 
-def article_citations(session: Session, article_id: int) -> frozenset[str]:
+def _current_source_id(reader: Reader, key: str) -> int | None:
+    found = reader.rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": key})
+    return int(found[0][0]) if found else None
+
+
+def article_citations(session: Reader | Session, article_id: int) -> frozenset[str]:
     """Keys of the sources the article's claims are attributed to."""
-    from sqlmodel import select
-
-    from verify.db.models import Claim
-
-    attributions = session.exec(
-        select(Claim.attribution).where(Claim.article_id == article_id, Claim.status != "withdrawn")
-    ).all()
-    return frozenset(a["source_key"] for a in attributions if a and a.get("source_key"))
+    attributions = as_reader(session).rows(
+        "SELECT attribution FROM claim WHERE article_id = :a AND status != 'withdrawn'", {"a": article_id}
+    )
+    found = (json_value(a) for (a,) in attributions)
+    return frozenset(a["source_key"] for a in found if a and a.get("source_key"))
 
 
 def suggest_for_claim(
-    session: Session,
+    session: Reader | Session,
     claim_id: int,
     *,
     source_key: str | None = None,
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Suggestion]:
-    from verify.db.models import Claim
-    from verify.ingest.sources import require_source
+    """:func:`suggest_for_text` for a stored claim (its hints, attribution and article's citations).
 
-    claim = session.get(Claim, claim_id)
-    if claim is None:
+    Plain SQL through a :class:`~verify.db.reader.Reader`, so ``verify evidence
+    suggest`` runs without importing the ORM.
+    """
+    reader = as_reader(session)
+    found = reader.rows("SELECT text, hints, attribution, article_id FROM claim WHERE id = :c", {"c": claim_id})
+    if not found:
         raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    source_id = require_source(session, source_key).id if source_key else None
+    text, hints, attribution, article_id = found[0]
+    source_id = None
+    if source_key:
+        source_id = _current_source_id(reader, source_key)
+        if source_id is None:
+            raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
     return suggest_for_text(
-        session,
-        claim.text,
-        hints=claim.hints,
-        attribution=claim.attribution,
-        cited=article_citations(session, claim.article_id),
+        reader,
+        text,
+        hints=json_value(hints),
+        attribution=json_value(attribution),
+        cited=article_citations(reader, article_id),
         source_id=source_id,
         limit=limit,
         weights=weights,

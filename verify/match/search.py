@@ -3,21 +3,23 @@
 Ranking is BM25 over the search index kept in the database
 (:mod:`verify.match.index`); query words are OR-ed, so a passage need not
 contain every word, and passages with more (and rarer) query words rank
-first. Matching words are marked in the snippet by the same tokenizer that
+first. It is the index ``verify evidence suggest`` ranks with, read through a
+:class:`~verify.db.reader.Reader` (no ORM at start-up). Matching words are marked in the snippet by the same tokenizer that
 built the index, so "fighters" marks "fighter" too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, text
-from sqlmodel import Session
-
+from verify.db.reader import Reader, as_reader, in_list
 from verify.errors import NotFound, VerifyError
 from verify.match.index import bm25
 from verify.match.tokenize import TOKEN_RE, terms
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 SNIPPET_CHARS = 240
@@ -48,32 +50,33 @@ def mark_terms(passage: str, wanted: set[str]) -> str:
     return "".join(out)
 
 
-def source_id_for(session: Session, source_key: str) -> int:
-    row = session.execute(text("SELECT id FROM source WHERE key = :k AND is_current = :t"), {"k": source_key, "t": True}).first()
-    if row is None:
+def source_id_for(session: Reader | Session, source_key: str) -> int:
+    found = as_reader(session).rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": source_key})
+    if not found:
         raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
-    return int(row[0])
+    return int(found[0][0])
 
 
-def search(session: Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:
+def search(session: Reader | Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:
     """Best passages first; scores are positive, higher is better."""
     if limit < 1:
         raise VerifyError("--limit must be at least 1")
     query_terms = terms(query)
     if not query_terms:
         raise VerifyError("the search has no words to look for (only very common words?)")
-    source_id = source_id_for(session, source_key) if source_key is not None else None
-    ranked = bm25(session.connection(), query_terms, limit=limit, source_id=source_id)
+    reader = as_reader(session)
+    source_id = source_id_for(reader, source_key) if source_key is not None else None
+    ranked = bm25(reader, query_terms, limit=limit, source_id=source_id)
     if not ranked:
         return []
+    params: dict[str, object] = {}
+    marks = in_list("p", [r.passage_id for r in ranked], params)
     rows = {
         r[0]: r
-        for r in session.execute(
-            text(
-                "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = p.source_id "
-                "WHERE p.id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"ids": [r.passage_id for r in ranked]},
+        for r in reader.rows(
+            "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = p.source_id "
+            f"WHERE p.id IN ({marks})",
+            params,
         )
     }
     wanted = set(query_terms)
