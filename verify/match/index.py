@@ -21,8 +21,8 @@ psycopg from the CLI, a SQLAlchemy session from library callers), so
 ``verify search`` and ``verify evidence suggest`` start without the ORM;
 writing goes through the caller's SQLAlchemy connection, in its transaction.
 
-Scoring is exact BM25 (Robertson/Spärck Jones idf with +1 smoothing, as
-Lucene) with MaxScore pruning: terms are taken rarest first, and once the
+Scoring is exact BM25 (Robertson/Spärck Jones idf, floored as FTS5's, see
+:func:`idf`) with MaxScore pruning: terms are taken rarest first, and once the
 best ``limit`` passages are ahead of what the remaining terms could add to
 any other passage, those terms only update the passages still in the race.
 """
@@ -49,6 +49,7 @@ K1 = 1.2
 B = 0.75
 INDEX_FORMAT = 1  # bump when the stored layout or the tokenizer changes: upgrades then rebuild
 SCAN_RATIO = 16  # a term's postings are scanned rather than searched when fewer than this many per candidate
+IDF_FLOOR = 1e-6
 EPSILON = 1e-9  # float slack in the pruning bound (sums of the same numbers in another order)
 
 
@@ -186,6 +187,18 @@ def document_frequencies(reader: Reader, terms: Sequence[str]) -> dict[str, int]
     return {t: int(df) for t, df in found}
 
 
+def idf(documents: int, df: int) -> float:
+    """Robertson/Spärck Jones idf, floored just above 0 as SQLite FTS5's bm25() does.
+
+    A term in more than half of the passages then adds (almost) nothing.
+    Chosen by measurement over Lucene's always-positive ``log(1 + …)``:
+    equal on SciFact (nDCG@10 0.702 either way) and one more labelled-library
+    claim right first (the FTS5 figures suggest had before this index).
+    """
+    value = math.log((documents - df + 0.5) / (df + 0.5))
+    return value if value > 0 else IDF_FLOOR
+
+
 @dataclass
 class _Term:
     weight: float  # idf * (k1 + 1)
@@ -242,8 +255,8 @@ def bm25(
     frequencies = document_frequencies(reader, unique)
     if not frequencies:
         return []
-    idf = {t: math.log(1 + (documents - df + 0.5) / (df + 0.5)) for t, df in frequencies.items()}
-    loaded = _load(reader, idf, source_id, avgdl, k1, b)
+    weights = {t: idf(documents, df) for t, df in frequencies.items()}
+    loaded = _load(reader, weights, source_id, avgdl, k1, b)
     order = sorted(loaded, key=lambda t: (frequencies[t], t))
     remaining = [0.0] * (len(order) + 1)
     for i in range(len(order) - 1, -1, -1):
