@@ -79,6 +79,19 @@ def list_command(
         table(None, ["id", "stance", "source", "locator", "state", "quote"], [
             [r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows
         ], caption=f"{len(rows)} evidence")
+        for line in flag_lines(rows):
+            say(line)
+
+
+def flag_lines(rows: list[dict]) -> list[str]:
+    """Each evidence's flags, one a line, as 'claim show' words them (a table cell would cut them short)."""
+    lines = []
+    for r in rows:
+        for f in r.get("flags") or []:
+            lines.append(f"evidence {r['id']}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}")
+        if r.get("difference_reason"):
+            lines.append(f"evidence {r['id']}: typed as “{r['submitted_quote']}”; linked as the source has it because: {r['difference_reason']}")
+    return lines
 
 
 def _state(row: dict) -> str:

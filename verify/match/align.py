@@ -26,7 +26,8 @@ from verify.match.normalize import normalize
 # A number keeps its separators ("1,600", "30.5"); a word keeps inner apostrophes ("don't").
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*|\w+", re.UNICODE)
 GLUED_FOOTNOTE = re.compile(r"^([^\W\d_]{3,})(\d{1,3})$")
-GAP_COST = 1.0
+QUOTE_GAP = 1.0  # a quote word the source does not have
+SOURCE_GAP = 0.5  # a source word the quote skips: below a substitution, so a skipped stretch shows as one block
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         key = "".join(ch for ch, o in zip(match.group(), origin, strict=True) if not _superscript(text[start + o]))
         if not key:
             continue  # a superscript footnote number standing alone
+        if key.isdigit() and len(key) <= 3 and out and out[-1].end == start + a and out[-1].key.isalpha():
+            out[-1] = Token(out[-1].key + key, out[-1].start, start + b)  # "late12": a footnote glued to its word
+            continue
         out.append(Token(key, start + a, start + b))
     return out
 
@@ -97,9 +101,11 @@ class Alignment:
 def align(quote: list[Token], source: list[Token]) -> Alignment | None:
     """Semi-global alignment: every quote token is placed, the source may run on at both ends for free.
 
-    On equal cost a substitution is preferred to a gap, so a quote's differing
-    first word ("Some years later") takes the source's first word ("Many")
-    with it instead of being left out of the span.
+    Skipping a source word costs less than a substitution, so a stretch of
+    the source the quote skips comes out as one block; then the quote's unplaced first and
+    last words are paired with the source words just outside the span
+    (:func:`_extend_edges`), so a differing first word ("Some years later")
+    takes the source's ("Many") into the span instead of being left out.
     """
     n, m = len(quote), len(source)
     if n == 0 or m == 0:
@@ -109,16 +115,16 @@ def align(quote: list[Token], source: list[Token]) -> Alignment | None:
     cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
     move = [[0] * (m + 1) for _ in range(n + 1)]  # 1 diagonal, 2 quote gap (up), 3 source gap (left)
     for i in range(1, n + 1):
-        cost[i][0] = i * GAP_COST
+        cost[i][0] = i * QUOTE_GAP
         move[i][0] = 2
         qk = quote[i - 1].key
         row, above = cost[i], cost[i - 1]
         for j in range(1, m + 1):
             best, how = above[j - 1] + _cost(qk, source[j - 1].key), 1
-            up = above[j] + GAP_COST
+            up = above[j] + QUOTE_GAP
             if up < best:
                 best, how = up, 2
-            left = row[j - 1] + GAP_COST
+            left = row[j - 1] + SOURCE_GAP
             if left < best:
                 best, how = left, 3
             row[j], move[i][j] = best, how
@@ -137,7 +143,30 @@ def align(quote: list[Token], source: list[Token]) -> Alignment | None:
             steps.append(Step(None, j - 1))
             j -= 1
     steps.reverse()
+    steps = _extend_edges(steps, m)
     covered = [s.s for s in steps if s.s is not None]
     if not covered:
         return None
     return Alignment(tuple(steps), cost[n][end], covered[0], covered[-1])
+
+
+def _extend_edges(steps: list[Step], m: int) -> list[Step]:
+    """Pair the quote's unplaced edge words with their counterparts just outside the span, if the source has them."""
+    covered = [st.s for st in steps if st.s is not None]
+    if not covered:
+        return steps
+    lead = 0
+    while lead < len(steps) and steps[lead].s is None:
+        lead += 1
+    take = min(lead, covered[0])
+    if take:
+        first = covered[0]
+        steps = steps[: lead - take] + [Step(steps[lead - take + k].q, first - take + k) for k in range(take)] + steps[lead:]
+    trail = 0
+    while trail < len(steps) and steps[len(steps) - 1 - trail].s is None:
+        trail += 1
+    take = min(trail, m - 1 - covered[-1])
+    if take:
+        last, cut = covered[-1], len(steps) - trail
+        steps = steps[:cut] + [Step(steps[cut + k].q, last + 1 + k) for k in range(take)] + steps[cut + take :]
+    return steps

@@ -21,14 +21,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from verify.match.align import Token, align, tokens
+from verify.match.align import Token, align, same, tokens
 from verify.match.anchor import FUZZY_THRESHOLD, Anchor, Miss
 from verify.match.differences import Compared, Difference, compare
 from verify.match.normalize import normalize
 
+AGREEING_WORDS = 0.7  # or this share of the quote's words, as they are, in order (a short quote with one word changed)
+MIN_AGREEING = 3
 CANDIDATE_WINDOWS = 4  # passages aligned token by token after the character pre-selection
 CROSS_FLOOR = 50.0  # a crossing is looked for only when the rest of the quote fits this well
-CROSS_TOKENS = 2  # quote words continuing into the neighbouring passage that make it a crossing
+CROSS_TOKENS = 2  # quote words on each side of a passage boundary that make it a crossing
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,12 @@ class _Candidate:
     cost: float
     score: float
     compared: Compared
-    quote_tokens: list[Token]
-    steps_first_q_gap: int  # quote tokens left unplaced at the start
-    steps_last_q_gap: int  # and at the end
+    agreeing: float  # share of the quote's words found as they are
+
+    @property
+    def close_enough(self) -> bool:
+        """Anchored (and then judged on its differences) by characters or by words."""
+        return self.score >= FUZZY_THRESHOLD or self.agreeing >= AGREEING_WORDS
 
 
 def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located:
@@ -111,7 +116,7 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
     ranked.sort(key=lambda item: (-item[0], item[1]))
     candidates: list[_Candidate] = []
     for _, index in ranked[:CANDIDATE_WINDOWS]:
-        candidate = _align_window(text, quote.strip(), quote_tokens, folded_quote, windows, index)
+        candidate = _align_window(text, quote.strip(), quote_tokens, windows, index)
         if candidate is not None:
             candidates.append(candidate)
     if not candidates:
@@ -120,12 +125,12 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
     crossing = _crossing(text, quote_tokens, windows, best) if best.score >= CROSS_FLOOR else None
     if crossing:
         return Located(broken=crossing, broken_at=best.start)
-    if best.score < FUZZY_THRESHOLD:
+    if not best.close_enough:
         return Located(miss=Miss(best.start, best.end, round(best.score, 2)))
     if best.compared.breaks:
         return Located(broken="; ".join(best.compared.breaks), broken_at=best.start)
     ties = [Anchor(c.start, c.end, "fuzzy", round(c.score, 2)) for c in candidates
-            if c is not best and c.cost == best.cost and c.score >= FUZZY_THRESHOLD]
+            if c is not best and c.cost == best.cost and c.close_enough]
     if not best.compared.differences:
         typographic = Anchor(best.start, best.end, "normalized", 100.0)
         return Located(occurrences=sorted([typographic, *[Anchor(t.start, t.end, "normalized", 100.0) for t in ties]],
@@ -134,7 +139,7 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
                    differences=best.compared.differences, ties=ties)
 
 
-def _align_window(text: str, quote: str, quote_tokens: list[Token], folded_quote: str,
+def _align_window(text: str, quote: str, quote_tokens: list[Token],
                   windows: Sequence[tuple[int, int]], index: int) -> _Candidate | None:
     from rapidfuzz import fuzz
 
@@ -149,30 +154,30 @@ def _align_window(text: str, quote: str, quote_tokens: list[Token], folded_quote
     kept = "".join(text[t.start : t.end] + " " for st in alignment.steps if st.s is not None
                    for t in [source_tokens[st.s]] if st.q is not None or not compared.breaks)
     score = fuzz.ratio(" ".join(t.key for t in quote_tokens), normalize(kept).text)
-    lead = next((k for k, st in enumerate(alignment.steps) if st.s is not None), 0)
-    tail = next((k for k, st in enumerate(reversed(alignment.steps)) if st.s is not None), 0)
-    del folded_quote
-    return _Candidate(index, start, end, alignment.cost, score, compared, quote_tokens, lead, tail)
+    agreeing = sum(1 for st in alignment.steps if st.q is not None and st.s is not None
+                   and same(quote_tokens[st.q].key, source_tokens[st.s].key))
+    share = agreeing / len(quote_tokens) if agreeing >= MIN_AGREEING else 0.0
+    return _Candidate(index, start, end, alignment.cost, score, compared, share)
 
 
 def _crossing(text: str, quote_tokens: list[Token], windows: Sequence[tuple[int, int]], best: _Candidate) -> str | None:
-    """Does the quote run on into the passage before or after the one it was aligned with?"""
+    """Does the quote fit better run on across the boundary of its passage and the one before or after?
+
+    The quote is aligned with the two passages' tokens joined; when that
+    costs less than the best single passage and places at least
+    :data:`CROSS_TOKENS` quote words on each side, the quote crosses them.
+    """
     index = best.window
-    if best.steps_last_q_gap >= CROSS_TOKENS and index + 1 < len(windows):
-        rest = quote_tokens[len(quote_tokens) - best.steps_last_q_gap :]
-        following = tokens(text, *windows[index + 1])[: len(rest)]
-        if _mostly_same(rest, following):
-            return "the quote runs on from one passage into the next"
-    if best.steps_first_q_gap >= CROSS_TOKENS and index > 0:
-        head = quote_tokens[: best.steps_first_q_gap]
-        preceding = tokens(text, *windows[index - 1])
-        preceding = preceding[max(0, len(preceding) - len(head)) :]
-        if _mostly_same(head, preceding):
-            return "the quote runs on from one passage into the next"
+    for first, second in ((index - 1, index), (index, index + 1)):
+        if first < 0 or second >= len(windows):
+            continue
+        left, right = tokens(text, *windows[first]), tokens(text, *windows[second])
+        joined = left + right
+        alignment = align(quote_tokens, joined)
+        if alignment is None or alignment.cost >= best.cost:
+            continue
+        placed = [st.s for st in alignment.steps if st.s is not None and st.q is not None]
+        before = sum(1 for k in placed if k < len(left))
+        if before >= CROSS_TOKENS and len(placed) - before >= CROSS_TOKENS:
+            return "it runs on from one passage into the next"
     return None
-
-
-def _mostly_same(a: list[Token], b: list[Token]) -> bool:
-    if not a or len(b) < len(a):
-        return False
-    return sum(x.key == y.key for x, y in zip(a, b, strict=False)) * 2 > len(a)
