@@ -37,7 +37,7 @@ LOCAL_REGIMES = (
     "If we are forced to fight [local regimes], then we must make it clear that our struggle against them "
     "is a part of our resistance against the Crusader onslaught."
 )
-CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "note"}
+CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "classes", "note"}
 
 
 @pytest.fixture
@@ -83,8 +83,9 @@ def test_found_differs_and_not_found(run, library):
     assert (differs["state"], differs["source"], differs["locator"]) == ("differs", KEY, "para. 2")
     assert differs["source_text"].startswith("if we are compelled to fight the rulers of the region, then we must make it plain")
     assert differs["source_text"].endswith("against the Crusader onslaught.")
-    assert "quote: forced; source: compelled" in differs["differences"]
-    assert "quote: clear; source: plain" in differs["differences"]
+    assert "quote says forced, source says compelled" in differs["differences"]
+    assert "quote says clear, source says plain" in differs["differences"]
+    assert len(differs["classes"]) == len(differs["differences"]) and set(differs["classes"]) <= {"other", "edge"}
     assert not any("local" in d or "rulers" in d for d in differs["differences"]), "the bracketed insertion stands for other words"
     assert 0 < differs["score"] < 100
 
@@ -100,7 +101,7 @@ def test_table_output(run, library):
     out = result.stdout
     assert f"found in {KEY}, para. 1" in out
     assert f"found with differences in {KEY}, para. 2" in out
-    assert "- quote: forced; source: compelled" in out
+    assert "- quote says forced, source says compelled" in out
     assert "NOT FOUND" in out and LONG_ONE in out
 
 

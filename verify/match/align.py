@@ -170,3 +170,19 @@ def _extend_edges(steps: list[Step], m: int) -> list[Step]:
         last, cut = covered[-1], len(steps) - trail
         steps = steps[:cut] + [Step(steps[cut + k].q, last + 1 + k) for k in range(take)] + steps[cut + take :]
     return steps
+
+
+def cover_punctuation(quote: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a token span over the punctuation the quote also has at its ends ("onslaught." for "…onslaught.")."""
+    from verify.match.normalize import fold
+
+    stripped = quote.strip()
+    head = stripped[: len(stripped) - len(stripped.lstrip("".join(c for c in stripped if not c.isalnum())))]
+    tail_start = len(stripped.rstrip("".join(c for c in stripped if not c.isalnum())))
+    tail = fold(stripped[tail_start:])
+    lead = fold(head)
+    while end < len(text) and not text[end].isalnum() and not text[end].isspace() and fold(text[end]) and fold(text[end]) in tail:
+        end += 1
+    while start > 0 and not text[start - 1].isalnum() and not text[start - 1].isspace() and fold(text[start - 1]) and fold(text[start - 1]) in lead:
+        start -= 1
+    return start, end

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from verify.match.align import Token, align, same, tokens
+from verify.match.align import Token, align, cover_punctuation, same, tokens
 from verify.match.anchor import FUZZY_THRESHOLD, Anchor, Miss
 from verify.match.differences import Compared, Difference, compare
 from verify.match.normalize import normalize
@@ -148,7 +148,7 @@ def _align_window(text: str, quote: str, quote_tokens: list[Token],
     alignment = align(quote_tokens, source_tokens)
     if alignment is None:
         return None
-    start, end = source_tokens[alignment.first].start, source_tokens[alignment.last].end
+    start, end = cover_punctuation(quote, text, source_tokens[alignment.first].start, source_tokens[alignment.last].end)
     compared = compare(quote, quote_tokens, text, source_tokens, alignment)
     # The score leaves out a stretch the quote skips, so a mixed-in column is reported as such, not as "not found".
     kept = "".join(text[t.start : t.end] + " " for st in alignment.steps if st.s is not None
