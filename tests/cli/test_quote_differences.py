@@ -257,3 +257,23 @@ def test_an_empty_reason_is_refused(run, report):
     before = workspace.dump()
     line = refused(link(run, claim, "Italy had accepted 32 recommendations", "--accept-difference", "  "), workspace, before)
     assert "--accept-difference needs a reason" in line
+
+
+def test_an_accepted_difference_reaches_the_appendix_and_the_export(run, report):
+    workspace, claim = report
+    linked = link(run, claim, "The mission was completed on 30 July 2022", "--accept-difference", "cited for the date only")
+    assert linked.exit_code == 0, linked.stderr
+    marked = run("claim", "mark", str(claim), "verified", "--accept-flags", "the date is what the claim rests on")
+    assert marked.exit_code == 0, marked.stderr
+    markdown = run("report", "appendix", "--format", "md")
+    assert markdown.exit_code == 0, markdown.stderr
+    assert "> “The mission was not completed on 30 July 2022”" in markdown.stdout
+    assert ("Linked as “The mission was completed on 30 July 2022”, which differs from the source: quote leaves out not. "
+            "Accepted because: cited for the date only") in markdown.stdout
+    html = run("report", "appendix", "--format", "html")
+    assert '<p class="differs">Linked as “The mission was completed on 30 July 2022”, which differs from the source: quote leaves out not.' in html.stdout
+    exported = json.loads(run("export", "--format", "json").stdout)
+    [evidence] = exported["evidence"] if isinstance(exported["evidence"], list) else exported["evidence"]["rows"]
+    assert evidence["difference_reason"] == "cited for the date only"
+    assert evidence["submitted_quote"] == "The mission was completed on 30 July 2022"
+    assert [f["class"] for f in evidence["flags"] if f["kind"] == "quote_difference"] == ["negation"]
