@@ -201,6 +201,13 @@ def _flags(row: dict) -> list[dict]:
     return json.loads(value) if isinstance(value, str) else list(value or [])
 
 
+def on_whole_words(text: str, start: int, end: int) -> bool:
+    """A span that starts or ends inside a word ("on" of "non") is not the quoted words."""
+    inside_left = start > 0 and text[start - 1].isalnum() and text[start : start + 1].isalnum()
+    inside_right = end < len(text) and text[end].isalnum() and text[end - 1 : end].isalnum()
+    return not (inside_left or inside_right)
+
+
 def judge(invoke: Invoke, claim: int, case: Case, texts: dict[str, str]) -> tuple[str, str]:
     """Link one case through the CLI; (outcome, what happened)."""
     from verify.match.align import same
@@ -220,7 +227,8 @@ def judge(invoke: Invoke, claim: int, case: Case, texts: dict[str, str]) -> tupl
     row = _last_evidence(invoke)
     text = texts[case.source]
     span = (row["start"], row["end"])
-    placed = case.expected is not None and span[0] < case.expected[1] and case.expected[0] < span[1]
+    placed = (case.expected is not None and span[0] < case.expected[1] and case.expected[0] < span[1]
+              and on_whole_words(text, *span))
     differences = [f for f in _flags(row) if f.get("kind") == "quote_difference"]
     if accepted:
         if differences and placed:
