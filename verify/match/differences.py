@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from verify.match.align import Alignment, Token, same
+from verify.match.align import Alignment, Step, Token, same
 
 BREAK_TOKENS = 5  # this many words in a row on one side only: the span is not continuous
+ELSEWHERE_TOKENS = 3  # this many replaced quote words found as typed elsewhere in the passage: likewise
 
 NEGATIONS = frozenset("not no never none nor neither nothing nobody nowhere without cannot hardly barely seldom".split())
 PRONOUNS = frozenset(
@@ -151,9 +152,12 @@ def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: l
             else:
                 breaks.append(f"{len(q) - len(s)} words of the quote (“{_short(said)}”) are not in this stretch of the source")
             continue
-        low = min(t.start for t in s) if s else None
-        near = _neighbours(source_tokens, s, steps[a:b], steps, a, b)
-        near_text = source[max(0, (low if low is not None else 0) - 3) : (s[-1].end + 12) if s else 0]
+        elsewhere = _further_on(q, s, source_tokens, steps, a, b)
+        if elsewhere is not None:
+            breaks.append(elsewhere)
+            continue
+        near = _neighbours(source_tokens, steps, a, b)
+        near_text = source[max(0, s[0].start - 3) : s[-1].end + 12] if s else ""
         kind = _classify(quote, source, q, s, near, near_text, at_start or at_end, at_start)
         if q and s:
             detail = f"quote says {said}, source says {found}"
@@ -166,7 +170,31 @@ def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: l
     return Compared(tuple(differences), tuple(breaks))
 
 
-def _neighbours(source_tokens: list[Token], s: list[Token], run: Any, steps: Any, a: int, b: int) -> list[Token]:
+def _further_on(q: list[Token], s: list[Token], source_tokens: list[Token], steps: tuple[Step, ...], a: int, b: int) -> str | None:
+    """A run of quote words replaced by other words here, but standing as typed elsewhere in the passage.
+
+    The alignment paired them with what happens to stand at this place (a
+    line of another column, say) because skipping that costs more than a few
+    substitutions; if the quote's words follow (or precede) in the passage,
+    the quote is not one continuous stretch of it.
+    """
+    if len(q) < ELSEWHERE_TOKENS or not s:
+        return None
+    keys = [t.key for t in q]
+    width = len(keys)
+    first = s[0]
+    here = next(i for i, t in enumerate(source_tokens) if t is first)
+    for at in range(len(source_tokens) - width + 1):
+        if at == here or [t.key for t in source_tokens[at : at + width]] != keys:
+            continue
+        between = source_tokens[here:at] if at > here else source_tokens[at + width : here + len(s)]
+        words = " ".join(t.key for t in between)
+        return (f"{len(between)} words of the source (“{_short(words)}”) stand inside the quote's span "
+                "but not in the quote")
+    return None
+
+
+def _neighbours(source_tokens: list[Token], steps: tuple[Step, ...], a: int, b: int) -> list[Token]:
     """The source tokens just before and after a run (a date's month, an amount's unit)."""
     indices = [st.s for st in steps[max(0, a - 1) : min(len(steps), b + 1)] if st.s is not None]
     if not indices:

@@ -29,7 +29,7 @@ from verify.match.normalize import normalize
 AGREEING_WORDS = 0.7  # or this share of the quote's words, as they are, in order (a short quote with one word changed)
 MIN_AGREEING = 3
 CANDIDATE_WINDOWS = 4  # passages aligned token by token after the character pre-selection
-CROSS_FLOOR = 50.0  # a crossing is looked for only when the rest of the quote fits this well
+CROSS_FLOOR = 50.0  # a crossing or a skipped stretch is reported only when the rest of the quote fits this well
 CROSS_TOKENS = 2  # quote words on each side of a passage boundary that make it a crossing
 
 
@@ -125,10 +125,10 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
     crossing = _crossing(text, quote_tokens, windows, best) if best.score >= CROSS_FLOOR else None
     if crossing:
         return Located(broken=crossing, broken_at=best.start)
+    if best.compared.breaks and best.score >= CROSS_FLOOR:
+        return Located(broken="; ".join(best.compared.breaks), broken_at=best.start)
     if not best.close_enough:
         return Located(miss=Miss(best.start, best.end, round(best.score, 2)))
-    if best.compared.breaks:
-        return Located(broken="; ".join(best.compared.breaks), broken_at=best.start)
     ties = [Anchor(c.start, c.end, "fuzzy", round(c.score, 2)) for c in candidates
             if c is not best and c.cost == best.cost and c.close_enough]
     if not best.compared.differences:
