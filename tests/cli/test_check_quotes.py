@@ -149,3 +149,25 @@ def test_unknown_article_exits_2(run, library):
     result = run("claim", "check-quotes", "--article", "99")
     assert result.exit_code == 2
     assert "no article with id 99" in result.stderr
+
+
+def test_differences_are_classified_and_the_span_covers_the_whole_quotation(run, library, tmp_path):
+    """The same word-by-word comparison as 'evidence link': a class per difference, never a trimmed span."""
+    article = tmp_path / "differing.txt"
+    article.write_text(
+        "A Differing Test Piece\n"
+        "The Team wrote that “this leadership expected its affiliates to survive long wars”.\n"
+        "It added that “In guidance circulated in 2014, the leader wrote” about the region.\n"
+        "And that fighters \"required secure havens in which to regroup\".\n",
+        encoding="utf-8",
+    )
+    assert run("article", "add", str(article)).exit_code == 0
+    [(article_id,)] = library.query("SELECT id FROM article WHERE title = ?", "A Differing Test Piece")
+    code, rows = checks(run, "--article", str(article_id))
+    assert code == 0
+    edge, date, typographic = rows
+    assert (edge["state"], edge["differences"], edge["classes"]) == ("differs", ["quote says this, source says the"], ["edge"])
+    assert edge["source_text"] == "the leadership expected its affiliates to survive long wars"
+    assert (date["state"], date["differences"], date["classes"]) == ("differs", ["quote says 2014, source says 2013"], ["date"])
+    assert date["source_text"] == "In guidance circulated in 2013, the leader wrote"
+    assert (typographic["state"], typographic["differences"], typographic["classes"]) == ("found", [], [])

@@ -277,3 +277,31 @@ def test_an_accepted_difference_reaches_the_appendix_and_the_export(run, report)
     assert evidence["difference_reason"] == "cited for the date only"
     assert evidence["submitted_quote"] == "The mission was completed on 30 July 2022"
     assert [f["class"] for f in evidence["flags"] if f["kind"] == "quote_difference"] == ["negation"]
+
+
+def test_columns_mixed_by_pdf_extraction_are_refused(run, article_db, tmp_path):
+    """A real two-column PDF: extraction reads across both columns, so a sentence of the left one is not continuous."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    left = ["1. The committee found that the camps were", "closed in 2019 and that no fighters remained", "there at the end of the year."]
+    right = ["Revenue from local taxation rose sharply in", "the northern districts over the same period,", "according to the ministry of finance."]
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 800, "Fictional two-column test report")
+    for row, (a, b) in enumerate(zip(left, right, strict=True)):
+        canvas.drawString(72, 760 - 14 * row, a)
+        canvas.drawString(320, 760 - 14 * row, b)
+    canvas.save()
+    assert run("source", "add", str(path), "--key", "columns").exit_code == 0
+    [(text,)] = article_db.query("SELECT text FROM source WHERE key = 'columns'")
+    assert "the camps were Revenue from local taxation" in text  # the extraction mixed the columns
+    [(claim,)] = article_db.query("SELECT id FROM claim ORDER BY id LIMIT 1")
+    before = article_db.dump()
+    for quote in ("The committee found that the camps were closed in 2019 and that no fighters remained there at the end of the year",
+                  "the camps were closed in 2019"):
+        result = run("evidence", "link", str(claim), "--source", "columns", "--stance", "supports", "--quote", quote,
+                     "--accept-difference", "trying")
+        line = refused(result, article_db, before)
+        assert "quote is not one continuous stretch of columns" in line
+        assert "(“Revenue from local taxation rose sharply in”) stand inside the quote's span" in line

@@ -152,7 +152,7 @@ def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: l
             else:
                 breaks.append(f"{len(q) - len(s)} words of the quote (“{_short(said)}”) are not in this stretch of the source")
             continue
-        elsewhere = _further_on(q, s, source_tokens, steps, a, b)
+        elsewhere = _further_on(source, q, s, source_tokens)
         if elsewhere is not None:
             breaks.append(elsewhere)
             continue
@@ -170,7 +170,7 @@ def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: l
     return Compared(tuple(differences), tuple(breaks))
 
 
-def _further_on(q: list[Token], s: list[Token], source_tokens: list[Token], steps: tuple[Step, ...], a: int, b: int) -> str | None:
+def _further_on(source: str, q: list[Token], s: list[Token], source_tokens: list[Token]) -> str | None:
     """A run of quote words replaced by other words here, but standing as typed elsewhere in the passage.
 
     The alignment paired them with what happens to stand at this place (a
@@ -188,7 +188,7 @@ def _further_on(q: list[Token], s: list[Token], source_tokens: list[Token], step
         if at == here or [t.key for t in source_tokens[at : at + width]] != keys:
             continue
         between = source_tokens[here:at] if at > here else source_tokens[at + width : here + len(s)]
-        words = " ".join(t.key for t in between)
+        words = source[between[0].start : between[-1].end] if between else ""
         return (f"{len(between)} words of the source (“{_short(words)}”) stand inside the quote's span "
                 "but not in the quote")
     return None
