@@ -18,13 +18,14 @@ Used by ``evidence link``. Three outcomes a checker can act on:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from verify.match.align import Token, align, cover_punctuation, same, tokens
 from verify.match.anchor import FUZZY_THRESHOLD, Anchor, Miss
 from verify.match.differences import Compared, Difference, compare
-from verify.match.normalize import normalize
+from verify.match.normalize import Folded, normalize
 
 AGREEING_WORDS = 0.7  # or this share of the quote's words, as they are, in order (a short quote with one word changed)
 MIN_AGREEING = 3
@@ -56,7 +57,7 @@ def _inside(windows: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in windows)
 
 
-def word_occurrences(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> list[Anchor]:
+def word_occurrences(text: str, quote: str, windows: Sequence[tuple[int, int]], folded: Folded | None = None) -> list[Anchor]:
     """Exact occurrences on whole words inside the windows or, when none, typography-folded ones."""
     needle = quote.strip()
     if not needle:
@@ -70,7 +71,8 @@ def word_occurrences(text: str, quote: str, windows: Sequence[tuple[int, int]]) 
         position = text.find(needle, position + 1)
     if exact:
         return exact
-    folded, folded_quote = normalize(text), normalize(needle).text
+    folded = folded or normalize(text)
+    folded_quote = normalize(needle).text
     found = []
     position = folded.text.find(folded_quote) if folded_quote else -1
     while position >= 0:
@@ -101,7 +103,8 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
     """Find ``quote`` inside the windows (passage spans, in reading order) of ``text``."""
     from rapidfuzz import fuzz
 
-    found = word_occurrences(text, quote, windows)
+    whole = normalize(text)
+    found = word_occurrences(text, quote, windows, whole)
     if found:
         return Located(occurrences=found)
     folded_quote = normalize(quote.strip()).text
@@ -110,7 +113,7 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
         return Located(miss=Miss(0, 0, 0.0))
     ranked: list[tuple[float, int]] = []
     for index, (a, b) in enumerate(windows):
-        folded = normalize(text[a:b]).text
+        folded = whole.text[bisect_left(whole.offsets, a) : bisect_left(whole.offsets, b)]  # the window, folded
         if folded:
             ranked.append((fuzz.partial_ratio(folded_quote, folded), index))
     ranked.sort(key=lambda item: (-item[0], item[1]))
