@@ -49,6 +49,10 @@ lished in full.
 12. Trade grew, {PANEL}; exports doubled, {PANEL}.
 
 13. Debts eased, {PANEL}, until {PANEL} they rose again.
+
+14. The envoy said the talks had stalled in March.
+
+15. The envoy said the talks had stalled in April.
 """
 
 
@@ -305,3 +309,18 @@ def test_columns_mixed_by_pdf_extraction_are_refused(run, article_db, tmp_path):
         line = refused(result, article_db, before)
         assert "quote is not one continuous stretch of columns" in line
         assert "(“Revenue from local taxation rose sharply in”) stand inside the quote's span" in line
+
+
+def test_a_differing_quote_as_close_in_two_passages_needs_an_occurrence(run, report):
+    workspace, claim = report
+    before = workspace.dump()
+    quote = "The envoy said the talks have stalled"
+    line = refused(link(run, claim, quote, "--accept-difference", "tense"), workspace, before)
+    assert "quote appears in 2 passages of" in line and "para. 14 [passage" in line and "para. 15 [passage" in line
+    assert "--occurrence N (1-2, in document order)" in line
+    refused(link(run, claim, quote, "--occurrence", "2"), workspace, before)  # still differs: needs the reason too
+    picked = link(run, claim, quote, "--occurrence", "2", "--accept-difference", "tense")
+    assert picked.exit_code == 0, picked.stderr
+    row = only_row(workspace)
+    assert (row["locator"], row["quote"]) == ("para. 15", "The envoy said the talks had stalled")
+    assert [f["detail"] for f in flags_of(row) if f["kind"] == "quote_difference"] == ["quote says have, source says had"]

@@ -44,7 +44,8 @@ class Located:
     broken: str | None = None  # why the best span is not one continuous stretch of a passage
     broken_at: int | None = None  # offset of that span
     miss: Miss | None = None
-    ties: list[Anchor] = field(default_factory=list)  # approximate spans as good as the best, elsewhere
+    # approximate spans as good as the best, elsewhere, each with its own differences
+    ties: list[tuple[Anchor, tuple[Difference, ...]]] = field(default_factory=list)
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
@@ -132,11 +133,11 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
         return Located(broken="; ".join(best.compared.breaks), broken_at=best.start)
     if not best.close_enough:
         return Located(miss=Miss(best.start, best.end, round(best.score, 2)))
-    ties = [Anchor(c.start, c.end, "fuzzy", round(c.score, 2)) for c in candidates
-            if c is not best and c.cost == best.cost and c.close_enough]
+    others = [c for c in candidates if c is not best and c.cost == best.cost and c.close_enough]
+    ties = [(Anchor(c.start, c.end, "fuzzy", round(c.score, 2)), c.compared.differences) for c in others]
     if not best.compared.differences:
         typographic = Anchor(best.start, best.end, "normalized", 100.0)
-        return Located(occurrences=sorted([typographic, *[Anchor(t.start, t.end, "normalized", 100.0) for t in ties]],
+        return Located(occurrences=sorted([typographic, *[Anchor(c.start, c.end, "normalized", 100.0) for c in others]],
                                           key=lambda a: a.start))
     return Located(approximate=Anchor(best.start, best.end, "fuzzy", round(best.score, 2)),
                    differences=best.compared.differences, ties=ties)

@@ -198,8 +198,10 @@ def _anchor_quote(
     if found.occurrences:
         return _one_occurrence(source, scope, found.occurrences, occurrence), ()
     if found.approximate is not None:
-        if found.ties:
-            _one_occurrence(source, scope, sorted([found.approximate, *found.ties], key=lambda a: a.start), occurrence)
+        if found.ties:  # as close in several places: the checker says which
+            options = sorted([(found.approximate, found.differences), *found.ties], key=lambda option: option[0].start)
+            chosen_anchor = _one_occurrence(source, scope, [a for a, _ in options], occurrence)
+            return next(option for option in options if option[0] is chosen_anchor)
         return found.approximate, found.differences
     miss = found.miss or Miss(0, 0, 0.0)
     closest = _passage_at(scope, miss.start)
