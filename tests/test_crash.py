@@ -55,9 +55,11 @@ import pytest
 
 from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX
 
+pytestmark = pytest.mark.slow  # SIGKILL harness: minutes, not seconds; `pytest -m "not slow"` leaves it out
+
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-05-01T12:00:00.000000Z"
-CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "20"))
+CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "10"))
 CI_ARTICLE_BYTES = 60_000  # import speed (~20 s/MB on a loaded 2-core box) bounds the CI size
 _WORDS = (
     "the council reported that fighters moved across the border while officials said about percent "
@@ -352,6 +354,7 @@ def hooked(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 setattr(sources, point, hooked)
 from verify.cli.app import main
+
 main()
 """  # python -c SELF_KILL <function of verify.ingest.sources> before|after <verify arguments>
 
