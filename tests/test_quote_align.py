@@ -59,10 +59,17 @@ def test_each_difference_is_classified(quote, expected):
         "THE COUNCIL’S “FINAL” DECISION",  # case
         "as he faced the firing squad, the colonel met",  # superscript footnote marker
         "as he faced\n  the   firing squad",  # whitespace
+        "Italy, had accepted 23 recommendations; and noted",  # punctuation between words
     ],
 )
 def test_typography_is_never_a_difference(quote):
     assert differences(quote) == []
+
+
+def test_a_thousands_separator_is_not_a_difference():
+    source = "The Team counted 1,600 fighters and their families in 2022."
+    assert differences("counted 1600 fighters and their families", source) == []
+    assert differences("counted 1,700 fighters and their families", source) == [("number", "quote says 1,700, source says 1,600")]
 
 
 def test_the_span_covers_the_differing_first_and_last_words():

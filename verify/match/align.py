@@ -25,6 +25,7 @@ from verify.match.normalize import normalize
 
 # A number keeps its separators ("1,600", "30.5"); a word keeps inner apostrophes ("don't").
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:'[^\W\d_]+)*|\w+", re.UNICODE)
+THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 GLUED_FOOTNOTE = re.compile(r"^([^\W\d_]{3,})(\d{1,3})$")
 QUOTE_GAP = 1.0  # a quote word the source does not have
 SOURCE_GAP = 0.5  # a source word the quote skips: below a substitution, so a skipped stretch shows as one block
@@ -58,6 +59,8 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         key = "".join(ch for ch, o in zip(match.group(), origin, strict=True) if not _superscript(text[start + o]))
         if not key:
             continue  # a superscript footnote number standing alone
+        if THOUSANDS.match(key):
+            key = key.replace(",", "")  # "1,600" and "1600" are one number
         if key.isdigit() and len(key) <= 3 and out and out[-1].end == start + a and out[-1].key.isalpha():
             out[-1] = Token(out[-1].key + key, out[-1].start, start + b)  # "late12": a footnote glued to its word
             continue

@@ -104,7 +104,8 @@ def _classify(quote: str, source: str, q: list[Token], s: list[Token], near: lis
     numeric = [k for k in keys if _is_number(k)]
     if numeric:
         neighbours = {t.key for t in near}
-        if any(k in MONTHS for k in keys) or neighbours & MONTHS or any(YEAR.match(k) for k in numeric):
+        raw = [t.raw(quote) for t in q] + [t.raw(source) for t in s]  # as written: "1,600" is not a year
+        if any(k in MONTHS for k in keys) or neighbours & MONTHS or any(YEAR.match(r) for r in raw):
             return "date"
         around = near_text
         if neighbours & MAGNITUDES or any(k in MAGNITUDES for k in keys) or CURRENCY.search(around):
