@@ -34,6 +34,8 @@ _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _FIRST_WORD = re.compile(r"^([A-Za-z]+)")
 # digits glued to the end of a word or its punctuation: "Kabul.12", "members2,"
 _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
+# superscript note markers found by ``reading_order`` ("\ue00012\ue001")
+_MARKER = re.compile("\ue000(\\d{1,4})\ue001")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Line:
     top: float
     bottom: float
     size: float  # font size of the line's main text, in points
+    bold: bool = False  # most of its glyphs are bold (numbered sub-headings)
 
 
 @dataclass
@@ -70,7 +73,7 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     bodies: list[list[Line]] = []
     notes: list[list[_Draft]] = []
     first_margin: list[str] = []
-    cleaned = [_strip_margins(sorted(p, key=lambda ln: (ln.top, ln.x0)), i == 0)
+    cleaned = [_strip_margins(list(p), i == 0)
                for i, p in enumerate(pages)]
     repeated = _repeated_edges([body for body, _ in cleaned])
     for i, (body, margin) in enumerate(cleaned):
@@ -128,17 +131,26 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     k = len(body)
     while k > 0 and body[k - 1].size < 0.85 * body_h:
         k -= 1
-    while k < len(body) and not _FOOTNOTE_START.match(body[k].text.strip()):
+    while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
     drafts: list[_Draft] = []
     for ln in body[k:]:
-        match = _FOOTNOTE_START.match(ln.text.strip())
+        match = _FOOTNOTE_START.match(unmark(ln.text))
         if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
             drafts.append(_Draft([match.group(2)], page, ln.top, ln.size,
                                  kind="footnote", number=int(match.group(1))))
         elif drafts:
-            drafts[-1].lines.append(ln.text.strip())
+            drafts[-1].lines.append(unmark(ln.text))
     return body[:k], drafts
+
+
+def unmark(text: str) -> str:
+    """A line of a note: a leading raised number is the note's own number, others go."""
+    text = text.strip()
+    lead = _MARKER.match(text)
+    if lead:
+        text = lead.group(1) + " " + text[lead.end():].lstrip()
+    return _MARKER.sub("", text)
 
 
 def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
@@ -202,7 +214,8 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
 
 def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int]]:
     """Remove footnote reference digits glued to words when that footnote exists."""
-    refs: list[int] = []
+    refs: list[int] = [int(n) for n in _MARKER.findall(text)]
+    text = _MARKER.sub("", text)
 
     def drop(match: re.Match[str]) -> str:
         number = int(match.group(1))

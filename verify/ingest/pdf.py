@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from verify.errors import VerifyError
 from verify.ingest.layout import Line
+from verify.ingest.reading_order import page_lines
 
 Pages = list[list[Line]]
 
@@ -50,7 +51,7 @@ def pdfium_pages(data: bytes) -> Pages:
             page = doc[index]
             height = page.get_height()
             text = page.get_textpage()
-            pages.append(_pdfium_lines(text, height))
+            pages.append(page_lines(text, height))
             text.close()
             page.close()
     except pdfium.PdfiumError as exc:
