@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from verify.ingest.passages import Block, is_heading, is_margin_text
@@ -35,6 +35,7 @@ _FIRST_WORD = re.compile(r"^([A-Za-z]+)")
 # digits glued to the end of a word or its punctuation: "Kabul.12", "members2,"
 _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
 # superscript note markers found by ``reading_order`` ("\ue00012\ue001")
+_RULE = re.compile(r"^\s*_{5,}\s*|\s*_{5,}\s*$")
 _MARKER = re.compile("\ue000(\\d{1,4})\ue001")
 
 
@@ -69,12 +70,11 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     The margin lines of page 1 (masthead, symbol, date) are returned so the
     caller can read the document's symbol and date from them.
     """
-    body_h = median([ln.size for page in pages for ln in page] or [10.0])
+    body_h = body_size(pages)
     bodies: list[list[Line]] = []
     notes: list[list[_Draft]] = []
     first_margin: list[str] = []
-    cleaned = [_strip_margins(list(p), i == 0)
-               for i, p in enumerate(pages)]
+    cleaned = [_strip_margins(_drop_rules(p), i == 0) for i, p in enumerate(pages)]
     repeated = _repeated_edges([body for body, _ in cleaned])
     for i, (body, margin) in enumerate(cleaned):
         if i == 0:
@@ -98,6 +98,32 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
             drafts[-1].refs.extend(prev.refs)
         drafts.extend(page_drafts)
     return _emit(drafts, notes, vocab, hyphenated), first_margin
+
+
+def _drop_rules(lines: list[Line]) -> list[Line]:
+    """Footnote separators drawn as underscores ("__________ 1 Note") are not text."""
+    out = []
+    for ln in lines:
+        text = _RULE.sub("", ln.text)
+        if text.strip():
+            out.append(ln if text == ln.text else replace(ln, text=text))
+    return out
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The font size of the running text: the size carrying most characters of prose lines.
+
+    A median over all lines is pulled down by tables and notes in small type,
+    which then made every body paragraph look like a large-type heading.
+    """
+    weight: Counter[float] = Counter()
+    for page in pages:
+        for ln in page:
+            if len(ln.text) > 40 and "   " not in ln.text:
+                weight[round(ln.size * 2) / 2] += len(ln.text)
+    if weight:
+        return weight.most_common(1)[0][0]
+    return median([ln.size for page in pages for ln in page] or [10.0])
 
 
 def _strip_margins(lines: list[Line], first: bool) -> tuple[list[Line], list[str]]:

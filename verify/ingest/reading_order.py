@@ -74,6 +74,7 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
     seen: dict[tuple[str, int, int], int] = {}
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
     count = pdfium_c.FPDFText_CountChars(text)
     for i in range(count):
         code = pdfium_c.FPDFText_GetUnicode(text, i)
@@ -82,7 +83,10 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
         ch = _DASHES.get(chr(code), chr(code)) if code < 0x110000 else "?"
         if not pdfium_c.FPDFText_GetCharBox(text, i, left, right, bottom, top):
             continue
-        size = pdfium_c.FPDFText_GetFontSize(text, i) or (top.value - bottom.value) or 1.0
+        size = pdfium_c.FPDFText_GetFontSize(text, i)
+        if pdfium_c.FPDFText_GetMatrix(text, i, matrix):  # a scaled 1-pt font is common
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        size = size or (top.value - bottom.value) or 1.0
         if pdfium_c.FPDFText_GetCharOrigin(text, i, ox, oy):
             x, base = ox.value, height - oy.value
         else:
