@@ -119,7 +119,7 @@ def body_size(pages: list[list[Line]]) -> float:
     weight: Counter[float] = Counter()
     for page in pages:
         for ln in page:
-            if len(ln.text) > 40 and "   " not in ln.text:
+            if len(ln.text) > 25 and "   " not in ln.text:
                 weight[round(ln.size * 2) / 2] += len(ln.text)
     if weight:
         return weight.most_common(1)[0][0]
@@ -153,9 +153,32 @@ def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
 
 def _split_footnotes(body: list[Line], body_h: float, page: int
                      ) -> tuple[list[Line], list[_Draft]]:
-    """Footnotes: the run of small-type lines at the page bottom, each led by its number."""
+    """Footnotes: the runs of small-type lines at the bottom of the page or of a column.
+
+    With columns, each column may end with its own notes; they are moved after
+    the page's text so a paragraph running on into the next column stays whole.
+    """
+    kept: list[Line] = []
+    moved: list[Line] = []
+    k = 0
+    while k < len(body):
+        end = k
+        while end < len(body) and body[end].size < 0.85 * body_h:
+            end += 1
+        at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
+        if end > k and end < len(body) and at_bottom and _FOOTNOTE_START.match(
+                unmark(body[k].text)):
+            moved.extend(body[k:end])
+            k = end
+            continue
+        kept.extend(body[k:max(end, k + 1)])
+        k = max(end, k + 1)
+    notes_start = len(kept)
+    body = kept + moved
     k = len(body)
-    while k > 0 and body[k - 1].size < 0.85 * body_h:
+    while k > notes_start and body[k - 1].size < 0.85 * body_h:
+        k -= 1
+    while k > 0 and k <= notes_start and body[k - 1].size < 0.85 * body_h:
         k -= 1
     while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1

@@ -91,6 +91,8 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
             x, base = ox.value, height - oy.value
         else:
             x, base = left.value, height - bottom.value
+        if abs(pdfium_c.FPDFText_GetCharAngle(text, i)) > 0.1 and not ch.isspace():
+            continue  # rotated margin text (print stamps, side notes) is never body text
         if ch.isspace():
             out.append(_Char(" ", x, x, base, size, False))
             continue
@@ -163,23 +165,22 @@ def _runs(chars: list[_Char]) -> list[Run]:
 
 
 def order_runs(runs: list[Run]) -> list[Line]:
-    """Regions top to bottom; inside a region with a gutter, column by column."""
+    """Regions top to bottom; inside a region with gutters, column by column."""
     if not runs:
         return []
-    gutter = _gutter(runs)
-    if gutter is None:
+    gutters = _gutters(runs)
+    if not gutters:
         return _lines(runs)
-    lo, hi = gutter
     out: list[Line] = []
     region: list[Run] = []
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
-        if run.x0 < hi and run.x1 > lo:  # crosses the gutter: a full-width line
-            out.extend(_region(region, gutter))
+        if any(run.x0 < (lo + hi) / 2 - 1 and run.x1 > (lo + hi) / 2 + 1 for lo, hi in gutters):
+            out.extend(_region(region, gutters))  # a full-width line ends the region
             region = []
             out.extend(_lines([run]))
         else:
             region.append(run)
-    out.extend(_region(region, gutter))
+    out.extend(_region(region, gutters))
     return _merge_spanning(out)
 
 
@@ -199,35 +200,33 @@ def _merge_spanning(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _region(runs: list[Run], gutter: tuple[float, float]) -> list[Line]:
-    left = [r for r in runs if r.x1 <= gutter[0]]
-    right = [r for r in runs if r.x0 >= gutter[1]]
-    if not left or not right:
-        return _lines(runs)
-    # the right column may itself hold a gutter (three columns)
-    inner = _gutter(right)
-    out = _lines(left)
-    out.extend(_lines(right) if inner is None else order_runs(right))
+def _region(runs: list[Run], gutters: list[tuple[float, float]]) -> list[Line]:
+    """A band of the page between full-width lines, read one column after the other."""
+    mids = [float("-inf")] + [(lo + hi) / 2 for lo, hi in gutters] + [float("inf")]
+    out: list[Line] = []
+    for lo, hi in zip(mids, mids[1:], strict=False):
+        out.extend(_lines([r for r in runs if lo <= r.x0 < hi]))
     return out
 
 
-def _gutter(runs: list[Run]) -> tuple[float, float] | None:
-    """The leftmost vertical band that separates two prose columns, if any."""
+def _gutters(runs: list[Run]) -> list[tuple[float, float]]:
+    """Vertical bands that separate prose columns (empty for a single column)."""
     body = [r for r in runs if len(r.text) > 1]
     if len(body) < 8:
-        return None
+        return []
     x_min = min(r.x0 for r in body)
     x_max = max(r.x1 for r in body)
     width = x_max - x_min
     if width < 100:
-        return None
+        return []
     step = 2.0
     bins = int(width / step) + 1
     cover = [0] * bins
     for r in body:
         for b in range(int((r.x0 - x_min) / step), min(bins, int((r.x1 - x_min) / step) + 1)):
             cover[b] += 1
-    allowed = max(1, len(body) // 25)  # a title or a heading may cross
+    allowed = max(1, len(body) // 25)  # a title, a heading or a footer may cross
+    gutters: list[tuple[float, float]] = []
     b = 0
     while b < bins:
         if cover[b] <= allowed:
@@ -235,28 +234,36 @@ def _gutter(runs: list[Run]) -> tuple[float, float] | None:
             while b < bins and cover[b] <= allowed:
                 b += 1
             lo, hi = x_min + start * step, x_min + b * step
-            if hi - lo >= 6 and _columns_ok(body, lo, hi, x_min, x_max):
-                return lo, hi
+            if hi - lo >= 6 and start > 0 and b < bins:
+                gutters.append((lo, hi))
         b += 1
-    return None
+    # drop gutters until every column between them is a prose column
+    while gutters:
+        edges = [x_min] + [g for gutter in gutters for g in gutter] + [x_max]
+        bad = next((k for k in range(0, len(edges), 2)
+                    if not _prose_column(body, edges[k], edges[k + 1], width)), None)
+        if bad is None:
+            return gutters
+        column = bad // 2
+        if column == 0:
+            gutters.pop(0)
+        elif column == len(gutters):
+            gutters.pop()
+        else:  # merge with the neighbour across the narrower gutter
+            left, right = gutters[column - 1], gutters[column]
+            gutters.pop(column - 1 if left[1] - left[0] <= right[1] - right[0] else column)
+    return gutters
 
 
-def _columns_ok(runs: list[Run], lo: float, hi: float, x_min: float, x_max: float) -> bool:
-    """Both sides are prose columns: wide, several lines, lines filling the column."""
-    width = x_max - x_min
-    left = [r for r in runs if r.x1 <= lo + 1]
-    right = [r for r in runs if r.x0 >= hi - 1]
-    if len(left) < 4 or len(right) < 4:
+def _prose_column(runs: list[Run], lo: float, hi: float, width: float) -> bool:
+    """A column of text: wide, several lines, lines filling most of its width."""
+    side = [r for r in runs if r.x0 >= lo - 1 and r.x1 <= hi + 1]
+    if len(side) < 4 or hi - lo < 0.2 * width:
         return False
-    for side in (left, right):
-        c0 = min(r.x0 for r in side)
-        c1 = max(r.x1 for r in side)
-        if c1 - c0 < 0.2 * width:
-            return False
-        filled = sorted((r.x1 - r.x0) / (c1 - c0) for r in side)
-        if filled[len(filled) // 2] < 0.6:
-            return False
-    return True
+    c0 = min(r.x0 for r in side)
+    c1 = max(r.x1 for r in side)
+    filled = sorted((r.x1 - r.x0) / max(c1 - c0, 1.0) for r in side)
+    return filled[len(filled) // 2] >= 0.6
 
 
 def _lines(runs: list[Run]) -> list[Line]:
