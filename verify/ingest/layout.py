@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from verify.ingest.passages import Block, is_heading, is_margin_text
+from verify.ingest.pdf_tables import cells, table_rows
 
 _TERMINAL = tuple('.!?:;"”’)]')
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
@@ -122,7 +123,10 @@ def body_size(pages: list[list[Line]]) -> float:
             if len(ln.text) > 25 and "   " not in ln.text:
                 weight[round(ln.size * 2) / 2] += len(ln.text)
     if weight:
-        return weight.most_common(1)[0][0]
+        bucket = weight.most_common(1)[0][0]
+        sizes = [ln.size for page in pages for ln in page
+                 if round(ln.size * 2) / 2 == bucket and len(ln.text) > 25]
+        return median(sizes)
     return median([ln.size for page in pages for ln in page] or [10.0])
 
 
@@ -163,7 +167,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     k = 0
     while k < len(body):
         end = k
-        while end < len(body) and body[end].size < 0.85 * body_h:
+        while end < len(body) and body[end].size < 0.9 * body_h:
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
         if end > k and end < len(body) and at_bottom and _FOOTNOTE_START.match(
@@ -176,9 +180,9 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     notes_start = len(kept)
     body = kept + moved
     k = len(body)
-    while k > notes_start and body[k - 1].size < 0.85 * body_h:
+    while k > notes_start and body[k - 1].size < 0.9 * body_h:
         k -= 1
-    while k > 0 and k <= notes_start and body[k - 1].size < 0.85 * body_h:
+    while k > 0 and k <= notes_start and body[k - 1].size < 0.9 * body_h:
         k -= 1
     while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
@@ -231,30 +235,67 @@ def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
 
 def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
                 last_number: int) -> tuple[list[_Draft], int]:
-    """Split a page's body lines into paragraph drafts by gaps and paragraph numbers."""
+    """Split a page's body lines into paragraph, sub-heading and table drafts.
+
+    A numbered sub-heading ("5. Racism and xenophobia": one short line without
+    closing punctuation, bold or set apart from the text below) is a heading
+    with its own numbering, so it neither becomes nor advances ``para. N``.
+    """
     drafts: list[_Draft] = []
     # line pitch: the lower quartile of baseline steps, so paragraph gaps and
     # larger title lines do not inflate it
     steps = sorted(b.bottom - a.bottom for a, b in zip(body, body[1:], strict=False)
                    if b.bottom - a.bottom > 0.5 * body_h)
     lead = steps[len(steps) // 4] if steps else body_h * 1.3
+    widths = sorted(ln.x1 - ln.x0 for ln in body if abs(ln.size - body_h) < 0.2 * body_h)
+    full = widths[len(widths) * 3 // 4] if widths else 400.0
+    tables = table_rows([ln.text for ln in body])
     prev: Line | None = None
-    for ln in body:
+    for k, ln in enumerate(body):
+        if k in tables:
+            row = " | ".join(cells(_strip_refs(ln.text, notes)[0]))
+            if prev is None or drafts[-1].kind != "table" or (k - 1) not in tables:
+                drafts.append(_Draft([], page, ln.top, ln.size, kind="table"))
+            drafts[-1].lines.append(row)
+            prev = ln
+            continue
         text, refs = _strip_refs(" ".join(ln.text.split()), notes)
         match = _NUMBERED.match(text)
-        numbered = bool(match) and int(match.group(1)) in (last_number + 1, 1)
-        new = (prev is None or ln.bottom - prev.bottom > lead * 1.3
+        nxt = body[k + 1] if k + 1 < len(body) else None
+        gap_before = prev is None or ln.bottom - prev.bottom > lead * 1.3
+        gap_after = nxt is None or nxt.bottom - ln.bottom > lead * 1.3 or nxt.bold != ln.bold
+        after = body[k + 2] if k + 2 < len(body) else None
+        wrapped = (nxt is not None and ln.bold and nxt.bold and not gap_after
+                   and not nxt.text.rstrip().endswith(_TERMINAL) and len(text + nxt.text) < 160
+                   and (after is None or not after.bold or after.bottom - nxt.bottom > lead * 1.3))
+        sub_heading = bool(match) and not text.endswith(_TERMINAL) and len(text) < 160 and (
+            (ln.bold and (gap_after or wrapped))
+            or (gap_before and gap_after and ln.x1 - ln.x0 < 0.9 * full))
+        if (not match and prev is not None and not gap_before and ln.bold and prev.bold
+                and drafts[-1].kind == "subheading"):  # a sub-heading wrapped over two lines
+            drafts[-1].lines.append(text)
+            prev = ln
+            continue
+        numbered = bool(match) and not sub_heading and int(match.group(1)) in (
+            last_number + 1, 1)
+        new = (prev is None or gap_before or sub_heading
                or abs(ln.size - prev.size) > 0.2 * body_h
+               or drafts[-1].kind in ("table", "subheading")
                or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL)))
         if new:
-            drafts.append(_Draft([], page, ln.top, ln.size))
+            drafts.append(_Draft([], page, ln.top, ln.size,
+                                 kind="subheading" if sub_heading else "paragraph"))
         if numbered and new and match:
             last_number = int(match.group(1))
         drafts[-1].lines.append(text)
         drafts[-1].refs.extend(refs)
         prev = ln
     for draft in drafts:
-        if draft.height > 1.15 * body_h or is_heading(" ".join(draft.lines), len(draft.lines)):
+        if draft.kind == "subheading":
+            draft.kind = "heading"
+        elif draft.kind == "table":
+            continue
+        elif draft.height > 1.15 * body_h or is_heading(" ".join(draft.lines), len(draft.lines)):
             draft.kind = "heading"
             if re.match(r"^Annex\b", draft.lines[0]):
                 last_number = 0
@@ -278,6 +319,8 @@ def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int]]:
 
 def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
     """Whether the first block of a page carries on the last paragraph of the previous."""
+    if prev.kind == "table" and nxt.kind == "table":
+        return True  # a table running over a page break stays one table
     if prev.kind != "paragraph" or nxt.kind != "paragraph":
         return False
     head = nxt.lines[0]
@@ -317,7 +360,9 @@ def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
     offsets: list[tuple[int, int]] = []
     for k, raw in enumerate(draft.lines):
         line = " ".join(raw.split())
-        if not text:
+        if draft.kind == "table":  # one row a line, never joined or de-hyphenated
+            text = f"{text}\n{line}" if text else line
+        elif not text:
             text = line
         else:
             end = _HYPHEN_END.search(text)

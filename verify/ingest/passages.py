@@ -13,6 +13,7 @@ Passage kinds and locators:
   n-th paragraph: ``p. 4, ¶ 2`` (n-th on that PDF page) or ``¶ 3``.
 * ``annex`` - a numbered paragraph after an "Annex I" heading (``annex I, para. 3``).
 * ``summary`` - each unnumbered paragraph under a "Summary" heading (``summary``).
+* ``table`` - a whole table, one row a line (``p. 3, table 1``: the n-th table on that page).
 * ``footnote`` - ``footnote 12``, ``footnote_to`` the locator of the passage
   whose text carried the reference.
 
@@ -140,6 +141,7 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
     refs: dict[int, str] = {}
     page_starts: dict[int, int] = {}
     per_page: dict[int | None, int] = {}
+    tables: dict[int | None, int] = {}
     annex: str | None = None
     summary = False
     expected = 1
@@ -170,6 +172,12 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
                                kind="footnote", note=number))
             continue
         key = block.page if paged else None
+        if block.kind == "table":  # one passage per table: "p. 3, table 1" (n-th on the page)
+            tables[key] = tables.get(key, 0) + 1
+            where = f"p. {block.page}, table {tables[key]}" if paged else f"table {tables[key]}"
+            drafts.append(dict(start=start, end=end, page=block.page, locator=where,
+                               paragraph=None, kind="table"))
+            continue
         per_page[key] = per_page.get(key, 0) + 1
         match = _NUMBERED.match(block.text)
         if match:

@@ -69,41 +69,55 @@ def page_lines(text: pdfium.PdfTextPage, height: float) -> list[Line]:
 
 
 def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
-    """Every drawn character once, with its box; overprinted copies dropped."""
+    """Every drawn character once, with its box; overprinted copies dropped.
+
+    Size (font size times the text matrix scale), angle and weight cost a
+    library call each; they are read again only when the raw font size or the
+    baseline changes, or every few glyphs, which keeps a page near 10 ms.
+    """
     out: list[_Char] = []
     seen: dict[tuple[str, int, int], int] = {}
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     ox, oy = ctypes.c_double(), ctypes.c_double()
     matrix = pdfium_c.FS_MATRIX()
-    count = pdfium_c.FPDFText_CountChars(text)
-    for i in range(count):
-        code = pdfium_c.FPDFText_GetUnicode(text, i)
-        if code in (0, 10, 13) or pdfium_c.FPDFText_IsGenerated(text, i) == 1:
+    raw = text.raw
+    get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    get_box, get_origin = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin
+    get_size, get_matrix = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetMatrix
+    get_angle, get_weight = pdfium_c.FPDFText_GetCharAngle, pdfium_c.FPDFText_GetFontWeight
+    last_raw, last_y, since = -1.0, float("nan"), 0
+    size, rotated, bold = 1.0, False, False
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = get_unicode(raw, i)
+        if code in (0, 10, 13) or is_generated(raw, i) == 1:
             continue
+        if not get_origin(raw, i, ox, oy):
+            continue
+        x, base = ox.value, height - oy.value
         ch = _DASHES.get(chr(code), chr(code)) if code < 0x110000 else "?"
-        if not pdfium_c.FPDFText_GetCharBox(text, i, left, right, bottom, top):
-            continue
-        size = pdfium_c.FPDFText_GetFontSize(text, i)
-        if pdfium_c.FPDFText_GetMatrix(text, i, matrix):  # a scaled 1-pt font is common
-            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        size = size or (top.value - bottom.value) or 1.0
-        if pdfium_c.FPDFText_GetCharOrigin(text, i, ox, oy):
-            x, base = ox.value, height - oy.value
-        else:
-            x, base = left.value, height - bottom.value
-        if abs(pdfium_c.FPDFText_GetCharAngle(text, i)) > 0.1 and not ch.isspace():
-            continue  # rotated margin text (print stamps, side notes) is never body text
         if ch.isspace():
             out.append(_Char(" ", x, x, base, size, False))
+            continue
+        raw_size = get_size(raw, i)
+        since += 1
+        if raw_size != last_raw or oy.value != last_y or since >= 6:
+            last_raw, last_y, since = raw_size, oy.value, 0
+            size = raw_size
+            if get_matrix(raw, i, matrix):  # a scaled 1-pt font is common
+                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            rotated = abs(get_angle(raw, i)) > 0.1
+            bold = get_weight(raw, i) >= 600
+        if rotated:
+            continue  # rotated margin text (print stamps, side notes) is never body text
+        if not get_box(raw, i, left, right, bottom, top):
             continue
         key = (ch, round(x * 2), round(base * 2))
         prev = seen.get(key)
         if prev is not None and len(out) - prev <= 8:
             continue  # the same glyph drawn again on itself: fake bold
         seen[key] = len(out)
-        weight = pdfium_c.FPDFText_GetFontWeight(text, i)
-        x1 = max(right.value, x + 0.1)
-        out.append(_Char(ch, min(left.value, x), x1, base, size, weight >= 600))
+        out.append(_Char(ch, min(left.value, x), max(right.value, x + 0.1), base,
+                         size or (top.value - bottom.value) or 1.0, bold))
     return out
 
 
