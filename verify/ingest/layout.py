@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from statistics import median
 
 from verify.ingest.passages import Block, is_heading, is_margin_text
+from verify.ingest.pdf_notes import drop_contents, split_endnotes
 from verify.ingest.pdf_tables import cells, table_rows
 
 _TERMINAL = tuple('.!?:;"”’)]')
@@ -98,6 +99,7 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
             drafts[-1].lines.extend(prev.lines)
             drafts[-1].refs.extend(prev.refs)
         drafts.extend(page_drafts)
+    drafts = split_endnotes(drop_contents(drafts), _Draft)
     return _emit(drafts, notes, vocab, hyphenated), first_margin
 
 
@@ -338,6 +340,10 @@ def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
     pending = [d for page in notes for d in page]
     for i, draft in enumerate(drafts):
         text, page_offsets = _join(draft, vocab, hyphenated)
+        if draft.kind == "footnote":  # an endnote (see pdf_notes)
+            out.append(Block(f"{draft.number} {text}", "footnote", draft.page, (), (),
+                             draft.number))
+            continue
         out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets))
         end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
         next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
