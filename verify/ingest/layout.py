@@ -169,7 +169,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     k = 0
     while k < len(body):
         end = k
-        while end < len(body) and body[end].size < 0.9 * body_h:
+        while end < len(body) and body[end].size < min(0.95 * body_h, body_h - 0.75):
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
         if end > k and end < len(body) and at_bottom and _FOOTNOTE_START.match(
@@ -182,9 +182,9 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     notes_start = len(kept)
     body = kept + moved
     k = len(body)
-    while k > notes_start and body[k - 1].size < 0.9 * body_h:
+    while k > notes_start and body[k - 1].size < min(0.95 * body_h, body_h - 0.75):
         k -= 1
-    while k > 0 and k <= notes_start and body[k - 1].size < 0.9 * body_h:
+    while k > 0 and k <= notes_start and body[k - 1].size < min(0.95 * body_h, body_h - 0.75):
         k -= 1
     while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
@@ -267,10 +267,13 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
         gap_before = prev is None or ln.bottom - prev.bottom > lead * 1.3
         gap_after = nxt is None or nxt.bottom - ln.bottom > lead * 1.3 or nxt.bold != ln.bold
         after = body[k + 2] if k + 2 < len(body) else None
-        wrapped = (nxt is not None and ln.bold and nxt.bold and not gap_after
-                   and not nxt.text.rstrip().endswith(_TERMINAL) and len(text + nxt.text) < 160
-                   and (after is None or not after.bold or after.bottom - nxt.bottom > lead * 1.3))
-        sub_heading = bool(match) and not text.endswith(_TERMINAL) and len(text) < 160 and (
+        wrapped = (nxt is not None and after is not None and ln.bold and nxt.bold
+                   and not gap_after and nxt.x1 - nxt.x0 < 0.8 * full
+                   and not nxt.text.rstrip().endswith(_TERMINAL + (",",))
+                   and len(text + nxt.text) < 160
+                   and (not after.bold or after.bottom - nxt.bottom > lead * 1.3))
+        sub_heading = bool(match) and not text.endswith(_TERMINAL + (",",)) and len(
+            text) < 160 and (
             (ln.bold and (gap_after or wrapped))
             or (gap_before and gap_after and ln.x1 - ln.x0 < 0.9 * full))
         if (not match and prev is not None and not gap_before and ln.bold and prev.bold
