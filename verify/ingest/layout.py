@@ -63,6 +63,7 @@ class _Draft:
     height: float
     kind: str = "paragraph"
     refs: list[int] = field(default_factory=list)
+    marks: list[tuple[int, int, int]] = field(default_factory=list)  # (line, column, note)
     page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (line idx, page)
     number: int | None = None
 
@@ -99,6 +100,8 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
             drafts[-1].page_breaks.append((len(drafts[-1].lines), i + 1))
             drafts[-1].lines.extend(prev.lines)
             drafts[-1].refs.extend(prev.refs)
+            base = len(drafts[-1].lines) - len(prev.lines)
+            drafts[-1].marks.extend((base + li, col, n) for li, col, n in prev.marks)
         drafts.extend(page_drafts)
     drafts = split_endnotes(drop_contents(drafts), _Draft)
     return _emit(drafts, notes, vocab, hyphenated), first_margin
@@ -262,7 +265,7 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
             drafts[-1].lines.append(row)
             prev = ln
             continue
-        text, refs = _strip_refs(" ".join(ln.text.split()), notes)
+        text, refs, marks = _strip_refs(" ".join(ln.text.split()), notes)
         match = _NUMBERED.match(text)
         nxt = body[k + 1] if k + 1 < len(body) else None
         if _PAGE_NUMBER.match(text) and (nxt is None or nxt.top < ln.top - 2 * body_h):
@@ -295,6 +298,7 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
                                  kind="subheading" if sub_heading else "paragraph"))
         if numbered and new and match:
             last_number = int(match.group(1))
+        drafts[-1].marks.extend((len(drafts[-1].lines), col, n) for col, n in marks)
         drafts[-1].lines.append(text)
         drafts[-1].refs.extend(refs)
         prev = ln
@@ -310,19 +314,28 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
     return drafts, last_number
 
 
-def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int]]:
-    """Remove footnote reference digits glued to words when that footnote exists."""
-    refs: list[int] = [int(n) for n in _MARKER.findall(text)]
-    text = _MARKER.sub("", text)
+def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """Take note markers out of a line: the raised numbers ``reading_order`` marked,
+    and digits glued to a word when a note of that number is on this or the next page.
 
-    def drop(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        if number in notes:
-            refs.append(number)
-            return ""
-        return match.group(0)
-
-    return _GLUED_REF.sub(drop, text), refs
+    Returns the clean text, the note numbers and (column in the clean text, number).
+    """
+    refs: list[int] = []
+    marks: list[tuple[int, int]] = []
+    out: list[str] = []
+    pos = 0
+    pattern = re.compile(f"{_MARKER.pattern}|{_GLUED_REF.pattern}")
+    for match in pattern.finditer(text):
+        raised, glued = match.group(1), match.group(2)
+        number = int(raised or glued)
+        if glued and number not in notes:
+            continue
+        out.append(text[pos:match.start()])
+        pos = match.end()
+        refs.append(number)
+        marks.append((sum(len(part) for part in out), number))
+    out.append(text[pos:])
+    return "".join(out), refs, marks
 
 
 def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
@@ -345,29 +358,35 @@ def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
     out: list[Block] = []
     pending = [d for page in notes for d in page]
     for i, draft in enumerate(drafts):
-        text, page_offsets = _join(draft, vocab, hyphenated)
+        text, page_offsets, marks = _join(draft, vocab, hyphenated)
         if draft.kind == "footnote":  # an endnote (see pdf_notes)
             out.append(Block(f"{draft.number} {text}", "footnote", draft.page, (), (),
                              draft.number))
             continue
-        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets))
+        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets,
+                         marks=marks))
         end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
         next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
         while pending and pending[0].page <= end_page and next_page > pending[0].page:
             note = pending.pop(0)
-            body, _ = _join(note, vocab, hyphenated)
+            body, _, _ = _join(note, vocab, hyphenated)
             out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (),
                              note.number))
     for note in pending:
-        body, _ = _join(note, vocab, hyphenated)
+        body, _, _ = _join(note, vocab, hyphenated)
         out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (), note.number))
     return out
 
 
 def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
-          ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Join soft line breaks, repairing hyphenation; note where later pages begin."""
+          ) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Join soft line breaks, repairing hyphenation; note where later pages begin
+    and where each note marker stood, as (offset in the text, note number)."""
     breaks = dict(draft.page_breaks)
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for li, col, number in draft.marks:
+        by_line.setdefault(li, []).append((col, number))
+    marks: list[tuple[int, int]] = []
     text = ""
     offsets: list[tuple[int, int]] = []
     for k, raw in enumerate(draft.lines):
@@ -388,7 +407,9 @@ def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
                 text += " " + line
         if k in breaks:
             offsets.append((breaks[k], len(text) - len(line)))
-    return text, tuple(offsets)
+        start = len(text) - len(line)
+        marks.extend((start + min(col, len(line)), number) for col, number in by_line.get(k, ()))
+    return text, tuple(offsets), tuple(marks)
 
 
 def keep_hyphen(left: str, right: str, vocab: Counter[str], hyphenated: Counter[str]) -> bool:

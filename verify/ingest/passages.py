@@ -64,6 +64,7 @@ class Block:
     refs: tuple[int, ...] = ()
     page_offsets: tuple[tuple[int, int], ...] = ()
     number: int | None = None  # footnote number
+    marks: tuple[tuple[int, int], ...] = ()  # (offset in text, note number) of removed markers
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Passage:
     paragraph: int | None
     kind: str
     footnote_to: str | None
+    note_refs: tuple[tuple[int, int], ...] = ()  # (offset in text, note number)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,9 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
                          paragraph=None, kind="paragraph")
         for ref in block.refs:
             refs.setdefault(ref, str(draft["locator"]))
+        skip = int(str(draft["start"])) - start
+        draft["marks"] = tuple((offset - skip, note) for offset, note in block.marks
+                               if offset >= skip)
         drafts.append(draft)
     text = "\n\n".join(pieces)
     passages = [_passage(text, d, refs) for d in drafts]
@@ -217,6 +222,7 @@ def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
         paragraph=paragraph if isinstance(paragraph, int) else None,
         kind=str(d["kind"]),
         footnote_to=refs.get(note) if isinstance(note, int) else None,
+        note_refs=tuple(d.get("marks") or ()),  # type: ignore[arg-type]
     )
 
 

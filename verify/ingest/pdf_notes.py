@@ -75,8 +75,12 @@ def drop_contents(drafts: list[Draft]) -> list[Draft]:
         if _CONTENTS.match(text):
             inside = True
             continue
+        lines = [ln for ln in draft.lines if ln.strip()]
+        if lines and _CONTENTS.match(lines[0].replace(" | ", " ").strip()):
+            inside, lines = True, lines[1:]  # contents laid out as a table: "Contents | Page"
+            if not lines:
+                continue
         if inside:
-            lines = [ln for ln in draft.lines if ln.strip()]
             entries = sum(1 for ln in lines if _TOC_ENTRY.search(ln) or _PAGE_LABEL.match(ln))
             if lines and entries * 2 >= len(lines):
                 continue

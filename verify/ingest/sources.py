@@ -321,6 +321,7 @@ def _archive(
             Passage(
                 source_id=source.id, seq=seq, locator=passage.locator, kind=passage.kind, paragraph=passage.paragraph,  # type: ignore[arg-type]
                 page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
+                note_refs=[{"note": note, "offset": offset} for offset, note in passage.note_refs] or None,
             )
         )
     from verify.match.index import index_source, unindex_source
