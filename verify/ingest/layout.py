@@ -173,7 +173,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     k = 0
     while k < len(body):
         end = k
-        while end < len(body) and body[end].size < min(0.95 * body_h, body_h - 0.75):
+        while end < len(body) and _small_note_line(body[end], body_h):
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
         if end > k and end < len(body) and at_bottom and _FOOTNOTE_START.match(
@@ -186,9 +186,9 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     notes_start = len(kept)
     body = kept + moved
     k = len(body)
-    while k > notes_start and body[k - 1].size < min(0.95 * body_h, body_h - 0.75):
+    while k > notes_start and _small_note_line(body[k - 1], body_h):
         k -= 1
-    while k > 0 and k <= notes_start and body[k - 1].size < min(0.95 * body_h, body_h - 0.75):
+    while k > 0 and k <= notes_start and _small_note_line(body[k - 1], body_h):
         k -= 1
     while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
@@ -201,6 +201,11 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
         elif drafts:
             drafts[-1].lines.append(unmark(ln.text))
     return body[:k], drafts
+
+
+def _small_note_line(line: Line, body_h: float) -> bool:
+    """A line that may belong to a note: smaller type, and not a table row of three cells."""
+    return line.size < min(0.95 * body_h, body_h - 0.75) and len(cells(line.text)) < 3
 
 
 def unmark(text: str) -> str:
