@@ -77,12 +77,12 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
     """
     out: list[_Char] = []
     seen: dict[tuple[str, int, int], int] = {}
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = pdfium_c.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     matrix = pdfium_c.FS_MATRIX()
     raw = text.raw
     get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    get_box, get_origin = pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetCharOrigin
+    get_box, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
     get_size, get_matrix = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetMatrix
     get_angle, get_weight = pdfium_c.FPDFText_GetCharAngle, pdfium_c.FPDFText_GetFontWeight
     last_raw, last_y, since = -1.0, float("nan"), 0
@@ -109,15 +109,15 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
             bold = get_weight(raw, i) >= 600
         if rotated:
             continue  # rotated margin text (print stamps, side notes) is never body text
-        if not get_box(raw, i, left, right, bottom, top):
+        if not get_box(raw, i, box):  # the loose box spans the advance: gaps are true gaps
             continue
         key = (ch, round(x * 2), round(base * 2))
         prev = seen.get(key)
         if prev is not None and len(out) - prev <= 8:
             continue  # the same glyph drawn again on itself: fake bold
         seen[key] = len(out)
-        out.append(_Char(ch, min(left.value, x), max(right.value, x + 0.1), base,
-                         size or (top.value - bottom.value) or 1.0, bold))
+        out.append(_Char(ch, min(box.left, x), max(box.right, x + 0.1), base,
+                         size or abs(box.top - box.bottom) or 1.0, bold))
     return out
 
 
