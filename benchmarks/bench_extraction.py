@@ -67,7 +67,7 @@ REAL = {
 }
 _LEAKS = [re.compile(p, re.MULTILINE) for p in (
     r"\b\d{2}-\d{5}\b", r"\bGE\.\d{2}-\d{5}\b", r"^Page \d+$", r"\*\d{5,}\*",
-    r"(?<![\w/.,])\d{1,3}/\d{1,3}(?![\w/])",
+    r"^\d{1,3}/\d{1,3}$",
 )]
 
 
@@ -141,10 +141,10 @@ def doubled(text: str, raw: str) -> int:
     raw_flat = letters(raw)
     count = 0
     words = re.findall(r"[^\W\d_]+", text.lower())
-    for k in range(1, len(words) - 2):
+    for k in range(len(words) - 2):
         w, v = words[k], words[k + 1]
         if len(v) <= 2 and w.endswith(v) and len(w) > len(v) and (
-                words[k - 1] + w + v + words[k + 2]) not in raw_flat:
+                w + v + words[k + 2]) not in raw_flat:
             count += 1  # "of f", "21st t"
     for w in set(words):
         if w not in raw_words and re.search(r"(\w)\1", w):
@@ -169,7 +169,8 @@ def measure(reader: Callable[[bytes], list], fixture: Fixture, raw: str,
     mixups = 0
     for a, b in pairs:
         la, lb = letters(a), letters(b)
-        if la not in flat or lb not in flat or any(la in t for t in tables):
+        if min(len(la), len(lb)) < 10 or la not in flat or lb not in flat or any(
+                la in t for t in tables):
             continue  # dropped furniture (a table of contents) or cells of a table
         if la[-12:] + lb[:12] not in flat:
             mixups += 1

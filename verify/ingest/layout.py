@@ -38,6 +38,9 @@ _FIRST_WORD = re.compile(r"^([A-Za-z]+)")
 _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
 # superscript note markers found by ``reading_order`` ("\ue00012\ue001")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,4}|Page \d{1,4}|- \d{1,4} -)$")
+_JOB_LINE = re.compile(
+    r"^\s*(?:(?:GE\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}|\*\d{5,}\*"
+    r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$")
 _RULE = re.compile(r"^\s*_{5,}\s*|\s*_{5,}\s*$")
 _MARKER = re.compile("\ue000(\\d{1,4})\ue001")
 
@@ -108,10 +111,13 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
 
 
 def _drop_rules(lines: list[Line]) -> list[Line]:
-    """Footnote separators drawn as underscores ("__________ 1 Note") are not text."""
+    """Footnote separators drawn as underscores ("__________ 1 Note") are not text;
+    neither are job-number lines ("25-06872 (E) 080525 220525") and barcodes."""
     out = []
     for ln in lines:
         text = _RULE.sub("", ln.text)
+        if _JOB_LINE.match(text):
+            continue  # job number with print dates, barcode: furniture wherever it sits
         if text.strip():
             out.append(ln if text == ln.text else replace(ln, text=text))
     return out
