@@ -266,7 +266,7 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
     lead = steps[len(steps) // 4] if steps else body_h * 1.3
     widths = sorted(ln.x1 - ln.x0 for ln in body if abs(ln.size - body_h) < 0.2 * body_h)
     full = widths[len(widths) * 3 // 4] if widths else 400.0
-    tables = table_rows([ln.text for ln in body])
+    tables = _extend_tables(body, table_rows([ln.text for ln in body]), lead)
     prev: Line | None = None
     for k, ln in enumerate(body):
         if k in tables:
@@ -323,6 +323,27 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
             if re.match(r"^Annex\b", draft.lines[0]):
                 last_number = 0
     return drafts, last_number
+
+
+def _extend_tables(body: list[Line], rows: set[int], lead: float) -> set[int]:
+    """Lines of a cell wrapped below a table's last row belong to the table.
+
+    They are single-cell lines, so ``table_rows`` cannot see them; what gives
+    them away is that they sit right under the table and start inside it,
+    right of the table's first column, where no paragraph of the page starts.
+    """
+    if not rows:
+        return rows
+    left = min(body[k].x0 for k in rows)
+    out = set(rows)
+    for k in sorted(rows):
+        j = k + 1
+        while (j < len(body) and j not in out and body[j].x0 > left + 20
+               and 0 < body[j].bottom - body[j - 1].bottom < 2 * lead
+               and not _NUMBERED.match(body[j].text.strip())):
+            out.add(j)
+            j += 1
+    return out
 
 
 def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int], list[tuple[int, int]]]:
