@@ -182,8 +182,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
         while end < len(body) and _small_note_line(body[end], body_h):
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
-        if end > k and end < len(body) and at_bottom and _FOOTNOTE_START.match(
-                unmark(body[k].text)):
+        if end > k and at_bottom and _FOOTNOTE_START.match(unmark(body[k].text)):
             moved.extend(body[k:end])
             k = end
             continue
@@ -191,11 +190,10 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
         k = max(end, k + 1)
     notes_start = len(kept)
     body = kept + moved
-    k = len(body)
-    while k > notes_start and _small_note_line(body[k - 1], body_h):
-        k -= 1
-    while k > 0 and k <= notes_start and _small_note_line(body[k - 1], body_h):
-        k -= 1
+    k = notes_start
+    if not moved:  # notes not led by their number at once: the small type at the foot
+        while k > 0 and _small_note_line(body[k - 1], body_h):
+            k -= 1
     while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
     drafts: list[_Draft] = []
