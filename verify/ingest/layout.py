@@ -37,7 +37,7 @@ _FIRST_WORD = re.compile(r"^([A-Za-z]+)")
 # digits glued to the end of a word or its punctuation: "Kabul.12", "members2,"
 _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
 # superscript note markers found by ``reading_order`` ("\ue00012\ue001")
-_PAGE_NUMBER = re.compile(r"^(?:\d{1,4}|Page \d{1,4}|- \d{1,4} -)$")
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,5}|Page \d{1,5}|- \d{1,5} -)$")
 _JOB_LINE = re.compile(
     r"^\s*(?:(?:GE\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}|\*\d{5,}\*"
     r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$")
@@ -277,8 +277,8 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
         text, refs, marks = _strip_refs(" ".join(ln.text.split()), notes)
         match = _NUMBERED.match(text)
         nxt = body[k + 1] if k + 1 < len(body) else None
-        if _PAGE_NUMBER.match(text) and (nxt is None or nxt.top < ln.top - 2 * body_h):
-            continue  # a page number at the foot of the first column
+        if _PAGE_NUMBER.match(text) and (k == 0 or nxt is None or nxt.top < ln.top - 2 * body_h):
+            continue  # a page number at the head of the page or the foot of a column
         gap_before = prev is None or ln.bottom - prev.bottom > lead * 1.3
         gap_after = nxt is None or nxt.bottom - ln.bottom > lead * 1.3 or nxt.bold != ln.bold
         after = body[k + 2] if k + 2 < len(body) else None
