@@ -195,3 +195,15 @@ def test_real_unreadable_pdfs_are_refused_in_one_line(run, initialised, tmp_path
 def test_real_malformed_pdf_is_read_as_far_as_it_goes(run, initialised, tmp_path):
     detail = add(run, real(tmp_path, "pdfplumber-malformed-932"))
     assert detail["passages"], "a readable page of a malformed PDF still gives passages"
+
+
+def test_real_budget_table_keeps_every_row_and_annex_numbering(run, initialised, tmp_path):
+    detail = add(run, real(tmp_path, "un-a-79-907"))
+    rows = next(p["text"] for p in detail["passages"] if p["locator"] == "p. 13, table 1").splitlines()
+    assert "Military contingents | 126 430.3 | 104 789.5 | 106 827.9 | 2 038.4 | 1.9" in rows
+    assert "United Nations police | 110.3 | 232.8 | 227.2 | (5.6) | (2.4)" in rows
+    assert "Formed police units | 6 467.4 | 7 078.3 | 6 227.4 | (850.9) | (12.0)" in rows
+    assert [p["paragraph"] for p in detail["passages"] if p["locator"].startswith("annex, para. ")] == list(
+        range(1, 40))
+    text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
+    assert "25-06872" not in text
