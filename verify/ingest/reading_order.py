@@ -94,7 +94,11 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
         if not get_origin(raw, i, ox, oy):
             continue
         x, base = ox.value, height - oy.value
-        ch = _DASHES.get(chr(code), chr(code)) if code < 0x110000 else "?"
+        ch = _DASHES.get(chr(code), chr(code)) if code < 0x110000 else "\ufffd"
+        if 0xD800 <= code <= 0xDFFF:
+            ch = "\ufffd"  # a lone surrogate cannot be written as UTF-8
+        elif code < 32 and ch not in _DASHES.values() and not ch.isspace():
+            continue  # other control characters carry no text
         if ch.isspace():
             out.append(_Char(" ", x, x, base, size, False))
             continue
