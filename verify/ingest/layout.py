@@ -199,6 +199,8 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
     drafts: list[_Draft] = []
     for ln in body[k:]:
         match = _FOOTNOTE_START.match(unmark(ln.text))
+        if match and not re.search(r"[^\W\d_]", match.group(2)):
+            match = None  # "6 700": a figure of a small-type table, not note 6
         if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
             drafts.append(_Draft([match.group(2)], page, ln.top, ln.size,
                                  kind="footnote", number=int(match.group(1))))
