@@ -207,3 +207,9 @@ def test_real_budget_table_keeps_every_row_and_annex_numbering(run, initialised,
         range(1, 40))
     text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
     assert "25-06872" not in text
+    # the masthead block (sessions, agenda item, "Original: French") is no passage
+    assert detail["title"].startswith("Letter dated 30 April 2025 from the Secretary-General")
+    first = detail["passages"][0]
+    assert first["locator"] == "p. 1, ¶ 1"
+    assert first["text"].startswith("I have the honour to refer to Security Council resolution 2767 (2024)")
+    assert "Seventy-ninth session" not in text and "Agenda item 167" not in text

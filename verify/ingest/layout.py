@@ -106,8 +106,31 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
             base = len(drafts[-1].lines) - len(prev.lines)
             drafts[-1].marks.extend((base + li, col, n) for li, col, n in prev.marks)
         drafts.extend(page_drafts)
-    drafts = split_endnotes(drop_contents(drafts), _Draft)
+    drafts = split_endnotes(drop_contents(_drop_masthead(drafts)), _Draft)
     return _emit(drafts, notes, vocab, hyphenated), first_margin
+
+
+_MASTHEAD_BLOCK = re.compile(
+    r"^(?:General Assembly|Security Council|Economic and Social Council|Human Rights Council"
+    r"|[A-Z][a-z]+(?:-[a-z]+)? (?:session|year)\b|Agenda item \d|Items? \d+(?: and \d+)? of the"
+    r"|(?:[A-Z][a-z]+ )?Original: [A-Z][a-z]+$)")
+
+
+def _drop_masthead(drafts: list[_Draft]) -> list[_Draft]:
+    """The session / year / agenda-item block of a UN masthead on page 1 is not text.
+
+    It comes as a paragraph or a two-column table before the title
+    ("Seventy-ninth session | Eightieth year", "Agenda item 51 ..."), never
+    ends with closing punctuation, and nothing cites it.
+    """
+    out: list[_Draft] = []
+    for draft in drafts:
+        text = " ".join(draft.lines).replace(" | ", " ").strip()
+        if (draft.page == 1 and draft.kind in ("paragraph", "table")
+                and _MASTHEAD_BLOCK.match(text) and not text.endswith((".", "!", "?", ";"))):
+            continue
+        out.append(draft)
+    return out
 
 
 def _drop_rules(lines: list[Line]) -> list[Line]:
