@@ -13,9 +13,10 @@ from collections import Counter
 from importlib.metadata import version
 
 from verify.errors import VerifyError
-from verify.ingest import pdf
+from verify.ingest import pdf, plaintext
 from verify.ingest.html import html_content
 from verify.ingest.layout import keep_hyphen, pages_to_blocks
+from verify.ingest.metadata import header_date, header_symbol, pdf_info, title_from_blocks
 from verify.ingest.passages import (
     SYMBOL,
     Block,
@@ -49,11 +50,12 @@ def extract_document(data: bytes, media_type: str) -> Document:
         blocks, masthead = pages_to_blocks(pages)
         text, passages, page_starts = build(blocks, paged=True)
         first = [b for b in blocks if b.page == 1]
+        head = masthead + [b.text for b in first[:12] if is_margin_text(b.text, masthead=True)]
         return Document(
             text, passages, page_starts, "pypdfium2", pdf.extractor_version(),
-            symbol=_symbol(masthead + [b.text for b in first[:3]]),
-            title=_title(first),
-            date=_date(masthead),
+            symbol=header_symbol(head),
+            title=title_from_blocks(first) or pdf_info(data).get("title"),
+            date=_date(masthead) or header_date(head),
         )
     if kind not in MEDIA_TYPES:
         raise VerifyError(f"unsupported media type: {media_type} (expected PDF, HTML, text "
@@ -68,15 +70,21 @@ def extract_document(data: bytes, media_type: str) -> Document:
         raw = markdown_to_blocks(source)
         extractor = ("markdown", "1")
     else:
-        raw = text_to_blocks(source)
-        extractor = ("plain", "1")
+        vocabulary = _vocabulary(source)
+        blocks, masthead = plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))
+        text, passages, _ = build(blocks, paged=False)
+        return Document(
+            text, passages, [], "plain", "2",
+            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            date=header_date(masthead),
+        )
     blocks, masthead = _strip_masthead(raw)
     # A text copy of a printed report keeps its page furniture ("23-09427   3/24") as lines of their own.
     blocks = [b for b in blocks if b.kind == "footnote" or not is_margin_text(b.text)]
     text, passages, _ = build(blocks, paged=False)
     return Document(
         text, passages, [], extractor[0], extractor[1],
-        symbol=_symbol(masthead + [b.text for b in blocks[:3]]),
+        symbol=header_symbol(masthead + [b.text for b in blocks[:3] if is_margin_text(b.text, masthead=True)]),
         title=title or _title(blocks),
         date=_date(masthead),
     )
@@ -95,18 +103,9 @@ def _kind(text: str) -> str:
 
 
 def text_to_blocks(source: str) -> list[Block]:
-    """Plain text: blank lines separate blocks; line breaks inside a block are soft."""
+    """Plain text to blocks (see :mod:`verify.ingest.plaintext` for the rules)."""
     vocabulary = _vocabulary(source)
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
-        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
-        if len(lines) > 1 and SECTION_HEADING.match(lines[0]):  # "Summary" with its text on the next line
-            blocks.append(Block(lines[0], "heading"))
-            lines = lines[1:]
-        if lines:
-            text = _join_lines(lines, vocabulary)
-            blocks.append(Block(text, "heading" if is_heading(text, len(lines)) else "paragraph"))
-    return blocks
+    return plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))[0]
 
 
 def markdown_to_blocks(source: str) -> list[Block]:
