@@ -235,6 +235,8 @@ def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
     """Units of one chunk; ``expected`` is the next paragraph number of the document."""
     per_line = _one_line_per_paragraph(lines)
     width = max(len(line) for line in lines)
+    if len(lines) > 1 and width < 70 and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines):
+        return [_Unit([line], "heading") for line in lines], expected  # a cover or title block
     units: list[_Unit] = []
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index else None
