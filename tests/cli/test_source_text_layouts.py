@@ -34,7 +34,7 @@ def add(run, path: Path, *args: str) -> str:
 
 def one_line_per_paragraph(text: str) -> str:
     """What a plain-text dump or a copy-paste gives: each paragraph on one line, no blank lines."""
-    chunks = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", text)]
+    chunks = [" ".join(chunk.replace("-\n", "-").split()) for chunk in re.split(r"\n\s*\n", text)]
     return "\n".join(chunk for chunk in chunks if chunk) + "\n"
 
 

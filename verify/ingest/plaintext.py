@@ -246,7 +246,8 @@ def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
             expected = 1
         starts = previous is None or per_line
         kind = "paragraph"
-        if _is_sub_heading(line, previous, following, per_line, width):
+        after_heading = bool(units) and units[-1].kind == "heading" and units[-1].lines[-1] == previous
+        if _is_sub_heading(line, None if after_heading else previous, following, per_line, width):
             starts, kind = True, "heading"
         elif numbered and int(numbered.group(1)) == expected:
             starts = True
