@@ -234,8 +234,8 @@ def _segment(lines: list[str]) -> list[_Unit]:
 def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
     """Units of one chunk; ``expected`` is the next paragraph number of the document."""
     per_line = _one_line_per_paragraph(lines)
-    width = max(len(line) for line in lines)
-    if len(lines) > 1 and width < 70 and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines):
+    width = sorted(len(line) for line in lines)[len(lines) // 2]  # the median: a stray long line is no measure
+    if len(lines) > 1 and max(len(line) for line in lines) < 70 and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines):
         return [_Unit([line], "heading") for line in lines], expected  # a cover or title block
     units: list[_Unit] = []
     for index, line in enumerate(lines):
@@ -291,7 +291,7 @@ def _closed(line: str) -> bool:
 def _is_sub_heading(line: str, previous: str | None, following: str | None, per_line: bool, width: int) -> bool:
     """A short line without closing punctuation, followed by body text (numbered or not).
 
-    In hard-wrapped text a line nearly as wide as the chunk, or one ending on
+    In hard-wrapped text a line nearly as wide as the chunk's lines, or one ending on
     "and", "of", "the", is the first line of a wrapped paragraph.
     """
     if following is None or len(line) > 90 or _closed(line) or _SUB_ITEM.match(line):
