@@ -138,20 +138,22 @@ I. Introduction ........................................ 1-2     3
 II. Areas of concern ................................... 3-6     3
 
 I. Introduction
-1. The Special Rapporteur visited the country in 2022, as requested by the
-Council in its resolution 98/1 (see S/2022/419 for an earlier account).
-2. The present report sets out the findings.
+1. The Special Rapporteur visited the country in 2022, as requested by the Human
+Rights Council in its resolution 98/1 (see S/2022/419 for an earlier account of
+the situation in the country and of the follow-up given to it by the authorities).
+2. The present report sets out the findings of the visit and recommendations.
 II. Areas of concern
 1. Racism and xenophobia
-3. The Rapporteur heard of attacks on migrants in three cities, including
-the capital.
+3. The Rapporteur heard of attacks on migrants in three cities, including the
+capital, and of the slow response of the police to the complaints of the victims
+and of the associations that support them in the courts of the three cities.
 2. The death penalty
-4. Eleven death sentences were handed down in 2022:
-(a) seven for drug offences;
-(b) four for murder.
-5. No execution took place.
+4. Eleven death sentences were handed down in 2022 by the courts of the country:
+(a) seven for drug offences, all of them in the capital and in the north;
+(b) four for murder, two of which were commuted on appeal later in the year.
+5. No execution took place during the period under review, for the third year.
 23-08831 (E)    010623
-6. The Rapporteur welcomes the moratorium.
+6. The Rapporteur welcomes the moratorium announced by the Government in 2021.
 """
 
 
@@ -165,14 +167,18 @@ def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, worksp
     assert detail["title"] == "Report of the Special Rapporteur on an invented subject"
     assert [(p["locator"], p["text"]) for p in detail["passages"]] == [
         ("¶ 1", "This report is circulated at the request of the Chair."),
-        ("para. 1", "The Special Rapporteur visited the country in 2022, as requested by the Council in its "
-                    "resolution 98/1 (see S/2022/419 for an earlier account)."),
-        ("para. 2", "The present report sets out the findings."),
-        ("para. 3", "The Rapporteur heard of attacks on migrants in three cities, including the capital."),
-        ("para. 4", "Eleven death sentences were handed down in 2022: (a) seven for drug offences; "
-                    "(b) four for murder."),
-        ("para. 5", "No execution took place."),
-        ("para. 6", "The Rapporteur welcomes the moratorium."),
+        ("para. 1", "The Special Rapporteur visited the country in 2022, as requested by the Human Rights "
+                    "Council in its resolution 98/1 (see S/2022/419 for an earlier account of the situation in "
+                    "the country and of the follow-up given to it by the authorities)."),
+        ("para. 2", "The present report sets out the findings of the visit and recommendations."),
+        ("para. 3", "The Rapporteur heard of attacks on migrants in three cities, including the capital, and "
+                    "of the slow response of the police to the complaints of the victims and of the "
+                    "associations that support them in the courts of the three cities."),
+        ("para. 4", "Eleven death sentences were handed down in 2022 by the courts of the country: (a) seven "
+                    "for drug offences, all of them in the capital and in the north; (b) four for murder, two "
+                    "of which were commuted on appeal later in the year."),
+        ("para. 5", "No execution took place during the period under review, for the third year."),
+        ("para. 6", "The Rapporteur welcomes the moratorium announced by the Government in 2021."),
     ]
     text = (workspace.sources / "a-hrc-99-10" / "text.txt").read_text(encoding="utf-8")
     assert "1. Racism and xenophobia" in text  # headings stay in the text, outside passages

@@ -234,7 +234,8 @@ def _segment(lines: list[str]) -> list[_Unit]:
 def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
     """Units of one chunk; ``expected`` is the next paragraph number of the document."""
     per_line = _one_line_per_paragraph(lines)
-    width = sorted(len(line) for line in lines)[len(lines) // 2]  # the median: a stray long line is no measure
+    # The typical width is the median line: a stray long line (OCR of narrow columns) is no measure.
+    width = sorted(len(line) for line in lines)[len(lines) // 2]
     if len(lines) > 1 and max(len(line) for line in lines) < 70 and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines):
         return [_Unit([line], "heading") for line in lines], expected  # a cover or title block
     units: list[_Unit] = []
