@@ -59,6 +59,7 @@ class _Unit:
     after_break: bool = False  # a page break came before it
     numbered: int | None = None
     items: bool = False  # holds sub-paragraphs ("(a) ...")
+    in_sequence: bool = False  # starts with the paragraph number the document expected
     refs: list[dict[str, int]] = field(default_factory=list)
 
 
@@ -211,19 +212,23 @@ def _segment(lines: list[str]) -> list[_Unit]:
     units: list[_Unit] = []
     expected = 1
     chunk: list[str] = []
+    flags: list[bool] = []
     after_break = False
     pending_break = False
-    for line in [*lines, ""]:
+    repeated = _numbers_repeated(lines)
+    for index, line in enumerate([*lines, ""]):
         text = PAGE_BREAK if line.strip(" \t") == PAGE_BREAK else line.strip()
         if text and text != PAGE_BREAK:
             if not chunk:
                 after_break, pending_break = pending_break, False
             chunk.append(text)
+            flags.append(index in repeated)
             continue
         if text == PAGE_BREAK:
             pending_break = True
         if chunk:
-            new, expected = _cut(chunk, expected)
+            new, expected = _cut(chunk, expected, flags)
+            flags = []
             if new:
                 new[0].after_break = after_break
             units.extend(new)
@@ -231,8 +236,25 @@ def _segment(lines: list[str]) -> list[_Unit]:
     return units
 
 
-def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
-    """Units of one chunk; ``expected`` is the next paragraph number of the document."""
+def _numbers_repeated(lines: list[str]) -> set[int]:
+    """Numbered lines whose number is used again by the next numbered line ("5. Racism" then "5. The ...").
+
+    Sub-headings numbered in their own series can carry the very number the
+    paragraphs expect next; then the paragraph with that number follows soon.
+    """
+    found: set[int] = set()
+    numbered = [(i, int(m.group(1))) for i, line in enumerate(lines) if (m := _NUMBERED.match(line.strip()))]
+    for (at, number), (after, following) in zip(numbered, numbered[1:], strict=False):
+        if number == following and after - at < 40:
+            found.add(at)
+    return found
+
+
+def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_Unit], int]:
+    """Units of one chunk; ``expected`` is the next paragraph number of the document.
+
+    ``repeated`` marks the lines whose number the next numbered line uses again.
+    """
     per_line = _one_line_per_paragraph(lines)
     # The typical width is the median line: a stray long line (OCR of narrow columns) is no measure.
     width = sorted(len(line) for line in lines)[len(lines) // 2]
@@ -248,11 +270,13 @@ def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
         starts = previous is None or per_line
         kind = "paragraph"
         after_heading = bool(units) and units[-1].kind == "heading" and units[-1].lines[-1] == previous
-        if _is_sub_heading(line, None if after_heading else previous, following, per_line, width):
-            starts, kind = True, "heading"
-        elif numbered and int(numbered.group(1)) == expected:
+        in_sequence = bool(numbered) and int(numbered.group(1)) == expected and not repeated[index]
+        if in_sequence:
             starts = True
             expected += 1
+        elif numbered and repeated[index] or _is_sub_heading(line, None if after_heading else previous,
+                                                             following, per_line, width):
+            starts, kind = True, "heading"
         elif _SECTION.match(line) and (previous is None or _closed(previous)):
             starts, kind = True, "heading"
         elif units and units[-1].kind == "heading" and previous is not None and not per_line and \
@@ -263,13 +287,14 @@ def _cut(lines: list[str], expected: int) -> tuple[list[_Unit], int]:
         elif units and units[-1].kind == "heading" and not per_line:
             starts = True  # body text after a heading line
         if starts or not units:
-            units.append(_Unit([line], kind, numbered=int(numbered.group(1)) if numbered and kind == "paragraph" else None))
+            units.append(_Unit([line], kind, numbered=int(numbered.group(1)) if numbered and kind == "paragraph" else None,
+                               in_sequence=in_sequence))
         else:
             units[-1].lines.append(line)
     for unit in units:
         if unit.kind == "paragraph" and len(unit.lines) <= 3 and is_heading(" ".join(unit.lines), len(unit.lines)):
             unit.kind = "heading"
-        elif unit.kind == "paragraph" and len(lines) == 1 and _is_sub_heading(lines[0], None, "Body", False, 200):
+        elif unit.kind == "paragraph" and len(lines) == 1 and not unit.in_sequence and _is_sub_heading(lines[0], None, "Body", False, 200):
             unit.kind, unit.numbered = "heading", None  # "1.   Cross-cutting issues" on its own
     return units, expected
 
@@ -278,8 +303,9 @@ def _one_line_per_paragraph(lines: list[str]) -> bool:
     """A chunk whose lines are paragraphs: a very long line, or most lines end as sentences."""
     if len(lines) < 2:
         return False
-    if max(len(line) for line in lines) > 180:
-        return True
+    long = sum(1 for line in lines if len(line) > 180)
+    if long and (len(lines) == 2 or long * 2 >= len(lines)):
+        return True  # (one long line among short ones is OCR of narrow columns gone wrong)
     closed = sum(1 for line in lines if _closed(line))
     return len(lines) >= 3 and closed / len(lines) >= 0.6
 
@@ -297,7 +323,7 @@ def _is_sub_heading(line: str, previous: str | None, following: str | None, per_
     """
     if following is None or len(line) > 90 or _closed(line) or _SUB_ITEM.match(line):
         return False
-    if not per_line and (len(line) > 0.7 * width or line.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS):
+    if line.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS or not per_line and len(line) > 0.7 * width:
         return False
     if previous is not None and not _closed(previous) and not per_line:
         return False
