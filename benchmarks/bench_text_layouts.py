@@ -41,7 +41,8 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from verify.ingest.extract import extract_document  # noqa: E402
 
-REPORTS = {"upr-svn-2019-stakeholders-text": 144, "upr-svn-2019-national-text": None}
+REPORTS = [("upr-svn-2019-stakeholders-text", 144, "text/plain"), ("upr-svn-2019-stakeholders-text", 144, "text/markdown"),
+           ("upr-svn-2019-national-text", None, "text/plain")]
 
 
 def own_numbering(text: str) -> int:
@@ -59,9 +60,9 @@ def flatten(text: str) -> str:
     return "\n".join(chunk for chunk in chunks if chunk) + "\n"
 
 
-def score(text: str) -> tuple[int, int, int]:
+def score(text: str, media_type: str = "text/plain") -> tuple[int, int, int]:
     """(numbered paragraphs in the document, found as para. N, footnote passages)."""
-    document = extract_document(text.encode("utf-8"), "text/plain")
+    document = extract_document(text.encode("utf-8"), media_type)
     wanted = own_numbering(text)
     found = {p.locator for p in document.passages}
     hits = sum(1 for n in range(1, wanted + 1) if f"para. {n}" in found)
@@ -94,24 +95,24 @@ def main() -> int:
         rows.append({"set": f"902 SC resolutions, {shape}", "documents": numbered_docs, "numbered": totals[0],
                      "found": totals[1], "all right": perfect, "notes": None,
                      "seconds": round(time.perf_counter() - started, 1)})
-    for key, notes_expected in REPORTS.items():
+    for key, notes_expected, media_type in REPORTS:
         try:
             text = read_bytes(key).decode("utf-8")
         except Unavailable as missing:
             print(f"skipped {key}: {missing}", file=sys.stderr)
             continue
         started = time.perf_counter()
-        wanted, hits, notes = score(text)
-        rows.append({"set": key, "documents": 1, "numbered": wanted, "found": hits, "all right": int(hits == wanted),
+        wanted, hits, notes = score(text, media_type)
+        rows.append({"set": f"{key} ({media_type})", "documents": 1, "numbered": wanted, "found": hits, "all right": int(hits == wanted),
                      "notes": f"{notes}" + (f"/{notes_expected}" if notes_expected else ""),
                      "seconds": round(time.perf_counter() - started, 2)})
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
-    print(f"{'set':44} {'docs':>5} {'numbered':>8} {'para. N':>8} {'%':>6} {'docs all right':>14} {'notes':>8}")
+    print(f"{'set':58} {'docs':>5} {'numbered':>8} {'para. N':>8} {'%':>6} {'docs all right':>14} {'notes':>8}")
     for row in rows:
         share = 100 * int(row["found"]) / max(1, int(row["numbered"]))  # type: ignore[arg-type]
-        print(f"{row['set']:44} {row['documents']:>5} {row['numbered']:>8} {row['found']:>8} {share:>5.1f}% "
+        print(f"{row['set']:58} {row['documents']:>5} {row['numbered']:>8} {row['found']:>8} {share:>5.1f}% "
               f"{row['all right']:>14} {row['notes'] if row['notes'] is not None else '-':>8}")
     return 0
 

@@ -15,6 +15,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.realdocs import require
 
 RES_1445 = "S/RES/1445 (2002)"
@@ -157,10 +159,13 @@ and of the associations that support them in the courts of the three cities.
 """
 
 
-def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, workspace, tmp_path):
+@pytest.mark.parametrize("numbers", [("1", "2"), ("3", "4")], ids=["own series", "same numbers as the paragraphs"])
+def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, workspace, tmp_path, numbers):
+    """Sub-headings numbered in their own series, even when a number is the one the paragraphs expect next."""
     assert run("init").exit_code == 0
     path = tmp_path / "rapporteur.txt"
-    path.write_text(SUB_HEADINGS, encoding="utf-8")
+    text = SUB_HEADINGS.replace("1. Racism", f"{numbers[0]}. Racism").replace("2. The death", f"{numbers[1]}. The death")
+    path.write_text(text, encoding="utf-8")
     add(run, path)
     detail = show(run, "A/HRC/99/10")
     assert (detail["symbol"], detail["date"]) == ("A/HRC/99/10", "2023-06-01")
@@ -181,7 +186,7 @@ def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, worksp
         ("para. 6", "The Rapporteur welcomes the moratorium announced by the Government in 2021."),
     ]
     text = (workspace.sources / "a-hrc-99-10" / "text.txt").read_text(encoding="utf-8")
-    assert "1. Racism and xenophobia" in text  # headings stay in the text, outside passages
+    assert f"{numbers[0]}. Racism and xenophobia" in text  # headings stay in the text, outside passages
     assert "....." not in text and "23-08831" not in text
 
 
@@ -246,3 +251,19 @@ def test_source_edit_refuses_bad_values_and_changes_nothing(run, workspace, tmp_
     detail = show(run, "note")
     assert (detail["date"], detail["symbol"], detail["url"]) == (None, None, None)
     assert workspace.query("SELECT count(*) FROM event WHERE action = 'source_edit'") == [(0,)]
+
+
+def test_the_same_report_as_markdown_gets_the_same_locators(run, workspace, tmp_path):
+    """The repository keeps the report as Markdown (a "#" header above the layout text)."""
+    assert run("init").exit_code == 0
+    path = tmp_path / "svn3.md"
+    path.write_bytes(require("upr-svn-2019-stakeholders-text"))
+    add(run, path, "--key", "svn-md")
+    detail = show(run, "svn-md")
+    assert (detail["media_type"], detail["extractor"]) == ("text/markdown", "markdown")
+    assert (detail["symbol"], detail["date"]) == ("A/HRC/WG.6/34/SVN/3", "2019-08-14")
+    locators = [p["locator"] for p in detail["passages"]]
+    assert [loc for loc in locators if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 80)]
+    assert [loc for loc in locators if loc.startswith("footnote ")] == [f"footnote {n}" for n in range(1, 145)]
+    by = {p["locator"]: p["text"] for p in detail["passages"]}
+    assert by["para. 2"].endswith("as recommended during the second universal periodic review (UPR).")

@@ -67,8 +67,14 @@ def extract_document(data: bytes, media_type: str) -> Document:
         raw = [Block(b.text, "heading" if b.heading else _kind(b.text)) for b in html_blocks]
         extractor = ("selectolax", version("selectolax"))
     elif kind == "text/markdown":
-        raw = markdown_to_blocks(source)
-        extractor = ("markdown", "1")
+        vocabulary = _vocabulary(source)
+        blocks, masthead = plaintext.text_to_blocks(markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary))
+        text, passages, _ = build(blocks, paged=False)
+        return Document(
+            text, passages, [], "markdown", "2",
+            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            date=header_date(masthead),
+        )
     else:
         vocabulary = _vocabulary(source)
         blocks, masthead = plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))
@@ -109,30 +115,49 @@ def text_to_blocks(source: str) -> list[Block]:
 
 
 def markdown_to_blocks(source: str) -> list[Block]:
-    """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked."""
+    """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked.
+
+    The Markdown is reduced to plain lines (headings marked as such, footnote
+    definitions gathered into a "Notes" section, references left as glued
+    numbers) and split by the plain-text rules, so a report pasted into
+    Markdown gets the same ``para. N`` as its text copy.
+    """
     vocabulary = _vocabulary(source)
-    blocks: list[Block] = []
-    notes: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
-        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
-        if not lines or lines[0].startswith("```"):
+    return plaintext.text_to_blocks(markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary))[0]
+
+
+def markdown_to_text(source: str) -> str:
+    """Plain lines for :func:`plaintext.text_to_blocks` (see :func:`markdown_to_blocks`)."""
+    body: list[str] = []
+    notes: list[str] = []
+    fenced = in_note = False
+    for raw in source.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if line.startswith("```"):
+            fenced = not fenced
+            body.append("")
             continue
-        if lines[0].startswith("#"):
-            blocks.append(Block(_md_inline(lines[0].lstrip("#").strip()), "heading"))
-            lines = lines[1:]
-            if not lines:
-                continue
-        note = _MD_FOOTNOTE_DEF.match(lines[0])
+        if fenced:
+            continue
+        note = _MD_FOOTNOTE_DEF.match(line)
         if note:
-            body = _md_inline(_join_lines([lines[0][note.end():], *lines[1:]], vocabulary))
-            notes.append(Block(f"{note.group(1)} {body}", "footnote", number=int(note.group(1))))
+            notes.append(f"{note.group(1)} {_md_inline(line[note.end():])}")
+            in_note = True
             continue
-        lines = [re.sub(r"^[-*+>]\s+", "", ln) for ln in lines]
-        raw = _join_lines(lines, vocabulary)
-        refs = tuple(int(n) for n in _MD_FOOTNOTE_REF.findall(raw))
-        text = _md_inline(_MD_FOOTNOTE_REF.sub("", raw))
-        blocks.append(Block(text, _kind(text), refs=refs))
-    return blocks + notes
+        if in_note and line and raw[:1].isspace():
+            notes[-1] += " " + _md_inline(line)  # an indented continuation of the definition
+            continue
+        in_note = False
+        if re.fullmatch(r"(?:-{3,}|\*{3,}|_{3,})", line):
+            body.append("")
+        elif line.startswith("#"):
+            body.extend(["", plaintext.HEADING_MARK + _md_inline(line.lstrip("#").strip()), ""])
+        else:
+            line = re.sub(r"^>\s?", "", line)
+            body.append(_md_inline(_MD_FOOTNOTE_REF.sub(lambda m: m.group(1), line)) if line else "")
+    if notes:
+        body += ["", "Notes", *notes]
+    return "\n".join(body) + "\n"
 
 
 def _md_inline(text: str) -> str:

@@ -36,6 +36,7 @@ from verify.ingest.notes import strip_markers
 from verify.ingest.passages import SYMBOL, Block, is_heading, is_margin_text
 
 PAGE_BREAK = "\f"
+HEADING_MARK = "\x01"  # a line that is a heading by its markup (a Markdown "#" line)
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+(\S.*)$")
 _SECTION = re.compile(r"^(?:[IVXLC]+\.\s+\S|[A-H]\.\s+\S|Annex\b|Appendix\b|Enclosure\b)")
 _ANNEX = re.compile(r"^Annex(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?\s*$")
@@ -265,10 +266,13 @@ def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_U
         previous = lines[index - 1] if index else None
         following = lines[index + 1] if index + 1 < len(lines) else None
         numbered = _NUMBERED.match(line)
-        if _ANNEX.match(line):
+        if _ANNEX.match(line.lstrip(HEADING_MARK)):
             expected = 1
         starts = previous is None or per_line
         kind = "paragraph"
+        if line.startswith(HEADING_MARK):
+            units.append(_Unit([line[1:]], "heading"))
+            continue
         after_heading = bool(units) and units[-1].kind == "heading" and units[-1].lines[-1] == previous
         in_sequence = bool(numbered) and int(numbered.group(1)) == expected and not repeated[index]
         if in_sequence:
