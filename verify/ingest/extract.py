@@ -50,7 +50,7 @@ def extract_document(data: bytes, media_type: str) -> Document:
         blocks, masthead = pages_to_blocks(pages)
         text, passages, page_starts = build(blocks, paged=True)
         first = [b for b in blocks if b.page == 1]
-        head = masthead + [b.text for b in first[:12] if is_margin_text(b.text, masthead=True)]
+        head = masthead + _head_lines([line.text for line in pages[0]] if pages else [])
         return Document(
             text, passages, page_starts, "pypdfium2", pdf.extractor_version(),
             symbol=header_symbol(head),
@@ -94,6 +94,17 @@ def extract_document(data: bytes, media_type: str) -> Document:
         title=title or _title(blocks),
         date=_date(masthead),
     )
+
+
+def _head_lines(lines: list[str]) -> list[str]:
+    """The first page's lines up to its first numbered paragraph: where a masthead can stand
+    (after a banner or a short preamble, which the layout may have merged into a paragraph)."""
+    head: list[str] = []
+    for line in lines:
+        if re.match(r"^\s*\d{1,4}\.\s", line):
+            break
+        head.append(line)
+    return head
 
 
 def _decode(data: bytes) -> str:
