@@ -117,8 +117,10 @@ def test_2019_report_endnotes_are_passages_and_markers_leave_the_text(run, works
     stored = refs[0][0] if isinstance(refs[0][0], list) else json.loads(refs[0][0])
     assert stored == [{"note": 4, "offset": 177}, {"note": 5, "offset": 228}]
     assert by["para. 2"][177:] == " during the second universal periodic review (UPR)."
-    notes = {p["locator"]: p for p in detail["passages"]}
-    assert notes["footnote 4"]["kind"] == "footnote"
+    passages = {p["locator"]: p for p in detail["passages"]}
+    assert passages["para. 2"]["note_refs"] == [{"note": 4, "offset": 177}, {"note": 5, "offset": 228}]
+    assert (passages["footnote 4"]["kind"], passages["footnote 4"]["footnote_to"]) == ("footnote", "para. 2")
+    assert passages["footnote 10"]["footnote_to"] == "para. 5"
 
 
 SUB_HEADINGS = """\
@@ -267,3 +269,25 @@ def test_the_same_report_as_markdown_gets_the_same_locators(run, workspace, tmp_
     assert [loc for loc in locators if loc.startswith("footnote ")] == [f"footnote {n}" for n in range(1, 145)]
     by = {p["locator"]: p["text"] for p in detail["passages"]}
     assert by["para. 2"].endswith("as recommended during the second universal periodic review (UPR).")
+
+
+def test_2019_national_report_title_paragraphs_and_notes(run, workspace, tmp_path):
+    assert run("init").exit_code == 0
+    path = tmp_path / "g1923444.txt"
+    path.write_bytes(require("upr-svn-2019-national-text"))
+    add(run, path)
+    detail = show(run, "A/HRC/WG.6/34/SVN/1")
+    assert (detail["date"], detail["title"]) == (
+        "2019-08-06", "National report submitted in accordance with paragraph 5 of the annex to Human Rights "
+                      "Council resolution 16/21")
+    passages = {p["locator"]: p for p in detail["passages"]}
+    assert [loc for loc in passages if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 117)]
+    assert [loc for loc in passages if loc.startswith("footnote ")] == [f"footnote {n}" for n in range(1, 35)]
+    assert passages["para. 11"]["text"].endswith("Since 2018, the Office of the Ombudsman also has children’s "
+                                                 "rights advocates.")
+    assert passages["para. 11"]["note_refs"] == [{"note": 1, "offset": len(passages["para. 11"]["text"])}]
+    assert passages["footnote 1"]["text"] == ("Slovenia has noted and implemented recommendation 26 by introducing "
+                                              "children’s rights advocates.")
+    assert passages["footnote 1"]["footnote_to"] == "para. 11"
+    # Sub-headings listing recommendations ("Recommendations 22, 31–39") are headings, not passages.
+    assert not any(p["text"].startswith("Recommendations ") for p in detail["passages"])

@@ -62,6 +62,9 @@ def title_from_blocks(blocks: list[Block]) -> str | None:
                 return text
         elif block.kind == "paragraph" and re.match(r"^\d{1,4}\.\s", block.text):
             break  # the body has begun
+        elif block.kind == "paragraph" and block.text[:1].isupper() and len(block.text) < 200 and not block.text.rstrip("*").endswith(
+                (".", ";", ":", ",")) and not _NOT_TITLE.match(block.text):
+            return block.text.rstrip("*").strip()  # a title set over two or three lines
     return None
 
 

@@ -50,6 +50,7 @@ _TOC_LINE = re.compile(r"(?:\.\s*){4,}|\s(?:\d{1,4}\s*[–-]\s*)?\d{1,4}\s+\d{1,
 _COVER_NOTE = re.compile(r"^\*{1,3}\s*\S")
 _CLOSED = (".", ";", ":", "!", "?", ",")
 _TRAILING_MARKER = re.compile(r"(?<=[.;:,!?\"”’)])\s?\d{1,3}$")
+_REFERENCE_LIST = re.compile(r"[A-Z][a-z]+s?\s+\d[\d\s,–-]{0,150}")
 _FUNCTION_WORDS = frozenset("a an and as at by for from in into of on or the to with that which its their".split())
 
 
@@ -325,6 +326,8 @@ def _is_sub_heading(line: str, previous: str | None, following: str | None, per_
     In hard-wrapped text a line nearly as wide as the chunk's lines, or one ending on
     "and", "of", "the", is the first line of a wrapped paragraph.
     """
+    if following is not None and _REFERENCE_LIST.fullmatch(line) and line[-1:].isdigit():
+        return True  # "Recommendations 44–58, 62, 63, 98" above the paragraphs that answer them
     if following is None or len(line) > 90 or _closed(line) or _SUB_ITEM.match(line):
         return False
     if line.rsplit(" ", 1)[-1].lower() in _FUNCTION_WORDS or not per_line and len(line) > 0.7 * width:

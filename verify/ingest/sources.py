@@ -420,7 +420,8 @@ def show_source(session: Session, key: str, with_passages: bool) -> dict[str, An
     result = source_dict(source, len(passages))
     if with_passages:
         result["passages"] = [
-            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text}
+            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text,
+             "footnote_to": p.footnote_to, "note_refs": p.note_refs or []}
             for p in passages
         ]
     return result
