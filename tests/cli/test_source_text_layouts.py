@@ -291,3 +291,25 @@ def test_2019_national_report_title_paragraphs_and_notes(run, workspace, tmp_pat
     assert passages["footnote 1"]["footnote_to"] == "para. 11"
     # Sub-headings listing recommendations ("Recommendations 22, 31–39") are headings, not passages.
     assert not any(p["text"].startswith("Recommendations ") for p in detail["passages"])
+
+
+def test_older_resolution_footnotes_at_the_foot_of_the_page(run, workspace, tmp_path):
+    """Resolution 566 (1985) from the yearly compilation: notes 50-52 at the foot, markers between words."""
+    assert run("init").exit_code == 0
+    path = tmp_path / "res566.txt"
+    path.write_bytes(require("unsc-res-566-text"))
+    add(run, path, "--key", "res-566")
+    detail = show(run, "res-566")
+    passages = {p["locator"]: p for p in detail["passages"]}
+    assert [loc for loc in passages if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 17)]
+    assert [(p["locator"], p["footnote_to"]) for p in detail["passages"] if p["kind"] == "footnote"] == [
+        ("footnote 50", "¶ 3"), ("footnote 51", "¶ 4"), ("footnote 52", "¶ 9")]
+    assert passages["footnote 52"]["text"] == "See p. 10."
+    assert passages["¶ 3"]["text"] == "Having considered the reports of the Secretary-General,"
+    assert passages["¶ 3"]["note_refs"] == [{"note": 50, "offset": 55}]
+    assert passages["¶ 9"]["text"].startswith("Recalling the statement by the President of the Security Council of "
+                                                "3 May 1985, on behalf of the Council,")
+    # A preamble clause wrapped over four lines stays one passage.
+    assert passages["¶ 8"]["text"] == ("Recalling and reaffirming its resolutions 269 (1969), 276 (1970), 301 (1971), "
+                                       "385 (1976), 431 (1978), 432 (1978), 435 (1978), 439 (1978), 532 (1983) and "
+                                       "539 (1983),")

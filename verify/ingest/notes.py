@@ -12,7 +12,7 @@ in the right place.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 # Marker glued to a word or a closing mark ("word3", "word.3", "word”3") or after
 # sentence punctuation and one space ("Principles. 10 HRORS").
@@ -21,37 +21,45 @@ _PUNCT_BEFORE = re.compile(r"[.,;:)\"”’]")
 _YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 
 
-def strip_markers(texts: Iterable[str], last_note: int) -> list[tuple[str, list[dict[str, int]]]]:
-    """Remove the markers 1..``last_note`` from ``texts`` (in reading order).
+def strip_markers(texts: Iterable[str], numbers: Sequence[int], loose: bool = False,
+                  ) -> list[tuple[str, list[dict[str, int]]]]:
+    """Remove the markers of the notes ``numbers`` (in document order) from ``texts`` (in reading order).
+
+    ``loose`` also takes a number standing alone between words ("the Council 52 of 3 May"), as
+    older documents set their markers; only for notes found at the foot of the same page.
 
     Returns each text without its markers and the notes it cited, as
     ``{"note": n, "offset": i}`` with ``i`` the offset in the cleaned text
     where the marker stood.
     """
-    expected = 1
+    position = 0
     out: list[tuple[str, list[dict[str, int]]]] = []
     for text in texts:
         refs: list[dict[str, int]] = []
         pieces: list[str] = []
         cursor = 0
-        while expected <= last_note:
+        while position < len(numbers):
             # The next marker, or one of the two after it when a marker was lost (a note cited in a table).
-            candidates = [(hit, n) for n in range(expected, min(expected + 3, last_note + 1))
-                          if (hit := _find(text, n, cursor)) is not None]
+            candidates = [(hit, k) for k in range(position, min(position + 3, len(numbers)))
+                          if (hit := _find(text, numbers[k], cursor, loose)) is not None]
             if not candidates:
                 break
-            found, expected = min(candidates)
-            start, end = found
+            (start, end), k = min(candidates)
             pieces.append(text[cursor:start])
-            refs.append({"note": expected, "offset": sum(len(p) for p in pieces)})
+            refs.append({"note": numbers[k], "offset": sum(len(p) for p in pieces)})
             cursor = end
-            expected += 1
+            position = k + 1
         pieces.append(text[cursor:])
         out.append(("".join(pieces), refs))
     return out
 
 
-def _find(text: str, number: int, start: int) -> tuple[int, int] | None:
+def cites(text: str, number: int, loose: bool = False) -> bool:
+    """Whether ``text`` carries a marker for note ``number`` (see :func:`strip_markers`)."""
+    return _find(text, number, 0, loose) is not None
+
+
+def _find(text: str, number: int, start: int, loose: bool = False) -> tuple[int, int] | None:
     """Span of marker ``number`` at or after ``start`` (a leading space included), or None."""
     digits = str(number)
     for match in re.finditer(rf"(?<!\d){digits}(?!\d)", text[start:]):
@@ -72,4 +80,7 @@ def _find(text: str, number: int, start: int) -> tuple[int, int] | None:
                 return at - 1, end  # "Principles. 10 HRORS": the space goes with the marker
         if before == " " and not after and at >= 2 and text[at - 2].isalpha():
             return at - 1, end  # a heading ending in its marker: "... political life 50"
+        if loose and before == " " and at >= 2 and (text[at - 2].isalpha() or text[at - 2] in ".,;:)") \
+                and (not after or after.isspace() and text[end + 1:end + 2][:1].isalpha()):
+            return at - 1, end
     return None

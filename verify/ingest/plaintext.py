@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from verify.ingest.notes import strip_markers
+from verify.ingest.notes import cites, strip_markers
 from verify.ingest.passages import SYMBOL, Block, is_heading, is_margin_text
 
 PAGE_BREAK = "\f"
@@ -42,6 +42,7 @@ _SECTION = re.compile(r"^(?:[IVXLC]+\.\s+\S|[A-H]\.\s+\S|Annex\b|Appendix\b|Encl
 _ANNEX = re.compile(r"^Annex(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?\s*$")
 _SUB_ITEM = re.compile(r"^(?:\([a-z]{1,2}\)|\([ivx]{1,5}\)|[a-z]\)|[—–•▪·-])\s+")
 _NOTES_HEADING = re.compile(r"^(?:End\s*notes|Notes|Footnotes)\s*:?$", re.IGNORECASE)
+_FOOT_ENTRY = re.compile(r"^(\d{1,3})\s+([A-Z(“\"].*)$")
 _NOTE_ENTRY = re.compile(r"^(\d{1,3})(?:\s+(\S.*))?$")
 _JOB = re.compile(r"^(?:[A-Z]{1,3}\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6})?(?:\s+\*\d+\*)?$")
 _RES_SYMBOL = re.compile(r"^[A-Z]{1,6}(?:/[A-Z0-9.]+)+(?:\s*\(\d{4}\))?(?:/[A-Za-z]+\.\d+)*$")
@@ -71,13 +72,14 @@ def text_to_blocks(source: str, join: Callable[[list[str]], str]) -> tuple[list[
              .replace(PAGE_BREAK, "\n" + PAGE_BREAK + "\n").split("\n")]
     body, note_lines = _split_notes(lines)
     body, masthead = _drop_furniture(body)
+    body, foot_lines = _split_page_notes(body)
     note_lines = [ln for ln in note_lines if _NOTE_ENTRY.match(ln.strip()) or not _is_furniture(ln.strip())]
     units = _segment(body)
     units = _merge_continuations(units)
-    notes = _notes(note_lines, join)
+    notes = _page_notes(foot_lines, join) + _notes(note_lines, join)
     blocks = [Block(join(u.lines), u.kind) for u in units]
     if notes:
-        stripped = strip_markers([b.text for b in blocks], max(n.number or 0 for n in notes))
+        stripped = strip_markers([b.text for b in blocks], [n.number or 0 for n in notes], loose=not note_lines)
         blocks = [Block(text, _kind_after_markers(b, text, refs), refs=tuple(r["note"] for r in refs),
                         note_refs=tuple((r["note"], r["offset"]) for r in refs))
                   for b, (text, refs) in zip(blocks, stripped, strict=True)]
@@ -85,9 +87,12 @@ def text_to_blocks(source: str, join: Callable[[list[str]], str]) -> tuple[list[
 
 
 def _kind_after_markers(block: Block, text: str, refs: list[dict[str, int]]) -> str:
-    """A heading that was too long with its marker ("... political life 50") is a heading without it."""
+    """A heading that was too long with its marker ("... political life 50") is a heading without it,
+    and a sentence that looked unfinished with its marker is a paragraph."""
     if refs and block.kind == "paragraph" and not _NUMBERED.match(text) and is_heading(text):
         return "heading"
+    if refs and block.kind == "heading" and text.rstrip().endswith((".", ";", ":", "!", "?", ",")):
+        return "paragraph"  # "Adopted at the 2nd meeting. 22" was no heading: its stop was hidden by the marker
     return block.kind
 
 
@@ -192,6 +197,54 @@ def _split_notes(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines, []
 
 
+def _split_page_notes(lines: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Footnotes printed at the foot of a page: the page's last chunks whose lines start "N text"
+    where the page's text before them carries marker N ("meeting. 22" ... "22 Adopted without vote.")."""
+    out = list(lines)
+    found: list[list[str]] = []
+    pages: list[tuple[int, int]] = []
+    start = 0
+    for i, line in enumerate([*lines, PAGE_BREAK]):
+        if line.strip(" \t") == PAGE_BREAK:
+            pages.append((start, i))
+            start = i + 1
+    for first, last in pages:
+        page_notes: list[list[str]] = []
+        end = last
+        while True:
+            while end > first and not out[end - 1].strip():
+                end -= 1
+            begin = end
+            while begin > first and out[begin - 1].strip():
+                begin -= 1
+            chunk = [ln.strip() for ln in out[begin:end]]
+            numbers = [int(m.group(1)) for ln in chunk if (m := _FOOT_ENTRY.match(ln))]
+            if begin <= first or not chunk or not _FOOT_ENTRY.match(chunk[0]):
+                break
+            before = " ".join(ln.strip() for ln in out[first:begin] if ln.strip())
+            if not before or not all(cites(before, n, loose=True) for n in numbers) or numbers != sorted(set(numbers)):
+                break
+            page_notes.insert(0, chunk)
+            out[begin:end] = [""] * (end - begin)
+            end = begin
+        found.extend(page_notes)
+    return out, found
+
+
+def _page_notes(chunks: list[list[str]], join: Callable[[list[str]], str]) -> list[Block]:
+    notes: list[Block] = []
+    for chunk in chunks:
+        entries: list[tuple[int, list[str]]] = []
+        for line in chunk:
+            match = _FOOT_ENTRY.match(line)
+            if match:
+                entries.append((int(match.group(1)), [match.group(2)]))
+            elif entries:
+                entries[-1][1].append(line)
+        notes.extend(Block(f"{n} {join(body)}", "footnote", number=n) for n, body in entries)
+    return notes
+
+
 def _notes(lines: list[str], join: Callable[[list[str]], str]) -> list[Block]:
     """Numbered entries in sequence (1, 2, 3, ...); other lines continue the current entry."""
     entries: list[tuple[int, list[str]]] = []
@@ -269,7 +322,8 @@ def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_U
         numbered = _NUMBERED.match(line)
         if _ANNEX.match(line.lstrip(HEADING_MARK)):
             expected = 1
-        starts = previous is None or per_line
+        # One paragraph per line, except for what cannot start one: "of the ...", "276 (1970), ...".
+        starts = previous is None or per_line and not (line[:1].islower() or re.match(r"^\(?\d", line) and not numbered)
         kind = "paragraph"
         if line.startswith(HEADING_MARK):
             units.append(_Unit([line[1:]], "heading"))
