@@ -313,3 +313,29 @@ def test_older_resolution_footnotes_at_the_foot_of_the_page(run, workspace, tmp_
     assert passages["¶ 8"]["text"] == ("Recalling and reaffirming its resolutions 269 (1969), 276 (1970), 301 (1971), "
                                        "385 (1976), 431 (1978), 432 (1978), 435 (1978), 439 (1978), 532 (1983) and "
                                        "539 (1983),")
+
+
+def test_running_headers_and_page_numbers_of_a_text_copy_are_dropped(run, workspace, tmp_path):
+    """A text copy keeps each page's header ("Monitoring Team report 2023"), its page number and
+    its form feed; a paragraph cut by the page break is joined again."""
+    assert run("init").exit_code == 0
+    pages = [
+        "Monitoring Team report 2023\n\n1. The Team met officials of eight Member States during the period under\n"
+        "review and received written submissions from fourteen of them.\n\n2. The Team notes that the\n\n3\n",
+        "Monitoring Team report 2023\n\nreports of those Member States agree on the number of fighters.\n\n"
+        "3. The Team will report again in its next report.\n\n4\n",
+        "Monitoring Team report 2023\n\n4. The Team thanks the Member States for their cooperation.\n\n5\n",
+    ]
+    path = tmp_path / "paged.txt"
+    path.write_text("\f".join(pages), encoding="utf-8")
+    add(run, path, "--key", "paged")
+    detail = show(run, "paged")
+    assert [(p["locator"], p["text"]) for p in detail["passages"]] == [
+        ("para. 1", "The Team met officials of eight Member States during the period under review and received "
+                    "written submissions from fourteen of them."),
+        ("para. 2", "The Team notes that the reports of those Member States agree on the number of fighters."),
+        ("para. 3", "The Team will report again in its next report."),
+        ("para. 4", "The Team thanks the Member States for their cooperation."),
+    ]
+    text = (workspace.sources / "paged" / "text.txt").read_text(encoding="utf-8")
+    assert "Monitoring Team report 2023" not in text and "\f" not in text

@@ -139,12 +139,15 @@ def _is_furniture(line: str) -> bool:
 
 def _drop_repeated(lines: list[str]) -> list[str]:
     """Short lines repeated at least three times right next to page breaks are running headers."""
-    near = Counter()
+    near: Counter[str] = Counter()
+    filled = [i for i, line in enumerate(lines) if line.strip() and line.strip() != PAGE_BREAK]
+    first, last = (filled[0], filled[-1]) if filled else (-1, -1)
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped and stripped != PAGE_BREAK and len(stripped) < 80:
             window = lines[max(0, i - 3):i] + lines[i + 1:i + 4]
-            if PAGE_BREAK in window:
+            edge = i in (first, last)
+            if PAGE_BREAK in window or edge:  # next to a page break, or first/last line of the document
                 near[stripped] += 1
     running = {text for text, n in near.items() if n >= 3}
     return [PAGE_BREAK if ln.strip() in running else ln for ln in lines]
