@@ -233,6 +233,9 @@ def test_readding_the_same_bytes_with_metadata_applies_it(run, workspace, tmp_pa
     assert result.stdout.strip() == "source note already archived with these bytes (version 1); corrected: date, publisher"
     detail = show(run, "note")
     assert (detail["version"], detail["date"], detail["publisher"]) == (1, "2021-05", "OHCHR")
+    cleared = run("source", "edit", "note", "--publisher", "")
+    assert cleared.stdout.strip() == "source note: publisher 'OHCHR' -> (none)"
+    assert show(run, "note")["publisher"] is None
 
 
 def test_source_edit_refuses_bad_values_and_changes_nothing(run, workspace, tmp_path):
