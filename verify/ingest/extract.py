@@ -18,7 +18,6 @@ from verify.ingest.html import html_content
 from verify.ingest.layout import keep_hyphen, pages_to_blocks
 from verify.ingest.metadata import header_date, header_symbol, pdf_info, title_from_blocks
 from verify.ingest.passages import (
-    SYMBOL,
     Block,
     Document,
     Passage,
@@ -224,14 +223,6 @@ def _strip_masthead(blocks: list[Block]) -> tuple[list[Block], list[str]]:
         masthead.append(blocks[k].text)
         k += 1
     return blocks[k:], masthead
-
-
-def _symbol(texts: list[str]) -> str | None:
-    for text in texts:
-        for match in SYMBOL.finditer(text):
-            if any(ch.isdigit() for ch in match.group(0)):
-                return match.group(0)
-    return None
 
 
 def _date(texts: list[str]) -> str | None:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from verify.ingest.notes import cites, strip_markers
-from verify.ingest.passages import SYMBOL, Block, is_heading, is_margin_text
+from verify.ingest.passages import Block, is_heading, is_margin_text
 
 PAGE_BREAK = "\f"
 HEADING_MARK = "\x01"  # a line that is a heading by its markup (a Markdown "#" line)
@@ -417,7 +417,3 @@ def _merge_continuations(units: list[_Unit]) -> list[_Unit]:
         out.append(unit)
     return out
 
-
-def is_symbol_line(line: str) -> bool:
-    """A line that is only a document symbol (a running header), with or without "(2002)"."""
-    return bool(SYMBOL.fullmatch(line.strip()) or _RES_SYMBOL.fullmatch(line.strip()))
