@@ -37,8 +37,8 @@ class Change:
 
 def check_value(name: str, value: str) -> str | None:
     """The stored form of a corrected value; an empty string clears the field."""
-    from verify.ingest.sources import check_date, check_meta_url
     from verify.ingest.symbols import parse_symbol
+    from verify.workflow.archiving import check_date, check_meta_url
 
     text = " ".join(value.split())
     if not text:
@@ -70,7 +70,7 @@ def apply_changes(session: Session, source: Source, values: dict[str, str | None
         record(session, actor, "source_edit", source_id=source.id, old=old, new=new,
                note=f"{source.key}: {name}", at=now)
     if changes:
-        from verify.ingest.articles import refresh_attributions
+        from verify.workflow.article_import import refresh_attributions
 
         session.add(source)
         session.flush()
@@ -80,7 +80,7 @@ def apply_changes(session: Session, source: Source, values: dict[str, str | None
 
 def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, str], *, actor: str) -> list[Change]:
     """Correct the metadata of the current version of source ``key``; returns what changed."""
-    from verify.ingest.sources import require_source
+    from verify.workflow.archiving import require_source
 
     if not values:
         raise VerifyError("nothing to change; give --title, --date, --publisher, --series, --symbol or --url")
@@ -96,7 +96,7 @@ def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, str
 
 
 def _json(session: Session, source: Source) -> dict[str, object]:
-    from verify.ingest.sources import _source_json
+    from verify.workflow.archiving import _source_json
 
     count = len(session.exec(select(Passage.id).where(Passage.source_id == source.id)).all())
     return _source_json(source, count)
