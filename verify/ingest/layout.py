@@ -419,7 +419,7 @@ def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
                              draft.number))
             continue
         out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets,
-                         marks=marks))
+                         note_refs=tuple((note, offset) for offset, note in marks)))
         end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
         next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
         while pending and pending[0].page <= end_page and next_page > pending[0].page:

@@ -18,7 +18,8 @@ Passage kinds and locators:
   whose text carried the reference.
 
 Headings stay in the text but belong to no passage; paragraph numbers and
-footnote numbers stay in the text but not in the passage span.
+footnote numbers stay in the text but not in the passage span. Note markers
+taken out of a paragraph's text are kept as ``note_refs`` (note, offset).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class Block:
     refs: tuple[int, ...] = ()
     page_offsets: tuple[tuple[int, int], ...] = ()
     number: int | None = None  # footnote number
-    marks: tuple[tuple[int, int], ...] = ()  # (offset in text, note number) of removed markers
+    # (note number, offset in ``text``) where a note marker was taken out of the text.
+    note_refs: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class Passage:
     paragraph: int | None
     kind: str
     footnote_to: str | None
-    note_refs: tuple[tuple[int, int], ...] = ()  # (offset in text, note number)
+    note_refs: tuple[tuple[int, int], ...] = ()  # (note, offset in ``text``)
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,7 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
         for ref in block.refs:
             refs.setdefault(ref, str(draft["locator"]))
         skip = int(str(draft["start"])) - start
-        draft["marks"] = tuple((offset - skip, note) for offset, note in block.marks
-                               if offset >= skip)
+        draft["note_refs"] = tuple((note, max(0, at - skip)) for note, at in block.note_refs)
         drafts.append(draft)
     text = "\n\n".join(pieces)
     passages = [_passage(text, d, refs) for d in drafts]
@@ -222,7 +223,7 @@ def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
         paragraph=paragraph if isinstance(paragraph, int) else None,
         kind=str(d["kind"]),
         footnote_to=refs.get(note) if isinstance(note, int) else None,
-        note_refs=tuple(d.get("marks") or ()),  # type: ignore[arg-type]
+        note_refs=tuple(d.get("note_refs", ())),  # type: ignore[arg-type]
     )
 
 
