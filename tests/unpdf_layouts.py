@@ -2,7 +2,7 @@
 
 The text is invented for tests. ``old_un_report`` copies the 2009 UN layout:
 a cover page with masthead, a table of contents with dot leaders, a job
-number and a barcode; "A/64/TEST" and "Page N" as running headers;
+number and a barcode; "A/64/9999" (an invented symbol) and "Page N" as running headers;
 paragraphs without indent, numbered across sections; numbered sub-headings in
 bold with their own numbering series ("1. Racism and xenophobia"); a
 paragraph and a table that run over a page break; raised note markers and
@@ -28,7 +28,7 @@ PAGE_W, PAGE_H = 595.0, 842.0
 LEFT, RIGHT = 72.0, 523.0
 TOP, BOTTOM = 760.0, 90.0
 BODY, SUP, LEAD = 10.0, 6.5, 12.5
-OLD_SYMBOL = "A/64/TEST"
+OLD_SYMBOL = "A/64/9999"  # invented: a symbol of the valid shape that no real document has
 
 
 @dataclass

@@ -87,7 +87,7 @@ def test_old_un_layout_keeps_no_furniture(run, initialised, old, tmp_path):
     pdf = tmp_path / "old.pdf"
     pdf.write_bytes(old.pdf)
     add(run, pdf)
-    text = (initialised.sources / "a-64-test" / "text.txt").read_text(encoding="utf-8")
+    text = (initialised.sources / "a-64-9999" / "text.txt").read_text(encoding="utf-8")
     for leak in ("Contents", "....", "Page 2", "Page 3", "09-12345", "*0912345*", "150709",
                  "Distr.", "Original: English", "RReeppoorrtt", "secret.3", "secret. 3"):
         assert leak not in text, leak
