@@ -286,23 +286,17 @@ def test_an_accepted_difference_reaches_the_appendix_and_the_export(run, report)
     assert [f["class"] for f in evidence["flags"] if f["kind"] == "quote_difference"] == ["negation"]
 
 
-def test_columns_mixed_by_pdf_extraction_are_refused(run, article_db, tmp_path):
-    """A real two-column PDF: extraction reads across both columns, so a sentence of the left one is not continuous."""
-    from reportlab.pdfgen.canvas import Canvas
-
+def test_columns_mixed_in_a_source_text_are_refused(run, article_db, tmp_path):
+    """A text copy whose lines run across two columns (as a column-blind extractor or a copy-paste gives
+    them): a sentence of the left column is not continuous, so quoting it is refused, also with a reason."""
     left = ["1. The committee found that the camps were", "closed in 2019 and that no fighters remained", "there at the end of the year."]
     right = ["Revenue from local taxation rose sharply in", "the northern districts over the same period,", "according to the ministry of finance."]
-    path = tmp_path / "columns.pdf"
-    canvas = Canvas(str(path))
-    canvas.setFont("Helvetica", 10)
-    canvas.drawString(72, 800, "Fictional two-column test report")
-    for row, (a, b) in enumerate(zip(left, right, strict=True)):
-        canvas.drawString(72, 760 - 14 * row, a)
-        canvas.drawString(320, 760 - 14 * row, b)
-    canvas.save()
+    path = tmp_path / "columns.txt"
+    path.write_text("Fictional two-column test report\n\n" + "\n".join(f"{a} {b}" for a, b in zip(left, right, strict=True)) + "\n",
+                    encoding="utf-8")
     assert run("source", "add", str(path), "--key", "columns").exit_code == 0
     [(text,)] = article_db.query("SELECT text FROM source WHERE key = 'columns'")
-    assert "the camps were Revenue from local taxation" in text  # the extraction mixed the columns
+    assert "the camps were Revenue from local taxation" in text  # the copy mixed the columns
     [(claim,)] = article_db.query("SELECT id FROM claim ORDER BY id LIMIT 1")
     before = article_db.dump()
     for quote in ("The committee found that the camps were closed in 2019 and that no fighters remained there at the end of the year",
@@ -312,6 +306,36 @@ def test_columns_mixed_by_pdf_extraction_are_refused(run, article_db, tmp_path):
         line = refused(result, article_db, before)
         assert "quote is not one continuous stretch of columns" in line
         assert "(“Revenue from local taxation rose sharply in”) stand inside the quote's span" in line
+
+
+def test_a_two_column_pdf_is_read_column_by_column_so_the_quote_anchors(run, article_db, tmp_path):
+    """A page set in two columns as a real PDF: the reader keeps each column whole, so a sentence
+    of the left column links exactly (a column-blind reader gave the mixed text of the test above)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from tests.unpdf_layouts import wrap
+
+    left = wrap("1. The committee found that the camps were closed in 2019 and that no fighters remained there at "
+                "the end of the year. " + "Officials in the province described the closures as final and said that "
+                "the buildings would be handed to the local council for use as schools and clinics. " * 3, 220, "Helvetica", 10)
+    right = wrap("2. Revenue from local taxation rose sharply in the northern districts over the same period, according "
+                 "to the ministry of finance, which attributed the rise to a new register of market traders. " * 4, 220, "Helvetica", 10)
+    path = tmp_path / "columns.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(72, 800, "Fictional two-column test report")
+    for row, line in enumerate(left):
+        canvas.drawString(72, 760 - 14 * row, line)
+    for row, line in enumerate(right):
+        canvas.drawString(320, 760 - 14 * row, line)
+    canvas.save()
+    assert run("source", "add", str(path), "--key", "columns").exit_code == 0
+    [(claim,)] = article_db.query("SELECT id FROM claim ORDER BY id LIMIT 1")
+    quote = "The committee found that the camps were closed in 2019 and that no fighters remained there at the end of the year"
+    result = run("evidence", "link", str(claim), "--source", "columns", "--stance", "supports", "--quote", quote)
+    assert result.exit_code == 0, result.stderr
+    [(stored,)] = article_db.query("SELECT quote FROM evidence")
+    assert " ".join(stored.split()) == quote
 
 
 def test_a_differing_quote_as_close_in_two_passages_needs_an_occurrence(run, report):
