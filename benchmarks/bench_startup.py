@@ -50,8 +50,8 @@ def build(folder: Path, sources: int) -> Path:
 
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
-    from verify.ingest.articles import add_article
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
+    from verify.workflow.article_import import add_article
 
     db_path = folder / "claims.db"
     database = open_database(str(db_path), create=True, check_schema=False)

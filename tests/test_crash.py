@@ -276,7 +276,7 @@ class Operation:
 def source_check(backend: Backend, folder: Path) -> list[str]:
     """What ``verify source check`` does (recovery, then re-hashing), in-process to save a start-up."""
     from verify.db.engine import open_database
-    from verify.ingest.archive_check import check_sources
+    from verify.workflow.archive_check import check_sources
 
     db = open_database(backend.url(folder))
     try:
@@ -345,7 +345,7 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: t
 
 SELF_KILL = """
 import os, signal, sys
-import verify.ingest.sources as sources
+import verify.workflow.archiving as sources
 point, when = sys.argv.pop(1), sys.argv.pop(1)
 real = getattr(sources, point)
 def hooked(*args, **kwargs):
@@ -356,7 +356,7 @@ setattr(sources, point, hooked)
 from verify.cli.app import main
 
 main()
-"""  # python -c SELF_KILL <function of verify.ingest.sources> before|after <verify arguments>
+"""  # python -c SELF_KILL <function of verify.workflow.archiving> before|after <verify arguments>
 
 
 def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random,
@@ -602,7 +602,7 @@ def test_a_failed_commit_removes_the_staged_folder(database, tmp_path: Path) -> 
     from sqlalchemy import event
     from sqlmodel import Session
 
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
 
     note = tmp_path / "note.txt"
     note.write_text("A note\n\nThe council met in 2022.\n", encoding="utf-8")
