@@ -261,7 +261,7 @@ def bm25(
     remaining = [0.0] * (len(order) + 1)
     for i in range(len(order) - 1, -1, -1):
         remaining[i] = remaining[i + 1] + loaded[order[i]].bound
-    norms: dict[int, float] = {}
+    norms: list[float] = []  # BM25's length normalisation, by passage length
     scores: dict[int, float] = {}
     threshold = 0.0
     for i, term in enumerate(order):
@@ -270,11 +270,11 @@ def bm25(
         if len(scores) < limit or remaining[i] + EPSILON >= threshold:
             get = scores.get
             for ids, tfs, lengths in entry.blocks:
-                for passage_id, tf, length in zip(ids, tfs, lengths, strict=True):
-                    norm = norms.get(length)
-                    if norm is None:
-                        norm = norms[length] = k1 * (1 - b + b * length / avgdl)
-                    scores[passage_id] = get(passage_id, 0.0) + weight * tf / (tf + norm)
+                longest = max(lengths)
+                if longest >= len(norms):
+                    norms.extend(k1 * (1 - b + b * n / avgdl) for n in range(len(norms), longest + 1))
+                for passage_id, tf, length in zip(ids, tfs, lengths):  # noqa: B905 - equal by construction
+                    scores[passage_id] = get(passage_id, 0.0) + weight * tf / (tf + norms[length])
         else:
             # No passage outside ``scores`` can reach the top any more; drop those that cannot either.
             scores = {p: s for p, s in scores.items() if s + remaining[i] + EPSILON >= threshold}
