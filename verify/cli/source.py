@@ -18,7 +18,7 @@ Date = Annotated[str | None, typer.Option("--date", help="Date of the document: 
 Url = Annotated[str | None, typer.Option(help="Original URL of the document.")]
 Series = Annotated[str | None, typer.Option(help="Report series, e.g. a monitoring team's reports.")]
 MaxSize = Annotated[str, typer.Option("--max-size", help="Refuse downloads or files larger than this.")]
-Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.1, help="Give up a download after this many seconds in total (redirects, retries and Retry-After waits included).")]
+Timeout = Annotated[float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")]
 
 
 def _progress() -> Any:

@@ -156,6 +156,8 @@ def download(
     waits included, must fit in ``total_timeout`` seconds.
     """
     requested = check_url(url)
+    if not total_timeout > 0:  # also refuses NaN
+        raise VerifyError(f"the download time limit must be a positive number of seconds, not {total_timeout:g} (--timeout)")
     budget = _Budget(total_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
     attempts = max(0, retries) + 1
