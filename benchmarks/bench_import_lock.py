@@ -135,7 +135,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
             process.start()
         time.sleep(args.warmup)
         began = time.monotonic()
-        done = _verify(url, workdir, "article", "add", str(big), repo=Path(args.importer_repo))
+        done = _verify(url, workdir, "article", "add", str(big), "--max-size", "100MB", repo=Path(args.importer_repo))
         ended = time.monotonic()
         time.sleep(args.warmup)
         stop.set()
