@@ -9,6 +9,7 @@ changed), and withdraws claims that disappeared: nothing is deleted.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -108,13 +109,17 @@ def _match(old: list[Claim], new: list[Sentence]) -> tuple[dict[int, Claim], dic
     from rapidfuzz import fuzz
 
     exact: dict[int, Claim] = {}
-    pool = sorted(old, key=lambda c: (c.status == "withdrawn", c.paragraph, c.sentence))
+    ordered = sorted(old, key=lambda c: (c.status == "withdrawn", c.paragraph, c.sentence))
+    by_text: dict[str, deque[Claim]] = {}
+    for claim in ordered:  # the first claim in this order with the same text wins, as a scan would
+        by_text.setdefault(claim.text, deque()).append(claim)
+    taken: set[int] = set()
     for index, sentence in enumerate(new):
-        for claim in pool:
-            if claim.text == sentence.text:
-                exact[index] = claim
-                pool.remove(claim)
-                break
+        same = by_text.get(sentence.text)
+        if same:
+            exact[index] = claim = same.popleft()
+            taken.add(id(claim))
+    pool = [claim for claim in ordered if id(claim) not in taken]
     candidates = []
     for index, sentence in enumerate(new):
         if index in exact:
