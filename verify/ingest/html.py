@@ -229,12 +229,12 @@ def _walk(root: LexborNode, blocks: list[HtmlBlock]) -> None:
         tag = child.tag
         if tag == "-text":
             frame.run.append(child.text(deep=False) or "")
-        elif tag == "sup" and _FOOTNOTE_REF.match(_clean(child.text())):
+        elif tag == "sup" and _is_footnote_ref(child):
             continue  # footnote reference marker, not the author's words
         elif tag in _BLOCK_TAGS:
             frame.flush(blocks)
             if tag == "li" and frame.node.tag == "ol":
-                numbered = re.match(r"\d+\.\s", _clean(child.text()))
+                numbered = re.match(r"\d+\.\s", _leading_text(child, 40))
                 stack.append(_Frame(child, "" if numbered else f"{frame.item}. "))
                 frame.item += 1
             elif tag not in ("br", "hr"):
@@ -282,9 +282,32 @@ def _inline_text(node: LexborNode) -> str:
             stack.pop()
         elif child.tag == "-text":
             parts.append(child.text(deep=False) or "")
-        elif not (child.tag == "sup" and _FOOTNOTE_REF.match(_clean(child.text()))):
+        elif not (child.tag == "sup" and _is_footnote_ref(child)):
             stack.append(child.iter(include_text=True))
     return "".join(parts)
+
+
+def _is_footnote_ref(node: LexborNode) -> bool:
+    """A ``<sup>`` holding only a footnote number such as ``12`` or ``[3]``."""
+    return _FOOTNOTE_REF.match(_leading_text(node, 8)) is not None
+
+
+def _leading_text(node: LexborNode, limit: int) -> str:
+    """The cleaned start of a node's text, reading no further than about ``limit`` characters.
+
+    Asking each nested ``<li>`` or ``<sup>`` for its whole text made a page
+    nested a few hundred deep around a long paragraph take minutes.
+    """
+    parts: list[str] = []
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            piece = child.text(deep=False) or ""
+            if not any(p.strip() for p in parts):
+                piece = piece.lstrip()  # indentation before the first word does not count
+            parts.append(piece[:4096])
+            if len(_clean("".join(parts))) > limit:
+                break
+    return _clean("".join(parts))
 
 
 def _clean(text: str) -> str:
