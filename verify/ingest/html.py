@@ -137,10 +137,9 @@ def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
 
 def _title(tree: LexborHTMLParser) -> str | None:
     """Prefer the page's own headline over a ``<title>`` with a site suffix."""
-    h1s = [_clean(n.text()) for n in tree.css("h1")]
-    h1s = [h for h in h1s if h]
+    h1s = [n for n in tree.css("h1") if _leading_text(n, 1)]  # not each one's whole text: they may nest
     if len(h1s) == 1:
-        return h1s[0]
+        return _clean(h1s[0].text())
     og = tree.css_first('meta[property="og:title"]')
     if og is not None and _clean(og.attributes.get("content") or ""):
         return _clean(og.attributes.get("content") or "")
