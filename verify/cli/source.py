@@ -46,6 +46,8 @@ def _report(result: Any) -> None:
     messages = {
         "registered": f"registered source {result.key} (not yet retrieved)",
         "unchanged": f"source {result.key} already archived with these bytes (version {result.version}); nothing changed",
+        "edited": f"source {result.key} already archived with these bytes (version {result.version}); "
+                  f"corrected: {', '.join(result.edited)}",
         "added": f"added source {result.key}: {result.passages} passages, {result.media_type}, sha256 {(result.sha256 or '')[:12]}…",
         "retrieved": f"retrieved source {result.key}: {result.passages} passages, sha256 {(result.sha256 or '')[:12]}…",
         "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} passages); the old version is kept",
@@ -74,7 +76,7 @@ def add(
 ) -> None:
     """Retrieve a document, archive it under sources/ and split it into citable passages."""
     from verify.cli.article import _parse_size
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
 
     current = state(ctx)
     progress = _progress()
@@ -99,7 +101,7 @@ def register(
     series: Series = None,
 ) -> None:
     """Record a cited source without retrieving it (fetch it later with 'verify source fetch')."""
-    from verify.ingest.sources import SourceMeta, register_source
+    from verify.workflow.archiving import SourceMeta, register_source
 
     current = state(ctx)
     _report(register_source(current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor))
@@ -114,7 +116,7 @@ def fetch(
 ) -> None:
     """Retrieve a registered source from its URL or UN symbol (a changed copy becomes a new version)."""
     from verify.cli.article import _parse_size
-    from verify.ingest.sources import fetch_registered
+    from verify.workflow.archiving import fetch_registered
 
     current = state(ctx)
     progress = _progress()
@@ -125,6 +127,34 @@ def fetch(
     _report(result)
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Source key.")],
+    title: Title = None,
+    date: Date = None,
+    publisher: Publisher = None,
+    series: Series = None,
+    symbol: Annotated[str | None, typer.Option(help="UN document symbol, e.g. S/2023/370.")] = None,
+    url: Url = None,
+) -> None:
+    """Correct a source's metadata (audited; citations and attributions follow). An empty value clears a field."""
+    from verify.workflow.sources import edit_source
+
+    current = state(ctx)
+    given = {"title": title, "date": date, "publisher": publisher, "series": series, "symbol": symbol, "url": url}
+    changes = edit_source(current.database(), current.sources, key,
+                          {name: value for name, value in given.items() if value is not None}, actor=current.actor)
+    if not changes:
+        say(f"source {key}: nothing changed (the values are already recorded)")
+    for change in changes:
+        say(f"source {key}: {change.field} {_shown(change.old)} -> {_shown(change.new)}")
+
+
+def _shown(value: str | None) -> str:
+    return "(none)" if value is None else repr(value)
+
+
 @app.command("list")
 def list_command(
     ctx: typer.Context,
@@ -132,7 +162,7 @@ def list_command(
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List sources: key, title, date, whether retrieved, passages."""
-    from verify.ingest.sources import list_sources
+    from verify.workflow.archiving import list_sources
 
     with state(ctx).database().read() as session:
         rows = list_sources(session, include_old=all_versions)
@@ -154,7 +184,7 @@ def show(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Show a source's metadata (and its passages)."""
-    from verify.ingest.sources import show_source
+    from verify.workflow.archiving import show_source
 
     with state(ctx).database().read() as session:
         detail = show_source(session, key, passages)
@@ -178,7 +208,7 @@ def check(
 ) -> None:
     """Re-hash the archived files (exit 1 if anything changed or is missing); nothing is overwritten."""
     from verify.errors import EXIT_FINDINGS
-    from verify.ingest.archive_check import check_sources
+    from verify.workflow.archive_check import check_sources
 
     current = state(ctx)
     findings = check_sources(current.database(), current.sources, key, online=online)
