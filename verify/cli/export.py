@@ -82,5 +82,5 @@ def import_(
     except UnicodeDecodeError:
         raise VerifyError(f"{path} is not UTF-8 text; give a file written by 'verify export'") from None
     data = parse_export(raw, path.name)
-    counts = import_data(state(ctx).database(), data)
+    counts = import_data(state(ctx).database(), data, sources_dir=state(ctx).sources)
     say(f"imported {path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))
