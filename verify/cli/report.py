@@ -16,7 +16,7 @@ app = typer.Typer(help="Reports for editors and readers: unsupported claims, sou
                   no_args_is_help=True)
 
 Article = Annotated[int | None, typer.Option("--article", help="Article id (needed when the database holds several).")]
-Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout.")]
+Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically; a new name or a regular file) instead of stdout; - is stdout.")]
 UNSUPPORTED_CSV = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "reasons", "supports",
                    "contradicts", "context", "signed_off_by", "latest_note", "text"]
 
@@ -39,13 +39,10 @@ class Grouping(StrEnum):
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write a finished report to a file (atomically) or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from verify.exports.files import write_atomic
+    """Write a finished report to a file (atomically, refusing links and devices) or to stdout (``-``)."""
+    from verify.exports.files import write_output
 
-    write_atomic(output, text)
+    write_output(output, text)
 
 
 @app.command("unsupported")
@@ -129,7 +126,7 @@ def appendix(
 @app.command("annotated")
 def annotated(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically).")],
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically; a new name or a regular file); - is stdout.")],
     article: Article = None,
 ) -> None:
     """The article with each claim highlighted by status, linked to its evidence (one HTML file)."""

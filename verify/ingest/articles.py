@@ -184,10 +184,12 @@ def add_article(
 ) -> ImportResult:
     """Import ``path``; one transaction, so a failure leaves the database as it was."""
     parsed = read_article(path, title=title, max_size=max_size)
+    if parsed.title is None and str(path) == "-":
+        raise VerifyError("an article read from standard input has no file name to title it; give --title")
     final_title = parsed.title or path.stem.replace("-", " ").replace("_", " ").strip() or path.name
     segmented = segment(parsed.paragraphs)
     if not segmented.sentences:
-        raise VerifyError(f"{path.name} has no sentences to check")
+        raise VerifyError(f"{parsed.name} has no sentences to check")
     digest = content_hash(final_title, segmented.body)
     now = clock.now()
     with db.write() as session:

@@ -83,7 +83,12 @@ def extract_document(data: bytes, media_type: str) -> Document:
 
 
 def _decode(data: bytes) -> str:
-    """Text sources are UTF-8 (with or without BOM); fall back to Windows-1252."""
+    """Text sources are what their byte-order mark says (UTF-8/16/32), else UTF-8; fall back to Windows-1252."""
+    from verify.ingest.reading import decode_with_bom
+
+    marked = decode_with_bom(data, "the source")
+    if marked is not None:
+        return marked
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -179,22 +179,44 @@ def _media_type_for_file(path: Path, data: bytes) -> str:
     raise VerifyError(f"{path.name}: unsupported file type; use PDF, HTML, .txt or .md")
 
 
+def _media_type_for_stdin(data: bytes) -> str:
+    """A piped-in document has no name: PDF or HTML by its first bytes, else text if it decodes as text."""
+    from verify.ingest.reading import decode_with_bom
+
+    sniffed = sniff_media_type(data)
+    if sniffed in ("application/pdf", "text/html"):
+        return sniffed
+    if sniffed is None:
+        try:
+            text = decode_with_bom(data, "standard input")
+            text = data.decode("utf-8") if text is None else text
+        except (UnicodeDecodeError, VerifyError):
+            text = None
+        if text is not None and "\x00" not in text:
+            return "text/html" if text.lstrip()[:64].lower().startswith(("<!doctype html", "<html")) else "text/plain"
+    raise VerifyError("standard input is not a PDF, HTML or UTF-8 text document")
+
+
 # A name ending like a document file is a path the user mistyped, never a UN symbol.
 FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
 
 
 def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None) -> Retrieved:
     """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
+    from verify.ingest.reading import is_stdin, read_input
+
     path = Path(target)
+    if is_stdin(target):  # always standard input, never a file named "-"
+        data = read_input(target, cap=max_bytes, what="a source document")
+        if not data:
+            raise VerifyError("standard input is empty")
+        return Retrieved(data, _media_type_for_stdin(data), None, None, None, None)
     if not looks_like_url(target) and path.exists():
         if path.is_dir():
             raise VerifyError(f"{target} is a directory; give a file, a URL or a UN document symbol")
-        size = path.stat().st_size
-        if size == 0:
+        data = read_input(path, cap=max_bytes, what="a file, a URL or a UN document symbol")
+        if not data:
             raise VerifyError(f"{target} is empty")
-        if size > max_bytes:
-            raise VerifyError(f"{target} is larger than the {max_bytes // (1024 * 1024)} MB limit (--max-size)")
-        data = path.read_bytes()
         return Retrieved(data, _media_type_for_file(path, data), None, None, path.name, None)
     if looks_like_url(target):
         fetched = download(target, max_bytes=max_bytes, progress=progress)
@@ -246,6 +268,8 @@ def add_source(
 
     check_meta_url(meta.url)
     check_date(meta.published)
+    if target == "-" and meta.key is None:
+        raise VerifyError("a source read from standard input has no name to derive a key from; give --key")
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress)
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type)
@@ -281,6 +305,9 @@ def _archive(
         count = len(session.exec(select(Passage.id).where(Passage.source_id == existing.id)).all())
         return SourceResult(existing.key, existing.version, "unchanged", existing.title, count, existing.path, digest, existing.media_type, existing.size), None
     duplicate = session.exec(select(Source).where(Source.sha256 == digest, Source.is_current == True)).first()  # noqa: E712
+    if duplicate is not None and meta.key is not None and duplicate.key != key:
+        raise VerifyError(f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
+                          f"--key {key} was not used; cite {duplicate.key}")
     if duplicate is not None:  # the same bytes under another key: nothing to add
         count = len(session.exec(select(Passage.id).where(Passage.source_id == duplicate.id)).all())
         return SourceResult(duplicate.key, duplicate.version, "unchanged", duplicate.title, count, duplicate.path, digest, duplicate.media_type, duplicate.size), None

@@ -1,0 +1,215 @@
+"""Hostile paths and streams through the CLI: ``--output`` targets, ``-`` for stdin/stdout, read caps.
+
+Each refusal is exit 2 with one line naming the path, and leaves the target
+(and the database) as it was. See docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import sys
+
+import pytest
+
+from tests.cli.test_bad_input import assert_one_line_error
+
+pexpect = pytest.importorskip("pexpect")
+
+# The three commands that take --output, each with the arguments it needs.
+OUTPUT_COMMANDS = {
+    "export": ("export",),
+    "appendix": ("report", "appendix"),
+    "annotated": ("report", "annotated"),
+}
+
+
+def _output(run, command: str, target: str):
+    return run(*OUTPUT_COMMANDS[command], "--output", target)
+
+
+# --- item 1: what --output may replace ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_output_dash_is_stdout_and_writes_no_file(article_db, run, tmp_path, command):
+    result = _output(run, command, "-")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip()
+    assert not (tmp_path / "-").exists()
+    if command == "export":
+        assert json.loads(result.stdout)["articles"]
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_an_existing_regular_file_is_replaced_whole_and_keeps_its_mode(article_db, run, tmp_path, command):
+    target = tmp_path / "out.txt"
+    target.write_text("old contents " * 1000, encoding="utf-8")
+    target.chmod(0o640)
+    result = _output(run, command, str(target))
+    assert result.exit_code == 0, result.stderr
+    assert "old contents" not in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out.txt")) == []  # no temporary left
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_a_symlink_is_refused_and_its_target_untouched(article_db, run, tmp_path, command):
+    real = tmp_path / "real.txt"
+    real.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert_one_line_error(_output(run, command, str(link)), str(link), "symbolic link")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_a_fifo_is_refused_without_blocking(article_db, run, tmp_path, command):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert_one_line_error(_output(run, command, str(fifo)), str(fifo), "FIFO")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_device_is_refused(article_db, run):
+    assert_one_line_error(_output(run, "export", "/dev/null"), "/dev/null", "character device")
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_dev_stdout_is_refused_and_dash_is_the_way(article_db, run):
+    result = _output(run, "appendix", "/dev/stdout")
+    assert_one_line_error(result, "/dev/stdout", "'-'")
+
+
+def test_a_socket_is_refused(article_db, run, tmp_path):
+    path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        assert_one_line_error(_output(run, "annotated", str(path)), str(path), "socket")
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+    finally:
+        server.close()
+
+
+def test_a_directory_is_refused(article_db, run, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert_one_line_error(_output(run, "export", str(folder)), str(folder), "directory")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_hard_linked_file_is_refused_because_the_rename_would_detach_it(article_db, run, tmp_path):
+    first = tmp_path / "a.json"
+    first.write_text("shared\n", encoding="utf-8")
+    second = tmp_path / "b.json"
+    os.link(first, second)
+    assert_one_line_error(_output(run, "export", str(first)), str(first), "hard link")
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8") == "shared\n"
+    assert first.stat().st_ino == second.stat().st_ino
+
+
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_a_missing_folder_is_refused_with_the_path(article_db, run, tmp_path, command):
+    target = tmp_path / "missing" / "out.html"
+    assert_one_line_error(_output(run, command, str(target)), str(target), "does not exist")
+    assert not (tmp_path / "missing").exists()
+
+
+# --- item 2: "-" is standard input ------------------------------------------------------------
+
+ARTICLE_TEXT = "Council report\n\nThe council met in 2023. It adopted 12 resolutions on the border.\n"
+SOURCE_TEXT = "Annual report\n\nThe council adopted 12 resolutions in 2023, most of them on the border.\n"
+
+
+@pytest.fixture
+def empty_db(run, workspace):
+    assert run("init").exit_code == 0
+    return workspace
+
+
+def test_article_add_dash_reads_stdin_even_when_a_file_named_dash_exists(empty_db, run, tmp_path):
+    (tmp_path / "-").write_text("Stray file\n\nThis must never be imported. It is a trap.\n", encoding="utf-8")
+    result = run("article", "add", "-", input=ARTICLE_TEXT)
+    assert result.exit_code == 0, result.stderr
+    assert "imported article 1 'Council report': 2 claims" in result.stdout
+    assert [r[0] for r in empty_db.query("SELECT title FROM article")] == ["Council report"]
+
+
+def test_article_add_dash_reads_html_from_stdin(empty_db, run):
+    html = "<!doctype html><html><head><title>Piped page</title></head><body><p>The council met in 2023.</p></body></html>"
+    result = run("article", "add", "-", input=html)
+    assert result.exit_code == 0, result.stderr
+    assert [r[0] for r in empty_db.query("SELECT title FROM article")] == ["Piped page"]
+
+
+def test_article_from_stdin_without_a_title_is_refused(empty_db, run):
+    before = empty_db.dump()
+    assert_one_line_error(run("article", "add", "-", input="The council met in 2023.\n"), "--title")
+    assert empty_db.dump() == before
+
+
+def test_source_add_dash_reads_stdin_and_needs_a_key(empty_db, run, tmp_path):
+    (tmp_path / "-").write_text("Stray\n\nA stray file named dash.\n", encoding="utf-8")
+    before = empty_db.dump()
+    assert_one_line_error(run("source", "add", "-", input=SOURCE_TEXT), "--key")
+    assert empty_db.dump() == before
+    result = run("source", "add", "-", "--key", "annual-2023", input=SOURCE_TEXT)
+    assert result.exit_code == 0, result.stderr
+    assert "added source annual-2023" in result.stdout
+    [(text,)] = empty_db.query("SELECT text FROM source WHERE key = ?", "annual-2023")
+    assert "12 resolutions" in text and "stray" not in text.lower()
+
+
+def test_export_to_stdout_then_import_from_stdin(article_db, run, tmp_path, monkeypatch):
+    exported = _output(run, "export", "-").stdout
+    monkeypatch.setenv("VERIFY_DB", str(tmp_path / "copy.db"))
+    assert run("init").exit_code == 0
+    result = run("import", "-", input=exported)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("imported standard input:")
+    assert _output(run, "export", "-").stdout == exported
+
+
+def test_import_dev_zero_ends_at_once(empty_db, run_process):
+    result = run_process("import", "/dev/zero", timeout=20)
+    assert_one_line_error(result, "/dev/zero", "NUL")
+
+
+def test_reads_are_capped_and_the_message_names_the_cap(empty_db, run, tmp_path):
+    before = empty_db.dump()
+    big = "The council met in 2023. " * 50_000  # 1.2 MB
+    assert_one_line_error(run("article", "add", "-", "--title", "T", "--max-size", "1MB", input="T\n\n" + big),
+                          "standard input", "1.0 MB limit")
+    assert_one_line_error(run("import", "-", "--max-size", "1MB", input="[" + " " * 2_000_000 + "]"),
+                          "standard input", "1.0 MB limit")
+    assert empty_db.dump() == before
+
+
+def test_an_endless_pipe_is_cut_at_the_cap(empty_db, workspace):
+    import subprocess
+
+    writer = subprocess.Popen(["yes", "The council met in 2023."], stdout=subprocess.PIPE)
+    try:
+        done = subprocess.run([sys.executable, "-m", "verify", "article", "add", "-", "--title", "T", "--max-size", "2MB"],
+                              stdin=writer.stdout, capture_output=True, text=True, timeout=60, cwd=workspace.root)
+    finally:
+        writer.kill()
+        writer.wait()
+        writer.stdout.close()
+    assert done.returncode == 2 and "over the 2.0 MB limit" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("args", [("article", "add", "-", "--title", "T"), ("source", "add", "-", "--key", "K"),
+                                  ("import", "-")])
+def test_stdin_from_a_terminal_is_refused_instead_of_hanging(empty_db, args):
+    child = pexpect.spawn(sys.executable, ["-m", "verify", *args], cwd=str(empty_db.root), env=dict(os.environ),
+                          encoding="utf-8", timeout=20)
+    try:
+        child.expect("standard input, which is a terminal")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 2
