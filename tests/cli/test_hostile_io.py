@@ -213,3 +213,106 @@ def test_stdin_from_a_terminal_is_refused_instead_of_hanging(empty_db, args):
     finally:
         child.close()
     assert child.exitstatus == 2
+
+
+# --- item 5: terminal escape injection ---------------------------------------------------------
+
+ESC = "\x1b[31mred\x1b[0m"  # a colour change
+CSI = "\x9b2J"  # the C1 CSI: "clear the screen" on terminals that honour 8-bit controls
+RLO = "\u202e"  # right-to-left override: reorders what follows
+LRI = "\u2066"
+TRAPS = ("\x1b", "\x9b", "\x07", RLO, LRI)
+EVIL = f"{ESC} {CSI} {RLO}txet{LRI} bell\x07"
+
+
+@pytest.fixture
+def hostile_desk(run, workspace, tmp_path):
+    """An article, a source, evidence, a note and an assignee, all carrying control characters."""
+    assert run("init").exit_code == 0
+    article = tmp_path / "article.txt"
+    article.write_text(f"Council report\n\nThe council adopted 12 resolutions in 2023 {RLO}on the border.\n"
+                       "Its chair resigned in March.\n", encoding="utf-8")
+    assert run("article", "add", str(article)).exit_code == 0
+    source = tmp_path / "annual.txt"
+    source.write_text("Annual report\n\nThe council adopted 12 resolutions in 2023, \x1b[8mmost of them on the border.\n",
+                      encoding="utf-8")
+    result = run("source", "add", str(source), "--key", "annual", "--title", f"Annual {EVIL}", "--publisher", EVIL)
+    assert result.exit_code == 0, result.stderr
+    result = run("evidence", "link", "1", "--source", "annual", "--stance", "supports",
+                 "--quote", "The council adopted 12 resolutions in 2023", "--note", EVIL, user=f"amina{ESC}")
+    assert result.exit_code == 0, result.stderr
+    assert run("claim", "note", "1", f"note {EVIL}", user=f"amina{ESC}").exit_code == 0
+    assert run("claim", "assign", "2", f"bob{ESC}{RLO}").exit_code == 0
+    return workspace
+
+
+def assert_shown_not_sent(text: str) -> None:
+    for trap in TRAPS:
+        assert trap not in text, (trap, text)
+
+
+PLAIN_OUTPUTS = [
+    ("source", "list"), ("source", "show", "annual"), ("source", "show", "annual", "--passages"),
+    ("claim", "show", "1"), ("claim", "show", "2"), ("claim", "list"), ("claim", "list", "--assignee", f"bob{ESC}{RLO}"),
+    ("evidence", "list", "1"), ("report", "unsupported"), ("report", "unsupported", "--format", "md"),
+    ("report", "appendix"), ("report", "appendix", "--format", "html"), ("report", "annotated", "--output", "-"),
+    ("search", "resolutions border"), ("status",),
+]
+
+
+@pytest.mark.parametrize("args", PLAIN_OUTPUTS, ids=lambda a: " ".join(a)[:40])
+def test_control_characters_are_shown_as_escapes_never_sent(hostile_desk, run, args):
+    result = run(*args)
+    assert result.exit_code in (0, 1), result.stderr
+    assert_shown_not_sent(result.stdout + result.stderr)
+
+
+def test_what_the_escapes_look_like(hostile_desk, run):
+    shown = run("source", "show", "annual").stdout
+    assert "publisher: \\x1b[31mred\\x1b[0m \\x9b2J \\u202etxet\\u2066 bell\\x07" in shown
+    notes = run("claim", "show", "1").stdout
+    assert "amina\\x1b[31mred\\x1b[0m: note \\x1b[31mred" in notes
+    assert "\\u202eon the border" in run("claim", "list").stdout or "\\u202eon" in run("claim", "show", "1").stdout
+
+
+def test_the_review_screen_shows_escapes(hostile_desk, run):
+    result = run("review", input="x\n")
+    assert result.exit_code == 0, result.stderr
+    assert "12 resolutions in 2023 \\u202eon the border" in result.stdout
+    assert_shown_not_sent(result.stdout)
+
+
+def test_an_error_message_quoting_input_shows_escapes(hostile_desk, run):
+    result = run("source", "show", f"nope{ESC}")
+    assert result.exit_code == 2
+    assert_shown_not_sent(result.stderr)
+    assert "nope\\x1b[31m" in result.stderr
+
+
+def test_json_keeps_the_data_escaped(hostile_desk, run):
+    result = run("source", "show", "annual", "--format", "json")
+    assert_shown_not_sent(result.stdout)
+    assert json.loads(result.stdout)["publisher"] == EVIL
+    exported = run("export", "--output", "-").stdout
+    assert_shown_not_sent(exported)
+    assert EVIL in {s["publisher"] for s in json.loads(exported)["sources"]}
+
+
+def test_csv_to_a_file_keeps_the_data(hostile_desk, run, tmp_path):
+    target = tmp_path / "claims.csv"
+    assert run("export", "--format", "csv", "--output", str(target)).exit_code == 0
+    assert RLO in target.read_text(encoding="utf-8")
+    listed = run("source", "list", "--format", "csv").stdout  # a pipe, not a terminal: the data as stored
+    assert EVIL in listed.replace('""', '"')
+
+
+def test_csv_on_a_terminal_shows_escapes(hostile_desk):
+    child = pexpect.spawn(sys.executable, ["-m", "verify", "source", "list", "--format", "csv"],
+                          cwd=str(hostile_desk.root), env=dict(os.environ), encoding="utf-8", timeout=20)
+    try:
+        child.expect(pexpect.EOF)
+        shown = child.before
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    assert "\\x1b[31mred" in shown and "\x1b" not in shown and RLO not in shown

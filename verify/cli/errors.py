@@ -16,7 +16,10 @@ EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"verify: {message}\n")
+    """One line on stderr; what the message quotes from the input (names, paths) cannot act on the terminal."""
+    from verify.text.safe import visible
+
+    sys.stderr.write(f"verify: {visible(message, one_line=True)}\n")
     sys.stderr.flush()
     sys.exit(code)
 

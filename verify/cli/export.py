@@ -58,7 +58,7 @@ def export(
             from verify.exports.csl import csl_items
 
             text = _json(csl_items(session))
-    emit(text, output)
+    emit(text, output, "data" if output_format is ExportFormat.csv else "json")
 
 
 def _json(data: object) -> str:

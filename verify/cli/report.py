@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,10 +37,21 @@ class Grouping(StrEnum):
     paragraph = "paragraph"
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a finished report to a file (atomically, refusing links and devices) or to stdout (``-``)."""
-    from verify.exports.files import write_output
+def emit(text: str, output: Path | None, kind: str = "text") -> None:
+    """Write a finished report to a file (atomically, refusing links and devices) or to stdout (``-``).
 
+    ``kind`` says how untrusted text in it is made safe (verify/text/safe.py): ``text``
+    (Markdown, HTML) shows control characters and bidi overrides as escapes; ``json``
+    keeps them, escaped; ``data`` (CSV) keeps them, except on a terminal."""
+    from verify.cli.render import to_terminal
+    from verify.exports.files import STDOUT, write_output
+    from verify.text.safe import json_escape, visible
+
+    to_stdout = output is None or str(output) == STDOUT
+    if kind == "json":
+        text = json_escape(text)
+    elif kind == "text" or to_stdout and to_terminal():
+        text = visible(text)
     write_output(output, text)
 
 
@@ -67,7 +77,7 @@ def unsupported(
     elif output is UnsupportedFormat.md:
         from verify.reports.unsupported_render import render_markdown
 
-        sys.stdout.write(render_markdown(rows))
+        emit(render_markdown(rows), None)
     else:
         _print_table(rows)
     if fail and rows:
