@@ -316,3 +316,154 @@ def test_csv_on_a_terminal_shows_escapes(hostile_desk):
         child.close()
     assert child.exitstatus == 0
     assert "\\x1b[31mred" in shown and "\x1b" not in shown and RLO not in shown
+
+
+# --- item 8: the smaller ones ------------------------------------------------------------------
+
+HUGE = str(2**63)
+
+
+@pytest.mark.parametrize("args", [
+    ("claim", "show", HUGE), ("claim", "note", HUGE, "a note"), ("claim", "mark", HUGE, "verified"),
+    ("evidence", "list", HUGE), ("claim", "list", "--article", HUGE), ("report", "appendix", "--article", HUGE),
+    ("evidence", "link", "1", "--source", "x", "--stance", "supports", "--passage", HUGE),
+    ("claim", "list", f"--article={-(2**63) - 1}"), ("claim", "show", "1" + "0" * 40),
+])
+def test_ids_beyond_64_bits_are_refused_with_one_message(article_db, run, args):
+    before = article_db.dump()
+    result = run(*args)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert "is out of range (whole numbers here are at most 9223372036854775807)" in result.stderr
+    assert "internal error" not in result.stderr and result.stderr.count("\n") == 1
+    assert article_db.dump() == before
+
+
+def test_the_largest_id_is_simply_not_found(article_db, run):
+    result = run("claim", "show", str(2**63 - 1))
+    assert result.exit_code == 2 and "no claim with id 9223372036854775807" in result.stderr
+
+
+def test_an_import_with_a_huge_id_or_a_nul_is_refused_on_both_backends(article_db, run, tmp_path, monkeypatch):
+    exported = json.loads(_output(run, "export", "-").stdout)
+    monkeypatch.setenv("VERIFY_DB", str(tmp_path / "copy.db"))
+    assert run("init").exit_code == 0
+    huge = json.loads(json.dumps(exported))
+    huge["claims"][3]["id"] = 2**63
+    assert_one_line_error(run("import", "-", input=json.dumps(huge)), "claims[3].id", "out of range")
+    nul = json.loads(json.dumps(exported))
+    nul["notes"] = [] if not nul["notes"] else nul["notes"]
+    nul["articles"][0]["title"] = "a\x00b"
+    assert_one_line_error(run("import", "-", input=json.dumps(nul)), "articles[0].title", "NUL")
+    assert run("import", "-", input=json.dumps(exported)).exit_code == 0
+
+
+@pytest.mark.sqlite_only("writes the schema revision into a SQLite file directly")
+def test_init_on_a_newer_schema_is_refused_clearly(run, workspace):
+    import sqlite3
+
+    assert run("init").exit_code == 0
+    conn = sqlite3.connect(workspace.db)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.close()
+    before = workspace.dump()
+    for args in (("init",), ("db", "upgrade")):
+        assert_one_line_error(run(*args), "schema revision 0099", "newer than this verify knows", "upgrade verify")
+    assert workspace.dump() == before
+
+
+def test_init_on_a_newer_schema_is_refused_on_both_backends(run, workspace):
+    assert run("init").exit_code == 0
+    workspace.execute("UPDATE alembic_version SET version_num = '0099'")
+    assert_one_line_error(run("init"), "schema revision 0099", "newer than this verify knows")
+
+
+BODY = "Council report\n\nThe council adopted 12 resolutions in 2023. Its chair resigned in March.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_articles_with_a_byte_order_mark_are_read(empty_db, run, tmp_path, encoding):
+    import codecs
+
+    marks = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+             "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+    path = tmp_path / "article.txt"
+    path.write_bytes(marks.get(encoding, b"") + BODY.replace("Council", "Conseil — Council").encode(encoding))
+    result = run("article", "add", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "imported article 1 'Conseil — Council report': 2 claims" in result.stdout
+    assert [r[0] for r in empty_db.query("SELECT text FROM claim ORDER BY id")] == [
+        "The council adopted 12 resolutions in 2023.", "Its chair resigned in March."]
+
+
+def test_utf16_without_a_mark_is_still_refused_as_binary(empty_db, run, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_bytes(BODY.encode("utf-16-le"))
+    assert_one_line_error(run("article", "add", str(path)), "binary")
+
+
+def test_a_bad_byte_after_a_mark_is_refused(empty_db, run, tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_bytes(b"\xff\xfe" + BODY.encode("utf-16-le") + b"\x00")  # an odd byte out
+    assert_one_line_error(run("article", "add", str(path)), "UTF-16-LE byte-order mark")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_text_source_with_a_byte_order_mark_is_read(empty_db, run, tmp_path, encoding):
+    path = tmp_path / "annual.txt"
+    path.write_bytes(SOURCE_TEXT.encode(encoding))
+    result = run("source", "add", str(path), "--key", "annual")
+    assert result.exit_code == 0, result.stderr
+    [(text,)] = empty_db.query("SELECT text FROM source WHERE key = ?", "annual")
+    assert "The council adopted 12 resolutions in 2023" in text
+
+
+def test_a_nul_in_a_note_is_refused_at_input(article_db, run, tmp_path):
+    before = article_db.dump()
+    assert_one_line_error(run("claim", "note", "1", "-", input="first\x00second"), "NUL", "position 6")
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"why\x00")
+    assert_one_line_error(run("claim", "mark", "1", "unsupported", "--note-file", str(note)), "NUL")
+    assert_one_line_error(run("claim", "note", "1", "a\x00b"), "NUL")
+    assert article_db.dump() == before
+
+
+def test_long_notes_from_stdin_and_from_files(article_db, run, tmp_path):
+    long_note = ("The figure comes from the second table, not the first. " * 20_000)[:1_000_000]
+    result = run("claim", "note", "1", "-", input=long_note)
+    assert result.exit_code == 0, result.stderr
+    path = tmp_path / "why.txt"
+    path.write_text("The report gives 400, not 2,000.\nSee the annex.\n", encoding="utf-16")
+    assert run("claim", "mark", "2", "unsupported", "--note-file", str(path)).exit_code == 0
+    assert run("claim", "note", "3", "--note-file", str(path)).exit_code == 0
+    notes = article_db.query("SELECT claim_id, text FROM note ORDER BY id")
+    assert notes[0] == (1, long_note.strip()) and len(notes[0][1]) > 990_000
+    assert notes[1][1] == notes[2][1] == "The report gives 400, not 2,000.\nSee the annex."
+
+
+def test_note_sources_are_one_at_a_time(article_db, run, tmp_path):
+    path = tmp_path / "n.txt"
+    path.write_text("a note", encoding="utf-8")
+    assert_one_line_error(run("claim", "mark", "1", "unsupported", "--note", "x", "--note-file", str(path)), "not both")
+    assert_one_line_error(run("claim", "note", "1", "text", "--note-file", str(path)), "not both")
+    assert_one_line_error(run("claim", "note", "1"), "--note-file")
+    assert_one_line_error(run("claim", "note", "1", "--note-file", str(tmp_path / "missing.txt")), "no such file")
+
+
+def test_bidi_overrides_in_names_and_notes_do_not_reach_html_reports(hostile_desk, run):
+    for args in (("report", "annotated", "--output", "-"), ("report", "appendix", "--format", "html")):
+        html = run(*args).stdout
+        assert RLO not in html and LRI not in html
+    assert "\\u202e" in run("report", "annotated", "--output", "-").stdout
+
+
+def test_key_is_not_silently_ignored_for_bytes_already_archived(empty_db, run, tmp_path):
+    path = tmp_path / "annual.txt"
+    path.write_text(SOURCE_TEXT, encoding="utf-8")
+    assert run("source", "add", str(path), "--key", "annual").exit_code == 0
+    before = empty_db.dump()
+    assert_one_line_error(run("source", "add", str(path), "--key", "other-name"),
+                          "already archived as source annual", "--key other-name was not used")
+    assert empty_db.dump() == before
+    again = run("source", "add", str(path), "--key", "annual")
+    assert again.exit_code == 0 and "already archived" in again.stdout

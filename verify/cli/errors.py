@@ -55,6 +55,9 @@ class VerifyGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        from verify.cli.integers import bound_integers
+
+        bound_integers(self)
         try:
             result = super().main(*args, **kwargs)
         except VerifyError as exc:

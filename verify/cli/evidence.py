@@ -22,10 +22,13 @@ def link(
     passage: Annotated[int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")] = None,
     locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
+    note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for standard input).")] = None,
 ) -> None:
     """Link a quote from a source to a claim; a quote not found in the source is refused."""
+    from verify.cli.claim import note_text
     from verify.workflow.evidence import link as link_evidence
 
+    note = note_text(note, note_file)
     current = state(ctx)
     linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note)
     how = {"exact": "exact match", "normalized": "matched after normalising typography", "fuzzy": f"fuzzy match, score {linked.score:.0f}"}[linked.method]

@@ -83,6 +83,10 @@ def import_(
         raw = data.decode("utf-8")
     except UnicodeDecodeError:
         raise VerifyError(f"{shown} is not UTF-8 text; give a file written by 'verify export'") from None
-    data_ = parse_export(raw, "standard input" if shown == "standard input" else path.name)
+    from verify.exports.values import check_values
+
+    name = "standard input" if shown == "standard input" else path.name
+    data_ = parse_export(raw, name)
+    check_values(data_, name)
     counts = import_data(state(ctx).database(), data_)
     say(f"imported {shown if shown == 'standard input' else path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))

@@ -128,3 +128,18 @@ def decode_with_bom(data: bytes, name: str) -> str | None:
         return data[len(mark):].decode(encoding)
     except UnicodeDecodeError:
         raise VerifyError(f"{name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}") from None
+
+
+def read_text_input(name: str | Path, *, cap: int, what: str, hint: str) -> str:
+    """Text from a file or ``-`` (standard input): a byte-order mark honoured, else UTF-8; NUL refused."""
+    shown = display_name(name)
+    data = read_input(name, cap=cap, what=what, hint=hint)
+    text = decode_with_bom(data, shown)
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise VerifyError(f"{shown} is not UTF-8 text") from None
+    if "\x00" in text:
+        raise VerifyError(f"{shown} contains a NUL character (at position {text.index(chr(0)) + 1}); remove it")
+    return text
