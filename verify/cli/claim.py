@@ -14,7 +14,7 @@ app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
 TABLE_LIMIT = 50
 CSV_COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "version", "supports", "contradicts", "context", "attribution", "text"]
 NOTE_CAP = 8 * 1024 * 1024
-NoteFile = Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for standard input), for long notes.")]
+NoteFile = Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")]
 IfVersion = Annotated[int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")]
 
 
@@ -185,7 +185,7 @@ def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...])
 def note(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
-    text: Annotated[str | None, typer.Argument(metavar="TEXT|-", help="The note; - reads it from standard input.")] = None,
+    text: Annotated[str | None, typer.Argument(metavar="TEXT|-", help="The note (- for stdin).")] = None,
     note_file: NoteFile = None,
 ) -> None:
     """Add a reviewer note to a claim (notes are never edited or deleted)."""

@@ -22,7 +22,7 @@ def link(
     passage: Annotated[int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")] = None,
     locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
-    note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for standard input).")] = None,
+    note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")] = None,
 ) -> None:
     """Link a quote from a source to a claim; a quote not found in the source is refused."""
     from verify.cli.claim import note_text

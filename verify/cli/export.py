@@ -25,7 +25,7 @@ class ExportFormat(StrEnum):
 def export(
     ctx: typer.Context,
     output_format: Annotated[ExportFormat, typer.Option("--format", help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; csl-json: the sources.")] = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically; a new name or a regular file) instead of stdout; - is stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")] = None,
     article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
     org: Annotated[str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")] = None,
     review_url: Annotated[str | None, typer.Option("--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL).")] = None,
@@ -67,7 +67,7 @@ def _json(data: object) -> str:
 
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export'; - reads standard input.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export' (- for stdin).")],
     max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger input.")] = "256MB",
 ) -> None:
     """Restore a json/jsonl export into an empty database (run 'verify init' first); files under sources/ are not included."""

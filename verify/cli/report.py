@@ -15,7 +15,7 @@ app = typer.Typer(help="Reports for editors and readers: unsupported claims, sou
                   no_args_is_help=True)
 
 Article = Annotated[int | None, typer.Option("--article", help="Article id (needed when the database holds several).")]
-Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically; a new name or a regular file) instead of stdout; - is stdout.")]
+Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")]
 UNSUPPORTED_CSV = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "reasons", "supports",
                    "contradicts", "context", "signed_off_by", "latest_note", "text"]
 
@@ -136,7 +136,7 @@ def appendix(
 @app.command("annotated")
 def annotated(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically; a new name or a regular file); - is stdout.")],
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically); - is stdout.")],
     article: Article = None,
 ) -> None:
     """The article with each claim highlighted by status, linked to its evidence (one HTML file)."""

@@ -60,7 +60,7 @@ def _report(result: Any) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file, or a UN document symbol.")],
+    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file (- for stdin, with --key), or a UN document symbol.")],
     key: Key = None,
     title: Title = None,
     publisher: Publisher = None,
