@@ -439,6 +439,9 @@ def test_long_notes_from_stdin_and_from_files(article_db, run, tmp_path):
     notes = article_db.query("SELECT claim_id, text FROM note ORDER BY id")
     assert notes[0] == (1, long_note.strip()) and len(notes[0][1]) > 990_000
     assert notes[1][1] == notes[2][1] == "The report gives 400, not 2,000.\nSee the annex."
+    before = article_db.dump()
+    assert_one_line_error(run("claim", "note", "1", "-", input="x" * (2 * 1024 * 1024 + 1)), "2.0 MB limit")
+    assert article_db.dump() == before
 
 
 def test_note_sources_are_one_at_a_time(article_db, run, tmp_path):

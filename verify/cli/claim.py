@@ -13,7 +13,7 @@ app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
 
 TABLE_LIMIT = 50
 CSV_COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "version", "supports", "contradicts", "context", "attribution", "text"]
-NOTE_CAP = 8 * 1024 * 1024
+NOTE_CAP = 2 * 1024 * 1024  # 1 MB notes work; much longer ones make claim show slow (rich wraps them)
 NoteFile = Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")]
 IfVersion = Annotated[int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")]
 
@@ -173,7 +173,7 @@ def note_text(note: str | None, note_file: str | None) -> str | None:
         return None if note is None else check_text(note)
     if note is not None:
         raise VerifyError("give the note with --note or --note-file, not both")
-    return read_text_input(note_file, cap=NOTE_CAP, what="a note file", hint="notes are at most 8 MB")
+    return read_text_input(note_file, cap=NOTE_CAP, what="a note file", hint="notes are at most 2 MB")
 
 
 def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...]) -> str:
