@@ -470,3 +470,9 @@ def test_key_is_not_silently_ignored_for_bytes_already_archived(empty_db, run, t
     assert empty_db.dump() == before
     again = run("source", "add", str(path), "--key", "annual")
     assert again.exit_code == 0 and "already archived" in again.stdout
+
+
+def test_right_to_left_names_and_notes_are_isolated_in_html(article_db, run):
+    assert run("claim", "note", "1", "المصدر: التقرير 14.", user="أمينة").exit_code == 0
+    html = run("report", "appendix", "--format", "html").stdout
+    assert "Latest note, <bdi>أمينة</bdi>," in html and "<bdi>المصدر: التقرير 14.</bdi>" in html
