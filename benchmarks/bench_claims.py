@@ -8,7 +8,7 @@ Measures, as wall time of real ``python -m verify`` subprocesses:
 * ``python -c pass`` in the same run, as the interpreter start-up baseline.
 
 The 100-article database is built in-process through the core
-``verify.ingest.articles.add_article`` (the same code ``verify article add`` runs),
+``verify.workflow.article_import.add_article`` (the same code ``verify article add`` runs),
 on generated articles of 100 sentences each; building it is not timed against the goals.
 
 Goals (issue 2): status and claim list json on 10,000 claims under 0.5 s,
@@ -96,7 +96,7 @@ def build_database(db: Path, sentences: list[str], rng: random.Random) -> tuple[
     """100 articles × 100 claims through the core import; returns (claims, seconds)."""
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
-    from verify.ingest.articles import add_article
+    from verify.workflow.article_import import add_article
 
     start = time.perf_counter()
     database = open_database(str(db), create=True, check_schema=False)
@@ -187,7 +187,7 @@ def main() -> None:
             rows.extend(postgres_reads(options.postgres, db, env))
 
     lines = [
-        f"Database: {claims} claims in 100 articles (built in {build_seconds:.1f} s through verify.ingest.articles.add_article).",
+        f"Database: {claims} claims in 100 articles (built in {build_seconds:.1f} s through verify.workflow.article_import.add_article).",
         "",
         "| command | median wall time (s) | × python start-up | goal |",
         "|---|---:|---:|---|",

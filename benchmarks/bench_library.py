@@ -1,8 +1,8 @@
 """The labelled library (tests/data/library): does suggest find the right paragraph, of the right year?
 
 Loading goes through the core, as the CLI does: ``verify.db.migrate.upgrade``
-(``verify init``), ``verify.ingest.articles.add_article`` for the shipped
-article, ``verify.ingest.sources.add_source`` for the three fictional reports
+(``verify init``), ``verify.workflow.article_import.add_article`` for the shipped
+article, ``verify.workflow.archiving.add_source`` for the three fictional reports
 (2022, 2023, 2024 of one series). Adding a source refreshes the claims'
 attributions, so "a June 2023 UN report" resolves to S/TEST/2023/14.
 
@@ -47,8 +47,8 @@ def load_library(folder: Path) -> Any:
     """A fresh database with the article and the three reports, through the core functions."""
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
-    from verify.ingest.articles import add_article
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
+    from verify.workflow.article_import import add_article
 
     database = open_database(str(folder / "claims.db"), create=True, check_schema=False)
     upgrade(database)

@@ -99,9 +99,9 @@ class Place:
 def library_rows(drop: str | None, pg_server: str | None = None) -> list[Row]:
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
-    from verify.ingest.articles import add_article
-    from verify.ingest.sources import SourceMeta, add_source
     from verify.match.rank import suggest_for_claim
+    from verify.workflow.archiving import SourceMeta, add_source
+    from verify.workflow.article_import import add_article
 
     rows: list[Row] = []
     with Place(pg_server) as place:

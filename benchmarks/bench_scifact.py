@@ -23,7 +23,7 @@ The ablation adds one part of the pipeline at a time. Weights were tuned on
 
 Backends (issue 7): ``--backend sqlite`` (default), ``postgresql`` or ``both``.
 Each source's passage is indexed the way ``verify source add`` does it
-(``verify.ingest.sources.add_source``): after the flush,
+(``verify.workflow.archiving.add_source``): after the flush,
 ``verify.match.index.index_source`` writes the shared search index
 (``search_document`` / ``search_posting`` / ``search_stats``, migration 0004),
 on every backend. On SQLite suggest ranks with FTS5 (migration 0002's

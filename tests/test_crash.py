@@ -55,9 +55,11 @@ import pytest
 
 from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX
 
+pytestmark = pytest.mark.slow  # SIGKILL harness: minutes, not seconds; `pytest -m "not slow"` leaves it out
+
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2024-05-01T12:00:00.000000Z"
-CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "20"))
+CI_KILLS = int(os.environ.get("VERIFY_CRASH_KILLS", "10"))
 CI_ARTICLE_BYTES = 60_000  # import speed (~20 s/MB on a loaded 2-core box) bounds the CI size
 _WORDS = (
     "the council reported that fighters moved across the border while officials said about percent "
@@ -274,7 +276,7 @@ class Operation:
 def source_check(backend: Backend, folder: Path) -> list[str]:
     """What ``verify source check`` does (recovery, then re-hashing), in-process to save a start-up."""
     from verify.db.engine import open_database
-    from verify.ingest.archive_check import check_sources
+    from verify.workflow.archive_check import check_sources
 
     db = open_database(backend.url(folder))
     try:
@@ -343,7 +345,7 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: t
 
 SELF_KILL = """
 import os, signal, sys
-import verify.ingest.sources as sources
+import verify.workflow.archiving as sources
 point, when = sys.argv.pop(1), sys.argv.pop(1)
 real = getattr(sources, point)
 def hooked(*args, **kwargs):
@@ -352,8 +354,9 @@ def hooked(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 setattr(sources, point, hooked)
 from verify.cli.app import main
+
 main()
-"""  # python -c SELF_KILL <function of verify.ingest.sources> before|after <verify arguments>
+"""  # python -c SELF_KILL <function of verify.workflow.archiving> before|after <verify arguments>
 
 
 def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random,
@@ -599,7 +602,7 @@ def test_a_failed_commit_removes_the_staged_folder(database, tmp_path: Path) -> 
     from sqlalchemy import event
     from sqlmodel import Session
 
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
 
     note = tmp_path / "note.txt"
     note.write_text("A note\n\nThe council met in 2022.\n", encoding="utf-8")

@@ -16,6 +16,8 @@ from types import ModuleType
 
 import pytest
 
+pytestmark = pytest.mark.slow  # many processes for seconds each; `pytest -m "not slow"` leaves it out
+
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_load.py"
 PROCESSES, OPERATIONS = 4, 50
 HOT_CLAIMS = 8  # few claims, so the workers collide often

@@ -76,8 +76,8 @@ def test_a_passage_that_uses_a_synonym_is_preferred(tmp_path, monkeypatch) -> No
     """'border' in the claim, 'frontier' in the report: that paragraph beats a shorter one lacking the word."""
     from verify.db.engine import open_database
     from verify.db.migrate import upgrade
-    from verify.ingest.sources import SourceMeta, add_source
     from verify.match.rank import suggest_for_text
+    from verify.workflow.archiving import SourceMeta, add_source
 
     report = tmp_path / "report.txt"
     report.write_text(

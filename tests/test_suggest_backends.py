@@ -19,9 +19,9 @@ import pytest
 from tests.conftest import postgres_server
 from verify.db.engine import Database, open_database
 from verify.db.migrate import upgrade
-from verify.ingest.sources import SourceMeta, add_source
 from verify.match.rank import suggest_for_text
 from verify.match.search import search
+from verify.workflow.archiving import SourceMeta, add_source
 
 SOURCES = {
     "REP/CAMPS": """Training camps report

@@ -13,9 +13,9 @@ from sqlmodel import select
 from verify.db.engine import Database, open_database
 from verify.db.migrate import upgrade
 from verify.db.models import Claim
-from verify.ingest.articles import add_article
-from verify.ingest.sources import SourceMeta, add_source
 from verify.match.rank import suggest_for_claim
+from verify.workflow.archiving import SourceMeta, add_source
+from verify.workflow.article_import import add_article
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY = REPO / "tests" / "data" / "library"

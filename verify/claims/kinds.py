@@ -22,7 +22,7 @@ leaves it aside as the author's view, so when in doubt it is checked.
 The rules are plain English word lists, measured on public check-worthiness
 data (CLEF CheckThat! 2019 political debates, ClaimBuster), on the sentence
 segmentation "golden rules" and on the shipped article's hand labels
-(``benchmarks/bench_kinds.py``; figures in the README). No rule names an
+(``benchmarks/bench_kinds.py``; figures in docs/concepts.md). No rule names an
 article's actors: every name counts the same.
 """
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from verify.db.reader import Reader, as_reader, in_list, json_value
+from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
-from verify.workflow.rules import check_kind_name, check_status_name
 
 if TYPE_CHECKING:
     from sqlmodel import Session

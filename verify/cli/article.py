@@ -54,7 +54,7 @@ def add(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Import an article (or a new revision of one) and split it into claims."""
-    from verify.ingest.articles import add_article
+    from verify.workflow.article_import import add_article
 
     current = state(ctx)
     result = add_article(

@@ -14,7 +14,7 @@ app = typer.Typer(help="Create, inspect and upgrade the claims database.", no_ar
 
 def init(ctx: typer.Context) -> None:
     """Create an empty claims database (or upgrade an existing one to the current schema)."""
-    from verify.db.migrate import upgrade
+    from verify.workflow.schema import upgrade_database as upgrade
 
     current = state(ctx)
     database = current.database(create=True, check_schema=False)
@@ -30,7 +30,7 @@ def init(ctx: typer.Context) -> None:
 @app.command("upgrade")
 def upgrade_command(ctx: typer.Context) -> None:
     """Upgrade the database schema to the version this verify needs."""
-    from verify.db.migrate import upgrade
+    from verify.workflow.schema import upgrade_database as upgrade
 
     current = state(ctx)
     before, after = upgrade(current.database(check_schema=False))
@@ -58,9 +58,9 @@ def copy_command(
     Both databases' exports are compared afterwards; files under sources/ are not copied.
     """
     from verify.db.engine import open_database
-    from verify.db.migrate import upgrade
     from verify.errors import VerifyError
     from verify.exports.dump import export_data, import_data, parse_export, to_json
+    from verify.workflow.schema import upgrade_database as upgrade
 
     source = open_database(src)
     try:

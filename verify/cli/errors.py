@@ -68,7 +68,7 @@ class VerifyGroup(TyperGroup):
             if os.environ.get("VERIFY_DEBUG"):
                 raise
             if _is_click_exception(exc):
-                if not str(exc.format_message()).strip():  # a group run bare: its help is the whole answer
+                if not str(exc.format_message()).strip():  # type: ignore[attr-defined]  # a group run bare: its help is the whole answer
                     sys.exit(getattr(exc, "exit_code", 2))
                 fail(_click_message(exc), getattr(exc, "exit_code", 2))
             message = _database_message(exc)

@@ -72,7 +72,7 @@ def add(
 ) -> None:
     """Retrieve a document, archive it under sources/ and split it into citable passages."""
     from verify.cli.article import _parse_size
-    from verify.ingest.sources import SourceMeta, add_source
+    from verify.workflow.archiving import SourceMeta, add_source
 
     current = state(ctx)
     progress = _progress()
@@ -97,7 +97,7 @@ def register(
     series: Series = None,
 ) -> None:
     """Record a cited source without retrieving it (fetch it later with 'verify source fetch')."""
-    from verify.ingest.sources import SourceMeta, register_source
+    from verify.workflow.archiving import SourceMeta, register_source
 
     current = state(ctx)
     _report(register_source(current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor))
@@ -111,7 +111,7 @@ def fetch(
 ) -> None:
     """Retrieve a registered source from its URL or UN symbol (a changed copy becomes a new version)."""
     from verify.cli.article import _parse_size
-    from verify.ingest.sources import fetch_registered
+    from verify.workflow.archiving import fetch_registered
 
     current = state(ctx)
     progress = _progress()
@@ -129,7 +129,7 @@ def list_command(
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List sources: key, title, date, whether retrieved, passages."""
-    from verify.ingest.sources import list_sources
+    from verify.workflow.archiving import list_sources
 
     with state(ctx).database().read() as session:
         rows = list_sources(session, include_old=all_versions)
@@ -151,7 +151,7 @@ def show(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Show a source's metadata (and its passages)."""
-    from verify.ingest.sources import show_source
+    from verify.workflow.archiving import show_source
 
     with state(ctx).database().read() as session:
         detail = show_source(session, key, passages)
@@ -175,7 +175,7 @@ def check(
 ) -> None:
     """Re-hash the archived files (exit 1 if anything changed or is missing); nothing is overwritten."""
     from verify.errors import EXIT_FINDINGS
-    from verify.ingest.archive_check import check_sources
+    from verify.workflow.archive_check import check_sources
 
     current = state(ctx)
     findings = check_sources(current.database(), current.sources, key, online=online)

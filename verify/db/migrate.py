@@ -8,6 +8,7 @@ the user to run ``verify db upgrade`` when they differ.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from verify.errors import VerifyError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
     from verify.db.engine import Database
 
@@ -52,7 +54,7 @@ def require_current_schema(database: Database) -> None:
     except DatabaseError as exc:
         from verify.db.reader import read_error
 
-        raise read_error(database.url, exc.orig) from None
+        raise read_error(database.url, exc.orig or exc) from None
     check_revision(revision, database.url)
 
 
@@ -77,8 +79,16 @@ def check_known(revision: str, url: str) -> None:
         )
 
 
-def upgrade(database: Database, target: str = "head") -> tuple[str | None, str]:
-    """Bring the schema to ``target``; returns (before, after) revisions."""
+def upgrade(
+    database: Database, target: str = "head", *, then: Callable[[Connection, str | None], None] | None = None
+) -> tuple[str | None, str]:
+    """Bring the schema to ``target``; returns (before, after) revisions.
+
+    ``then(conn, before)`` runs in the same transaction after the migrations:
+    data derived by application code (the search index) is rebuilt there by
+    the layer that owns that code, so migrations never import it and a crash
+    leaves either the old schema or the new one with its derived data.
+    """
     from alembic import command
 
     before = stored_revision(database)
@@ -88,6 +98,8 @@ def upgrade(database: Database, target: str = "head") -> tuple[str | None, str]:
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, target)
+        if then is not None:
+            then(conn, before)
     return before, stored_revision(database) or ""
 
 

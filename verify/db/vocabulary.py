@@ -6,6 +6,8 @@ read path (:mod:`verify.db.reader`) can name them without loading the ORM.
 
 from __future__ import annotations
 
+from verify.errors import VerifyError
+
 CLAIM_STATUSES = (
     "unreviewed",
     "in_progress",
@@ -18,3 +20,17 @@ CLAIM_STATUSES = (
 )
 CLAIM_KINDS = ("factual", "quote", "opinion")
 STANCES = ("supports", "contradicts", "context")
+
+
+def check_status_name(status: str) -> str:
+    value = status.strip().lower().replace("-", "_").replace(" ", "_")
+    if value not in CLAIM_STATUSES:
+        raise VerifyError(f"unknown status {status!r}; use one of: {', '.join(CLAIM_STATUSES)}")
+    return value
+
+
+def check_kind_name(kind: str) -> str:
+    value = kind.strip().lower()
+    if value not in CLAIM_KINDS:
+        raise VerifyError(f"unknown kind {kind!r}; use one of: {', '.join(CLAIM_KINDS)}")
+    return value

@@ -97,7 +97,7 @@ def store_source_files(sources_dir: Path, slug: str, files: dict[str, bytes]) ->
     """Write ``files`` as the new folder ``sources_dir/slug`` (stage, then publish at once).
 
     For callers without a database transaction to wait for (tests, tools);
-    :func:`verify.ingest.sources.add_source` stages before its commit and
+    :func:`verify.workflow.archiving.add_source` stages before its commit and
     publishes after it.
     """
     stage_source_files(sources_dir, slug, files)

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import BindParameter, Connection, bindparam, text
 
 from verify.match.tokenize import term_counts
 
@@ -142,7 +143,7 @@ def _score_sql(weights: dict[str, float], *, source_filter: bool, candidates: bo
 def _run(conn: Connection, weights: dict[str, float], base: dict[str, object], *, source_id: int | None,
          limit: int | None = None, ids: list[int] | None = None) -> dict[int, float]:
     sql, params = _score_sql(weights, source_filter=source_id is not None, candidates=ids is not None)
-    binds = [bindparam("terms", expanding=True)]
+    binds: list[BindParameter[Any]] = [bindparam("terms", expanding=True)]
     if ids is not None:
         binds.append(bindparam("ids", expanding=True))
         params["ids"] = ids

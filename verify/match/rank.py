@@ -538,8 +538,8 @@ def suggest_for_claim(
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[Suggestion]:
+    from verify.db.lookups import require_source
     from verify.db.models import Claim
-    from verify.ingest.sources import require_source
 
     claim = session.get(Claim, claim_id)
     if claim is None:

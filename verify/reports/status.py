@@ -43,13 +43,13 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
         " WHERE e.anchor IN ('orphaned', 'reworded') AND e.retracted_at IS NULL GROUP BY c.article_id, e.anchor"
     ):
         recheck[anchor][article_id] = count
-    revisions = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
+    revisions: dict[int, int] = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
     result = []
     for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
         statuses = by_status.get(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         total = sum(n for s, n in statuses.items() if s != "withdrawn")
         reviewed = total - sum(statuses[s] for s in OPEN_STATUSES)
-        people = sorted(set(assigned.get(article_id, {})) | set(verdicts.get(article_id, {})))
+        reviewers = sorted(set(assigned.get(article_id, {})) | set(verdicts.get(article_id, {})))
         result.append(
             {
                 "article_id": article_id,
@@ -71,7 +71,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
                         "assigned": assigned.get(article_id, {}).get(name, 0),
                         "verdicts": verdicts.get(article_id, {}).get(name, 0),
                     }
-                    for name in people
+                    for name in reviewers
                 ],
             }
         )
@@ -117,7 +117,7 @@ def _signed_off_by_article(reader: Reader) -> dict[int, int]:
 def source_status(source: Reader | Session) -> list[dict[str, Any]]:
     """Current sources: retrieved or only registered, and how many passages each has."""
     reader = as_reader(source)
-    passages = dict(reader.rows("SELECT source_id, count(*) FROM passage GROUP BY source_id"))
+    passages: dict[int, int] = dict(reader.rows("SELECT source_id, count(*) FROM passage GROUP BY source_id"))
     return [
         {
             "key": key,

@@ -1,7 +1,7 @@
 """What a reviewer can type during ``verify review``, parsed into commands.
 
 The same words work in a terminal and in scripted mode (one per line). The
-table :data:`HELP` is the ``?`` screen and the reference in the README.
+table :data:`HELP` is the ``?`` screen and the key table in docs/review.md.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from verify.db.models import Article, Claim, Event
+from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
 from verify.workflow.leases import Lease, active, held_by
-from verify.workflow.rules import check_kind_name, check_status_name
 
 DEFAULT_STATUSES = ("unreviewed", "in_progress")
 DEFAULT_KINDS = ("factual", "quote")

@@ -13,15 +13,14 @@ from sqlmodel import Session, func, select
 from verify import clock
 from verify.db.engine import Database
 from verify.db.models import Claim, Event, Evidence, Note, Source
+from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.workflow.audit import record
 from verify.workflow.rules import (
     VERDICTS_ON_SUPPORT,
     EvidenceCounts,
     FlaggedEvidence,
-    check_kind_name,
     check_status_change,
-    check_status_name,
     flag_kind,
     is_conflict,
 )

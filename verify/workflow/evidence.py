@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from verify import clock
 from verify.db.engine import Database
+from verify.db.lookups import require_source
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
 from verify.errors import NotFound, RefusedChange, VerifyError
-from verify.ingest.sources import require_source
 from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, anchor, occurrences, word_count
 from verify.workflow.audit import record
 from verify.workflow.claims import evidence_counts, get_claim

@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
-from verify.errors import RefusedChange, VerifyError
+from verify.errors import RefusedChange
 
 VERDICTS_ON_SUPPORT = ("verified", "partly_verified")
 
@@ -73,18 +72,6 @@ def is_conflict(status: str, evidence: EvidenceCounts) -> bool:
     return status in VERDICTS_ON_SUPPORT and evidence.contradicts > 0
 
 
-def check_status_name(status: str) -> str:
-    value = status.strip().lower().replace("-", "_").replace(" ", "_")
-    if value not in CLAIM_STATUSES:
-        raise VerifyError(f"unknown status {status!r}; use one of: {', '.join(CLAIM_STATUSES)}")
-    return value
-
-
-def check_kind_name(kind: str) -> str:
-    value = kind.strip().lower()
-    if value not in CLAIM_KINDS:
-        raise VerifyError(f"unknown kind {kind!r}; use one of: {', '.join(CLAIM_KINDS)}")
-    return value
 
 
 def check_status_change(

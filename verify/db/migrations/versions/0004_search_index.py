@@ -1,8 +1,10 @@
 """search index kept in the database, shared by SQLite and PostgreSQL
 
-An inverted index in ordinary tables (terms from verify.match.tokenize), so
-every backend ranks the same way, filled from the existing passages of
-current sources.
+An inverted index in ordinary tables, so every backend ranks the same way.
+The tables are created empty: the index is application data (its terms come
+from verify's tokenizer), so ``verify db upgrade`` fills it from the passages
+of current sources in the same transaction (verify.workflow.schema); a
+migration never imports application code.
 
 Revision ID: 0004
 Revises: 0003
@@ -20,7 +22,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
     op.create_table(
         "search_document",
         sa.Column("passage_id", sa.Integer(), nullable=False),
@@ -48,9 +49,6 @@ def upgrade() -> None:
         sa.Column("total_length", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    from verify.match.index import rebuild_on_connection
-
-    rebuild_on_connection(bind)
 
 
 def downgrade() -> None:

@@ -23,8 +23,9 @@ from sqlmodel import Session, col, func, select
 
 from verify import clock
 from verify.db.engine import Database
+from verify.db.lookups import current_source, require_source
 from verify.db.models import Passage, Source
-from verify.errors import NotFound, VerifyError
+from verify.errors import VerifyError
 from verify.ingest.fetch import DEFAULT_MAX_BYTES, Download, download, sniff_media_type
 from verify.ingest.recovery import lock_sources, recover_locked
 from verify.ingest.storage import (
@@ -114,15 +115,6 @@ def check_key(key: str) -> str:
     return text
 
 
-def current_source(session: Session, key: str) -> Source | None:
-    return session.exec(select(Source).where(Source.key == key, Source.is_current == True)).first()  # noqa: E712
-
-
-def require_source(session: Session, key: str) -> Source:
-    source = current_source(session, key)
-    if source is None:
-        raise NotFound(f"no source with key {key!r}; see 'verify source list'")
-    return source
 
 
 def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> SourceResult:
@@ -151,7 +143,7 @@ def _default_publisher(symbol: str | None) -> str | None:
 
 
 def _refresh_attributions(session: Session) -> None:
-    from verify.ingest.articles import refresh_attributions
+    from verify.workflow.article_import import refresh_attributions
 
     session.flush()
     refresh_attributions(session)
@@ -359,7 +351,7 @@ def _archive(
     moved = orphaned = 0
     reworded: list[int] = []
     if previous is not None:
-        from verify.match.reanchor import reanchor
+        from verify.workflow.reanchor import reanchor
 
         session.flush()
         stored = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))

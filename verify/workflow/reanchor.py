@@ -91,7 +91,7 @@ def evidence_to_recheck(session: Session) -> list[tuple[Evidence, Source]]:
     """Active evidence a new source version left orphaned or reworded, ordered by id."""
     rows = session.exec(
         select(Evidence, Source)
-        .join(Source, Source.id == Evidence.source_id)
+        .join(Source, col(Source.id) == col(Evidence.source_id))
         .where(col(Evidence.anchor).in_((ORPHANED, REWORDED)), Evidence.retracted_at == None)  # noqa: E711
         .order_by(col(Evidence.id))
     ).all()

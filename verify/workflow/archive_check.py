@@ -13,11 +13,12 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from verify.db.engine import Database
+from verify.db.lookups import require_source
 from verify.db.models import Evidence, Source
 from verify.errors import VerifyError
-from verify.ingest.sources import EXTENSIONS, require_source, symbol_template
 from verify.ingest.storage import sha256_bytes
-from verify.match.reanchor import ORPHANED, evidence_to_recheck
+from verify.workflow.archiving import EXTENSIONS, symbol_template
+from verify.workflow.reanchor import ORPHANED, evidence_to_recheck
 
 PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone", "orphaned_evidence", "reworded_evidence", "evidence_unanchored"}
 Quote = tuple[int, int, str, str | None, str | None]  # evidence id, claim id, quote, prefix, suffix
