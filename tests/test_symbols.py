@@ -38,6 +38,7 @@ VALID = [
     ("E/CN.6/2023/1", "E/CN.6/2023/1"),
     ("S/PV.9300", "S/PV.9300"),
     ("A/78/PV.12", "A/78/PV.12"),
+    ("a/hrc/wg.6/34/svn/1", "A/HRC/WG.6/34/SVN/1"),  # universal periodic review documents
 ]
 
 INVALID = [

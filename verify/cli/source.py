@@ -45,6 +45,8 @@ def _report(result: Any) -> None:
     messages = {
         "registered": f"registered source {result.key} (not yet retrieved)",
         "unchanged": f"source {result.key} already archived with these bytes (version {result.version}); nothing changed",
+        "edited": f"source {result.key} already archived with these bytes (version {result.version}); "
+                  f"corrected: {', '.join(result.edited)}",
         "added": f"added source {result.key}: {result.passages} passages, {result.media_type}, sha256 {(result.sha256 or '')[:12]}…",
         "retrieved": f"retrieved source {result.key}: {result.passages} passages, sha256 {(result.sha256 or '')[:12]}…",
         "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} passages); the old version is kept",
@@ -120,6 +122,34 @@ def fetch(
     finally:
         progress.stop()
     _report(result)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Source key.")],
+    title: Title = None,
+    date: Date = None,
+    publisher: Publisher = None,
+    series: Series = None,
+    symbol: Annotated[str | None, typer.Option(help="UN document symbol, e.g. S/2023/370.")] = None,
+    url: Url = None,
+) -> None:
+    """Correct a source's metadata (audited; citations and attributions follow). An empty value clears a field."""
+    from verify.workflow.sources import edit_source
+
+    current = state(ctx)
+    given = {"title": title, "date": date, "publisher": publisher, "series": series, "symbol": symbol, "url": url}
+    changes = edit_source(current.database(), current.sources, key,
+                          {name: value for name, value in given.items() if value is not None}, actor=current.actor)
+    if not changes:
+        say(f"source {key}: nothing changed (the values are already recorded)")
+    for change in changes:
+        say(f"source {key}: {change.field} {_shown(change.old)} -> {_shown(change.new)}")
+
+
+def _shown(value: str | None) -> str:
+    return "(none)" if value is None else repr(value)
 
 
 @app.command("list")

@@ -13,11 +13,11 @@ from collections import Counter
 from importlib.metadata import version
 
 from verify.errors import VerifyError
-from verify.ingest import pdf
+from verify.ingest import pdf, plaintext
 from verify.ingest.html import html_content
 from verify.ingest.layout import keep_hyphen, pages_to_blocks
+from verify.ingest.metadata import header_date, header_symbol, pdf_info, title_from_blocks
 from verify.ingest.passages import (
-    SYMBOL,
     Block,
     Document,
     Passage,
@@ -49,11 +49,12 @@ def extract_document(data: bytes, media_type: str) -> Document:
         blocks, masthead = pages_to_blocks(pages)
         text, passages, page_starts = build(blocks, paged=True)
         first = [b for b in blocks if b.page == 1]
+        head = masthead + _head_lines([line.text for line in pages[0]] if pages else [])
         return Document(
             text, passages, page_starts, "pypdfium2", pdf.extractor_version(),
-            symbol=_symbol(masthead + [b.text for b in first[:3]]),
-            title=_title(first),
-            date=_date(masthead),
+            symbol=header_symbol(head),
+            title=title_from_blocks(first) or pdf_info(data).get("title"),
+            date=_date(masthead) or header_date(head),
         )
     if kind not in MEDIA_TYPES:
         raise VerifyError(f"unsupported media type: {media_type} (expected PDF, HTML, text "
@@ -65,21 +66,44 @@ def extract_document(data: bytes, media_type: str) -> Document:
         raw = [Block(b.text, "heading" if b.heading else _kind(b.text)) for b in html_blocks]
         extractor = ("selectolax", version("selectolax"))
     elif kind == "text/markdown":
-        raw = markdown_to_blocks(source)
-        extractor = ("markdown", "1")
+        vocabulary = _vocabulary(source)
+        blocks, masthead = plaintext.text_to_blocks(markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary))
+        text, passages, _ = build(blocks, paged=False)
+        return Document(
+            text, passages, [], "markdown", "2",
+            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            date=header_date(masthead),
+        )
     else:
-        raw = text_to_blocks(source)
-        extractor = ("plain", "1")
+        vocabulary = _vocabulary(source)
+        blocks, masthead = plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))
+        text, passages, _ = build(blocks, paged=False)
+        return Document(
+            text, passages, [], "plain", "2",
+            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            date=header_date(masthead),
+        )
     blocks, masthead = _strip_masthead(raw)
     # A text copy of a printed report keeps its page furniture ("23-09427   3/24") as lines of their own.
     blocks = [b for b in blocks if b.kind == "footnote" or not is_margin_text(b.text)]
     text, passages, _ = build(blocks, paged=False)
     return Document(
         text, passages, [], extractor[0], extractor[1],
-        symbol=_symbol(masthead + [b.text for b in blocks[:3]]),
+        symbol=header_symbol(masthead + [b.text for b in blocks[:3] if is_margin_text(b.text, masthead=True)]),
         title=title or _title(blocks),
         date=_date(masthead),
     )
+
+
+def _head_lines(lines: list[str]) -> list[str]:
+    """The first page's lines up to its first numbered paragraph: where a masthead can stand
+    (after a banner or a short preamble, which the layout may have merged into a paragraph)."""
+    head: list[str] = []
+    for line in lines:
+        if re.match(r"^\s*\d{1,4}\.\s", line):
+            break
+        head.append(line)
+    return head
 
 
 def _decode(data: bytes) -> str:
@@ -100,45 +124,55 @@ def _kind(text: str) -> str:
 
 
 def text_to_blocks(source: str) -> list[Block]:
-    """Plain text: blank lines separate blocks; line breaks inside a block are soft."""
+    """Plain text to blocks (see :mod:`verify.ingest.plaintext` for the rules)."""
     vocabulary = _vocabulary(source)
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
-        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
-        if len(lines) > 1 and SECTION_HEADING.match(lines[0]):  # "Summary" with its text on the next line
-            blocks.append(Block(lines[0], "heading"))
-            lines = lines[1:]
-        if lines:
-            text = _join_lines(lines, vocabulary)
-            blocks.append(Block(text, "heading" if is_heading(text, len(lines)) else "paragraph"))
-    return blocks
+    return plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))[0]
 
 
 def markdown_to_blocks(source: str) -> list[Block]:
-    """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked."""
+    """Markdown: ``#`` headings, paragraphs, list items; ``[^N]`` footnotes linked.
+
+    The Markdown is reduced to plain lines (headings marked as such, footnote
+    definitions gathered into a "Notes" section, references left as glued
+    numbers) and split by the plain-text rules, so a report pasted into
+    Markdown gets the same ``para. N`` as its text copy.
+    """
     vocabulary = _vocabulary(source)
-    blocks: list[Block] = []
-    notes: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
-        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
-        if not lines or lines[0].startswith("```"):
+    return plaintext.text_to_blocks(markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary))[0]
+
+
+def markdown_to_text(source: str) -> str:
+    """Plain lines for :func:`plaintext.text_to_blocks` (see :func:`markdown_to_blocks`)."""
+    body: list[str] = []
+    notes: list[str] = []
+    fenced = in_note = False
+    for raw in source.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if line.startswith("```"):
+            fenced = not fenced
+            body.append("")
             continue
-        if lines[0].startswith("#"):
-            blocks.append(Block(_md_inline(lines[0].lstrip("#").strip()), "heading"))
-            lines = lines[1:]
-            if not lines:
-                continue
-        note = _MD_FOOTNOTE_DEF.match(lines[0])
+        if fenced:
+            continue
+        note = _MD_FOOTNOTE_DEF.match(line)
         if note:
-            body = _md_inline(_join_lines([lines[0][note.end():], *lines[1:]], vocabulary))
-            notes.append(Block(f"{note.group(1)} {body}", "footnote", number=int(note.group(1))))
+            notes.append(f"{note.group(1)} {_md_inline(line[note.end():])}")
+            in_note = True
             continue
-        lines = [re.sub(r"^[-*+>]\s+", "", ln) for ln in lines]
-        raw = _join_lines(lines, vocabulary)
-        refs = tuple(int(n) for n in _MD_FOOTNOTE_REF.findall(raw))
-        text = _md_inline(_MD_FOOTNOTE_REF.sub("", raw))
-        blocks.append(Block(text, _kind(text), refs=refs))
-    return blocks + notes
+        if in_note and line and raw[:1].isspace():
+            notes[-1] += " " + _md_inline(line)  # an indented continuation of the definition
+            continue
+        in_note = False
+        if re.fullmatch(r"(?:-{3,}|\*{3,}|_{3,})", line):
+            body.append("")
+        elif line.startswith("#"):
+            body.extend(["", plaintext.HEADING_MARK + _md_inline(line.lstrip("#").strip()), ""])
+        else:
+            line = re.sub(r"^>\s?", "", line)
+            body.append(_md_inline(_MD_FOOTNOTE_REF.sub(lambda m: m.group(1), line)) if line else "")
+    if notes:
+        body += ["", "Notes", *notes]
+    return "\n".join(body) + "\n"
 
 
 def _md_inline(text: str) -> str:
@@ -194,14 +228,6 @@ def _strip_masthead(blocks: list[Block]) -> tuple[list[Block], list[str]]:
         masthead.append(blocks[k].text)
         k += 1
     return blocks[k:], masthead
-
-
-def _symbol(texts: list[str]) -> str | None:
-    for text in texts:
-        for match in SYMBOL.finditer(text):
-            if any(ch.isdigit() for ch in match.group(0)):
-                return match.group(0)
-    return None
 
 
 def _date(texts: list[str]) -> str | None:

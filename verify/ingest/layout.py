@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from verify.ingest.passages import Block, is_heading, is_margin_text
+from verify.ingest.pdf_notes import drop_contents, split_endnotes
+from verify.ingest.pdf_tables import cells, table_rows
 
 _TERMINAL = tuple('.!?:;"”’)]')
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+\S")
@@ -34,6 +36,13 @@ _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _FIRST_WORD = re.compile(r"^([A-Za-z]+)")
 # digits glued to the end of a word or its punctuation: "Kabul.12", "members2,"
 _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
+# superscript note markers found by ``reading_order`` ("\ue00012\ue001")
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,5}|Page \d{1,5}|- \d{1,5} -)$")
+_JOB_LINE = re.compile(
+    r"^\s*(?:(?:GE\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}|\*\d{5,}\*"
+    r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$")
+_RULE = re.compile(r"^\s*_{5,}\s*|\s*_{5,}\s*$")
+_MARKER = re.compile("\ue000(\\d{1,4})\ue001")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Line:
     top: float
     bottom: float
     size: float  # font size of the line's main text, in points
+    bold: bool = False  # most of its glyphs are bold (numbered sub-headings)
 
 
 @dataclass
@@ -56,6 +66,7 @@ class _Draft:
     height: float
     kind: str = "paragraph"
     refs: list[int] = field(default_factory=list)
+    marks: list[tuple[int, int, int]] = field(default_factory=list)  # (line, column, note)
     page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (line idx, page)
     number: int | None = None
 
@@ -66,12 +77,11 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     The margin lines of page 1 (masthead, symbol, date) are returned so the
     caller can read the document's symbol and date from them.
     """
-    body_h = median([ln.size for page in pages for ln in page] or [10.0])
+    body_h = body_size(pages)
     bodies: list[list[Line]] = []
     notes: list[list[_Draft]] = []
     first_margin: list[str] = []
-    cleaned = [_strip_margins(sorted(p, key=lambda ln: (ln.top, ln.x0)), i == 0)
-               for i, p in enumerate(pages)]
+    cleaned = [_strip_margins(_drop_rules(p), i == 0) for i, p in enumerate(pages)]
     repeated = _repeated_edges([body for body, _ in cleaned])
     for i, (body, margin) in enumerate(cleaned):
         if i == 0:
@@ -93,8 +103,66 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
             drafts[-1].page_breaks.append((len(drafts[-1].lines), i + 1))
             drafts[-1].lines.extend(prev.lines)
             drafts[-1].refs.extend(prev.refs)
+            base = len(drafts[-1].lines) - len(prev.lines)
+            drafts[-1].marks.extend((base + li, col, n) for li, col, n in prev.marks)
         drafts.extend(page_drafts)
+    drafts = split_endnotes(drop_contents(_drop_masthead(drafts)), _Draft)
     return _emit(drafts, notes, vocab, hyphenated), first_margin
+
+
+_MASTHEAD_BLOCK = re.compile(
+    r"^(?:General Assembly|Security Council|Economic and Social Council|Human Rights Council"
+    r"|[A-Z][a-z]+(?:-[a-z]+)? (?:session|year)\b|Agenda item \d|Items? \d+(?: and \d+)? of the"
+    r"|(?:[A-Z][a-z]+ )?Original: [A-Z][a-z]+$)")
+
+
+def _drop_masthead(drafts: list[_Draft]) -> list[_Draft]:
+    """The session / year / agenda-item block of a UN masthead on page 1 is not text.
+
+    It comes as a paragraph or a two-column table before the title
+    ("Seventy-ninth session | Eightieth year", "Agenda item 51 ..."), never
+    ends with closing punctuation, and nothing cites it.
+    """
+    out: list[_Draft] = []
+    for draft in drafts:
+        text = " ".join(draft.lines).replace(" | ", " ").strip()
+        if (draft.page == 1 and draft.kind in ("paragraph", "table")
+                and _MASTHEAD_BLOCK.match(text) and not text.endswith((".", "!", "?", ";"))):
+            continue
+        out.append(draft)
+    return out
+
+
+def _drop_rules(lines: list[Line]) -> list[Line]:
+    """Footnote separators drawn as underscores ("__________ 1 Note") are not text;
+    neither are job-number lines ("25-06872 (E) 080525 220525") and barcodes."""
+    out = []
+    for ln in lines:
+        text = _RULE.sub("", ln.text)
+        if _JOB_LINE.match(text):
+            continue  # job number with print dates, barcode: furniture wherever it sits
+        if text.strip():
+            out.append(ln if text == ln.text else replace(ln, text=text))
+    return out
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    """The font size of the running text: the size carrying most characters of prose lines.
+
+    A median over all lines is pulled down by tables and notes in small type,
+    which then made every body paragraph look like a large-type heading.
+    """
+    weight: Counter[float] = Counter()
+    for page in pages:
+        for ln in page:
+            if len(ln.text) > 25 and "   " not in ln.text:
+                weight[round(ln.size * 2) / 2] += len(ln.text)
+    if weight:
+        bucket = weight.most_common(1)[0][0]
+        sizes = [ln.size for page in pages for ln in page
+                 if round(ln.size * 2) / 2 == bucket and len(ln.text) > 25]
+        return median(sizes)
+    return median([ln.size for page in pages for ln in page] or [10.0])
 
 
 def _strip_margins(lines: list[Line], first: bool) -> tuple[list[Line], list[str]]:
@@ -124,21 +192,58 @@ def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
 
 def _split_footnotes(body: list[Line], body_h: float, page: int
                      ) -> tuple[list[Line], list[_Draft]]:
-    """Footnotes: the run of small-type lines at the page bottom, each led by its number."""
-    k = len(body)
-    while k > 0 and body[k - 1].size < 0.85 * body_h:
-        k -= 1
-    while k < len(body) and not _FOOTNOTE_START.match(body[k].text.strip()):
+    """Footnotes: the runs of small-type lines at the bottom of the page or of a column.
+
+    With columns, each column may end with its own notes; they are moved after
+    the page's text so a paragraph running on into the next column stays whole.
+    """
+    kept: list[Line] = []
+    moved: list[Line] = []
+    k = 0
+    while k < len(body):
+        end = k
+        while end < len(body) and _small_note_line(body[end], body_h):
+            end += 1
+        at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
+        if end > k and at_bottom and _FOOTNOTE_START.match(unmark(body[k].text)):
+            moved.extend(body[k:end])
+            k = end
+            continue
+        kept.extend(body[k:max(end, k + 1)])
+        k = max(end, k + 1)
+    notes_start = len(kept)
+    body = kept + moved
+    k = notes_start
+    if not moved:  # notes not led by their number at once: the small type at the foot
+        while k > 0 and _small_note_line(body[k - 1], body_h):
+            k -= 1
+    while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
         k += 1
     drafts: list[_Draft] = []
     for ln in body[k:]:
-        match = _FOOTNOTE_START.match(ln.text.strip())
+        match = _FOOTNOTE_START.match(unmark(ln.text))
+        if match and not re.search(r"[^\W\d_]", match.group(2)):
+            match = None  # "6 700": a figure of a small-type table, not note 6
         if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
             drafts.append(_Draft([match.group(2)], page, ln.top, ln.size,
                                  kind="footnote", number=int(match.group(1))))
         elif drafts:
-            drafts[-1].lines.append(ln.text.strip())
+            drafts[-1].lines.append(unmark(ln.text))
     return body[:k], drafts
+
+
+def _small_note_line(line: Line, body_h: float) -> bool:
+    """A line that may belong to a note: smaller type, and not a table row of three cells."""
+    return line.size < min(0.95 * body_h, body_h - 0.75) and len(cells(line.text)) < 3
+
+
+def unmark(text: str) -> str:
+    """A line of a note: a leading raised number is the note's own number, others go."""
+    text = text.strip()
+    lead = _MARKER.match(text)
+    if lead:
+        text = lead.group(1) + " " + text[lead.end():].lstrip()
+    return _MARKER.sub("", text)
 
 
 def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
@@ -170,52 +275,128 @@ def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
 
 def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
                 last_number: int) -> tuple[list[_Draft], int]:
-    """Split a page's body lines into paragraph drafts by gaps and paragraph numbers."""
+    """Split a page's body lines into paragraph, sub-heading and table drafts.
+
+    A numbered sub-heading ("5. Racism and xenophobia": one short line without
+    closing punctuation, bold or set apart from the text below) is a heading
+    with its own numbering, so it neither becomes nor advances ``para. N``.
+    """
     drafts: list[_Draft] = []
     # line pitch: the lower quartile of baseline steps, so paragraph gaps and
     # larger title lines do not inflate it
     steps = sorted(b.bottom - a.bottom for a, b in zip(body, body[1:], strict=False)
                    if b.bottom - a.bottom > 0.5 * body_h)
     lead = steps[len(steps) // 4] if steps else body_h * 1.3
+    widths = sorted(ln.x1 - ln.x0 for ln in body if abs(ln.size - body_h) < 0.2 * body_h)
+    full = widths[len(widths) * 3 // 4] if widths else 400.0
+    tables = _extend_tables(body, table_rows([ln.text for ln in body]), lead)
     prev: Line | None = None
-    for ln in body:
-        text, refs = _strip_refs(" ".join(ln.text.split()), notes)
+    for k, ln in enumerate(body):
+        if k in tables:
+            row = " | ".join(cells(_strip_refs(ln.text, notes)[0]))
+            if prev is None or drafts[-1].kind != "table" or (k - 1) not in tables:
+                drafts.append(_Draft([], page, ln.top, ln.size, kind="table"))
+            drafts[-1].lines.append(row)
+            prev = ln
+            continue
+        text, refs, marks = _strip_refs(" ".join(ln.text.split()), notes)
         match = _NUMBERED.match(text)
-        numbered = bool(match) and int(match.group(1)) in (last_number + 1, 1)
-        new = (prev is None or ln.bottom - prev.bottom > lead * 1.3
+        nxt = body[k + 1] if k + 1 < len(body) else None
+        if _PAGE_NUMBER.match(text) and (k == 0 or nxt is None or nxt.top < ln.top - 2 * body_h):
+            continue  # a page number at the head of the page or the foot of a column
+        gap_before = prev is None or ln.bottom - prev.bottom > lead * 1.3
+        gap_after = nxt is None or nxt.bottom - ln.bottom > lead * 1.3 or nxt.bold != ln.bold
+        after = body[k + 2] if k + 2 < len(body) else None
+        wrapped = (nxt is not None and after is not None and ln.bold and nxt.bold
+                   and not gap_after and nxt.x1 - nxt.x0 < 0.8 * full
+                   and not nxt.text.rstrip().endswith(_TERMINAL + (",",))
+                   and len(text + nxt.text) < 160
+                   and (not after.bold or after.bottom - nxt.bottom > lead * 1.3))
+        sub_heading = bool(match) and not text.endswith(_TERMINAL + (",",)) and len(
+            text) < 160 and (
+            (ln.bold and (gap_after or wrapped))
+            or (gap_before and gap_after and ln.x1 - ln.x0 < 0.9 * full))
+        if (not match and prev is not None and not gap_before and ln.bold and prev.bold
+                and drafts[-1].kind == "subheading"):  # a sub-heading wrapped over two lines
+            drafts[-1].lines.append(text)
+            prev = ln
+            continue
+        numbered = bool(match) and not sub_heading and int(match.group(1)) in (
+            last_number + 1, 1)
+        new = (prev is None or gap_before or sub_heading
                or abs(ln.size - prev.size) > 0.2 * body_h
+               or drafts[-1].kind in ("table", "subheading")
                or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL)))
         if new:
-            drafts.append(_Draft([], page, ln.top, ln.size))
+            drafts.append(_Draft([], page, ln.top, ln.size,
+                                 kind="subheading" if sub_heading else "paragraph"))
         if numbered and new and match:
             last_number = int(match.group(1))
+        drafts[-1].marks.extend((len(drafts[-1].lines), col, n) for col, n in marks)
         drafts[-1].lines.append(text)
         drafts[-1].refs.extend(refs)
         prev = ln
     for draft in drafts:
-        if draft.height > 1.15 * body_h or is_heading(" ".join(draft.lines), len(draft.lines)):
+        if draft.kind == "subheading":
+            draft.kind = "heading"
+        elif draft.kind == "table":
+            continue
+        elif draft.height > 1.15 * body_h or is_heading(" ".join(draft.lines), len(draft.lines)):
             draft.kind = "heading"
             if re.match(r"^Annex\b", draft.lines[0]):
                 last_number = 0
     return drafts, last_number
 
 
-def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int]]:
-    """Remove footnote reference digits glued to words when that footnote exists."""
+def _extend_tables(body: list[Line], rows: set[int], lead: float) -> set[int]:
+    """Lines of a cell wrapped below a table's last row belong to the table.
+
+    They are single-cell lines, so ``table_rows`` cannot see them; what gives
+    them away is that they sit right under the table and start inside it,
+    right of the table's first column, where no paragraph of the page starts.
+    """
+    if not rows:
+        return rows
+    left = min(body[k].x0 for k in rows)
+    out = set(rows)
+    for k in sorted(rows):
+        j = k + 1
+        while (j < len(body) and j not in out and body[j].x0 > left + 20
+               and 0 < body[j].bottom - body[j - 1].bottom < 2 * lead
+               and not _NUMBERED.match(body[j].text.strip())):
+            out.add(j)
+            j += 1
+    return out
+
+
+def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """Take note markers out of a line: the raised numbers ``reading_order`` marked,
+    and digits glued to a word when a note of that number is on this or the next page.
+
+    Returns the clean text, the note numbers and (column in the clean text, number).
+    """
     refs: list[int] = []
-
-    def drop(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        if number in notes:
-            refs.append(number)
-            return ""
-        return match.group(0)
-
-    return _GLUED_REF.sub(drop, text), refs
+    marks: list[tuple[int, int]] = []
+    out: list[str] = []
+    pos = 0
+    pattern = re.compile(f"{_MARKER.pattern}|{_GLUED_REF.pattern}")
+    for match in pattern.finditer(text):
+        raised, glued = match.group(1), match.group(2)
+        number = int(raised or glued)
+        if glued and number not in notes:
+            continue
+        out.append(text[pos:match.start()])
+        pos = match.end()
+        refs.append(number)
+        marks.append((sum(len(part) for part in out), number))
+    out.append(text[pos:])
+    return "".join(out), refs, marks
 
 
 def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
     """Whether the first block of a page carries on the last paragraph of the previous."""
+    if prev.kind == "table" and nxt.kind == "table":
+        return True  # a table running over a page break stays one table
     if prev.kind != "paragraph" or nxt.kind != "paragraph":
         return False
     head = nxt.lines[0]
@@ -232,30 +413,42 @@ def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
     out: list[Block] = []
     pending = [d for page in notes for d in page]
     for i, draft in enumerate(drafts):
-        text, page_offsets = _join(draft, vocab, hyphenated)
-        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets))
+        text, page_offsets, marks = _join(draft, vocab, hyphenated)
+        if draft.kind == "footnote":  # an endnote (see pdf_notes)
+            out.append(Block(f"{draft.number} {text}", "footnote", draft.page, (), (),
+                             draft.number))
+            continue
+        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets,
+                         note_refs=tuple((note, offset) for offset, note in marks)))
         end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
         next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
         while pending and pending[0].page <= end_page and next_page > pending[0].page:
             note = pending.pop(0)
-            body, _ = _join(note, vocab, hyphenated)
+            body, _, _ = _join(note, vocab, hyphenated)
             out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (),
                              note.number))
     for note in pending:
-        body, _ = _join(note, vocab, hyphenated)
+        body, _, _ = _join(note, vocab, hyphenated)
         out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (), note.number))
     return out
 
 
 def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
-          ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Join soft line breaks, repairing hyphenation; note where later pages begin."""
+          ) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Join soft line breaks, repairing hyphenation; note where later pages begin
+    and where each note marker stood, as (offset in the text, note number)."""
     breaks = dict(draft.page_breaks)
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for li, col, number in draft.marks:
+        by_line.setdefault(li, []).append((col, number))
+    marks: list[tuple[int, int]] = []
     text = ""
     offsets: list[tuple[int, int]] = []
     for k, raw in enumerate(draft.lines):
         line = " ".join(raw.split())
-        if not text:
+        if draft.kind == "table":  # one row a line, never joined or de-hyphenated
+            text = f"{text}\n{line}" if text else line
+        elif not text:
             text = line
         else:
             end = _HYPHEN_END.search(text)
@@ -269,7 +462,9 @@ def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
                 text += " " + line
         if k in breaks:
             offsets.append((breaks[k], len(text) - len(line)))
-    return text, tuple(offsets)
+        start = len(text) - len(line)
+        marks.extend((start + min(col, len(line)), number) for col, number in by_line.get(k, ()))
+    return text, tuple(offsets), tuple(marks)
 
 
 def keep_hyphen(left: str, right: str, vocab: Counter[str], hyphenated: Counter[str]) -> bool:

@@ -13,11 +13,13 @@ Passage kinds and locators:
   n-th paragraph: ``p. 4, ¶ 2`` (n-th on that PDF page) or ``¶ 3``.
 * ``annex`` - a numbered paragraph after an "Annex I" heading (``annex I, para. 3``).
 * ``summary`` - each unnumbered paragraph under a "Summary" heading (``summary``).
+* ``table`` - a whole table, one row a line (``p. 3, table 1``: the n-th table on that page).
 * ``footnote`` - ``footnote 12``, ``footnote_to`` the locator of the passage
   whose text carried the reference.
 
 Headings stay in the text but belong to no passage; paragraph numbers and
-footnote numbers stay in the text but not in the passage span.
+footnote numbers stay in the text but not in the passage span. Note markers
+taken out of a paragraph's text are kept as ``note_refs`` (note, offset).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class Block:
     refs: tuple[int, ...] = ()
     page_offsets: tuple[tuple[int, int], ...] = ()
     number: int | None = None  # footnote number
+    # (note number, offset in ``text``) where a note marker was taken out of the text.
+    note_refs: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Passage:
     paragraph: int | None
     kind: str
     footnote_to: str | None
+    note_refs: tuple[tuple[int, int], ...] = ()  # (note, offset in ``text``)
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,7 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
     refs: dict[int, str] = {}
     page_starts: dict[int, int] = {}
     per_page: dict[int | None, int] = {}
+    tables: dict[int | None, int] = {}
     annex: str | None = None
     summary = False
     expected = 1
@@ -170,6 +176,12 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
                                kind="footnote", note=number))
             continue
         key = block.page if paged else None
+        if block.kind == "table":  # one passage per table: "p. 3, table 1" (n-th on the page)
+            tables[key] = tables.get(key, 0) + 1
+            where = f"p. {block.page}, table {tables[key]}" if paged else f"table {tables[key]}"
+            drafts.append(dict(start=start, end=end, page=block.page, locator=where,
+                               paragraph=None, kind="table"))
+            continue
         per_page[key] = per_page.get(key, 0) + 1
         match = _NUMBERED.match(block.text)
         if match:
@@ -190,6 +202,8 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
                          paragraph=None, kind="paragraph")
         for ref in block.refs:
             refs.setdefault(ref, str(draft["locator"]))
+        skip = int(str(draft["start"])) - start
+        draft["note_refs"] = tuple((note, max(0, at - skip)) for note, at in block.note_refs)
         drafts.append(draft)
     text = "\n\n".join(pieces)
     passages = [_passage(text, d, refs) for d in drafts]
@@ -209,6 +223,7 @@ def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
         paragraph=paragraph if isinstance(paragraph, int) else None,
         kind=str(d["kind"]),
         footnote_to=refs.get(note) if isinstance(note, int) else None,
+        note_refs=tuple(d.get("note_refs", ())),  # type: ignore[arg-type]
     )
 
 

@@ -1,11 +1,12 @@
 """PDF bytes to positioned lines, with clear errors for PDFs we cannot read.
 
 pypdfium2 is the production extractor: measured on 100-page generated UN
-reports it is the fastest of the three installed libraries and the only one
-that gives every text run its own box, so superscript footnote references
-and hanging paragraph numbers land on the right line (see
-``benchmarks/pdf_extractors.md``).  Adapters for pypdf and pdfplumber stay
-here so the benchmark runs every library through the same ``layout`` code.
+reports it is the fastest of the three installed libraries, and it gives
+every character its box, origin, size and weight, which ``reading_order``
+turns into lines in reading order (see ``benchmarks/pdf_extractors.md`` and
+``benchmarks/extraction.md``).  The previous rectangle reader and adapters
+for pypdf and pdfplumber stay here so the benchmarks run every reader
+through the same ``layout`` code.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from verify.errors import VerifyError
 from verify.ingest.layout import Line
+from verify.ingest.reading_order import page_lines
 
 Pages = list[list[Line]]
 
@@ -34,7 +36,23 @@ def check_pdf_bytes(data: bytes) -> None:
 
 
 def pdfium_pages(data: bytes) -> Pages:
-    """Lines of every page, built from pdfium's per-run text rectangles."""
+    """Lines of every page in reading order, each character once (see ``reading_order``)."""
+    return _pdfium_read(data, page_lines)
+
+
+def pdfium_rect_pages(data: bytes) -> Pages:
+    """The previous reader, rectangle by rectangle: kept only as the benchmark's baseline.
+
+    ``get_text_bounded`` returns every glyph touching a rectangle, so a letter on
+    the edge of two rectangles came out twice, and lines were grouped across
+    the whole page width, mixing columns.
+    """
+    return _pdfium_read(data, _pdfium_lines)
+
+
+def _pdfium_read(data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[Line]]
+                 ) -> Pages:
+    """Open the PDF with clear one-line errors, and read each page's lines."""
     check_pdf_bytes(data)
     try:
         doc = pdfium.PdfDocument(data)
@@ -50,7 +68,7 @@ def pdfium_pages(data: bytes) -> Pages:
             page = doc[index]
             height = page.get_height()
             text = page.get_textpage()
-            pages.append(_pdfium_lines(text, height))
+            pages.append(lines(text, height))
             text.close()
             page.close()
     except pdfium.PdfiumError as exc:
@@ -171,6 +189,7 @@ def pdfplumber_pages(data: bytes) -> Pages:
 
 EXTRACTORS: dict[str, Callable[[bytes], Pages]] = {
     "pypdfium2": pdfium_pages,
+    "pypdfium2-rects": pdfium_rect_pages,
     "pypdf": pypdf_pages,
     "pdfplumber": pdfplumber_pages,
 }
@@ -178,6 +197,6 @@ EXTRACTORS: dict[str, Callable[[bytes], Pages]] = {
 
 def extractor_version(name: str = "pypdfium2") -> str:
     """Library version recorded with the extracted text, so re-extraction can be detected."""
-    if name == "pypdfium2":
+    if name.startswith("pypdfium2"):
         return f"{version('pypdfium2')} (pdfium {pdfium.PDFIUM_INFO})"
     return version(name)

@@ -12,6 +12,7 @@ Grammar (components separated by ``/``)::
     body    := A | S | E | ST | T | ... (1-6 capital letters)
     organ   := capital letters, optionally ".<number>"   (HRC, RES, PRST, C.3, CN.4, AC.37)
     core    := <year or session> "/" <number>               S/2023/370, A/78/123
+             | <session> "/" <country code> "/" <number>      A/HRC/WG.6/34/SVN/1 (UPR)
              | <year or session> "/" (L|PV|SR|INF) "." <n>  A/78/L.1, A/78/PV.12
              | (PV|SR) "." <n>                               S/PV.9300
              | <number> [" (" <year> ")"]   after RES only   S/RES/2665 (2022)
@@ -42,7 +43,7 @@ _SYMBOL_RE = re.compile(
     (?P<organs>(?:/{_ORGAN})*?)
     /
     (?P<core>
-        {_PERIOD}/{_NUMBER}
+        {_PERIOD}/(?:[A-Z]{{3}}/)?{_NUMBER}
       | {_PERIOD}/(?:L|PV|SR|INF)\.{_NUMBER}
       | (?:PV|SR)\.{_NUMBER}
       | {_NUMBER}(?:\ \((?:19[4-9][0-9]|20[0-9]{{2}})\))?

@@ -58,6 +58,8 @@ class SourceResult:
     reanchored: int = 0  # evidence moved to the new version
     orphaned: int = 0  # evidence that could not be found in the new version
     reworded: list[int] = field(default_factory=list)  # evidence ids re-anchored with different wording
+    edited: list[str] = field(default_factory=list)  # metadata fields corrected by re-adding the same bytes
+    source_json: dict[str, Any] | None = None  # to rewrite after the commit when metadata was corrected
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,8 @@ def add_source(
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress)
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type)
-    symbol = retrieved.symbol or document.symbol
+    # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
+    symbol = retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
     title = meta.title or document.title
     key = check_key(meta.key) if meta.key is not None else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
     now = clock.now()
@@ -281,7 +284,21 @@ def add_source(
         raise
     if staged is not None:
         publish_staged(sources_dir, result.path)  # type: ignore[arg-type]
+    if result.source_json is not None and result.path:
+        from verify.workflow.sources import rewrite_source_json
+
+        rewrite_source_json(sources_dir, result.path, result.source_json)
     return result
+
+
+def _edit_metadata(session: Session, source: Source, meta: SourceMeta, actor: str, now: str) -> list[str]:
+    """Re-adding the same bytes with --title, --date, ... corrects those fields (audited)."""
+    from verify.workflow.sources import apply_changes
+
+    values = {name: value for name, value in (
+        ("title", meta.title), ("date", check_date(meta.published)), ("publisher", meta.publisher),
+        ("series", meta.series), ("url", check_meta_url(meta.url))) if value}
+    return [change.field for change in apply_changes(session, source, values, actor=actor, now=now)]
 
 
 def _archive(
@@ -295,7 +312,13 @@ def _archive(
         key = existing.key if existing else key
     if existing is not None and existing.sha256 == digest:
         count = len(session.exec(select(Passage.id).where(Passage.source_id == existing.id)).all())
-        return SourceResult(existing.key, existing.version, "unchanged", existing.title, count, existing.path, digest, existing.media_type, existing.size), None
+        edited = _edit_metadata(session, existing, meta, actor, now)
+        result = SourceResult(existing.key, existing.version, "edited" if edited else "unchanged", existing.title, count,
+                              existing.path, digest, existing.media_type, existing.size)
+        result.edited = edited
+        if edited and existing.path:
+            result.source_json = _source_json(existing, count)
+        return result, None
     duplicate = session.exec(select(Source).where(Source.sha256 == digest, Source.is_current == True)).first()  # noqa: E712
     if duplicate is not None and meta.key is not None and duplicate.key != key:
         raise VerifyError(f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
@@ -340,6 +363,7 @@ def _archive(
             Passage(
                 source_id=source.id, seq=seq, locator=passage.locator, kind=passage.kind, paragraph=passage.paragraph,  # type: ignore[arg-type]
                 page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
+                note_refs=[{"note": note, "offset": at} for note, at in passage.note_refs] or None,
             )
         )
     from verify.match.index import index_source, unindex_source
@@ -415,7 +439,8 @@ def show_source(session: Session, key: str, with_passages: bool) -> dict[str, An
     result = source_dict(source, len(passages))
     if with_passages:
         result["passages"] = [
-            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text}
+            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text,
+             "footnote_to": p.footnote_to, "note_refs": p.note_refs or []}
             for p in passages
         ]
     return result
