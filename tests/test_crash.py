@@ -26,6 +26,12 @@ the one the CLI tests use (``VERIFY_TEST_POSTGRES``; skipped with the reason
 when unreachable, unless ``VERIFY_TEST_POSTGRES`` or
 ``VERIFY_TEST_REQUIRE_ALL=1`` is set).
 
+The short commands (``evidence link``, ``claim mark`` / ``note``, ``source
+fetch``, ``init``, ``db upgrade``, ``export --output``) are killed by
+themselves on each side of their commit (or of the rename of the output
+file), and SQLite's ``integrity_check`` / ``foreign_key_check`` run after
+each of those kills; their PostgreSQL run is marked slow.
+
 Random kills almost never land in the instant between the commit of
 ``source add`` and the rename of its folder, so two more kills land there on
 purpose (the process kills itself right after staging, and right after the
@@ -451,7 +457,11 @@ def _import_operation(root: Path, article: Path, pdf: Path, backend: Backend) ->
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def crash_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     """The backend of this module's tests; every PostgreSQL database it created is dropped at the end."""
-    if request.param == "sqlite":
+    yield from _open_backend(request.param)
+
+
+def _open_backend(name: str) -> Iterator[Backend]:
+    if name == "sqlite":
         backend = make_backend("sqlite")
     else:
         from tests.conftest import postgres_server
@@ -503,6 +513,208 @@ def test_export_for_import_has_a_few_thousand_rows(operations: dict[str, Operati
     export = json.loads(Path(operations["import"].args[1]).read_text(encoding="utf-8"))
     rows = sum(len(v) for k, v in export.items() if isinstance(v, list))
     assert rows >= 2000
+
+
+# --- the short commands: a kill on each side of the commit and of the rename --------------------
+#
+# ``evidence link``, ``claim mark``, ``claim note``, ``source fetch``, ``init``, ``db upgrade`` and
+# ``export --output`` finish in well under a second, almost all of it Python starting up, so a
+# random kill would nearly always land before they touch anything. Instead each is killed by
+# itself at the moments that matter: just before and just after its first commit (and, for
+# ``--output``, just before and after the rename of the written file). After each kill: the
+# database is the before- or the after-state, SQLite's ``PRAGMA integrity_check`` and
+# ``foreign_key_check`` find nothing, and ``verify source check`` passes; a killed ``init``
+# is then run again and must reach the after-state.
+
+KILL_AT = """
+import os, signal, sys
+point, when = sys.argv.pop(1), sys.argv.pop(1)
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+if point == "commit":
+    from sqlalchemy.engine.base import Connection
+    real_commit = Connection._commit_impl
+    def hooked_commit(self):
+        if when == "after":
+            real_commit(self)
+        die()
+    Connection._commit_impl = hooked_commit
+else:
+    real_replace = os.replace
+    def hooked_replace(*args, **kwargs):
+        if when == "after":
+            real_replace(*args, **kwargs)
+        die()
+    os.replace = hooked_replace
+from verify.cli.app import main
+main()
+"""  # python -c KILL_AT commit|replace before|after <verify arguments>
+
+WEB_REPORT = (b"<html><head><title>Web report</title></head><body><main>"
+              b"<p>The council met 14 times in 2023.</p><p>It adopted 12 resolutions.</p></main></body></html>")
+SHORT_ARTICLE = "A short article\n\nThe council met in 2022 and adopted two resolutions. Its members disagreed.\n"
+NOTE = "An earlier note\n\nThe council met in 2022 and adopted two resolutions.\n"
+
+
+@dataclass
+class ShortOp:
+    """A short command, its before-folder and the output file it writes, if any."""
+
+    name: str
+    args: tuple[str, ...]
+    before: Path
+    points: tuple[str, ...] = ("commit",)
+    output: str | None = None  # a file the command writes next to sources/
+    states: dict[str, str] = field(default_factory=dict)  # database fingerprint -> before | after
+    written: bytes = b""  # the complete output file
+    known: set[str] = field(default_factory=set)  # what 'source check' reports after an uninterrupted run
+
+
+def database_problems(backend: Backend, folder: Path) -> list[str]:
+    """SQLite's own checks of the file: ``integrity_check`` and ``foreign_key_check``."""
+    if backend.name != "sqlite" or not (folder / "claims.db").exists():
+        return []
+    conn = sqlite3.connect(folder / "claims.db")
+    try:
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    problems = [] if integrity == ["ok"] else [f"integrity_check: {integrity[:3]}"]
+    return problems + ([f"foreign_key_check: {foreign[:3]}"] if foreign else [])
+
+
+def verify_here(backend: Backend, folder: Path, *args: str) -> None:
+    """Run a command in this process (no start-up to pay) with the folder's settings."""
+    from typer.testing import CliRunner
+
+    from verify.cli.app import app
+
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        env = {k: None for k in os.environ if k.startswith("VERIFY_")} | verify_env(backend, folder)
+        done = CliRunner().invoke(app, list(args), env=env)
+    finally:
+        os.chdir(cwd)
+    assert done.exit_code == 0, f"verify {' '.join(args)}: {done.stderr} {done.exception!r}"
+
+
+def _no_tables(folder: Path) -> bool:
+    conn = sqlite3.connect(folder / "claims.db")
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def prepare_short(op: ShortOp, backend: Backend, scratch: Path) -> None:
+    op.states[backend.state(op.before)] = "before"
+    folder = scratch / f"{op.name}-uninterrupted"
+    backend.copy(op.before, folder)
+    verify_here(backend, folder, *op.args)
+    op.states.setdefault(backend.state(folder), "after")
+    if op.output:
+        op.written = (folder / op.output).read_bytes()
+    op.known = {f.replace(str(folder), "<folder>") for f in source_check(backend, folder)}  # schema-0001 has no files
+    backend.discard(folder)
+
+
+def kill_short(op: ShortOp, backend: Backend, scratch: Path, point: str, when: str) -> list[str]:
+    """Kill ``op`` at ``point`` (commit | replace), ``when`` before|after it; the problems found."""
+    folder = scratch / f"{op.name}-{point}-{when}".replace(" ", "-")
+    backend.copy(op.before, folder)
+    done = subprocess.run([sys.executable, "-c", KILL_AT, point, when, *op.args], env=verify_env(backend, folder),
+                          cwd=folder, capture_output=True, text=True, timeout=120)
+    if done.returncode != -signal.SIGKILL:
+        return [f"never reached the {point} (exit {done.returncode}): {done.stderr[-300:]}"]
+    landed = op.states.get(backend.state(folder))
+    if landed is None and op.name == "init" and _no_tables(folder):
+        landed = "before"  # killed before its commit, init leaves an empty SQLite file: run again below
+    problems = [] if landed else ["database is neither before nor after"]
+    problems += database_problems(backend, folder)
+    if op.output and (folder / op.output).exists() and (folder / op.output).read_bytes() != op.written:
+        problems.append(f"{op.output} is there but incomplete")
+    if op.name in ("init", "db upgrade") and landed == "before":
+        verify_here(backend, folder, *op.args)  # a killed init or upgrade is simply run again
+        landed = op.states.get(backend.state(folder))
+        problems += [] if landed == "after" else [f"{op.name} run again did not reach the after-state"]
+    findings = {f.replace(str(folder), "<folder>") for f in source_check(backend, folder)}
+    problems += [f"'source check' found: {finding}" for finding in sorted(findings - op.known)]
+    if hidden_entries(folder):
+        problems.append(f"hidden entries remain: {hidden_entries(folder)}")
+    if op.states.get(backend.state(folder)) is None:
+        problems.append("recovery left a database that is neither before nor after")
+    if problems:
+        problems.append(f"kept {folder}")
+    else:
+        backend.discard(folder)
+    return problems
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def short_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Like ``crash_backend``; the PostgreSQL run is marked slow (a database copy per kill)."""
+    yield from _open_backend(request.param)
+
+
+@pytest.fixture(scope="module")
+def short_operations(tmp_path_factory: pytest.TempPathFactory, short_backend: Backend) -> Iterator[dict[str, ShortOp]]:
+    crash_backend = short_backend
+    from tests.httpserver import LocalServer
+
+    server = LocalServer().start()
+    server.serve("/report.html", WEB_REPORT, "text/html")
+    root = tmp_path_factory.mktemp(f"short-{crash_backend.name}")
+    inputs = root / "inputs"
+    inputs.mkdir()
+    (inputs / "article.txt").write_text(SHORT_ARTICLE, encoding="utf-8")
+    (inputs / "note.txt").write_text(NOTE, encoding="utf-8")
+    empty, work = root / "empty", root / "work"
+    crash_backend.create(empty)
+    crash_backend.copy(empty, work)
+    for args in (("init",), ("article", "add", str(inputs / "article.txt")),
+                 ("source", "add", str(inputs / "note.txt"), "--key", "earlier-note"),
+                 ("source", "register", "web-report", "--url", server.url("/report.html"))):
+        verify_here(crash_backend, work, *args)
+    ops = [
+        ShortOp("evidence link", ("evidence", "link", "1", "--source", "earlier-note", "--stance", "supports",
+                                  "--quote", "The council met in 2022 and adopted two resolutions"), work),
+        ShortOp("claim mark", ("claim", "mark", "1", "in_progress", "--note", "checking the minutes"), work),
+        ShortOp("claim note", ("claim", "note", "1", "asked the press office"), work),
+        ShortOp("source fetch", ("source", "fetch", "web-report"), work),
+        ShortOp("init", ("init",), empty if crash_backend.name != "sqlite" else root / "bare"),
+        ShortOp("export --output", ("export", "--format", "json", "--output", "export.json"), work,
+                points=("replace",), output="export.json"),
+    ]
+    if crash_backend.name == "sqlite":
+        (root / "bare").mkdir()
+        old = root / "schema-0001"
+        old.mkdir()
+        shutil.copyfile(REPO / "tests" / "data" / "schema-0001.db", old / "claims.db")
+        ops.append(ShortOp("db upgrade", ("db", "upgrade"), old))
+    try:
+        for op in ops:
+            prepare_short(op, crash_backend, root)
+        yield {op.name: op for op in ops}
+    finally:
+        server.stop()
+
+
+SHORT_OPS = ("evidence link", "claim mark", "claim note", "source fetch", "init", "db upgrade", "export --output")
+
+
+@pytest.mark.parametrize("name", SHORT_OPS)
+def test_sigkill_around_the_commit_of_short_commands(short_operations: dict[str, ShortOp], short_backend: Backend,
+                                                     name: str, tmp_path: Path) -> None:
+    """Parametrised over the backend too; ``db upgrade`` of a schema-0001 file is SQLite only."""
+    if name not in short_operations:
+        pytest.skip(f"{name}: the schema-0001 fixture is a SQLite file")
+    op = short_operations[name]
+    assert set(op.states.values()) == ({"before", "after"} if not op.output else {"before"})
+    found = {f"{point} {when}": kill_short(op, short_backend, tmp_path, point, when)
+             for point in op.points for when in ("before", "after")}
+    assert not any(found.values()), found
 
 
 # --- recovery, step by step (no processes) --------------------------------------------------

@@ -1,4 +1,5 @@
-"""Concurrent reviewers, reduced for CI: 4 processes x 50 random operations on each backend, every invariant held.
+"""Concurrent reviewers, reduced for CI: 4 processes x 50 random operations on each backend, every invariant held;
+and through the CLI, short `claim note` / `claim mark` processes alongside one long `article add`.
 
 The full run and its figures: ``benchmarks/bench_load.py`` and
 ``benchmarks/load.md``. The PostgreSQL run is skipped with the reason when no
@@ -147,3 +148,81 @@ def test_postgresql_the_same_evidence_retracted_twice_at_once_is_refused_once(po
                               lambda: retract(db, linked.evidence_id, "wrong paragraph", actor="c")])
     assert outcomes[0].startswith(f"RefusedChange: evidence {linked.evidence_id} was already retracted"), outcomes
     assert outcomes[1] == "ok", outcomes
+
+
+# --- through the CLI: one long writer among short ones ------------------------------------------
+
+
+def _cli(url: str, workdir: Path, *args: str) -> tuple[int, str]:
+    """Run ``python -m verify`` as its own process; (exit code, stderr)."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY_")}
+    env.update(VERIFY_DB=url, VERIFY_SOURCES=str(workdir / "sources"), VERIFY_USER="cli-load", NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "verify", *args], env=env, cwd=workdir, capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stderr.strip()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def test_cli_processes_with_one_long_import_among_short_writers(backend: str, tmp_path: Path) -> None:
+    """``article add`` of a large article runs while short ``claim note`` / ``claim mark`` processes
+    keep writing: none of them fails (no "database is locked"), every note is stored once and the
+    article is complete. The long import holds the write lock only for its inserts (issue 14)."""
+    import threading
+
+    bench = _bench()
+    server = _postgres_server() if backend == "postgres" else ""
+    url = bench.create_postgres_database(server) if server else str(tmp_path / "claims.db")
+    try:
+        small = tmp_path / "small-article.txt"
+        small.write_text("A small article\n\nThe council met in 2022. It adopted two resolutions. Its members disagreed.\n", encoding="utf-8")
+        assert _cli(url, tmp_path, "init")[0] == 0 and _cli(url, tmp_path, "article", "add", str(small))[0] == 0
+        paragraphs = [f"The team counted {n} fighters in Kunar in {1990 + n % 30}. The council met {n} times." for n in range(1, 401)]
+        article = tmp_path / "long-article.txt"
+        article.write_text("A long article for the load test\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        outcomes: list[tuple[str, int, str]] = []
+        importing = threading.Event()
+        importing.set()
+
+        def long_writer() -> None:
+            try:
+                outcomes.append(("article add", *_cli(url, tmp_path, "article", "add", str(article))))
+            finally:
+                importing.clear()
+
+        def short_writer(worker: int) -> None:
+            claim = str(worker + 1)
+            token = f"[cli w{worker}-mark]"
+            outcomes.append((token, *_cli(url, tmp_path, "claim", "mark", claim, "in_progress", "--note", token)))
+            seq = 0
+            while importing.is_set() or seq < 2:
+                seq += 1
+                token = f"[cli w{worker}-{seq}]"
+                outcomes.append((token, *_cli(url, tmp_path, "claim", "note", claim, token)))
+
+        threads = [threading.Thread(target=long_writer)] + [threading.Thread(target=short_writer, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        failed = [o for o in outcomes if o[1] != 0]
+        assert failed == [], failed
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url if server else f"sqlite:///{url}")
+        try:
+            with engine.connect() as conn:
+                notes = [row[0] for row in conn.execute(text("SELECT text FROM note WHERE text LIKE '[cli w%'"))]
+                imported = conn.execute(text(
+                    "SELECT count(*) FROM claim JOIN article ON article.id = claim.article_id "
+                    "WHERE article.title = 'A long article for the load test'")).scalar()
+                if not server:
+                    assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+                    assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+        finally:
+            engine.dispose()
+        assert sorted(notes) == sorted(o[0] for o in outcomes if o[0].startswith("[cli"))
+        assert imported == 800
+    finally:
+        if server:
+            bench.drop_postgres_database(url, server)

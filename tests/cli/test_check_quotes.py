@@ -37,7 +37,7 @@ LOCAL_REGIMES = (
     "If we are forced to fight [local regimes], then we must make it clear that our struggle against them "
     "is a part of our resistance against the Crusader onslaught."
 )
-CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "note"}
+CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "classes", "note"}
 
 
 @pytest.fixture
@@ -83,8 +83,9 @@ def test_found_differs_and_not_found(run, library):
     assert (differs["state"], differs["source"], differs["locator"]) == ("differs", KEY, "para. 2")
     assert differs["source_text"].startswith("if we are compelled to fight the rulers of the region, then we must make it plain")
     assert differs["source_text"].endswith("against the Crusader onslaught.")
-    assert "quote: forced; source: compelled" in differs["differences"]
-    assert "quote: clear; source: plain" in differs["differences"]
+    assert "quote says forced, source says compelled" in differs["differences"]
+    assert "quote says clear, source says plain" in differs["differences"]
+    assert len(differs["classes"]) == len(differs["differences"]) and set(differs["classes"]) <= {"other", "edge"}
     assert not any("local" in d or "rulers" in d for d in differs["differences"]), "the bracketed insertion stands for other words"
     assert 0 < differs["score"] < 100
 
@@ -100,7 +101,7 @@ def test_table_output(run, library):
     out = result.stdout
     assert f"found in {KEY}, para. 1" in out
     assert f"found with differences in {KEY}, para. 2" in out
-    assert "- quote: forced; source: compelled" in out
+    assert "- quote says forced, source says compelled" in out
     assert "NOT FOUND" in out and LONG_ONE in out
 
 
@@ -148,3 +149,25 @@ def test_unknown_article_exits_2(run, library):
     result = run("claim", "check-quotes", "--article", "99")
     assert result.exit_code == 2
     assert "no article with id 99" in result.stderr
+
+
+def test_differences_are_classified_and_the_span_covers_the_whole_quotation(run, library, tmp_path):
+    """The same word-by-word comparison as 'evidence link': a class per difference, never a trimmed span."""
+    article = tmp_path / "differing.txt"
+    article.write_text(
+        "A Differing Test Piece\n"
+        "The Team wrote that “this leadership expected its affiliates to survive long wars”.\n"
+        "It added that “In guidance circulated in 2014, the leader wrote” about the region.\n"
+        "And that fighters \"required secure havens in which to regroup\".\n",
+        encoding="utf-8",
+    )
+    assert run("article", "add", str(article)).exit_code == 0
+    [(article_id,)] = library.query("SELECT id FROM article WHERE title = ?", "A Differing Test Piece")
+    code, rows = checks(run, "--article", str(article_id))
+    assert code == 0
+    edge, date, typographic = rows
+    assert (edge["state"], edge["differences"], edge["classes"]) == ("differs", ["quote says this, source says the"], ["edge"])
+    assert edge["source_text"] == "the leadership expected its affiliates to survive long wars"
+    assert (date["state"], date["differences"], date["classes"]) == ("differs", ["quote says 2014, source says 2013"], ["date"])
+    assert date["source_text"] == "In guidance circulated in 2013, the leader wrote"
+    assert (typographic["state"], typographic["differences"], typographic["classes"]) == ("found", [], [])

@@ -54,6 +54,7 @@ Twentieth test report of the Monitoring Team
 EVIDENCE_KEYS = {
     "id", "source", "source_title", "passage_id", "locator", "stance", "quote", "anchor", "note",
     "added_by", "added_at", "retracted", "retracted_at", "retracted_by", "retraction_reason", "flags", "flags_accepted",
+    "submitted_quote", "difference_reason",
 }
 SUGGESTION_KEYS = {"passage_id", "source", "locator", "paragraph", "page", "score", "relevance", "relevant", "text",
                    "matched_terms", "flags", "note"}
@@ -184,20 +185,32 @@ def test_typographic_drift_stores_the_sources_own_text(run, library, typed, stor
     assert [e["quote"] for e in listed(run, claim)] == [stored]
 
 
-def test_fuzzy_quote_stores_the_source_wording_not_the_typed_one(run, library):
+def test_a_reworded_quote_is_refused_then_linked_as_the_source_has_it_when_accepted(run, library):
     claim = fighters(library)
-    result = link(run, claim, "--quote", "the camps hold around 400 fighters")
+    before = library.dump()
+    refused = link(run, claim, "--quote", "the camps hold around 400 fighters")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    [line] = refused.stderr.strip().splitlines()
+    assert "quote says hold, source says host (para. 3)" in line and "--accept-difference" in line
+    assert library.dump() == before
+
+    result = link(run, claim, "--quote", "the camps hold around 400 fighters", "--accept-difference", "a typo of mine")
     assert result.exit_code == 0, result.stderr
     assert "fuzzy match, score 9" in result.stdout
     assert "stored as the source's text: “the camps host around 400 fighters”" in result.stdout
+    assert "⚑ quote_difference (other): quote says hold, source says host" in result.stdout
     row = evidence_row(library, 1)
     assert row["quote"] == "the camps host around 400 fighters"
     assert row["submitted_quote"] == "the camps hold around 400 fighters"
+    assert row["difference_reason"] == "a typo of mine"
     assert row["anchor"] == "fuzzy" and 90 <= row["anchor_score"] < 100
     assert row["locator"] == "para. 3"
     assert row["prefix"] and row["suffix"]
     [shown] = listed(run, claim)
     assert shown["quote"] == "the camps host around 400 fighters" and shown["anchor"] == "fuzzy"
+    assert shown["submitted_quote"] == "the camps hold around 400 fighters" and shown["difference_reason"] == "a typo of mine"
+    assert shown["flags"] == [{"kind": "quote_difference", "detail": "quote says hold, source says host", "class": "other",
+                               "quote": "hold", "source": "host", "locator": "para. 3"}]
 
 
 def test_a_whole_passage_can_be_linked(run, library):

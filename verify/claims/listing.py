@@ -118,6 +118,8 @@ def evidence_dict(evidence: Evidence, source: Source | None) -> dict[str, Any]:
         "locator": evidence.locator,
         "stance": evidence.stance,
         "quote": evidence.quote,
+        "submitted_quote": evidence.submitted_quote,
+        "difference_reason": evidence.difference_reason,
         "anchor": evidence.anchor,
         "note": evidence.note,
         "added_by": evidence.added_by,

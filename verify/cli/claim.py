@@ -120,6 +120,8 @@ def _print_detail(d: dict[str, Any]) -> None:
         flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
         out.print(Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} {e['added_at'][:16]}{flag}"))
         out.print(Text(f"     “{e['quote']}”"))
+        if e.get("difference_reason"):
+            out.print(Text(f"     typed as “{e['submitted_quote']}”; linked as the source has it because: {e['difference_reason']}"))
         accepted = e.get("flags_accepted")
         for f in e.get("flags") or []:
             state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""

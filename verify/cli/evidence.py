@@ -23,18 +23,31 @@ def link(
     locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
     note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")] = None,
+    occurrence: Annotated[int | None, typer.Option(help="The quote stands in several places: link the Nth (1-based, in document order).")] = None,
+    accept_difference: Annotated[str | None, typer.Option("--accept-difference", metavar="REASON", help="Link the source's words although the quote differs (a number, name, negation, word...), saying why; each difference is kept as a flag.")] = None,
 ) -> None:
-    """Link a quote from a source to a claim; a quote not found in the source is refused."""
+    """Link a quote from a source to a claim.
+
+    A quote not found in the source is refused, and so is one that differs
+    from it in anything but typography (a number, date, name, negation,
+    pronoun or word) unless --accept-difference says why; a quote found in
+    several places needs --passage or --occurrence.
+    """
     from verify.cli.claim import note_text
     from verify.workflow.evidence import link as link_evidence
 
     note = note_text(note, note_file)
     current = state(ctx)
-    linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note)
+    linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note,
+                           occurrence=occurrence, accept_difference=accept_difference)
     how = {"exact": "exact match", "normalized": "matched after normalising typography", "fuzzy": f"fuzzy match, score {linked.score:.0f}"}[linked.method]
     say(f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} {linked.locator or ''} ({how})")
     if linked.method != "exact":
         say(f"stored as the source's text: “{linked.quote}”")
+    for difference in linked.differences:
+        say(f"⚑ quote_difference ({difference.kind}): {difference.detail}")
+    if accept_difference is not None and not linked.differences:
+        say("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
     if stance.strip().lower() == "contradicts":
         _warn_conflict(current.database(), claim_id)
 
@@ -69,6 +82,19 @@ def list_command(
         table(None, ["id", "stance", "source", "locator", "state", "quote"], [
             [r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows
         ], caption=f"{len(rows)} evidence")
+        for line in flag_lines(rows):
+            say(line)
+
+
+def flag_lines(rows: list[dict]) -> list[str]:
+    """Each evidence's flags, one a line, as 'claim show' words them (a table cell would cut them short)."""
+    lines = []
+    for r in rows:
+        for f in r.get("flags") or []:
+            lines.append(f"evidence {r['id']}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}")
+        if r.get("difference_reason"):
+            lines.append(f"evidence {r['id']}: typed as “{r['submitted_quote']}”; linked as the source has it because: {r['difference_reason']}")
+    return lines
 
 
 def _state(row: dict) -> str:

@@ -88,5 +88,5 @@ def import_(
     name = "standard input" if shown == "standard input" else path.name
     data_ = parse_export(raw, name)
     check_values(data_, name)
-    counts = import_data(state(ctx).database(), data_)
+    counts = import_data(state(ctx).database(), data_, sources_dir=state(ctx).sources)
     say(f"imported {shown if shown == 'standard input' else path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))

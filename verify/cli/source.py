@@ -18,6 +18,7 @@ Date = Annotated[str | None, typer.Option("--date", help="Date of the document: 
 Url = Annotated[str | None, typer.Option(help="Original URL of the document.")]
 Series = Annotated[str | None, typer.Option(help="Report series, e.g. a monitoring team's reports.")]
 MaxSize = Annotated[str, typer.Option("--max-size", help="Refuse downloads or files larger than this.")]
+Timeout = Annotated[float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")]
 
 
 def _progress() -> Any:
@@ -70,6 +71,7 @@ def add(
     url: Url = None,
     series: Series = None,
     max_size: MaxSize = "100MB",
+    timeout: Timeout = 300,
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Retrieve a document, archive it under sources/ and split it into citable passages."""
@@ -81,7 +83,7 @@ def add(
     try:
         result = add_source(
             current.database(), current.sources, target, SourceMeta(key, title, publisher, date, url, series),
-            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress,
+            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout,
         )
     finally:
         progress.stop()
@@ -110,6 +112,7 @@ def fetch(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Key of a registered source.")],
     max_size: MaxSize = "100MB",
+    timeout: Timeout = 300,
 ) -> None:
     """Retrieve a registered source from its URL or UN symbol (a changed copy becomes a new version)."""
     from verify.cli.article import _parse_size
@@ -118,7 +121,7 @@ def fetch(
     current = state(ctx)
     progress = _progress()
     try:
-        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size), progress=progress)
+        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout)
     finally:
         progress.stop()
     _report(result)

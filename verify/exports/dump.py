@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
@@ -127,13 +128,31 @@ def _holds_data(session: Session) -> list[str]:
     return found
 
 
-def import_data(db: Database, data: dict[str, Any], *, advice: str | None = None) -> dict[str, int]:
+def _check_source_paths(rows: list[dict[str, Any]], sources_dir: Path | None) -> None:
+    """Refuse the whole import when a source folder would lie outside ``sources/``."""
+    from verify.ingest.paths import source_path_problem
+
+    for index, row in enumerate(rows, start=1):
+        problem = source_path_problem(row.get("path"), sources_dir)
+        if problem:
+            raise VerifyError(
+                f"'sources' item {index} (key {row.get('key')!r}) has path {row.get('path')!r}, which {problem}; "
+                "a source path must be a folder inside sources/; nothing was imported"
+            )
+
+
+def import_data(
+    db: Database, data: dict[str, Any], *, advice: str | None = None, sources_dir: Path | None = None
+) -> dict[str, int]:
     """Restore an export into ``db``, which must hold no data; returns rows per section.
 
     ``advice`` replaces the hint given when ``db`` is not empty (``db copy`` names its own command).
+    Every source path is checked first (relative, no ``..``, and with ``sources_dir`` no symlink
+    leading out of it), so a hostile file cannot make ``source check`` read elsewhere.
     """
     for key, table in TABLES.items():
         _check_rows(key, table, data[key])
+    _check_source_paths(data["sources"], sources_dir)
     with db.write() as session:
         found = _holds_data(session)
         if found:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -26,6 +27,7 @@ USER_AGENT = f"verify/{__version__} (+claim verification tool)"
 MAX_REDIRECTS = 5
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_BACKOFF = 0.2
+DEFAULT_TIMEOUT = 300.0  # seconds for a whole download: redirects, retries and waits included
 
 PDF = "application/pdf"
 HTML = "text/html"
@@ -61,11 +63,53 @@ class Download:
 
 
 class _RetryableError(Exception):
-    """A failure worth another attempt (connection trouble or a 5xx)."""
+    """A failure worth another attempt (connection trouble, a 5xx or a 429).
 
-    def __init__(self, message: str) -> None:
+    ``retry_after`` is the wait the server asked for (``Retry-After``), if any.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after
+
+
+class _Budget:
+    """The total time allowed for one download, and how far it got.
+
+    A server that trickles one byte every few seconds never trips a read
+    timeout, so the whole download gets a deadline; when it passes, the
+    message says how many bytes had arrived from which URL.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.received = 0
+        self.total: int | None = None
+        self.url = ""
+
+    def remaining(self) -> float:
+        return self.end - time.monotonic()
+
+    def timeout(self, connect: float, read: float) -> httpx.Timeout:
+        """Per-request timeouts, never longer than what is left of the budget."""
+        left = max(0.001, self.remaining())
+        return httpx.Timeout(connect=min(connect, left), read=min(read, left), write=min(read, left), pool=min(connect, left))
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise self.exceeded()
+
+    def exceeded(self, why: str = "") -> VerifyError:
+        got = f"{self.received:,} bytes"
+        if self.total is not None:
+            got += f" of {self.total:,}"
+        where = f" from {self.url}" if self.url else ""
+        return VerifyError(
+            f"download stopped at the {_seconds(self.seconds)} time limit (--timeout){why}: "
+            f"received {got}{where}; nothing was saved"
+        )
 
 
 def check_url(url: str) -> httpx.URL:
@@ -101,30 +145,65 @@ def download(
     retries: int = 3,
     backoff: float = DEFAULT_BACKOFF,
     progress: ProgressCallback | None = None,
+    total_timeout: float = DEFAULT_TIMEOUT,
 ) -> Download:
     """Fetch ``url`` and return its bytes, or raise :class:`VerifyError`.
 
     ``retries`` is the number of extra attempts after the first, made only for
-    connection errors, timeouts and 5xx responses (a 4xx will not change by
-    asking again); the wait doubles from ``backoff`` seconds each time.
+    connection errors, timeouts, 5xx and 429 responses (other 4xx will not
+    change by asking again); the wait doubles from ``backoff`` seconds each
+    time, or is what the server's ``Retry-After`` asks for. Everything,
+    waits included, must fit in ``total_timeout`` seconds.
     """
     requested = check_url(url)
-    timeout = httpx.Timeout(
-        connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
-    )
+    if not total_timeout > 0:  # also refuses NaN
+        raise VerifyError(f"the download time limit must be a positive number of seconds, not {total_timeout:g} (--timeout)")
+    budget = _Budget(total_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
     attempts = max(0, retries) + 1
     last_problem = ""
-    with httpx.Client(timeout=timeout, headers=headers, follow_redirects=False) as client:
+    with httpx.Client(headers=headers, follow_redirects=False) as client:
         for attempt in range(attempts):
-            if attempt:
-                time.sleep(backoff * 2 ** (attempt - 1))
+            budget.check()
             try:
-                return _fetch_once(client, url, requested, max_bytes, progress)
+                return _fetch_once(client, url, requested, max_bytes, progress, (connect_timeout, read_timeout), budget)
             except _RetryableError as problem:
                 last_problem = problem.message
+                if attempt + 1 == attempts:
+                    break
+                _wait_before_retry(problem, backoff * 2**attempt, budget)
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     raise VerifyError(f"{last_problem} (gave up after {tries})")
+
+
+def _wait_before_retry(problem: _RetryableError, backoff: float, budget: _Budget) -> None:
+    """Sleep before the next attempt, unless the wait would pass the deadline."""
+    wait = problem.retry_after if problem.retry_after is not None else backoff
+    if wait >= budget.remaining():
+        if problem.retry_after is not None:
+            raise budget.exceeded(
+                f" ({problem.message}; the server asked to retry after {_seconds(wait)})"
+            )
+        raise budget.exceeded(f" ({problem.message})")
+    time.sleep(wait)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay or HTTP date), or None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _fetch_once(
@@ -133,18 +212,22 @@ def _fetch_once(
     requested: httpx.URL,
     max_bytes: int,
     progress: ProgressCallback | None,
+    timeouts: tuple[float, float],
+    budget: _Budget,
 ) -> Download:
     """Follow redirects by hand so each hop is checked before it is requested."""
     current = requested
     seen = {str(current)}
     for _hop in range(MAX_REDIRECTS + 1):
+        budget.check()
+        budget.url, budget.received, budget.total = str(current), 0, None
         try:
-            with client.stream("GET", current) as response:
+            with client.stream("GET", current, timeout=budget.timeout(*timeouts)) as response:
                 if response.status_code in _REDIRECT_STATUSES:
                     current = _next_hop(response, seen)
                     continue
                 _check_status(response)
-                content = _read_capped(response, max_bytes, progress)
+                content = _read_capped(response, max_bytes, progress, budget)
                 media_type = _media_type(response.headers.get("content-type"), content, current)
                 return Download(
                     content=content,
@@ -156,6 +239,8 @@ def _fetch_once(
                     media_type=media_type,
                 )
         except httpx.TimeoutException as exc:
+            if budget.remaining() <= 0.05:  # the read timeout was cut to the deadline
+                raise budget.exceeded() from None
             kind = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "reading from"
             raise _RetryableError(f"timed out {kind} {current}") from None
         except httpx.DecodingError:
@@ -184,19 +269,19 @@ def _next_hop(response: httpx.Response, seen: set[str]) -> httpx.URL:
 
 
 def _check_status(response: httpx.Response) -> None:
-    """Turn a non-2xx status into a retryable problem (5xx) or a final error."""
+    """Turn a non-2xx status into a retryable problem (5xx, 429) or a final error."""
     status = response.status_code
     if 200 <= status < 300:
         return
     reason = f" {response.reason_phrase}" if response.reason_phrase else ""
     message = f"HTTP {status}{reason} from {response.url}"
-    if status >= 500:
-        raise _RetryableError(message)
+    if status >= 500 or status == 429:
+        raise _RetryableError(message, retry_after(response.headers.get("retry-after")))
     raise VerifyError(message)
 
 
 def _read_capped(
-    response: httpx.Response, max_bytes: int, progress: ProgressCallback | None
+    response: httpx.Response, max_bytes: int, progress: ProgressCallback | None, budget: _Budget
 ) -> bytes:
     """Stream the body, stopping as soon as the decoded size passes the cap.
 
@@ -211,6 +296,7 @@ def _read_capped(
         )
     encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
     total = None if encoded else declared
+    budget.total = total
     chunks: list[bytes] = []
     received = 0
     if progress is not None:
@@ -222,6 +308,8 @@ def _read_capped(
                 f"{response.url} is larger than the {_size(max_bytes)} download limit"
             )
         chunks.append(chunk)
+        budget.received = received
+        budget.check()
         if progress is not None:
             progress(received, total)
     return b"".join(chunks)
@@ -325,3 +413,8 @@ def _size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n} bytes"
+
+
+def _seconds(value: float) -> str:
+    """A duration for messages: whole seconds when whole."""
+    return f"{value:g} s"

@@ -42,6 +42,22 @@ _BLOCK_TAGS = frozenset(
 )
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _SPACE = re.compile(r"\s+")
+MAX_DEPTH = 512
+# Elements that never hold others, and those the parser closes by itself when
+# the next one starts (``<p>``, ``<li>``...): neither deepens the tree.
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen".split()
+)
+_SELF_CLOSING_TAGS = frozenset(
+    "p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup caption".split()
+)
+# A tag, or a comment / raw-text element whose inside is skipped whole.
+_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(?:script|style|textarea|title|xmp|noscript)\b[^>]*>.*?(?:</(?:script|style|textarea|title|xmp|noscript)\s*>|\Z)"
+    r"|<(?P<end>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)\b[^>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
 _FOOTNOTE_REF = re.compile(r"^\[?\d{1,3}\]?$")
 
 
@@ -66,7 +82,7 @@ def html_to_blocks(html: str) -> tuple[str | None, list[str]]:
 
 def html_content(html: str) -> tuple[str | None, list[HtmlBlock]]:
     """Return the title and every main-content block, headings included."""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(cap_nesting(html))
     title = _title(tree)
     root = _main_root(tree)
     if root is None:
@@ -77,12 +93,53 @@ def html_content(html: str) -> tuple[str | None, list[HtmlBlock]]:
     return title, blocks
 
 
+def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
+    """Flatten elements nested deeper than ``max_depth``, keeping all their text.
+
+    The HTML tree builder checks the stack of open elements at every end tag,
+    so a page of 100,000 nested ``<div>`` took minutes to parse. Browsers
+    flatten such pages too (Chromium at 512 levels). One linear scan counts
+    the depth; past the cap, block tags become ``<br>`` (so the text still
+    splits where the author's blocks did) and inline tags are dropped. Pages
+    within the cap are returned unchanged.
+    """
+    depth = dropped = 0
+    cuts: list[tuple[int, int, str]] = []
+    for match in _TAG.finditer(html):
+        name = match.group("name")
+        if name is None:
+            continue  # comment or raw-text element: its inside is not markup
+        name = name.lower()
+        if name in _VOID_TAGS or name in _SELF_CLOSING_TAGS:
+            continue
+        if match.group("end"):
+            if dropped:
+                dropped -= 1
+                cuts.append((match.start(), match.end(), "<br>" if name in _BLOCK_TAGS else ""))
+            elif depth:
+                depth -= 1
+        elif depth >= max_depth:
+            dropped += 1
+            cuts.append((match.start(), match.end(), "<br>" if name in _BLOCK_TAGS else ""))
+        else:
+            depth += 1
+    if not cuts:
+        return html
+    pieces: list[str] = []
+    last = 0
+    for start, end, replacement in cuts:
+        pieces.append(html[last:start])
+        pieces.append(replacement)
+        last = end
+    pieces.append(html[last:])
+    return "".join(pieces)
+
+
 def _title(tree: LexborHTMLParser) -> str | None:
     """Prefer the page's own headline over a ``<title>`` with a site suffix."""
-    h1s = [_clean(n.text()) for n in tree.css("h1")]
-    h1s = [h for h in h1s if h]
+    h1s = [n for n in tree.css("h1") if _leading_text(n, 1)]  # not each one's whole text: they may nest
     if len(h1s) == 1:
-        return h1s[0]
+        return _clean(h1s[0].text())
     og = tree.css_first('meta[property="og:title"]')
     if og is not None and _clean(og.attributes.get("content") or ""):
         return _clean(og.attributes.get("content") or "")
@@ -133,42 +190,77 @@ def _class_and_id(attrs: dict[str, str | None]) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def _walk(node: LexborNode, blocks: list[HtmlBlock], prefix: str = "") -> None:
+class _Frame:
+    """One element being walked: its pending inline run and its list counter."""
+
+    __slots__ = ("node", "run", "item", "children")
+
+    def __init__(self, node: LexborNode, prefix: str = "") -> None:
+        self.node = node
+        self.run: list[str] = [prefix]
+        self.item = _list_start(node) if node.tag == "ol" else 0
+        self.children = node.iter(include_text=True)
+
+    def flush(self, blocks: list[HtmlBlock]) -> None:
+        text = _clean("".join(self.run))
+        self.run.clear()
+        if text:
+            blocks.append(HtmlBlock(text, self.node.tag in _HEADING_TAGS))
+
+
+def _walk(root: LexborNode, blocks: list[HtmlBlock]) -> None:
     """Emit one block per run of inline content between block boundaries.
 
-    ``prefix`` carries the number a browser would draw before an ``<ol>``
-    item, so numbered paragraphs marked up as a list keep their number.
+    An explicit stack instead of recursion: a hostile page nested thousands
+    deep must not hit Python's recursion limit. An ``<ol>`` item gets the
+    number a browser would draw before it, so numbered paragraphs marked up
+    as a list keep their number.
     """
-    run: list[str] = [prefix]
-    item = _list_start(node) if node.tag == "ol" else 0
-
-    def flush() -> None:
-        text = _clean("".join(run))
-        run.clear()
-        if text:
-            blocks.append(HtmlBlock(text, node.tag in _HEADING_TAGS))
-
-    for child in node.iter(include_text=True):
+    holders = _block_holders(root)
+    stack = [_Frame(root)]
+    while stack:
+        frame = stack[-1]
+        child = next(frame.children, None)
+        if child is None:
+            frame.flush(blocks)
+            stack.pop()
+            continue
         tag = child.tag
         if tag == "-text":
-            run.append(child.text(deep=False) or "")
-        elif tag == "sup" and _FOOTNOTE_REF.match(_clean(child.text())):
+            frame.run.append(child.text(deep=False) or "")
+        elif tag == "sup" and _is_footnote_ref(child):
             continue  # footnote reference marker, not the author's words
         elif tag in _BLOCK_TAGS:
-            flush()
-            if tag == "li" and node.tag == "ol":
-                text = _clean(child.text())
-                number = "" if re.match(r"\d+\.\s", text) else f"{item}. "
-                _walk(child, blocks, number)
-                item += 1
+            frame.flush(blocks)
+            if tag == "li" and frame.node.tag == "ol":
+                numbered = re.match(r"\d+\.\s", _leading_text(child, 40))
+                stack.append(_Frame(child, "" if numbered else f"{frame.item}. "))
+                frame.item += 1
             elif tag not in ("br", "hr"):
-                _walk(child, blocks)
-        elif _has_block(child):
-            flush()
-            _walk(child, blocks)
+                stack.append(_Frame(child))
+        elif child.mem_id in holders:  # an inline element wrapping blocks, e.g. <a><p>..</p></a>
+            frame.flush(blocks)
+            stack.append(_Frame(child))
         else:
-            run.append(_inline_text(child))
-    flush()
+            frame.run.append(_inline_text(child))
+
+
+def _block_holders(root: LexborNode) -> set[int]:
+    """Ids of the elements under ``root`` that contain a block element.
+
+    One pass: each block element marks its ancestors, stopping at the first
+    one already marked, so the work stays linear in the size of the tree.
+    """
+    marked: set[int] = set()
+    stop = root.mem_id
+    for node in root.traverse():
+        if node.tag not in _BLOCK_TAGS:
+            continue
+        parent = node.parent
+        while parent is not None and parent.mem_id != stop and parent.mem_id not in marked:
+            marked.add(parent.mem_id)
+            parent = parent.parent
+    return marked
 
 
 def _list_start(node: LexborNode) -> int:
@@ -180,21 +272,41 @@ def _list_start(node: LexborNode) -> int:
 
 
 def _inline_text(node: LexborNode) -> str:
-    """Text of an inline element, without footnote-reference superscripts."""
+    """Text of an inline element, without footnote-reference superscripts (no recursion)."""
     parts: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    stack = [node.iter(include_text=True)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child.tag == "-text":
             parts.append(child.text(deep=False) or "")
-        elif child.tag == "sup" and _FOOTNOTE_REF.match(_clean(child.text())):
-            continue
-        else:
-            parts.append(_inline_text(child))
+        elif not (child.tag == "sup" and _is_footnote_ref(child)):
+            stack.append(child.iter(include_text=True))
     return "".join(parts)
 
 
-def _has_block(node: LexborNode) -> bool:
-    """Whether an inline element wraps block content (e.g. ``<a><p>..</p></a>``)."""
-    return any(n.tag in _BLOCK_TAGS for n in node.traverse() if n is not node)
+def _is_footnote_ref(node: LexborNode) -> bool:
+    """A ``<sup>`` holding only a footnote number such as ``12`` or ``[3]``."""
+    return _FOOTNOTE_REF.match(_leading_text(node, 8)) is not None
+
+
+def _leading_text(node: LexborNode, limit: int) -> str:
+    """The cleaned start of a node's text, reading no further than about ``limit`` characters.
+
+    Asking each nested ``<li>`` or ``<sup>`` for its whole text made a page
+    nested a few hundred deep around a long paragraph take minutes.
+    """
+    parts: list[str] = []
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            piece = child.text(deep=False) or ""
+            if not any(p.strip() for p in parts):
+                piece = piece.lstrip()  # indentation before the first word does not count
+            parts.append(piece[:4096])
+            if len(_clean("".join(parts))) > limit:
+                break
+    return _clean("".join(parts))
 
 
 def _clean(text: str) -> str:

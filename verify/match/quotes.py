@@ -4,13 +4,14 @@ An author's quotation is read as an editor reads it: a bracketed insertion
 ("fight [local regimes]") stands for words of the source that were replaced,
 and an ellipsis for words left out. The quotation is split into fragments at
 those points; the fragments must be found in order, close together, in one
-source. Each quotation is reported as found (exactly), found with differences
-(typography or wording; the differences are listed), or not found.
+source. Each quotation is reported as found (exactly, or with typography only), found
+with differences (each one classified as ``evidence link`` classifies them:
+number, date, amount, negation, name, pronoun, edge or other wording), or not
+found.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +21,14 @@ from sqlmodel import Session, col, select
 from verify.claims.hints import find_quotes
 from verify.db.models import Article, Claim, Passage, Source
 from verify.errors import NotFound
+from verify.match.align import align, cover_punctuation, tokens
 from verify.match.anchor import Anchor, anchor
-from verify.match.normalize import fold
+from verify.match.differences import Difference, compare
 
 GAP = re.compile(r"\s*(?:\[[^\]]*\]|\.\.\.|…)\s*")
 MAX_GAP_CHARS = 300  # how far apart the fragments of one quotation may lie in the source
 MIN_FRAGMENT_WORDS = 2
+REGION_CHARS = 80  # how far around a fuzzy fragment its alignment looks for the words it may have trimmed
 NEIGHBOUR_THRESHOLD = 70.0  # rapidfuzz score for fragments next to an already anchored one
 
 
@@ -38,13 +41,15 @@ class QuoteCheck:
     locator: str | None = None
     source_text: str | None = None
     score: float = 0.0
-    differences: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # "quote says forced, source says compelled"
+    classes: list[str] = field(default_factory=list)  # each difference's class (verify.match.differences)
     note: str | None = None  # why a quotation may be missing for now (its attributed source is not retrieved)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "claim_id": self.claim_id, "quote": self.quote, "state": self.state, "source": self.source,
             "locator": self.locator, "source_text": self.source_text, "score": self.score, "differences": self.differences,
+            "classes": self.classes,
             "note": self.note,
         }
 
@@ -56,17 +61,26 @@ def fragments(quote: str) -> list[str]:
     return kept or [quote.strip()]
 
 
-def _differences(quoted: str, found: str) -> list[str]:
-    """Word-level differences an editor would want to see ("quote: about; source: around")."""
-    a, b = quoted.split(), found.split()
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=[fold(w) for w in a], b=[fold(w) for w in b], autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        changes.append(f"quote: {' '.join(a[i1:i2]) or '(nothing)'}; source: {' '.join(b[j1:j2]) or '(nothing)'}")
-    if not changes and quoted != found:
-        changes.append("typography only (quotes, dashes, spacing or case)")
-    return changes
+def _compare(text: str, passages: list[Passage], part: str, found: Anchor) -> tuple[Anchor, list[Difference]]:
+    """Align a fragment with the source around where it was found (:mod:`verify.match.align`).
+
+    Returns the span widened to the counterparts of the fragment's first and
+    last words (a fuzzy match may have trimmed a differing edge word) and the
+    classified differences; typography is none.
+    """
+    if found.method == "exact":
+        return found, []
+    passage = next((p for p in passages if p.start <= found.start < p.end), None)
+    low, high = (passage.start, passage.end) if passage else (0, len(text))
+    start, end = max(low, found.start - REGION_CHARS), min(high, found.end + REGION_CHARS)
+    quote_tokens, source_tokens = tokens(part), tokens(text, start, end)
+    alignment = align(quote_tokens, source_tokens)
+    if alignment is None:
+        return found, []
+    span = Anchor(*cover_punctuation(part, text, source_tokens[alignment.first].start, source_tokens[alignment.last].end),
+                  found.method, found.score)
+    compared = compare(part, quote_tokens, text, source_tokens, alignment)
+    return span, list(compared.differences)
 
 
 def _locate(text: str, passages: list[Passage], parts: list[str]) -> tuple[list[Anchor], float] | None:
@@ -105,13 +119,13 @@ def check_quote(claim_id: int, quote: str, sources: list[tuple[Source, list[Pass
             continue
         anchors, score = located
         text = source.text or ""
+        compared = [_compare(text, passages, part, a) for part, a in zip(parts, anchors, strict=True)]
+        anchors = [span for span, _ in compared]
         found_text = text[anchors[0].start : anchors[-1].end]
         passage = next((p for p in passages if p.start <= anchors[0].start < p.end), None)
-        exact = all(a.method == "exact" for a in anchors)
-        pieces = [text[a.start : a.end] for a in anchors]
-        differences = [] if exact else [d for part, piece in zip(parts, pieces, strict=True) for d in _differences(part, piece)]
-        check = QuoteCheck(claim_id, quote, "found" if exact else "differs", source.key, passage.locator if passage else None,
-                           found_text, score, differences)
+        differences = [d for _, found in compared for d in found]
+        check = QuoteCheck(claim_id, quote, "differs" if differences else "found", source.key, passage.locator if passage else None,
+                           found_text, score, [d.detail for d in differences], [d.kind for d in differences])
         if best.state == "not_found" or (check.state == "found" and best.state != "found") or check.score > best.score:
             best = check
         if best.state == "found":

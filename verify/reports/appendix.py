@@ -89,6 +89,10 @@ def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
         "retrieved": long_date(source.retrieved_at),
         "quote": evidence.quote,
         "orphaned": evidence.anchor == "orphaned",
+        # A quote linked although it differed from the source: what was typed, each difference, and why it was accepted.
+        "differences": [f.get("detail") for f in evidence.flags or [] if f.get("kind") == "quote_difference"],
+        "submitted_quote": evidence.submitted_quote if evidence.difference_reason else None,
+        "difference_reason": evidence.difference_reason,
     }
 
 

@@ -38,6 +38,13 @@ def byline(article: dict[str, Any]) -> str:
     return " · ".join(p for p in [*parts, revision] if p)
 
 
+def difference_text(citation: dict[str, Any]) -> str:
+    """An accepted quote difference, as the appendix prints it under the source's words."""
+    typed = f"Linked as “{citation['submitted_quote']}”, which differs from the source: " if citation.get("submitted_quote") else "Differs from the source: "
+    why = f" Accepted because: {citation['difference_reason']}" if citation.get("difference_reason") else ""
+    return typed + "; ".join(citation["differences"]) + "." + why
+
+
 def claim_heading(claim: dict[str, Any]) -> str:
     extra = f" · {signoff_text(claim['signoff'])}" if claim["signoff"] else ""
     return f"¶ {claim['paragraph']}, sentence {claim['sentence']} · claim {claim['id']} · {status_label(claim['status'])}{extra}"
@@ -61,7 +68,7 @@ def _md_citation(c: dict[str, Any], by: str) -> list[str]:
     orphaned = " *Not found in the current version of the source.*" if c["orphaned"] else ""
     tail = " ".join(p for p in (md_url(c["url"]), md_text(retrieval(c)) if c["retrieved"] else "") if p)
     line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_text(c['citation'])}." + (f" {tail}" if tail else "")
-    return [line + orphaned, f"  > “{md_text(c['quote'])}”"]
+    return [line + orphaned, f"  > “{md_text(c['quote'])}”", *([f"  {md_text(difference_text(c))}"] if c.get("differences") else [])]
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -132,8 +139,9 @@ def _html_citation(c: dict[str, Any], by: str) -> str:
         parts.append(esc(retrieval(c)))
     if c["orphaned"]:
         parts.append('<span class="orphaned">Not found in the current version of the source.</span>')
+    differs = f'<p class="differs">{esc(difference_text(c))}</p>' if c.get("differences") else ""
     return (f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}'
-            f"<blockquote>“{bdi(c['quote'])}”</blockquote></div>\n")
+            f"<blockquote>“{bdi(c['quote'])}”</blockquote>{differs}</div>\n")
 
 
 def notes_html(data: dict[str, Any]) -> str:

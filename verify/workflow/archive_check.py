@@ -39,6 +39,11 @@ class Finding:
 def _check_files(source: Source, sources_dir: Path) -> list[Finding]:
     if source.retrieved_at is None:
         return [Finding(source.key, source.version, "not_retrieved", "registered, not yet retrieved")]
+    from verify.ingest.paths import source_path_problem
+
+    problem = source_path_problem(source.path, sources_dir)
+    if problem:  # never read outside sources/, whatever the database says
+        return [Finding(source.key, source.version, "missing", f"path {source.path!r} {problem}; not read")]
     folder = sources_dir / (source.path or "")
     if not source.path or not folder.is_dir():
         return [Finding(source.key, source.version, "missing", f"folder {folder} is missing")]

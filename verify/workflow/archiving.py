@@ -26,7 +26,7 @@ from verify.db.engine import Database
 from verify.db.lookups import current_source, require_source
 from verify.db.models import Passage, Source
 from verify.errors import VerifyError
-from verify.ingest.fetch import DEFAULT_MAX_BYTES, Download, download, sniff_media_type
+from verify.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Download, download, sniff_media_type
 from verify.ingest.recovery import lock_sources, recover_locked
 from verify.ingest.storage import (
     json_bytes,
@@ -195,7 +195,8 @@ def _media_type_for_stdin(data: bytes) -> str:
 FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
 
 
-def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None) -> Retrieved:
+def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None,
+             timeout: float = DEFAULT_TIMEOUT) -> Retrieved:
     """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
     from verify.ingest.reading import is_stdin, read_input
 
@@ -213,12 +214,12 @@ def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None
             raise VerifyError(f"{target} is empty")
         return Retrieved(data, _media_type_for_file(path, data), None, None, path.name, None)
     if looks_like_url(target):
-        fetched = download(target, max_bytes=max_bytes, progress=progress)
+        fetched = download(target, max_bytes=max_bytes, progress=progress, total_timeout=timeout)
         return Retrieved(fetched.content, fetched.media_type, target, fetched, None, None)
     if is_symbol(target):
         symbol = parse_symbol(target)
         url = symbol_url(symbol, symbol_template())
-        fetched = download(url, max_bytes=max_bytes, progress=progress)
+        fetched = download(url, max_bytes=max_bytes, progress=progress, total_timeout=timeout)
         return Retrieved(fetched.content, fetched.media_type, url, fetched, None, symbol)
     if FILE_SUFFIX_RE.search(target) or target.startswith((".", "~")) or "\\" in target:
         raise VerifyError(f"no such file: {target}; check the path (relative to {Path.cwd()})")
@@ -256,15 +257,21 @@ def add_source(
     actor: str,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int | None], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> SourceResult:
-    """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source."""
+    """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source.
+
+    ``timeout`` bounds the whole download in seconds; nothing is written
+    before the bytes are in hand, so a download that runs out of time leaves
+    neither files nor rows behind.
+    """
     from verify.ingest.extract import extract_document
 
     check_meta_url(meta.url)
     check_date(meta.published)
     if target == "-" and meta.key is None:
         raise VerifyError("a source read from standard input has no name to derive a key from; give --key")
-    retrieved = retrieve(target, max_bytes=max_bytes, progress=progress)
+    retrieved = retrieve(target, max_bytes=max_bytes, progress=progress, timeout=timeout)
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type)
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
@@ -399,14 +406,14 @@ def _archive(
 
 
 def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Callable[[int, int | None], None] | None = None) -> SourceResult:
+                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT) -> SourceResult:
     """Retrieve a source that was registered (or re-fetch a known one) from its URL or symbol."""
     with db.read() as session:
         source = require_source(session, key)
         target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
     if not target:
         raise VerifyError(f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH --key {key}'")
-    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress)
+    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout)
 
 
 def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:

@@ -9,9 +9,13 @@ changed), and withdraws claims that disappeared: nothing is deleted.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from verify import clock
@@ -19,7 +23,7 @@ from verify.claims.attribution import resolve
 from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.engine import Database
-from verify.db.models import Article, ArticleRevision, Claim, Source
+from verify.db.models import Article, ArticleRevision, Claim, Event, Source
 from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
@@ -54,8 +58,30 @@ def _find_article(session: Session, title: str, url: str | None) -> Article | No
     return session.exec(select(Article).where(Article.title == title).order_by(col(Article.id))).first()
 
 
-def _new_claim(article: Article, revision: ArticleRevision, sentence: Sentence, actor: str, now: str) -> Claim:
-    hints = compute_hints(sentence.text)
+@dataclass(frozen=True)
+class Prepared:
+    """A sentence with its hints and kind, worked out before the write transaction opens.
+
+    Hints and kinds are pure functions of the text and the slowest part of an
+    import after segmentation; doing them while holding the write lock kept
+    other writers waiting for minutes on a large article.
+    """
+
+    sentence: Sentence
+    hints: dict[str, Any]
+    kind: str
+
+
+def prepare(sentences: list[Sentence]) -> list[Prepared]:
+    out = []
+    for sentence in sentences:
+        hints = compute_hints(sentence.text)
+        out.append(Prepared(sentence, hints, detect_kind(sentence.text, hints)))
+    return out
+
+
+def _new_claim(article: Article, revision: ArticleRevision, prepared: Prepared, actor: str, now: str) -> Claim:
+    sentence, hints = prepared.sentence, prepared.hints
     return Claim(
         article_id=article.id,  # type: ignore[arg-type]
         revision_id=revision.id,  # type: ignore[arg-type]
@@ -64,7 +90,7 @@ def _new_claim(article: Article, revision: ArticleRevision, sentence: Sentence, 
         start=sentence.start,
         end=sentence.end,
         text=sentence.text,
-        kind=detect_kind(sentence.text, hints),
+        kind=prepared.kind,
         hints=hints,
         created_at=now,
         updated_at=now,
@@ -83,13 +109,17 @@ def _match(old: list[Claim], new: list[Sentence]) -> tuple[dict[int, Claim], dic
     from rapidfuzz import fuzz
 
     exact: dict[int, Claim] = {}
-    pool = sorted(old, key=lambda c: (c.status == "withdrawn", c.paragraph, c.sentence))
+    ordered = sorted(old, key=lambda c: (c.status == "withdrawn", c.paragraph, c.sentence))
+    by_text: dict[str, deque[Claim]] = {}
+    for claim in ordered:  # the first claim in this order with the same text wins, as a scan would
+        by_text.setdefault(claim.text, deque()).append(claim)
+    taken: set[int] = set()
     for index, sentence in enumerate(new):
-        for claim in pool:
-            if claim.text == sentence.text:
-                exact[index] = claim
-                pool.remove(claim)
-                break
+        same = by_text.get(sentence.text)
+        if same:
+            exact[index] = claim = same.popleft()
+            taken.add(id(claim))
+    pool = [claim for claim in ordered if id(claim) not in taken]
     candidates = []
     for index, sentence in enumerate(new):
         if index in exact:
@@ -109,12 +139,13 @@ def _match(old: list[Claim], new: list[Sentence]) -> tuple[dict[int, Claim], dic
 
 
 def _apply_revision(
-    session: Session, article: Article, revision: ArticleRevision, sentences: list[Sentence], actor: str, now: str, result: ImportResult
+    session: Session, article: Article, revision: ArticleRevision, prepared: list[Prepared], actor: str, now: str, result: ImportResult
 ) -> None:
     old = list(session.exec(select(Claim).where(Claim.article_id == article.id)))
-    exact, fuzzy = _match(old, sentences)
+    exact, fuzzy = _match(old, [p.sentence for p in prepared])
     matched = {id(c) for c in (*exact.values(), *fuzzy.values())}
-    for index, sentence in enumerate(sentences):
+    for index, item in enumerate(prepared):
+        sentence = item.sentence
         if index in exact:
             claim = exact[index]
             _place(claim, revision, sentence)
@@ -130,12 +161,12 @@ def _apply_revision(
             if claim.status != "unreviewed":
                 record(session, actor, "status", article_id=article.id, claim_id=claim.id, old=claim.status, new="unreviewed", note="claim text changed; review again", at=now)
             _place(claim, revision, sentence)
-            claim.text, claim.hints = sentence.text, compute_hints(sentence.text)
+            claim.text, claim.hints = sentence.text, item.hints
             claim.status, claim.changed = "unreviewed", True
             claim.version, claim.updated_at, claim.updated_by = claim.version + 1, now, actor
             result.changed.append(claim.id)  # type: ignore[arg-type]
         else:
-            claim = _new_claim(article, revision, sentence, actor, now)
+            claim = _new_claim(article, revision, item, actor, now)
             session.add(claim)
             session.flush()
             record(session, actor, "create", article_id=article.id, claim_id=claim.id, new=claim.text, note=f"new in revision {revision.number}", at=now)
@@ -182,7 +213,13 @@ def add_article(
     published: str | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
 ) -> ImportResult:
-    """Import ``path``; one transaction, so a failure leaves the database as it was."""
+    """Import ``path``; one transaction, so a failure leaves the database as it was.
+
+    Everything that needs no lock happens first: reading, parsing,
+    segmentation, hints, kinds and (from a snapshot of the sources)
+    attributions. The write transaction then only inserts rows, in bulk, so
+    other writers wait seconds at most, not the length of the whole import.
+    """
     parsed = read_article(path, title=title, max_size=max_size)
     if parsed.title is None and str(path) == "-":
         raise VerifyError("an article read from standard input has no file name to title it; give --title")
@@ -191,6 +228,10 @@ def add_article(
     if not segmented.sentences:
         raise VerifyError(f"{parsed.name} has no sentences to check")
     digest = content_hash(final_title, segmented.body)
+    prepared = prepare(segmented.sentences)
+    with db.read() as session:
+        sources = _current_sources(session)
+    attributions = _attributions(prepared, sources)
     now = clock.now()
     with db.write() as session:
         article = _find_article(session, final_title, url)
@@ -224,16 +265,14 @@ def add_article(
         session.flush()
         result = ImportResult(article.id, final_title, revision.number, "created" if created else "revised")  # type: ignore[arg-type]
         if created:
-            claims = [_new_claim(article, revision, sentence, actor, now) for sentence in segmented.sentences]
-            session.add_all(claims)
-            session.flush()
-            for claim in claims:
-                record(session, actor, "create", article_id=article.id, claim_id=claim.id, new=claim.text, note="revision 1", at=now)
-            result.added = [claim.id for claim in claims]  # type: ignore[misc]
+            fresh = _current_sources(session)
+            if fresh != sources:  # a source arrived meanwhile: attribute against what is there now
+                attributions = _attributions(prepared, fresh)
+            result.added = _insert_claims(session, article.id, revision.id, prepared, attributions, actor, now)  # type: ignore[arg-type]
         else:
-            _apply_revision(session, article, revision, segmented.sentences, actor, now, result)
-        session.flush()
-        refresh_attributions(session, article.id)
+            _apply_revision(session, article, revision, prepared, actor, now, result)
+            session.flush()
+            refresh_attributions(session, article.id)
         result.claims = len(segmented.sentences)
         record(
             session,
@@ -245,3 +284,69 @@ def add_article(
             at=now,
         )
         return result
+
+
+_SOURCE_FIELDS = ("id", "key", "title", "publisher", "published", "symbol", "series", "retrieved_at")
+
+
+def _current_sources(session: Session) -> list[SimpleNamespace]:
+    """The current sources as plain values: a snapshot that outlives the session and compares by value."""
+    table = Source.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(*(table.c[name] for name in _SOURCE_FIELDS)).where(table.c.is_current == True).order_by(table.c.id)  # noqa: E712
+    )
+    return [SimpleNamespace(**dict(row._mapping)) for row in rows]
+
+
+def _attributions(prepared: list[Prepared], sources: list[SimpleNamespace]) -> list[dict[str, Any] | None]:
+    """Attribution per sentence, as :func:`refresh_attributions` would store it.
+
+    Claims have no ids yet, so ``inherited_from`` holds the 1-based position
+    of the sentence it inherits from; :func:`_insert_claims` maps it to the id.
+    """
+    placeholders = [SimpleNamespace(id=index, text=p.sentence.text) for index, p in enumerate(prepared, start=1)]
+    found = resolve(placeholders, sources)
+    return [found[index] for index in range(1, len(prepared) + 1)]
+
+
+def _insert_claims(
+    session: Session, article_id: int, revision_id: int, prepared: list[Prepared],
+    attributions: list[dict[str, Any] | None], actor: str, now: str,
+) -> list[int]:
+    """Insert a new article's claims and their ``create`` events in bulk; returns the claim ids in order."""
+    claims = Claim.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "article_id": article_id, "revision_id": revision_id, "paragraph": p.sentence.paragraph,
+            "sentence": p.sentence.sentence, "start": p.sentence.start, "end": p.sentence.end, "text": p.sentence.text,
+            "kind": p.kind, "hints": p.hints,
+            "attribution": value if value is None or value["inherited_from"] is None else None,
+            "status": "unreviewed", "assignee": None, "changed": False, "version": 1,
+            "created_at": now, "updated_at": now, "updated_by": actor,
+        }
+        for p, value in zip(prepared, attributions, strict=True)
+    ]
+    if not rows:
+        return []
+    session.execute(insert(claims), rows)
+    ids = list(session.scalars(
+        select(claims.c.id).where(claims.c.revision_id == revision_id).order_by(claims.c.paragraph, claims.c.sentence)
+    ))
+    inherited = [
+        {"claim_id": ids[index], "value": {**value, "inherited_from": ids[value["inherited_from"] - 1]}}
+        for index, value in enumerate(attributions)
+        if value is not None and value["inherited_from"] is not None
+    ]
+    if inherited:
+        session.execute(
+            update(claims).where(claims.c.id == bindparam("claim_id")).values(attribution=bindparam("value")),
+            inherited,
+            execution_options={"synchronize_session": False},
+        )
+    events = Event.__table__  # type: ignore[attr-defined]
+    session.execute(insert(events), [
+        {"at": now, "actor": actor, "action": "create", "article_id": article_id, "claim_id": claim_id,
+         "source_id": None, "evidence_id": None, "old": None, "new": row["text"], "note": "revision 1"}
+        for claim_id, row in zip(ids, rows, strict=True)
+    ])
+    return ids

@@ -22,7 +22,8 @@ from verify.db.engine import Database
 from verify.db.lookups import require_source
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
 from verify.errors import NotFound, RefusedChange, VerifyError
-from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, anchor, occurrences, word_count
+from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, Miss, anchor, word_count
+from verify.match.differences import Difference
 from verify.workflow.audit import record
 from verify.workflow.claims import evidence_counts, get_claim
 from verify.workflow.signoff import lapse_signoffs
@@ -37,6 +38,7 @@ class Linked:
     quote: str
     method: str
     score: float
+    differences: tuple[Difference, ...] = ()
 
 
 def check_stance(stance: str) -> str:
@@ -78,9 +80,21 @@ def link(
     passage_id: int | None = None,
     locator: str | None = None,
     note: str | None = None,
+    occurrence: int | None = None,
+    accept_difference: str | None = None,
 ) -> Linked:
-    """Link a quote (or a whole passage) from a retrieved source to a claim."""
+    """Link a quote (or a whole passage) from a retrieved source to a claim.
+
+    A quote that differs from the source in anything but typography is
+    refused, unless ``accept_difference`` gives the reason to link the
+    source's words anyway: then the source's text is stored, the typed quote
+    beside it, and each difference as a ``quote_difference`` flag.
+    """
     stance = check_stance(stance)
+    if accept_difference is not None and not accept_difference.strip():
+        raise VerifyError("--accept-difference needs a reason (why the source's wording still supports the link)")
+    if occurrence is not None and quote is None:
+        raise VerifyError("--occurrence picks among the places a --quote stands; give --quote too")
     if quote is None and passage_id is None:
         raise VerifyError("give exactly one of --quote TEXT or --passage ID (or both, to find the quote in that passage)")
     with db.write() as session:
@@ -94,12 +108,19 @@ def link(
             chosen = next((p for p in passages if p.id == passage_id), None)
             if chosen is None:
                 raise NotFound(f"passage {passage_id} is not a passage of source {source.key!r}; see 'verify source show {source.key} --passages'")
+        differences: tuple[Difference, ...] = ()
         if quote is None:
             assert chosen is not None
             found: Anchor = Anchor(chosen.start, chosen.end, "exact", 100.0)
         else:
-            found = _anchor_quote(source, passages, quote, chosen)
+            found, differences = _anchor_quote(source, passages, quote, chosen, occurrence)
         passage = _passage_at(passages, found.start)
+        where = locator or (passage.locator if passage else None)
+        if differences and accept_difference is None:
+            raise RefusedChange(
+                f"quote differs from {source.key}: {describe_differences(differences, where)}; "
+                "quote the source's words, or repeat with --accept-difference \"why it still holds\" to link them as the source has them"
+            )
         prefix, suffix = found.context(source.text)
         stored = source.text[found.start : found.end]
         now = clock.now()
@@ -109,7 +130,8 @@ def link(
             start=found.start, end=found.end, prefix=prefix, suffix=suffix,
             locator=locator or (passage.locator if passage else None), stance=stance,
             anchor=found.method, anchor_score=found.score, note=note, added_by=actor, added_at=now,
-            flags=claim_flags(claim, source, stored),
+            flags=[*claim_flags(claim, source, stored), *(d.as_flag(where) for d in differences)],
+            difference_reason=accept_difference.strip() if differences and accept_difference else None,
         )
         session.add(evidence)
         session.flush()
@@ -117,8 +139,13 @@ def link(
         claim.updated_at, claim.updated_by = now, actor
         record(session, actor, "evidence_link", article_id=claim.article_id, claim_id=claim.id, source_id=source.id,
                evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
+        if differences:
+            record(session, actor, "quote_difference_accepted", article_id=claim.article_id, claim_id=claim.id,
+                   source_id=source.id, evidence_id=evidence.id, old=quote, new=describe_differences(differences, where),
+                   note=evidence.difference_reason, at=now)
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
-        return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score)  # type: ignore[arg-type]
+        return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score,  # type: ignore[arg-type]
+                      differences)
 
 
 def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]:
@@ -139,8 +166,17 @@ def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]
     ]
 
 
-def _anchor_quote(source: Source, passages: list[Passage], quote: str, chosen: Passage | None) -> Anchor:
-    """Anchor a quote inside a passage (``chosen`` if given): evidence must have a locator to cite."""
+def _anchor_quote(
+    source: Source, passages: list[Passage], quote: str, chosen: Passage | None, occurrence: int | None = None,
+) -> tuple[Anchor, tuple[Difference, ...]]:
+    """Anchor a quote inside a passage (``chosen`` if given): evidence must have a locator to cite.
+
+    Returns the anchor and the quote's differences from the source there
+    (none for an exact or typographic match); the caller refuses or records
+    them. A quote that stands in several places needs ``occurrence``.
+    """
+    from verify.match.locate import locate
+
     text = source.text or ""
     words = word_count(quote)
     if words < MIN_QUOTE_WORDS:
@@ -149,34 +185,72 @@ def _anchor_quote(source: Source, passages: list[Passage], quote: str, chosen: P
             f"of the source, or link a whole passage with --passage ID (see 'verify source show {source.key} --passages')"
         )
     scope = [chosen] if chosen is not None else passages
-    windows = [(p.start, p.end) for p in scope] or None  # a source without passages: the whole text
-    result = anchor(text, quote, windows=windows, confine=True)
-    if not isinstance(result, Anchor):
-        closest = _passage_at(scope, result.start)
-        where = f"{closest.locator} (passage {closest.id})" if closest else "the text"
-        if chosen is None and windows and isinstance(anchor(text, quote), Anchor):
-            raise RefusedChange(
-                f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
-                f"closest passage {where} (score {result.score:.0f}/100): “{_short(_whole_words(text, result.start, result.end))}”"
-            )
-        scope_name = f"{chosen.locator} (passage {chosen.id}) of {source.key}" if chosen is not None else source.key
+    windows = [(p.start, p.end) for p in scope] or [(0, len(text))]  # a source without passages: the whole text
+    found = locate(text, quote, windows)
+    scope_name = f"{chosen.locator} (passage {chosen.id}) of {source.key}" if chosen is not None else source.key
+    if found.broken is not None:
+        where = _passage_at(scope, found.broken_at or 0)
+        at = f" ({where.locator}, passage {where.id})" if where else ""
         raise RefusedChange(
-            f"quote not found in {scope_name}; closest match in {where} (score {result.score:.0f}/100): "
-            f"“{_short(_whole_words(text, result.start, result.end))}”"
+            f"quote is not one continuous stretch of {scope_name}{at}: {found.broken}; "
+            "quote the passage as it reads (link each part separately if need be)"
         )
-    if chosen is None and windows:
-        places: list[Passage] = []
-        for hit in occurrences(text, quote, windows):
-            place = _passage_at(passages, hit.start)
-            if place is not None and all(p.id != place.id for p in places):
-                places.append(place)
-        if len(places) > 1:
-            shown = ", ".join(f"{p.locator} [passage {p.id}]" for p in places[:5]) + (", …" if len(places) > 5 else "")
-            raise RefusedChange(
-                f"quote appears in {len(places)} passages of {source.key} ({shown}); quote more words, "
-                f"or add --passage ID to say which one"
-            )
-    return result
+    if found.occurrences:
+        return _one_occurrence(source, scope, found.occurrences, occurrence), ()
+    if found.approximate is not None:
+        if found.ties:  # as close in several places: the checker says which
+            options = sorted([(found.approximate, found.differences), *found.ties], key=lambda option: option[0].start)
+            chosen_anchor = _one_occurrence(source, scope, [a for a, _ in options], occurrence)
+            return next(option for option in options if option[0] is chosen_anchor)
+        return found.approximate, found.differences
+    miss = found.miss or Miss(0, 0, 0.0)
+    closest = _passage_at(scope, miss.start)
+    where = f"{closest.locator} (passage {closest.id})" if closest else "the text"
+    if chosen is None and passages and isinstance(anchor(text, quote), Anchor) and anchor(text, quote).method != "fuzzy":
+        raise RefusedChange(
+            f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
+            f"closest passage {where} (score {miss.score:.0f}/100): “{_short(_whole_words(text, miss.start, miss.end))}”"
+        )
+    raise RefusedChange(
+        f"quote not found in {scope_name}; closest match in {where} (score {miss.score:.0f}/100): "
+        f"“{_short(_whole_words(text, miss.start, miss.end))}”"
+    )
+
+
+def _one_occurrence(source: Source, scope: list[Passage], hits: list[Anchor], occurrence: int | None) -> Anchor:
+    """The single occurrence, or the one ``--occurrence N`` picks; several without it are refused, listed."""
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(hits):
+            raise VerifyError(f"--occurrence {occurrence} is out of range: the quote occurs {len(hits)} time"
+                              f"{'s' if len(hits) != 1 else ''} in {source.key}")
+        return hits[occurrence - 1]
+    if len(hits) == 1:
+        return hits[0]
+    places: list[tuple[Passage | None, int]] = []
+    for hit in hits:
+        place = _passage_at(scope, hit.start)
+        if places and places[-1][0] is place:
+            places[-1] = (place, places[-1][1] + 1)
+        else:
+            places.append((place, 1))
+    shown = ", ".join(
+        f"{p.locator if p else 'text'} [passage {p.id if p else '-'}]" + (f" ×{count}" if count > 1 else "")
+        for p, count in places[:8]
+    ) + (", …" if len(places) > 8 else "")
+    if all(count == 1 for _, count in places):
+        where = f"in {len(places)} passages of {source.key}"
+    else:
+        where = f"{len(hits)} times in {source.key}"
+    raise RefusedChange(
+        f"quote appears {where} ({shown}); quote more words, "
+        f"or add --passage ID or --occurrence N (1-{len(hits)}, in document order) to say which one"
+    )
+
+
+def describe_differences(differences: tuple[Difference, ...], locator: str | None) -> str:
+    """"quote says 32, source says 23 (para. 6); …": what a refusal shows."""
+    where = f" ({locator})" if locator else ""
+    return "; ".join(f"{d.detail}{where}" for d in differences)
 
 
 @dataclass(frozen=True)
