@@ -41,11 +41,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`)(\S(?:.*?\S)?)\1")
 
 
-def extract_document(data: bytes, media_type: str) -> Document:
-    """Extract the cleaned text, passages and first-page metadata of a source."""
+def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | None = None) -> Document:
+    """Extract the cleaned text, passages and first-page metadata of a source (``on_page``: PDF pages read)."""
     kind = media_type.split(";")[0].strip().lower()
     if kind == "application/pdf":
-        pages = pdf.pdfium_pages(data)
+        pages = pdf.pdfium_pages(data, on_page)
         blocks, masthead = pages_to_blocks(pages)
         text, passages, page_starts = build(blocks, paged=True)
         first = [b for b in blocks if b.page == 1]

@@ -258,6 +258,7 @@ def add_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int | None], None] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> SourceResult:
     """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source.
 
@@ -273,7 +274,7 @@ def add_source(
         raise VerifyError("a source read from standard input has no name to derive a key from; give --key")
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress, timeout=timeout)
     digest = sha256_bytes(retrieved.content)
-    document = extract_document(retrieved.content, retrieved.media_type)
+    document = extract_document(retrieved.content, retrieved.media_type, on_page)
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
     symbol = retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
     title = meta.title or document.title
@@ -406,14 +407,16 @@ def _archive(
 
 
 def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT) -> SourceResult:
+                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
+                     on_page: Callable[[int, int], None] | None = None) -> SourceResult:
     """Retrieve a source that was registered (or re-fetch a known one) from its URL or symbol."""
     with db.read() as session:
         source = require_source(session, key)
         target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
     if not target:
         raise VerifyError(f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH --key {key}'")
-    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout)
+    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout,
+                      on_page=on_page)
 
 
 def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:
