@@ -6,6 +6,9 @@ deadline in either (a loaded CI machine must not turn slowness into failure).
 The profile is applied per test here, so other test files keep their own
 settings.
 
+Paths, pipes, read caps, terminal escapes, 64-bit ids and byte-order marks
+through the CLI, on both backends: ``tests/cli/test_hostile_io.py``.
+
 Covered elsewhere and referenced, not repeated: http(s) only
 (``tests/test_fetch.py::test_only_http_and_https``), credentials refused before
 any request (``test_credentials_refused_before_any_request``) and never sent
@@ -99,6 +102,50 @@ def test_nul_bytes_are_refused_with_a_message() -> None:
 
     with pytest.raises(VerifyError, match="NUL"):
         parse_article(b"Title\n\nThe council met.\0\n", "a.txt", ".txt")
+
+
+# --- text made safe to print, and byte-order marks (CLI cases: tests/cli/test_hostile_io.py) ---
+
+UNSAFE_CHARS = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+ANY_TEXT = st.text(st.one_of(NO_SURROGATES, st.characters(min_codepoint=0, max_codepoint=0x9F),
+                             st.sampled_from(sorted(UNSAFE_CHARS))), max_size=60)
+
+
+@PROFILE
+@given(text=ANY_TEXT)
+def test_visible_text_holds_no_control_or_bidi_character_and_loses_nothing(text: str) -> None:
+    from verify.text.safe import visible
+
+    shown = visible(text)
+    assert not UNSAFE_CHARS & set(shown)
+    assert set(shown) - set(text) <= set("\\xu0123456789abcdef")  # only escapes were added
+    assert len(shown) >= len(text)
+    assert "\n" not in visible(text, one_line=True)
+
+
+@PROFILE
+@given(text=ANY_TEXT)
+def test_json_escape_keeps_the_data(text: str) -> None:
+    import json
+
+    from verify.text.safe import json_escape
+
+    encoded = json_escape(json.dumps({"t": text}, ensure_ascii=False))
+    assert not UNSAFE_CHARS & set(encoded)
+    assert json.loads(encoded) == {"t": text}
+
+
+@PROFILE
+@given(body=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
+       encoding=st.sampled_from(["utf-8-sig", "utf-16", "utf-16-be", "utf-32", "utf-32-be"]))
+def test_a_byte_order_mark_decodes_to_the_same_text(body: str, encoding: str) -> None:
+    import codecs
+
+    from verify.ingest.article_file import decode
+
+    mark = {"utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}.get(encoding, b"")
+    assume("\ufeff" not in body[:1])
+    assert decode(mark + body.encode(encoding), "a.txt") == body
 
 
 # --- article import: through the CLI ---------------------------------------------------------

@@ -96,7 +96,7 @@ def test_bad_import_files_are_refused_and_change_nothing(run, workspace, tmp_pat
 def test_import_of_a_missing_file(run, workspace):
     assert run("init").exit_code == 0
     result = run("import", "nope.json")
-    assert result.exit_code == 2 and "no file nope.json" in result.stderr
+    assert result.exit_code == 2 and "no such file: nope.json" in result.stderr
 
 
 def test_csv_has_one_row_per_claim(reports_db, run):

@@ -45,7 +45,7 @@ def _check_date(value: str | None) -> str | None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Article file: .txt, .md or .html.")],
+    path: Annotated[Path, typer.Argument(help="Article file: .txt, .md or .html (- for stdin).")],
     title: Annotated[str | None, typer.Option(help="Title (a first line equal to it is not a claim).")] = None,
     author: Annotated[str | None, typer.Option(help="Author.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article is published; identifies revisions.")] = None,

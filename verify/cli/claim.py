@@ -13,6 +13,8 @@ app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
 
 TABLE_LIMIT = 50
 CSV_COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "version", "supports", "contradicts", "context", "attribution", "text"]
+NOTE_CAP = 2 * 1024 * 1024  # 1 MB notes work; much longer ones make claim show slow (rich wraps them)
+NoteFile = Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")]
 IfVersion = Annotated[int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")]
 
 
@@ -139,6 +141,7 @@ def mark(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     status: Annotated[str, typer.Argument(help="verified, partly_verified, disputed, unsupported, opinion, in_progress, unreviewed.")],
     note: Annotated[str | None, typer.Option(help="Why; required for unsupported, for partly_verified (which part holds), and for disputed without contradicting evidence.")] = None,
+    note_file: NoteFile = None,
     accept_flags: Annotated[str | None, typer.Option("--accept-flags", metavar="REASON", help="Rely on supporting evidence that carries flags (a number, name or hedge the source states differently), saying why; recorded on the evidence.")] = None,
     if_version: IfVersion = None,
 ) -> None:
@@ -152,6 +155,7 @@ def mark(
     from verify.workflow.claims import mark as mark_claim
 
     current = state(ctx)
+    note = note_text(note, note_file)
     change = mark_claim(current.database(), claim_id, status, actor=current.actor, note=note, if_version=if_version,
                         accept_flags=accept_flags)
     say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
@@ -159,6 +163,19 @@ def mark(
         say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
     if change.conflict:
         warn(conflict_warning(claim_id, change.new or status, change.conflict))
+
+
+def note_text(note: str | None, note_file: str | None) -> str | None:
+    """The note from --note or from --note-file (a file, or - for standard input), never both."""
+    from verify.errors import VerifyError
+    from verify.ingest.reading import read_text_input
+    from verify.workflow.claims import check_text
+
+    if note_file is None:
+        return None if note is None else check_text(note)
+    if note is not None:
+        raise VerifyError("give the note with --note or --note-file, not both")
+    return read_text_input(note_file, cap=NOTE_CAP, what="a note file", hint="notes are at most 2 MB")
 
 
 def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...]) -> str:
@@ -170,11 +187,21 @@ def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...])
 def note(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
-    text: Annotated[str, typer.Argument(help="The note.")],
+    text: Annotated[str | None, typer.Argument(metavar="TEXT|-", help="The note (- for stdin).")] = None,
+    note_file: NoteFile = None,
 ) -> None:
     """Add a reviewer note to a claim (notes are never edited or deleted)."""
+    from verify.errors import VerifyError
     from verify.workflow.claims import add_note
 
+    if text == "-":
+        text, note_file = None, note_file or "-"
+    if text is None and note_file is None:
+        raise VerifyError("give the note as TEXT, - (standard input) or --note-file FILE")
+    if text is not None and note_file is not None:
+        raise VerifyError("give the note as TEXT or with --note-file, not both")
+    text = note_text(text, note_file)
+    assert text is not None
     current = state(ctx)
     change = add_note(current.database(), claim_id, text, actor=current.actor)
     say(f"claim {claim_id}: note {change.note_id} added by {current.actor}")
@@ -248,10 +275,12 @@ def signoff(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     note: Annotated[str | None, typer.Option(help="What the editor checked.")] = None,
+    note_file: NoteFile = None,
 ) -> None:
     """Sign off a claim's verdict as a second reviewer (not the person who set it)."""
     from verify.workflow.signoff import sign_off
 
+    note = note_text(note, note_file)
     current = state(ctx)
     done = sign_off(current.database(), claim_id, actor=current.actor, note=note)
     by = f" set by {done.verdict_by}" if done.verdict_by else ""

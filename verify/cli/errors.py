@@ -16,7 +16,10 @@ EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"verify: {message}\n")
+    """One line on stderr; what the message quotes from the input (names, paths) cannot act on the terminal."""
+    from verify.text.safe import visible
+
+    sys.stderr.write(f"verify: {visible(message, one_line=True)}\n")
     sys.stderr.flush()
     sys.exit(code)
 
@@ -52,6 +55,9 @@ class VerifyGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        from verify.cli.integers import bound_integers
+
+        bound_integers(self)
         try:
             result = super().main(*args, **kwargs)
         except VerifyError as exc:

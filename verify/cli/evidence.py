@@ -22,6 +22,7 @@ def link(
     passage: Annotated[int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")] = None,
     locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
+    note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")] = None,
     occurrence: Annotated[int | None, typer.Option(help="The quote stands in several places: link the Nth (1-based, in document order).")] = None,
     accept_difference: Annotated[str | None, typer.Option("--accept-difference", metavar="REASON", help="Link the source's words although the quote differs (a number, name, negation, word...), saying why; each difference is kept as a flag.")] = None,
 ) -> None:
@@ -32,8 +33,10 @@ def link(
     pronoun or word) unless --accept-difference says why; a quote found in
     several places needs --passage or --occurrence.
     """
+    from verify.cli.claim import note_text
     from verify.workflow.evidence import link as link_evidence
 
+    note = note_text(note, note_file)
     current = state(ctx)
     linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note,
                            occurrence=occurrence, accept_difference=accept_difference)

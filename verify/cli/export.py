@@ -25,7 +25,7 @@ class ExportFormat(StrEnum):
 def export(
     ctx: typer.Context,
     output_format: Annotated[ExportFormat, typer.Option("--format", help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; csl-json: the sources.")] = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")] = None,
     article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
     org: Annotated[str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")] = None,
     review_url: Annotated[str | None, typer.Option("--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL).")] = None,
@@ -58,7 +58,7 @@ def export(
             from verify.exports.csl import csl_items
 
             text = _json(csl_items(session))
-    emit(text, output)
+    emit(text, output, "data" if output_format is ExportFormat.csv else "json")
 
 
 def _json(data: object) -> str:
@@ -67,20 +67,26 @@ def _json(data: object) -> str:
 
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export'.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export' (- for stdin).")],
+    max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger input.")] = "256MB",
 ) -> None:
     """Restore a json/jsonl export into an empty database (run 'verify init' first); files under sources/ are not included."""
+    from verify.cli.article import _parse_size
     from verify.errors import VerifyError
     from verify.exports.dump import import_data, parse_export
+    from verify.ingest.reading import display_name, read_input
 
+    shown = display_name(path)
+    data = read_input(path, cap=_parse_size(max_size), what="an export file",
+                      reject_nul="it is not an export; give a file written by 'verify export'")
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VerifyError(f"no file {path}") from None
-    except IsADirectoryError:
-        raise VerifyError(f"{path} is a directory; give an export file") from None
+        raw = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise VerifyError(f"{path} is not UTF-8 text; give a file written by 'verify export'") from None
-    data = parse_export(raw, path.name)
-    counts = import_data(state(ctx).database(), data, sources_dir=state(ctx).sources)
-    say(f"imported {path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))
+        raise VerifyError(f"{shown} is not UTF-8 text; give a file written by 'verify export'") from None
+    from verify.exports.values import check_values
+
+    name = "standard input" if shown == "standard input" else path.name
+    data_ = parse_export(raw, name)
+    check_values(data_, name)
+    counts = import_data(state(ctx).database(), data_, sources_dir=state(ctx).sources)
+    say(f"imported {shown if shown == 'standard input' else path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))

@@ -1,4 +1,10 @@
-"""Turning result data into output: JSON (bare documented shape), CSV, or rich tables."""
+"""Turning result data into output: JSON (bare documented shape), CSV, or rich tables.
+
+Everything printed goes through here, and here untrusted text is made safe to
+print (see verify/text/safe.py): tables, messages and rich text show control
+characters and bidi overrides as escapes; JSON keeps them, escaped; CSV keeps
+them for a file or pipe and shows them as escapes on a terminal.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
+
+from verify.text.safe import json_escape, safe_console, visible
 
 
 class ListFormat(StrEnum):
@@ -29,24 +37,31 @@ def print_json(data: Any) -> None:
             sys.stdout.write("[]\n")
             return
         lines = ",\n".join(json.dumps(item, ensure_ascii=False, separators=(", ", ": ")) for item in data)
-        sys.stdout.write("[\n" + lines + "\n]\n")
+        sys.stdout.write(json_escape("[\n" + lines + "\n]\n"))
     else:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_escape(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
 
 def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    """CSV on stdout: the data as stored into a file or pipe; on a terminal, control characters shown as escapes."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
+    shown = visible if to_terminal() else None
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [json.dumps(row.get(c), ensure_ascii=False) if isinstance(row.get(c), dict | list) else row.get(c) for c in columns]
-        )
+        cells = [json.dumps(row.get(c), ensure_ascii=False) if isinstance(row.get(c), dict | list) else row.get(c) for c in columns]
+        writer.writerow([shown(c) if shown and isinstance(c, str) else c for c in cells])
+
+
+def to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (ValueError, AttributeError):
+        return False
 
 
 def console(stderr: bool = False, soft_wrap: bool = False) -> Any:
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
+    """A rich console whose ``print`` shows control characters and bidi overrides in what it is given as escapes."""
+    return safe_console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
 
 
 CAP = 24  # widest a kept column (not ``whole``) may be
@@ -66,7 +81,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     """
     from rich.table import Table
 
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [["" if v is None else visible(str(v), one_line=True) for v in row] for row in rows]
     natural = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
     last = len(columns) - 1
     fixed = {i: natural[i] if columns[i] in whole else min(natural[i], CAP) for i in range(last) if columns[i] not in cut}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ app = typer.Typer(help="Reports for editors and readers: unsupported claims, sou
                   no_args_is_help=True)
 
 Article = Annotated[int | None, typer.Option("--article", help="Article id (needed when the database holds several).")]
-Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout.")]
+Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")]
 UNSUPPORTED_CSV = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "reasons", "supports",
                    "contradicts", "context", "signed_off_by", "latest_note", "text"]
 
@@ -38,14 +37,22 @@ class Grouping(StrEnum):
     paragraph = "paragraph"
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a finished report to a file (atomically) or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from verify.exports.files import write_atomic
+def emit(text: str, output: Path | None, kind: str = "text") -> None:
+    """Write a finished report to a file (atomically, refusing links and devices) or to stdout (``-``).
 
-    write_atomic(output, text)
+    ``kind`` says how untrusted text in it is made safe (verify/text/safe.py): ``text``
+    (Markdown, HTML) shows control characters and bidi overrides as escapes; ``json``
+    keeps them, escaped; ``data`` (CSV) keeps them, except on a terminal."""
+    from verify.cli.render import to_terminal
+    from verify.exports.files import STDOUT, write_output
+    from verify.text.safe import json_escape, visible
+
+    to_stdout = output is None or str(output) == STDOUT
+    if kind == "json":
+        text = json_escape(text)
+    elif kind == "text" or to_stdout and to_terminal():
+        text = visible(text)
+    write_output(output, text)
 
 
 @app.command("unsupported")
@@ -70,7 +77,7 @@ def unsupported(
     elif output is UnsupportedFormat.md:
         from verify.reports.unsupported_render import render_markdown
 
-        sys.stdout.write(render_markdown(rows))
+        emit(render_markdown(rows), None)
     else:
         _print_table(rows)
     if fail and rows:
@@ -129,7 +136,7 @@ def appendix(
 @app.command("annotated")
 def annotated(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically).")],
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically); - is stdout.")],
     article: Article = None,
 ) -> None:
     """The article with each claim highlighted by status, linked to its evidence (one HTML file)."""

@@ -42,6 +42,29 @@ def _progress() -> Any:
     return update
 
 
+PAGES_WORTH_A_BAR = 20  # shorter documents are read before a bar could be drawn
+
+
+def _page_progress() -> Any:
+    """A progress bar for reading a long PDF, on stderr; drawn only on a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    holder: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in holder:
+            err = console(stderr=True)
+            if total < PAGES_WORTH_A_BAR or not err.is_terminal:
+                return
+            bar = Progress("reading pages", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+            bar.start()
+            holder["bar"], holder["task"] = bar, bar.add_task("pages", total=total)
+        holder["bar"].update(holder["task"], completed=done)
+
+    update.stop = lambda: holder["bar"].stop() if "bar" in holder else None  # type: ignore[attr-defined]
+    return update
+
+
 def _report(result: Any) -> None:
     messages = {
         "registered": f"registered source {result.key} (not yet retrieved)",
@@ -63,7 +86,7 @@ def _report(result: Any) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file, or a UN document symbol.")],
+    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file (- for stdin, with --key), or a UN document symbol.")],
     key: Key = None,
     title: Title = None,
     publisher: Publisher = None,
@@ -79,14 +102,15 @@ def add(
     from verify.workflow.archiving import SourceMeta, add_source
 
     current = state(ctx)
-    progress = _progress()
+    progress, pages = _progress(), _page_progress()
     try:
         result = add_source(
             current.database(), current.sources, target, SourceMeta(key, title, publisher, date, url, series),
-            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout,
+            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout, on_page=pages,
         )
     finally:
         progress.stop()
+        pages.stop()
     print_json(result.__dict__) if output is ItemFormat.json else _report(result)
 
 
@@ -119,11 +143,13 @@ def fetch(
     from verify.workflow.archiving import fetch_registered
 
     current = state(ctx)
-    progress = _progress()
+    progress, pages = _progress(), _page_progress()
     try:
-        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout)
+        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size),
+                                  progress=progress, timeout=timeout, on_page=pages)
     finally:
         progress.stop()
+        pages.stop()
     _report(result)
 
 

@@ -63,12 +63,20 @@ def check_revision(revision: str | None, url: str) -> None:
     if revision is None:
         raise VerifyError(f"database {url} is empty; run 'verify init' first")
     if revision != HEAD:
-        known = {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("*.py")}
-        if revision in known:
-            raise VerifyError(
-                f"database schema is at revision {revision}, this verify needs {HEAD}; run 'verify db upgrade'"
-            )
-        raise VerifyError(f"database schema revision {revision} is newer than this verify knows; upgrade verify")
+        check_known(revision, url)
+        raise VerifyError(
+            f"database schema is at revision {revision}, this verify needs {HEAD}; run 'verify db upgrade'"
+        )
+
+
+def check_known(revision: str, url: str) -> None:
+    """Refuse a revision no migration here defines: a newer verify wrote it, and upgrading cannot go back."""
+    known = {path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("*.py")}
+    if revision not in known:
+        raise VerifyError(
+            f"database {url} has schema revision {revision}, newer than this verify knows (it needs {HEAD}); "
+            "upgrade verify, or use another database"
+        )
 
 
 def upgrade(
@@ -84,6 +92,8 @@ def upgrade(
     from alembic import command
 
     before = stored_revision(database)
+    if before is not None and before != HEAD:
+        check_known(before, database.url)
     config = _config()
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn

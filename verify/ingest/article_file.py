@@ -35,18 +35,13 @@ def human_size(size: int) -> str:
 
 
 def read_bytes(path: Path, max_size: int) -> bytes:
-    if not path.exists():
-        raise VerifyError(f"no such file: {path}")
-    if path.is_dir():
-        raise VerifyError(f"{path} is a directory; give the path of an article file")
-    size = path.stat().st_size
-    if size == 0:
-        raise VerifyError(f"{path} is empty")
-    if size > max_size:
-        raise VerifyError(
-            f"{path} is {human_size(size)}, over the {human_size(max_size)} limit; raise it with --max-size"
-        )
-    return path.read_bytes()
+    """The article's bytes from a file or, for ``-``, standard input, at most ``max_size`` of them."""
+    from verify.ingest.reading import display_name, read_input
+
+    data = read_input(path, cap=max_size, what="the path of an article file")
+    if not data:
+        raise VerifyError(f"{display_name(path)} is empty")
+    return data
 
 
 def _plausible_text(text: str) -> bool:
@@ -55,7 +50,16 @@ def _plausible_text(text: str) -> bool:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM); else cp1252/Latin-1 when that is clearly what it is."""
+    """The text a byte-order mark announces (UTF-8, UTF-16, UTF-32); else UTF-8, or cp1252/Latin-1 when that is clearly what it is."""
+    from verify.ingest.reading import decode_with_bom
+
+    marked = decode_with_bom(data, name)
+    if marked is not None:
+        if "\x00" in marked:
+            raise VerifyError(f"{name} looks like a binary file (it contains NUL characters), not text")
+        if not _plausible_text(marked):
+            raise VerifyError(f"{name} contains control characters; it does not look like an article")
+        return marked
     if b"\x00" in data:
         raise VerifyError(f"{name} looks like a binary file (it contains NUL bytes), not text")
     try:
@@ -130,5 +134,15 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
     return ArticleFile(found_title, body, name, kind)
 
 
+def stdin_suffix(data: bytes) -> str:
+    """The format of an article piped in, which has no file name: HTML if it starts like HTML, else plain text."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return ".html" if head.startswith((b"<!doctype html", b"<html", b"<body", b"<article", b"<p>", b"<h1")) else ".txt"
+
+
 def read_article(path: Path, title: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> ArticleFile:
-    return parse_article(read_bytes(path, max_size), path.name, path.suffix, title)
+    """Read and parse an article file, or standard input for ``-`` (its format recognised from the bytes)."""
+    data = read_bytes(path, max_size)
+    if str(path) == "-":
+        return parse_article(data, "standard input", stdin_suffix(data), title)
+    return parse_article(data, path.name, path.suffix, title)

@@ -41,11 +41,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`)(\S(?:.*?\S)?)\1")
 
 
-def extract_document(data: bytes, media_type: str) -> Document:
-    """Extract the cleaned text, passages and first-page metadata of a source."""
+def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | None = None) -> Document:
+    """Extract the cleaned text, passages and first-page metadata of a source (``on_page``: PDF pages read)."""
     kind = media_type.split(";")[0].strip().lower()
     if kind == "application/pdf":
-        pages = pdf.pdfium_pages(data)
+        pages = pdf.pdfium_pages(data, on_page)
         blocks, masthead = pages_to_blocks(pages)
         text, passages, page_starts = build(blocks, paged=True)
         first = [b for b in blocks if b.page == 1]
@@ -107,7 +107,12 @@ def _head_lines(lines: list[str]) -> list[str]:
 
 
 def _decode(data: bytes) -> str:
-    """Text sources are UTF-8 (with or without BOM); fall back to Windows-1252."""
+    """Text sources are what their byte-order mark says (UTF-8/16/32), else UTF-8; fall back to Windows-1252."""
+    from verify.ingest.reading import decode_with_bom
+
+    marked = decode_with_bom(data, "the source")
+    if marked is not None:
+        return marked
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -35,9 +35,15 @@ def check_pdf_bytes(data: bytes) -> None:
         raise VerifyError("corrupt PDF: the file is truncated (no end-of-file marker)")
 
 
-def pdfium_pages(data: bytes) -> Pages:
-    """Lines of every page in reading order, each character once (see ``reading_order``)."""
-    return _pdfium_read(data, page_lines)
+PageProgress = Callable[[int, int], None]  # (pages read, pages in all)
+
+
+def pdfium_pages(data: bytes, on_page: PageProgress | None = None) -> Pages:
+    """Lines of every page in reading order, each character once (see ``reading_order``).
+
+    ``on_page`` hears of every page read, so a long report can show progress.
+    """
+    return _pdfium_read(data, page_lines, on_page)
 
 
 def pdfium_rect_pages(data: bytes) -> Pages:
@@ -50,8 +56,8 @@ def pdfium_rect_pages(data: bytes) -> Pages:
     return _pdfium_read(data, _pdfium_lines)
 
 
-def _pdfium_read(data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[Line]]
-                 ) -> Pages:
+def _pdfium_read(data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[Line]],
+                 on_page: PageProgress | None = None) -> Pages:
     """Open the PDF with clear one-line errors, and read each page's lines."""
     check_pdf_bytes(data)
     try:
@@ -71,6 +77,8 @@ def _pdfium_read(data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[
             pages.append(lines(text, height))
             text.close()
             page.close()
+            if on_page is not None:
+                on_page(index + 1, len(doc))
     except pdfium.PdfiumError as exc:
         raise VerifyError(f"corrupt PDF: page {len(pages) + 1} cannot be read ({exc})") from exc
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verify.reports.html import esc, link, page
+from verify.reports.html import bdi, esc, link, page
 from verify.reports.markdown import md_text, md_url
 from verify.reports.unsupported import REASON_MESSAGES
 
@@ -132,7 +132,7 @@ APPENDIX_CSS = """
 
 def _html_citation(c: dict[str, Any], by: str) -> str:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
-    parts = [f'<span class="stance">{esc(STANCE_LABELS.get(c["stance"], c["stance"]))}{claim}:</span> {esc(c["citation"])}.']
+    parts = [f'<span class="stance">{esc(STANCE_LABELS.get(c["stance"], c["stance"]))}{claim}:</span> {bdi(c["citation"])}.']
     if c["url"]:
         parts.append(link(c["url"]))
     if c["retrieved"]:
@@ -141,7 +141,7 @@ def _html_citation(c: dict[str, Any], by: str) -> str:
         parts.append('<span class="orphaned">Not found in the current version of the source.</span>')
     differs = f'<p class="differs">{esc(difference_text(c))}</p>' if c.get("differences") else ""
     return (f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}'
-            f"<blockquote>“{esc(c['quote'])}”</blockquote>{differs}</div>\n")
+            f"<blockquote>“{bdi(c['quote'])}”</blockquote>{differs}</div>\n")
 
 
 def notes_html(data: dict[str, Any]) -> str:
@@ -164,7 +164,7 @@ def bibliography_html(data: dict[str, Any]) -> str:
         return "<p>No source is cited yet.</p>\n"
     items = []
     for entry in data["bibliography"]:
-        parts = [f"<strong>{esc(entry['key'])}</strong>: {esc(entry['citation'])}."]
+        parts = [f"<strong>{bdi(entry['key'])}</strong>: {bdi(entry['citation'])}."]
         if entry["url"]:
             parts.append(link(entry["url"]))
         if entry["retrieved"]:
@@ -183,7 +183,7 @@ def open_claims_html(data: dict[str, Any]) -> str:
         note = ""
         if row["latest_note"]:
             n = row["latest_note"]
-            note = f'<br><span class="muted">Latest note, {esc(n["author"])}, {esc(n["at"][:10])}:</span> {esc(n["text"])}'
+            note = f'<br><span class="muted">Latest note, {bdi(n["author"])}, {esc(n["at"][:10])}:</span> {bdi(n["text"])}'
         items.append(f'<li id="open-{row["id"]}">{esc(heading)} (<span class="reasons">{esc(reasons)}</span>): '
                      f'<span class="claim-text">“{esc(row["text"])}”</span>{note}</li>\n')
     return "<p>These claims are not presented as sourced.</p>\n<ul class=\"open\">\n" + "".join(items) + "</ul>\n"

@@ -45,6 +45,12 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def bdi(value: object) -> str:
+    """User text (a name, a note, a citation, a quote) escaped and isolated in ``<bdi>``: a right-to-left
+    name cannot reorder the punctuation and words around it (bidi controls are shown as escapes on output)."""
+    return f"<bdi>{esc(value)}</bdi>"
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL when it is an absolute http(s) URL a reader may follow, else None."""
     if not url:

@@ -22,6 +22,7 @@ from rich.text import Text
 from verify.match.rank import RELEVANCE_THRESHOLD
 from verify.review.commands import HELP, KEYS_HINT
 from verify.review.view import Candidate, ClaimView, Message, Summary
+from verify.text.safe import safe_renderable, visible
 from verify.workflow.rules import flag_kind
 
 PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "warning": "warning: ", "info": "info: "}
@@ -40,7 +41,7 @@ class Style:
 
     def wrap(self, text: Text, indent: str = "", hang: int = 0) -> list[Text]:
         """Wrapped to the width; every line after ``indent``, lines after the first also after ``hang`` spaces."""
-        lines = text.wrap(self._console, max(self.width - len(indent) - hang, 10))
+        lines = safe_renderable(text).wrap(self._console, max(self.width - len(indent) - hang, 10))
         return [Text(indent + (" " * hang if index else "")) + line for index, line in enumerate(lines)]
 
     def mark(self, out: Text, piece: str, kind: str) -> None:
@@ -330,4 +331,5 @@ def summary_rows(summary: Summary, style: Style) -> list[Text]:
 
 
 def plain_text(rows: Sequence[Text]) -> str:
-    return "\n".join(row.plain.rstrip() for row in rows)
+    """The rows as plain text, with any control character or bidi override left in them shown as an escape."""
+    return "\n".join(visible(row.plain.rstrip(), one_line=True) for row in rows)

@@ -13,7 +13,6 @@ import os
 import sys
 from typing import Protocol, TextIO
 
-from rich.console import Console
 from rich.text import Text
 
 from verify.review import screen
@@ -21,6 +20,7 @@ from verify.review.keys import EOF as EOF_KEY
 from verify.review.keys import KeyMap
 from verify.review.session import ReviewSession
 from verify.review.view import Message, Outcome, Summary
+from verify.text.safe import safe_console
 
 
 class UI(Protocol):
@@ -101,7 +101,7 @@ class TerminalUI:
 
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
-        self.console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
+        self.console = safe_console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
         self.fd = sys.stdin.fileno()
         self.keys = KeyMap()
         self.queued: list[str] = []

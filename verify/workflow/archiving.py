@@ -173,6 +173,24 @@ def _media_type_for_file(path: Path, data: bytes) -> str:
     raise VerifyError(f"{path.name}: unsupported file type; use PDF, HTML, .txt or .md")
 
 
+def _media_type_for_stdin(data: bytes) -> str:
+    """A piped-in document has no name: PDF or HTML by its first bytes, else text if it decodes as text."""
+    from verify.ingest.reading import decode_with_bom
+
+    sniffed = sniff_media_type(data)
+    if sniffed in ("application/pdf", "text/html"):
+        return sniffed
+    if sniffed is None:
+        try:
+            text = decode_with_bom(data, "standard input")
+            text = data.decode("utf-8") if text is None else text
+        except (UnicodeDecodeError, VerifyError):
+            text = None
+        if text is not None and "\x00" not in text:
+            return "text/html" if text.lstrip()[:64].lower().startswith(("<!doctype html", "<html")) else "text/plain"
+    raise VerifyError("standard input is not a PDF, HTML or UTF-8 text document")
+
+
 # A name ending like a document file is a path the user mistyped, never a UN symbol.
 FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
 
@@ -180,16 +198,20 @@ FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECA
 def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None,
              timeout: float = DEFAULT_TIMEOUT) -> Retrieved:
     """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
+    from verify.ingest.reading import is_stdin, read_input
+
     path = Path(target)
+    if is_stdin(target):  # always standard input, never a file named "-"
+        data = read_input(target, cap=max_bytes, what="a source document")
+        if not data:
+            raise VerifyError("standard input is empty")
+        return Retrieved(data, _media_type_for_stdin(data), None, None, None, None)
     if not looks_like_url(target) and path.exists():
         if path.is_dir():
             raise VerifyError(f"{target} is a directory; give a file, a URL or a UN document symbol")
-        size = path.stat().st_size
-        if size == 0:
+        data = read_input(path, cap=max_bytes, what="a file, a URL or a UN document symbol")
+        if not data:
             raise VerifyError(f"{target} is empty")
-        if size > max_bytes:
-            raise VerifyError(f"{target} is larger than the {max_bytes // (1024 * 1024)} MB limit (--max-size)")
-        data = path.read_bytes()
         return Retrieved(data, _media_type_for_file(path, data), None, None, path.name, None)
     if looks_like_url(target):
         fetched = download(target, max_bytes=max_bytes, progress=progress, total_timeout=timeout)
@@ -236,6 +258,7 @@ def add_source(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[int, int | None], None] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> SourceResult:
     """Retrieve ``target`` (URL, file or UN symbol) and archive it as a source.
 
@@ -247,9 +270,11 @@ def add_source(
 
     check_meta_url(meta.url)
     check_date(meta.published)
+    if target == "-" and meta.key is None:
+        raise VerifyError("a source read from standard input has no name to derive a key from; give --key")
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress, timeout=timeout)
     digest = sha256_bytes(retrieved.content)
-    document = extract_document(retrieved.content, retrieved.media_type)
+    document = extract_document(retrieved.content, retrieved.media_type, on_page)
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
     symbol = retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
     title = meta.title or document.title
@@ -303,6 +328,9 @@ def _archive(
             result.source_json = _source_json(existing, count)
         return result, None
     duplicate = session.exec(select(Source).where(Source.sha256 == digest, Source.is_current == True)).first()  # noqa: E712
+    if duplicate is not None and meta.key is not None and duplicate.key != key:
+        raise VerifyError(f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
+                          f"--key {key} was not used; cite {duplicate.key}")
     if duplicate is not None:  # the same bytes under another key: nothing to add
         count = len(session.exec(select(Passage.id).where(Passage.source_id == duplicate.id)).all())
         return SourceResult(duplicate.key, duplicate.version, "unchanged", duplicate.title, count, duplicate.path, digest, duplicate.media_type, duplicate.size), None
@@ -379,14 +407,16 @@ def _archive(
 
 
 def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT) -> SourceResult:
+                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
+                     on_page: Callable[[int, int], None] | None = None) -> SourceResult:
     """Retrieve a source that was registered (or re-fetch a known one) from its URL or symbol."""
     with db.read() as session:
         source = require_source(session, key)
         target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
     if not target:
         raise VerifyError(f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH --key {key}'")
-    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout)
+    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout,
+                      on_page=on_page)
 
 
 def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:

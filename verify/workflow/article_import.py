@@ -221,10 +221,12 @@ def add_article(
     other writers wait seconds at most, not the length of the whole import.
     """
     parsed = read_article(path, title=title, max_size=max_size)
+    if parsed.title is None and str(path) == "-":
+        raise VerifyError("an article read from standard input has no file name to title it; give --title")
     final_title = parsed.title or path.stem.replace("-", " ").replace("_", " ").strip() or path.name
     segmented = segment(parsed.paragraphs)
     if not segmented.sentences:
-        raise VerifyError(f"{path.name} has no sentences to check")
+        raise VerifyError(f"{parsed.name} has no sentences to check")
     digest = content_hash(final_title, segmented.body)
     prepared = prepare(segmented.sentences)
     with db.read() as session:

@@ -119,7 +119,15 @@ def _touch(claim: Claim, actor: str, now: str) -> None:
     claim.updated_by = actor
 
 
+def check_text(text: str, what: str = "the note") -> str:
+    """Refuse a NUL character at input: PostgreSQL cannot store one, and SQLite would cut the text at it elsewhere."""
+    if "\x00" in text:
+        raise VerifyError(f"{what} contains a NUL character (at position {text.index(chr(0)) + 1}); remove it")
+    return text
+
+
 def _add_note(session: Session, claim: Claim, text: str, actor: str, now: str) -> Note:
+    check_text(text)
     if not text.strip():
         raise VerifyError("the note is empty")
     note = Note(claim_id=claim.id, author=actor, created_at=now, text=text.strip())  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Text safety shared by every output channel."""
