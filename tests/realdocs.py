@@ -115,13 +115,6 @@ def folder_files(key: str) -> dict[str, bytes]:
     return {name: _git(entry, "show", f"{entry.commit}:{entry.path}/{name}") for name in names if name}
 
 
-def write_to(key: str, folder: Path, name: str | None = None) -> Path:
-    """Write a file item into ``folder`` (a test's tmp_path) and return its path."""
-    entry = item(key)
-    path = folder / (name or Path(entry.path).name)
-    path.write_bytes(read_bytes(key))
-    return path
-
 
 def require(key: str) -> bytes:
     """:func:`read_bytes`, or skip the calling test with the reason."""

@@ -21,7 +21,6 @@ VERIFIED, VERIFIED_BOB, PARTLY, DISPUTED, VERIFIED_LATE, UNSUPPORTED = 3, 20, 25
 def reports_db(workspace, tmp_path_factory):
     root = template(tmp_path_factory)
     return workspace.restore(root / "claims.db", root / "sources")
-    return workspace
 
 
 def execute(workspace, sql: str, *params: object) -> None:
@@ -185,7 +184,8 @@ def stale_evidence(reports_db, run, tmp_path):
     return reports_db
 
 
-def test_claim_edited_since_its_evidence_was_linked_is_listed(stale_evidence, run):
+@pytest.mark.usefixtures("stale_evidence")
+def test_claim_edited_since_its_evidence_was_linked_is_listed(run):
     assert listed(run) == {DISPUTED: ["no_verdict", "changed"]}
     rows = list(csv.DictReader(io.StringIO(run("report", "unsupported", "--format", "csv").stdout)))
     assert [(int(r["id"]), r["reasons"]) for r in rows] == [(DISPUTED, "no_verdict changed")]
@@ -193,7 +193,8 @@ def test_claim_edited_since_its_evidence_was_linked_is_listed(stale_evidence, ru
     assert "evidence linked but no verdict yet; edited in the latest revision; re-check it against its evidence" in md
 
 
-def test_gate_fails_on_a_claim_edited_since_its_evidence_was_linked(stale_evidence, run):
+@pytest.mark.usefixtures("stale_evidence")
+def test_gate_fails_on_a_claim_edited_since_its_evidence_was_linked(run):
     result = run("report", "unsupported", "--fail-on-unsupported")
     assert result.exit_code == 3
     assert result.stderr.strip() == ("verify: publication gate failed: 1 claim is not supported "

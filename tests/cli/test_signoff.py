@@ -8,7 +8,7 @@ import pytest
 
 from tests.golden.update import UN, template
 
-VERIFIED_BOB, VERIFIED_AMINA, SIGNED = 20, 56, 3
+VERIFIED_BOB, SIGNED = 20, 3
 
 
 @pytest.fixture

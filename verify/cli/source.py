@@ -245,7 +245,7 @@ def check(
         print_csv(rows, ["key", "version", "state", "problem", "detail"])
     else:
         table(None, ["key", "v", "state", "detail"], [[r["key"], r["version"], r["state"], r["detail"]] for r in rows])
-        problems = sum(r["problem"] for r in rows)
+        problems = sum(bool(r["problem"]) for r in rows)
         say(f"{problems} problem(s) found" if problems else "archive intact")
-    if any(f.is_problem for f in findings):
+    if any(bool(f.is_problem) for f in findings):
         raise typer.Exit(EXIT_FINDINGS)

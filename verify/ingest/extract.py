@@ -30,11 +30,6 @@ from verify.ingest.passages import (
 __all__ = ["Document", "Passage", "extract_document", "text_to_blocks", "markdown_to_blocks"]
 
 MEDIA_TYPES = ("application/pdf", "text/html", "text/plain", "text/markdown")
-# Section headings that may stand on the line right above their text in a plain-text report.
-SECTION_HEADING = re.compile(
-    r"^(?:[IVXLC]+\.\s+\S.{0,70}|(?:Executive\s+)?Summary|Introduction|Annex(?:\s+(?:[IVXLC]+|\d+|[A-Z]))?)$",
-    re.IGNORECASE,
-)
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
 _MD_FOOTNOTE_DEF = re.compile(r"^\[\^(\d+)\]:\s*")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

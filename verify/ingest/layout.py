@@ -95,8 +95,8 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     drafts: list[_Draft] = []
     last_number = 0
     for i, body in enumerate(bodies):
-        numbers = {n.number for n in notes[i]} | (
-            {n.number for n in notes[i + 1]} if i + 1 < len(notes) else set())
+        numbers = {n.number for n in notes[i] if n.number is not None} | (
+            {n.number for n in notes[i + 1] if n.number is not None} if i + 1 < len(notes) else set())
         page_drafts, last_number = _paragraphs(body, i + 1, body_h, numbers, last_number)
         if drafts and page_drafts and _continues(drafts[-1], page_drafts[0], last_number):
             prev = page_drafts.pop(0)
@@ -321,7 +321,7 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
             drafts[-1].lines.append(text)
             prev = ln
             continue
-        numbered = bool(match) and not sub_heading and int(match.group(1)) in (
+        numbered = match is not None and not sub_heading and int(match.group(1)) in (
             last_number + 1, 1)
         new = (prev is None or gap_before or sub_heading
                or abs(ln.size - prev.size) > 0.2 * body_h
@@ -404,7 +404,7 @@ def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
     if match:
         return False
     return not prev.lines[-1].endswith(_TERMINAL) or head[:1].islower() or (
-        prev.lines and _NUMBERED.match(prev.lines[0]) is not None)
+        bool(prev.lines) and _NUMBERED.match(prev.lines[0]) is not None)
 
 
 def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
@@ -462,8 +462,8 @@ def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
                 text += " " + line
         if k in breaks:
             offsets.append((breaks[k], len(text) - len(line)))
-        start = len(text) - len(line)
-        marks.extend((start + min(col, len(line)), number) for col, number in by_line.get(k, ()))
+        line_start = len(text) - len(line)
+        marks.extend((line_start + min(col, len(line)), number) for col, number in by_line.get(k, ()))
     return text, tuple(offsets), tuple(marks)
 
 

@@ -183,6 +183,7 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
                                paragraph=None, kind="table"))
             continue
         per_page[key] = per_page.get(key, 0) + 1
+        draft: dict[str, object]
         match = _NUMBERED.match(block.text)
         if match:
             summary = False  # a numbered paragraph ends the summary, counted as numbering or not

@@ -15,7 +15,8 @@ number (with or without dot leaders) is navigation, not text; both go.
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 NOTES_HEADING = re.compile(r"^(?:Notes|Endnotes|End notes)$", re.IGNORECASE)
 _NOTE = re.compile(r"^(\d{1,4})\.?\s+(\S.*)$")
@@ -34,9 +35,12 @@ class Draft(Protocol):
     number: int | None
 
 
-def split_endnotes(drafts: list[Draft], make: type) -> list[Draft]:
+D = TypeVar("D", bound=Draft)
+
+
+def split_endnotes(drafts: list[D], make: Callable[..., D]) -> list[D]:
     """Replace the drafts under each notes heading by one footnote draft per note."""
-    out: list[Draft] = []
+    out: list[D] = []
     expected: int | None = None
     inside = False
     for draft in drafts:
@@ -66,9 +70,9 @@ def split_endnotes(drafts: list[Draft], make: type) -> list[Draft]:
     return out
 
 
-def drop_contents(drafts: list[Draft]) -> list[Draft]:
+def drop_contents(drafts: list[D]) -> list[D]:
     """Remove a table of contents: its heading, its "Page" label and its entries."""
-    out: list[Draft] = []
+    out: list[D] = []
     inside = False
     for draft in drafts:
         text = " ".join(draft.lines).strip()

@@ -332,7 +332,7 @@ def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_U
             units.append(_Unit([line[1:]], "heading"))
             continue
         after_heading = bool(units) and units[-1].kind == "heading" and units[-1].lines[-1] == previous
-        in_sequence = bool(numbered) and int(numbered.group(1)) == expected and not repeated[index]
+        in_sequence = numbered is not None and int(numbered.group(1)) == expected and not repeated[index]
         if in_sequence:
             starts = True
             expected += 1

@@ -303,7 +303,7 @@ def _edit_metadata(session: Session, source: Source, meta: SourceMeta, actor: st
     """Re-adding the same bytes with --title, --date, ... corrects those fields (audited)."""
     from verify.workflow.sources import apply_changes
 
-    values = {name: value for name, value in (
+    values: dict[str, str | None] = {name: value for name, value in (
         ("title", meta.title), ("date", check_date(meta.published)), ("publisher", meta.publisher),
         ("series", meta.series), ("url", check_meta_url(meta.url))) if value}
     return [change.field for change in apply_changes(session, source, values, actor=actor, now=now)]

@@ -189,8 +189,8 @@ def _anchor_quote(
     found = locate(text, quote, windows)
     scope_name = f"{chosen.locator} (passage {chosen.id}) of {source.key}" if chosen is not None else source.key
     if found.broken is not None:
-        where = _passage_at(scope, found.broken_at or 0)
-        at = f" ({where.locator}, passage {where.id})" if where else ""
+        broken = _passage_at(scope, found.broken_at or 0)
+        at = f" ({broken.locator}, passage {broken.id})" if broken else ""
         raise RefusedChange(
             f"quote is not one continuous stretch of {scope_name}{at}: {found.broken}; "
             "quote the passage as it reads (link each part separately if need be)"
@@ -206,7 +206,8 @@ def _anchor_quote(
     miss = found.miss or Miss(0, 0, 0.0)
     closest = _passage_at(scope, miss.start)
     where = f"{closest.locator} (passage {closest.id})" if closest else "the text"
-    if chosen is None and passages and isinstance(anchor(text, quote), Anchor) and anchor(text, quote).method != "fuzzy":
+    outside = anchor(text, quote) if chosen is None and passages else None
+    if isinstance(outside, Anchor) and outside.method != "fuzzy":
         raise RefusedChange(
             f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
             f"closest passage {where} (score {miss.score:.0f}/100): “{_short(_whole_words(text, miss.start, miss.end))}”"
