@@ -40,9 +40,41 @@ sys.path.insert(0, str(REPO))
 
 ARTICLE = REPO / "articles" / "taliban-strategy-al-qaeda.txt"
 SEED = 2023
-PLACES = ["Kabul", "Kunar", "Kandahar", "Helmand", "Herat", "Farah", "Nimruz", "Zabul", "Nangarhar", "Ghazni", "Paktika", "Khost", "Logar"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-GOALS = {"verify status": 0.5, "verify status --format json": 0.5, "verify claim list --format json": 0.5, "verify --help": 0.3}
+PLACES = [
+    "Kabul",
+    "Kunar",
+    "Kandahar",
+    "Helmand",
+    "Herat",
+    "Farah",
+    "Nimruz",
+    "Zabul",
+    "Nangarhar",
+    "Ghazni",
+    "Paktika",
+    "Khost",
+    "Logar",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+GOALS = {
+    "verify status": 0.5,
+    "verify status --format json": 0.5,
+    "verify claim list --format json": 0.5,
+    "verify --help": 0.3,
+}
 
 
 def shipped_sentences() -> list[str]:
@@ -62,8 +94,15 @@ def vary(sentence: str, rng: random.Random) -> str:
     return re.sub("|".join(PLACES), lambda _: rng.choice(PLACES), sentence)
 
 
-def generate_article(sentences: list[str], rng: random.Random, *, paragraphs: int | None = None,
-                     target_bytes: int | None = None, per_paragraph: tuple[int, int] = (3, 6), title: str) -> str:
+def generate_article(
+    sentences: list[str],
+    rng: random.Random,
+    *,
+    paragraphs: int | None = None,
+    target_bytes: int | None = None,
+    per_paragraph: tuple[int, int] = (3, 6),
+    title: str,
+) -> str:
     parts: list[str] = []
     size = 0
     while (paragraphs is not None and len(parts) < paragraphs) or (target_bytes is not None and size < target_bytes):
@@ -106,7 +145,9 @@ def build_database(db: Path, sentences: list[str], rng: random.Random) -> tuple[
     total = 0
     for number in range(1, 101):
         # 25 paragraphs of 4 sentences: exactly 100 sentences when the segmenter agrees with us.
-        text = generate_article(sentences, rng, paragraphs=25, per_paragraph=(4, 4), title=f"Generated Analysis {number}")
+        text = generate_article(
+            sentences, rng, paragraphs=25, per_paragraph=(4, 4), title=f"Generated Analysis {number}"
+        )
         path = folder / f"article-{number:03d}.txt"
         path.write_text(text, encoding="utf-8")
         total += add_article(database, path, actor="bench").claims
@@ -156,17 +197,34 @@ def main() -> None:
 
         # 1. Import a ~1 MB article (fresh database each time; init is not timed).
         big = root / "big-article.txt"
-        big.write_text(generate_article(sentences, rng, target_bytes=1024 * 1024, title="A Very Long Analysis"), encoding="utf-8")
+        big.write_text(
+            generate_article(sentences, rng, target_bytes=1024 * 1024, title="A Very Long Analysis"), encoding="utf-8"
+        )
         size = big.stat().st_size
         imports = []
         for attempt in range(3):
             db = root / f"import-{attempt}.db"
             wall(verify_cmd("--db", str(db), "init"), env)
             imports.append(wall(verify_cmd("--db", str(db), "article", "add", str(big)), env))
-        import_claims = int(subprocess.run(
-            [sys.executable, "-c", f"import sqlite3; print(sqlite3.connect({str(root / 'import-0.db')!r}).execute('select count(*) from claim').fetchone()[0])"],
-            capture_output=True, text=True, check=True).stdout)
-        rows.append((f"verify article add (1 article, {size / 1024 / 1024:.2f} MB, {import_claims} claims)", statistics.median(imports)))
+        import_claims = int(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    f"import sqlite3; print(sqlite3.connect({str(root / 'import-0.db')!r}).execute('select count(*) "
+                    "from claim').fetchone()[0])",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        rows.append(
+            (
+                f"verify article add (1 article, {size / 1024 / 1024:.2f} MB, {import_claims} claims)",
+                statistics.median(imports),
+            )
+        )
 
         # 2. A database of 100 articles × 100 claims.
         db = root / "claims.db"
@@ -187,7 +245,8 @@ def main() -> None:
             rows.extend(postgres_reads(options.postgres, db, env))
 
     lines = [
-        f"Database: {claims} claims in 100 articles (built in {build_seconds:.1f} s through verify.workflow.article_import.add_article).",
+        f"Database: {claims} claims in 100 articles (built in {build_seconds:.1f} s through "
+        "verify.workflow.article_import.add_article).",
         "",
         "| command | median wall time (s) | × python start-up | goal |",
         "|---|---:|---:|---|",

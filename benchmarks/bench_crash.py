@@ -48,7 +48,9 @@ def run_backend(name: str, args: argparse.Namespace, rng: random.Random) -> tupl
             operations = build_operations(root, int(args.article_mb * 1_000_000), backend)
             for op in operations:
                 op.prepare(root)
-                print(f"[{name}] {op.name}: uninterrupted run {op.duration:.2f} s; killing {args.kills} times", flush=True)
+                print(
+                    f"[{name}] {op.name}: uninterrupted run {op.duration:.2f} s; killing {args.kills} times", flush=True
+                )
 
                 def progress(kill: Kill) -> None:
                     mark = "ok" if kill.consistent else f"INCONSISTENT: {kill.detail}"
@@ -62,14 +64,21 @@ def run_backend(name: str, args: argparse.Namespace, rng: random.Random) -> tupl
         f"Backend {where}: seed {args.seed}, article {args.article_mb:g} MB, {args.kills} kills per operation, "
         f"total {time.perf_counter() - started:.0f} s.",
         "",
-        "| operation | uninterrupted (s) | kills | consistent | landed before | landed after | finished before the kill | killed between commit and rename |",
+        "| operation | uninterrupted (s) | kills | consistent | landed before | landed after | finished before the "
+        "kill | killed between commit and rename |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        lines.append(f"| `{row['operation']}` | {row['duration_s']} | {row['kills']} | {row['consistent']} | {row['before']} | "
-                     f"{row['after']} | {row['finished']} | {row['commit_rename_window']} |")
+        lines.append(
+            f"| `{row['operation']}` | {row['duration_s']} | {row['kills']} | {row['consistent']} | {row['before']} | "
+            f"{row['after']} | {row['finished']} | {row['commit_rename_window']} |"
+        )
     problems = [f"[{name}] {p}" for row in rows for p in row["problems"]]  # type: ignore[attr-defined]
-    lines += [""] + ([f"- {p}" for p in problems] if problems else ["Every kill left the database and sources/ fully before or fully after."])
+    lines += [""] + (
+        [f"- {p}" for p in problems]
+        if problems
+        else ["Every kill left the database and sources/ fully before or fully after."]
+    )
     return lines, problems
 
 
@@ -78,10 +87,17 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=50, help="kills per operation")
     parser.add_argument("--article-mb", type=float, default=1.0, help="size of the generated article")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--backend", choices=sorted(BACKENDS), default="sqlite",
-                        help="where the databases live (both: SQLite, then PostgreSQL)")
-    parser.add_argument("--postgres-url", default=postgres_setting()[0],
-                        help="PostgreSQL server (a SQLAlchemy URL) for --backend postgresql/both")
+    parser.add_argument(
+        "--backend",
+        choices=sorted(BACKENDS),
+        default="sqlite",
+        help="where the databases live (both: SQLite, then PostgreSQL)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=postgres_setting()[0],
+        help="PostgreSQL server (a SQLAlchemy URL) for --backend postgresql/both",
+    )
     parser.add_argument("--out", type=Path, help="also write the table(s) (Markdown) to FILE")
     args = parser.parse_args()
     rng = random.Random(args.seed)

@@ -65,10 +65,16 @@ REAL = {
     "pdfplumber-duplicate-chars": (0, 0),
     "pdfplumber-malformed-932": (0, 0),
 }
-_LEAKS = [re.compile(p, re.MULTILINE) for p in (
-    r"\b\d{2}-\d{5}\b", r"\bGE\.\d{2}-\d{5}\b", r"^Page \d+$", r"\*\d{5,}\*",
-    r"^\d{1,3}/\d{1,3}$",
-)]
+_LEAKS = [
+    re.compile(p, re.MULTILINE)
+    for p in (
+        r"\b\d{2}-\d{5}\b",
+        r"\bGE\.\d{2}-\d{5}\b",
+        r"^Page \d+$",
+        r"\*\d{5,}\*",
+        r"^\d{1,3}/\d{1,3}$",
+    )
+]
 
 
 @dataclass
@@ -84,8 +90,7 @@ def fixtures() -> tuple[list[Fixture], list[str]]:
     out = []
     report = make_report()
     numbered = sum(1 for k in report.passages if k.startswith("para. "))
-    out.append(Fixture("generated: monitoring team (tests/unpdf.py)", report.pdf, numbered, 5,
-                       report.passages))
+    out.append(Fixture("generated: monitoring team (tests/unpdf.py)", report.pdf, numbered, 5, report.passages))
     old = old_un_report()
     out.append(Fixture("generated: 2009 UN layout", old.pdf, 9, 4, old.passages))
     for n in (2, 3):
@@ -129,8 +134,7 @@ def raw_lines(pdf: bytes) -> tuple[list[str], list[tuple[str, str]]]:
             lines.append((x0, base, size, "".join(chars)))
         for a, b in zip(lines, lines[1:], strict=False):
             step = a[1] - b[1]
-            if abs(a[0] - b[0]) < 3 and 0 < step < 2.5 * max(a[2], 1) and len(a[3]) > 30 and len(
-                    b[3]) > 30:
+            if abs(a[0] - b[0]) < 3 and 0 < step < 2.5 * max(a[2], 1) and len(a[3]) > 30 and len(b[3]) > 30:
                 pairs.append((a[3], b[3]))
     return pages, pairs
 
@@ -143,8 +147,7 @@ def doubled(text: str, raw: str) -> int:
     words = re.findall(r"[^\W\d_]+", text.lower())
     for k in range(len(words) - 2):
         w, v = words[k], words[k + 1]
-        if len(v) <= 2 and w.endswith(v) and len(w) > len(v) and (
-                w + v + words[k + 2]) not in raw_flat:
+        if len(v) <= 2 and w.endswith(v) and len(w) > len(v) and (w + v + words[k + 2]) not in raw_flat:
             count += 1  # "of f", "21st t"
     for w in set(words):
         if w not in raw_words and re.search(r"(\w)\1", w):
@@ -154,8 +157,9 @@ def doubled(text: str, raw: str) -> int:
     return count
 
 
-def measure(reader: Callable[[bytes], list], fixture: Fixture, raw: str,
-            pairs: list[tuple[str, str]]) -> dict[str, object]:
+def measure(
+    reader: Callable[[bytes], list], fixture: Fixture, raw: str, pairs: list[tuple[str, str]]
+) -> dict[str, object]:
     start = time.process_time()
     pages = reader(fixture.pdf)
     blocks, _ = pages_to_blocks(pages)
@@ -169,8 +173,7 @@ def measure(reader: Callable[[bytes], list], fixture: Fixture, raw: str,
     mixups = 0
     for a, b in pairs:
         la, lb = letters(a), letters(b)
-        if min(len(la), len(lb)) < 10 or la not in flat or lb not in flat or any(
-                la in t for t in tables):
+        if min(len(la), len(lb)) < 10 or la not in flat or lb not in flat or any(la in t for t in tables):
             continue  # dropped furniture (a table of contents) or cells of a table
         if la[-12:] + lb[:12] not in flat:
             mixups += 1
@@ -180,8 +183,15 @@ def measure(reader: Callable[[bytes], list], fixture: Fixture, raw: str,
             for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", expected):
                 if len(sentence) > 20 and not any(letters(sentence) in piece for piece in pieces):
                     mixups += 1
-    return dict(para=para, notes=notes, leaks=leaks, doubled=doubled(text, raw),
-                mixups=mixups, per_page=seconds / max(len(pages), 1), pages=len(pages))
+    return dict(
+        para=para,
+        notes=notes,
+        leaks=leaks,
+        doubled=doubled(text, raw),
+        mixups=mixups,
+        per_page=seconds / max(len(pages), 1),
+        pages=len(pages),
+    )
 
 
 def _para_right(passages: list[Passage], fixture: Fixture) -> float | None:
@@ -194,8 +204,8 @@ def _para_right(passages: list[Passage], fixture: Fixture) -> float | None:
     right = 0
     for n in range(1, fixture.paragraphs + 1):
         hits = by_locator.get(f"para. {n}") or [
-            p for loc, ps in by_locator.items() if loc.startswith("annex") and loc.endswith(
-                f", para. {n}") for p in ps]
+            p for loc, ps in by_locator.items() if loc.startswith("annex") and loc.endswith(f", para. {n}") for p in ps
+        ]
         if len(hits) != 1:
             continue
         if fixture.passages is not None and fixture.passages.get(f"para. {n}") != hits[0].text:
@@ -218,8 +228,7 @@ def readers() -> dict[str, Callable[[bytes], list]]:
 def main(markdown: bool = False) -> None:
     items, skipped = fixtures()
     names = readers()
-    print("| fixture | pages | reader | para. N right | notes | margin leaks | doubled "
-          "| column mix-ups | CPU s/page |")
+    print("| fixture | pages | reader | para. N right | notes | margin leaks | doubled | column mix-ups | CPU s/page |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for fixture in items:
         raw_pages, pairs = raw_lines(fixture.pdf)
@@ -238,8 +247,10 @@ def main(markdown: bool = False) -> None:
             else:
                 shown = f"none expected, {-para} found"  # type: ignore[operator]
             notes = f"{m['notes']}" + (f" of {fixture.notes}" if fixture.notes is not None else "")
-            print(f"| {fixture.name} | {m['pages']} | {name} | {shown} | {notes} | {m['leaks']} "
-                  f"| {m['doubled']} | {m['mixups']} | {m['per_page']:.3f} |")
+            print(
+                f"| {fixture.name} | {m['pages']} | {name} | {shown} | {notes} | {m['leaks']} "
+                f"| {m['doubled']} | {m['mixups']} | {m['per_page']:.3f} |"
+            )
     for line in skipped:
         print(f"\nskipped: {line}")
 

@@ -73,8 +73,13 @@ def invented_article(path: Path, megabytes: float) -> int:
 
 
 def _verify(url: str, workdir: Path, *args: str, repo: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VERIFY_DB": url, "VERIFY_SOURCES": str(workdir / "sources"), "VERIFY_USER": "importer",
-           "PYTHONPATH": str(repo)}
+    env = {
+        **os.environ,
+        "VERIFY_DB": url,
+        "VERIFY_SOURCES": str(workdir / "sources"),
+        "VERIFY_USER": "importer",
+        "PYTHONPATH": str(repo),
+    }
     env.pop("VERIFY_NOW", None)
     return subprocess.run([sys.executable, "-m", "verify", *args], env=env, capture_output=True, text=True, cwd=repo)
 
@@ -130,7 +135,10 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         sentences = invented_article(big, args.size_mb)
         context = multiprocessing.get_context("spawn")
         stop, results = context.Event(), context.Queue()
-        writers = [context.Process(target=_writer, args=(url, n, claims, args.pause, stop, results)) for n in range(args.writers)]
+        writers = [
+            context.Process(target=_writer, args=(url, n, claims, args.pause, stop, results))
+            for n in range(args.writers)
+        ]
         for process in writers:
             process.start()
         time.sleep(args.warmup)
@@ -147,11 +155,23 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> dict[s
         failures = [n for n in notes if n[2] != "ok"]
         missing = _missing_notes(url, [n[4] for n in notes if n[2] == "ok"])
         return {
-            "backend": backend, "size_mb": args.size_mb, "sentences": sentences, "import_ok": done.returncode == 0,
-            "import_message": (done.stdout or done.stderr).strip().splitlines()[-1] if (done.stdout or done.stderr) else "",
-            "import_s": ended - began, "writers": args.writers, "notes": len(notes), "during": len(during),
-            "failed": len(failures), "failures": sorted({f[3] for f in failures})[:5], "missing": missing,
-            "p50": percentile(latencies, 0.50), "p95": percentile(latencies, 0.95), "max": max(latencies, default=0.0),
+            "backend": backend,
+            "size_mb": args.size_mb,
+            "sentences": sentences,
+            "import_ok": done.returncode == 0,
+            "import_message": (done.stdout or done.stderr).strip().splitlines()[-1]
+            if (done.stdout or done.stderr)
+            else "",
+            "import_s": ended - began,
+            "writers": args.writers,
+            "notes": len(notes),
+            "during": len(during),
+            "failed": len(failures),
+            "failures": sorted({f[3] for f in failures})[:5],
+            "missing": missing,
+            "p50": percentile(latencies, 0.50),
+            "p95": percentile(latencies, 0.95),
+            "max": max(latencies, default=0.0),
         }
     finally:
         if backend == "postgres":
@@ -181,11 +201,15 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=0.1, help="seconds each writer waits between notes")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of notes before and after the import")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--importer-repo", default=str(REPO), help="checkout whose 'verify article add' runs the import")
+    parser.add_argument(
+        "--importer-repo", default=str(REPO), help="checkout whose 'verify article add' runs the import"
+    )
     args = parser.parse_args()
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
-    print(f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs; "
-          f"importer from {args.importer_repo}; postgres server {POSTGRES_SERVER}")
+    print(
+        f"# {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"importer from {args.importer_repo}; postgres server {POSTGRES_SERVER}"
+    )
     print("| backend | article | import | notes during import | failed | p50 | p95 | max | missing |")
     print("|---|---|---|---|---|---|---|---|---|")
     bad = False
@@ -193,10 +217,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="verify-import-lock-") as tmp:
             row = run_backend(backend, args, Path(tmp))
         bad |= bool(row["failed"] or row["missing"] or not row["import_ok"])
-        print(f"| {row['backend']} | {row['size_mb']:g} MB, {row['sentences']:,} sentences | "
-              f"{row['import_s']:.1f} s{'' if row['import_ok'] else ' (FAILED: ' + row['import_message'] + ')'} | "
-              f"{row['during']} ({row['writers']} writers) | {row['failed']} | {row['p50'] * 1000:.0f} ms | "
-              f"{row['p95'] * 1000:.0f} ms | {row['max'] * 1000:.0f} ms | {row['missing']} |")
+        print(
+            f"| {row['backend']} | {row['size_mb']:g} MB, {row['sentences']:,} sentences | "
+            f"{row['import_s']:.1f} s{'' if row['import_ok'] else ' (FAILED: ' + row['import_message'] + ')'} | "
+            f"{row['during']} ({row['writers']} writers) | {row['failed']} | {row['p50'] * 1000:.0f} ms | "
+            f"{row['p95'] * 1000:.0f} ms | {row['max'] * 1000:.0f} ms | {row['missing']} |"
+        )
         for failure in row["failures"]:
             print(f"  failure: {failure}")
         sys.stdout.flush()

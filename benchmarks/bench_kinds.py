@@ -84,11 +84,17 @@ def read_claimbuster(path: Path) -> list[Labelled]:
 
 
 def read_golden_rules() -> list[Labelled]:
-    return [Labelled(text, kind or "unlabelled") for text, kind in golden_rule_labels(realdocs.read_bytes("pysbd-golden-rules"))]
+    return [
+        Labelled(text, kind or "unlabelled")
+        for text, kind in golden_rule_labels(realdocs.read_bytes("pysbd-golden-rules"))
+    ]
 
 
 def read_checkthat_item(key: str) -> list[Labelled]:
-    return [Labelled(line.text, _checkworthy("1" if line.check_worthy else "0")) for line in checkthat_lines(realdocs.folder_files(key))]
+    return [
+        Labelled(line.text, _checkworthy("1" if line.check_worthy else "0"))
+        for line in checkthat_lines(realdocs.folder_files(key))
+    ]
 
 
 def read_kind_labels(path: Path) -> list[Labelled]:
@@ -104,16 +110,22 @@ def detect(rows: Iterable[Labelled]) -> list[tuple[Labelled, str]]:
 def matrix(title: str, pairs: list[tuple[Labelled, str]], order: list[str]) -> str:
     """A Markdown confusion matrix, gold label by detected kind, with the share kept factual/quote."""
     counts = Counter((row.label, kind) for row, kind in pairs)
-    lines = [f"**{title}** ({len(pairs)} sentences)", "",
-             "| label \\ detected | factual | quote | opinion | factual or quote | opinion |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"**{title}** ({len(pairs)} sentences)",
+        "",
+        "| label \\ detected | factual | quote | opinion | factual or quote | opinion |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for label in order:
         total = sum(counts[(label, kind)] for kind in KINDS)
         if not total:
             continue
         kept = counts[(label, "factual")] + counts[(label, "quote")]
-        lines.append(f"| {label} ({total}) | " + " | ".join(str(counts[(label, kind)]) for kind in KINDS)
-                     + f" | {kept / total:.1%} | {counts[(label, 'opinion')] / total:.1%} |")
+        lines.append(
+            f"| {label} ({total}) | "
+            + " | ".join(str(counts[(label, kind)]) for kind in KINDS)
+            + f" | {kept / total:.1%} | {counts[(label, 'opinion')] / total:.1%} |"
+        )
     return "\n".join(lines)
 
 
@@ -128,8 +140,10 @@ def print_misses(pairs: list[tuple[Labelled, str]], count: int) -> None:
     """Check-worthy or factual sentences detected as opinion, and labelled opinions detected otherwise."""
     lost = [row for row, kind in pairs if kind == "opinion" and row.label in ("check-worthy", "factual")]
     kept = [row for row, kind in pairs if kind != "opinion" and row.label == "opinion"]
-    for title, rows in (("labelled check-worthy/factual, detected opinion", lost),
-                        ("labelled opinion, detected factual/quote", kept)):
+    for title, rows in (
+        ("labelled check-worthy/factual, detected opinion", lost),
+        ("labelled opinion, detected factual/quote", kept),
+    ):
         print(f"\n### {title}: {len(rows)}")
         for row in random.Random(0).sample(rows, min(count, len(rows))):
             print("  -", explain(row.text))
@@ -156,8 +170,14 @@ def main() -> None:
     print(matrix("CheckThat! 2019, test part (held out)", sections["test"], cw_order), "\n")
     if args.claimbuster:
         pairs = detect(read_claimbuster(args.claimbuster))
-        print(matrix("ClaimBuster disjoint 2,000 (not tuned on)", pairs,
-                     ["check-worthy factual (CFS)", "unimportant factual (UFS)", "non-factual (NFS)"]), "\n")
+        print(
+            matrix(
+                "ClaimBuster disjoint 2,000 (not tuned on)",
+                pairs,
+                ["check-worthy factual (CFS)", "unimportant factual (UFS)", "non-factual (NFS)"],
+            ),
+            "\n",
+        )
     kind_order = ["factual", "quote", "opinion", "unlabelled"]
     sections["article"] = detect(read_kind_labels(DATA / "kind_labels.json"))
     print(matrix("Shipped article, hand labels", sections["article"], kind_order), "\n")

@@ -202,7 +202,10 @@ def report(session: Any) -> list[str]:
     ]
     systems = [
         ("verify suggest (default)", lambda key: verify_ranking(session, claims, key, DEFAULT_WEIGHTS)),
-        ("first stage alone (BM25, search index)", lambda key: verify_ranking(session, claims, key, first_stage_only())),
+        (
+            "first stage alone (BM25, search index)",
+            lambda key: verify_ranking(session, claims, key, first_stage_only()),
+        ),
         ("bm25s + PyStemmer + en stopwords", lambda key: bm25s_ranking(session, claims, key)),
     ]
     full_default: list[list[dict[str, Any]]] = []
@@ -225,7 +228,8 @@ def report(session: Any) -> list[str]:
         f"| planted mismatches | {flags['planted']} |",
         f"| recall of planted mismatches | {flags['recall']:.3f} |",
         f"| flags per top-5 suggestion (full library) | {top5['per_suggestion']:.2f} |",
-        f"| wrong-year paragraphs in the top 5 / share flagged | {top5['wrong_year_rows']} / {top5['wrong_year_flagged']:.2f} |",
+        f"| wrong-year paragraphs in the top 5 / share flagged | {top5['wrong_year_rows']} / "
+        f"{top5['wrong_year_flagged']:.2f} |",
     ]
     return lines
 
@@ -240,7 +244,8 @@ def missed(session: Any) -> list[str]:
         got = f"{top[0].source.key} {top[0].locator}" if top else "nothing"
         if not top or not is_right(top[0].as_dict(), label):
             out.append(
-                f"- claim {label['paragraph']}.{label['sentence']}: want {label['source']} para. {label['para']}, got {got}"
+                f"- claim {label['paragraph']}.{label['sentence']}: want {label['source']} para. {label['para']}, got "
+                f"{got}"
             )
     return out
 

@@ -101,7 +101,9 @@ VIOLATION_KINDS = (  # a phrase of the message -> the kind of violation, for the
 def _verify(url: str, sources: Path, *args: str) -> None:
     env = {**os.environ, "VERIFY_DB": url, "VERIFY_SOURCES": str(sources), "VERIFY_USER": "setup"}
     env.pop("VERIFY_NOW", None)
-    done = subprocess.run([sys.executable, "-m", "verify", *args], env=env, capture_output=True, text=True, cwd=sources.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", *args], env=env, capture_output=True, text=True, cwd=sources.parent
+    )
     if done.returncode != 0:
         raise RuntimeError(f"verify {' '.join(args)} failed: {done.stderr.strip()}")
 
@@ -194,7 +196,9 @@ def _one(db: Any, rng: random.Random, worker: int, seq: int, claims: list[int], 
     outcome = Outcome(worker, seq, op, claim_id, "ok")
     with db.read() as session:  # a fresh read, as `claim show` would give the reviewer
         version = session.get(Claim, claim_id).version
-        evidence_ids = list(session.exec(select(Evidence.id).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id))))
+        evidence_ids = list(
+            session.exec(select(Evidence.id).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id)))
+        )
     if op in ("mark", "assign") and rng.random() < STALE_SHARE:
         version, outcome.stale_on_purpose = version - 1, True
     try:
@@ -210,7 +214,15 @@ def _one(db: Any, rng: random.Random, worker: int, seq: int, claims: list[int], 
         elif op == "link":
             outcome.token = token
             stance = rng.choices(("supports", "contradicts", "context"), (3, 1, 1))[0]
-            evidence_flow.link(db, claim_id, SOURCE_KEY, stance, actor=actor, quote=_quote(rng, rng.choice(passages)), note=f"found {token}")
+            evidence_flow.link(
+                db,
+                claim_id,
+                SOURCE_KEY,
+                stance,
+                actor=actor,
+                quote=_quote(rng, rng.choice(passages)),
+                note=f"found {token}",
+            )
         elif op == "retract":
             outcome.token = token
             target = rng.choice(evidence_ids) if evidence_ids else 10**9  # nothing to retract: refused as not found
@@ -236,7 +248,10 @@ def _worker(url: str, worker: int, operations: int, claims: list[int], seed: int
         db = open_database(url)  # this process's own engine
         with db.read() as session:
             source = session.exec(select(Source).where(Source.key == SOURCE_KEY)).one()
-            passages = [p.text for p in session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq)))]
+            passages = [
+                p.text
+                for p in session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq)))
+            ]
         rng = random.Random(seed * 1000 + worker)
         barrier.wait()
         for seq in range(operations):
@@ -290,11 +305,15 @@ def _snapshot(db: Any) -> dict[str, Any]:
             "last_event": session.execute(select(func.max(Event.id))).scalar() or 0,
             "notes": session.execute(select(func.count()).select_from(Note)).scalar(),
             "evidence": session.execute(select(func.count()).select_from(Evidence)).scalar(),
-            "retracted": session.execute(select(func.count()).select_from(Evidence).where(Evidence.retracted_at.is_not(None))).scalar(),
+            "retracted": session.execute(
+                select(func.count()).select_from(Evidence).where(Evidence.retracted_at.is_not(None))
+            ).scalar(),
         }
 
 
-def run_load(url: str, *, processes: int, operations: int, hot_claims: int = 20, seed: int = 1, backend: str = "") -> Report:
+def run_load(
+    url: str, *, processes: int, operations: int, hot_claims: int = 20, seed: int = 1, backend: str = ""
+) -> Report:
     """Run the workers on a prepared database and check every invariant."""
     from sqlmodel import col, select
 
@@ -313,7 +332,8 @@ def run_load(url: str, *, processes: int, operations: int, hot_claims: int = 20,
     barrier = context.Barrier(processes + 1)
     results = context.Queue()
     workers = [
-        context.Process(target=_worker, args=(url, w, operations, claims, seed, barrier, results)) for w in range(processes)
+        context.Process(target=_worker, args=(url, w, operations, claims, seed, barrier, results))
+        for w in range(processes)
     ]
     for process in workers:
         process.start()
@@ -340,7 +360,9 @@ def run_load(url: str, *, processes: int, operations: int, hot_claims: int = 20,
 # --------------------------------------------------------------------------- invariants
 
 
-def check_invariants(db: Any, report: Report, before: dict[str, Any], initial: dict[int, tuple[int, str, str | None]]) -> None:
+def check_invariants(
+    db: Any, report: Report, before: dict[str, Any], initial: dict[int, tuple[int, str, str | None]]
+) -> None:
     from sqlalchemy import select
     from sqlmodel import col
 
@@ -366,19 +388,27 @@ def check_invariants(db: Any, report: Report, before: dict[str, Any], initial: d
         "assign": successes["assign"],
         "signoff_lapse": len(lapsed),
     }
-    added = {a: after["events"].get(a, 0) - before["events"].get(a, 0) for a in set(after["events"]) | set(before["events"])}
+    added = {
+        a: after["events"].get(a, 0) - before["events"].get(a, 0) for a in set(after["events"]) | set(before["events"])
+    }
     for action in sorted(set(added) | set(expected)):
         if added.get(action, 0) != expected.get(action, 0):
             bad.append(f"{added.get(action, 0)} '{action}' events were added, {expected.get(action, 0)} expected")
 
     # 2. rows added = successes
     report.invariants.append("rows added = successful operations")
-    for name, want in (("notes", successes["note"] + with_note), ("evidence", successes["link"]), ("retracted", successes["retract"])):
+    for name, want in (
+        ("notes", successes["note"] + with_note),
+        ("evidence", successes["link"]),
+        ("retracted", successes["retract"]),
+    ):
         if after[name] - before[name] != want:
             bad.append(f"{after[name] - before[name]} {name} rows added, {want} expected")
 
     with db.read() as session:
-        events = list(session.execute(select(Event).where(Event.id > before["last_event"]).order_by(col(Event.id))).scalars())
+        events = list(
+            session.execute(select(Event).where(Event.id > before["last_event"]).order_by(col(Event.id))).scalars()
+        )
         notes = [n.text for n in session.execute(select(Note)).scalars()]
         evidence = list(session.execute(select(Evidence)).scalars())
         claims = {c.id: c for c in session.execute(select(Claim)).scalars()}
@@ -418,7 +448,9 @@ def check_invariants(db: Any, report: Report, before: dict[str, Any], initial: d
             bad.append(f"claim {claim.id} is {claim.status} without supporting evidence")
 
     # 6. versions replayed from the audit log
-    report.invariants.append("versions strictly increase per claim in event order; final row = last events (no lost update)")
+    report.invariants.append(
+        "versions strictly increase per claim in event order; final row = last events (no lost update)"
+    )
     state = {cid: list(values) for cid, values in initial.items()}  # version, status, assignee
     reached: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for event in events:
@@ -437,17 +469,26 @@ def check_invariants(db: Any, report: Report, before: dict[str, Any], initial: d
     returned: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for o in sorted(ok, key=lambda o: (o.worker, o.seq)):
         if o.op in ("mark", "assign"):
-            returned[(f"reviewer-{o.worker}", o.claim_id, "status" if o.op == "mark" else "assign")].append(o.version or 0)
+            returned[(f"reviewer-{o.worker}", o.claim_id, "status" if o.op == "mark" else "assign")].append(
+                o.version or 0
+            )
     for key in sorted(set(reached) | set(returned)):
         if reached[key] != returned[key]:
-            bad.append(f"{key[0]} {key[2]} on claim {key[1]}: the log reaches versions {reached[key]}, the calls returned {returned[key]}")
+            bad.append(
+                f"{key[0]} {key[2]} on claim {key[1]}: the log reaches versions {reached[key]}, the calls returned "
+                f"{returned[key]}"
+            )
     for cid, (version, status, assignee) in state.items():
         claim = claims[cid]
         if claim.version != version:
-            bad.append(f"claim {cid}: version {claim.version}, but its log records {version - initial[cid][0]} changes "
-                       f"since version {initial[cid][0]}, i.e. version {version} (lost update)")
+            bad.append(
+                f"claim {cid}: version {claim.version}, but its log records {version - initial[cid][0]} changes "
+                f"since version {initial[cid][0]}, i.e. version {version} (lost update)"
+            )
         if claim.status != status or claim.assignee != assignee:
-            bad.append(f"claim {cid}: row says {claim.status}/{claim.assignee}, its last events say {status}/{assignee}")
+            bad.append(
+                f"claim {cid}: row says {claim.status}/{claim.assignee}, its last events say {status}/{assignee}"
+            )
 
     # 7. stale writes refused
     report.invariants.append("no deliberately stale write succeeded")
@@ -459,13 +500,17 @@ def check_invariants(db: Any, report: Report, before: dict[str, Any], initial: d
 # --------------------------------------------------------------------------- command line
 
 
-def run_backend(backend: str, processes: int, operations: int, hot_claims: int, seed: int, server: str = POSTGRES_SERVER) -> Report:
+def run_backend(
+    backend: str, processes: int, operations: int, hot_claims: int, seed: int, server: str = POSTGRES_SERVER
+) -> Report:
     with tempfile.TemporaryDirectory(prefix="verify-load-") as tmp:
         workdir = Path(tmp)
         url = str(workdir / "claims.db") if backend == "sqlite" else create_postgres_database(server)
         try:
             prepare(url, workdir)
-            return run_load(url, processes=processes, operations=operations, hot_claims=hot_claims, seed=seed, backend=backend)
+            return run_load(
+                url, processes=processes, operations=operations, hot_claims=hot_claims, seed=seed, backend=backend
+            )
         finally:
             if backend == "postgres":
                 drop_postgres_database(url, server)
@@ -473,12 +518,14 @@ def run_backend(backend: str, processes: int, operations: int, hot_claims: int, 
 
 def summary(report: Report) -> list[str]:
     lines = [
-        f"{report.backend}: {report.processes} processes x {report.operations} operations = {report.total} in {report.seconds:.1f} s "
+        f"{report.backend}: {report.processes} processes x {report.operations} operations = {report.total} in "
+        f"{report.seconds:.1f} s "
         f"-> {report.throughput:.0f} operations/s",
         "  outcomes: " + ", ".join(f"{report.count(r)} {r}" for r in OUTCOMES),
         "  by operation (ok/rule/stale/busy): "
         + ", ".join(f"{op} {'/'.join(str(report.count(r, op)) for r in OUTCOMES[:4])}" for op in OPERATIONS),
-        f"  refused as stale: {report.count('stale')} ({sum(1 for o in report.outcomes if o.stale_on_purpose)} deliberately stale writes)",
+        f"  refused as stale: {report.count('stale')} ({sum(1 for o in report.outcomes if o.stale_on_purpose)} "
+        "deliberately stale writes)",
         f"  invariants checked: {len(report.invariants)}, violations: {len(report.violations)}",
     ]
     kinds = Counter(next((name for key, name in VIOLATION_KINDS if key in v), "other") for v in report.violations)

@@ -53,7 +53,9 @@ def main(argv: list[str]) -> int:
         runner = CliRunner()
 
         def invoke(*argv: str) -> tuple[int, str, str]:
-            result = runner.invoke(app, ["--db", str(db), "--sources", str(sources), *argv], env=env, catch_exceptions=False)
+            result = runner.invoke(
+                app, ["--db", str(db), "--sources", str(sources), *argv], env=env, catch_exceptions=False
+            )
             return result.exit_code, result.stdout, result.stderr
 
         for step in (("init",), ("article", "add", str(ARTICLE))):
@@ -73,8 +75,13 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         for case in cases:
             shift = stored[case.source].find(texts[case.source])
-            moved = case if case.expected is None else Case(
-                case.suite, case.name, case.source, case.typed, (case.expected[0] + shift, case.expected[1] + shift))
+            moved = (
+                case
+                if case.expected is None
+                else Case(
+                    case.suite, case.name, case.source, case.typed, (case.expected[0] + shift, case.expected[1] + shift)
+                )
+            )
             outcome, why = judge(invoke, claim, moved, stored)
             results.append((case, outcome, why))
         elapsed = time.perf_counter() - started
@@ -91,8 +98,10 @@ def main(argv: list[str]) -> int:
         print(f"| {suite} | {sum(counts.values())} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + " |")
     print("\nrefused because: " + ", ".join(f"{why} {n}" for why, n in refusals.most_common()))
     before = Counter(_before(case, texts[case.source]) for case in cases)
-    print("\nthe same cases under the previous rule (rapidfuzz score >= 90 anchors, no word comparison): "
-          + ", ".join(f"{name} {before[name]}" for name in ("anchored right", "refused", "silently wrong")))
+    print(
+        "\nthe same cases under the previous rule (rapidfuzz score >= 90 anchors, no word comparison): "
+        + ", ".join(f"{name} {before[name]}" for name in ("anchored right", "refused", "silently wrong"))
+    )
     if args.cases:
         print()
         for case, outcome, why in results:
@@ -111,15 +120,24 @@ def _before(case: Case, text: str) -> str:
     if not isinstance(found, Anchor):
         return "refused"
     typed, stored = [t.key for t in tokens(case.typed)], [t.key for t in tokens(text[found.start : found.end])]
-    placed = (case.expected is not None and found.start < case.expected[1] and case.expected[0] < found.end
-              and on_whole_words(text, found.start, found.end))
+    placed = (
+        case.expected is not None
+        and found.start < case.expected[1]
+        and case.expected[0] < found.end
+        and on_whole_words(text, found.start, found.end)
+    )
     identical = len(typed) == len(stored) and all(same(a, b) for a, b in zip(typed, stored, strict=True))
     return "anchored right" if placed and identical else "silently wrong"
 
 
 def _refusal(why: str) -> str:
-    for marker, name in (("too short", "too short"), ("not found", "not found"), ("differs from", "differs (suite expects no match)"),
-                         ("appears", "ambiguous"), ("not one continuous", "not continuous")):
+    for marker, name in (
+        ("too short", "too short"),
+        ("not found", "not found"),
+        ("differs from", "differs (suite expects no match)"),
+        ("appears", "ambiguous"),
+        ("not one continuous", "not continuous"),
+    ):
         if marker in why:
             return name
     return "other"

@@ -112,14 +112,18 @@ def library_rows(drop: str | None, pg_server: str | None = None) -> list[Row]:
         labels = json.loads((library.LIBRARY / "labels.json").read_text(encoding="utf-8"))
         for key, name in labels["documents"].items():
             if key != drop:
-                add_source(database, folder / "sources", str(library.LIBRARY / name), SourceMeta(key=key), actor="bench")
+                add_source(
+                    database, folder / "sources", str(library.LIBRARY / name), SourceMeta(key=key), actor="bench"
+                )
         with database.read() as session:
             for claim_id, label in library.labelled_claims(session):
                 good = {(w["source"], w["para"]) for w in label.get("wrong_year", [])}
                 if label["source"] != drop:
                     good.add((label["source"], label["para"]))
                 for rank, s in enumerate(suggest_for_claim(session, claim_id, limit=TOP)):
-                    rows.append(Row(str(claim_id), rank, s.score, s.relevance, (s.source.key, s.paragraph) in good, bool(good)))
+                    rows.append(
+                        Row(str(claim_id), rank, s.score, s.relevance, (s.source.key, s.paragraph) in good, bool(good))
+                    )
         database.dispose()
     return rows
 
@@ -209,8 +213,11 @@ def report(sets: dict[str, list[Row]], threshold: float, current: float, how: st
             f"{sum(r.relevant for r in rows)} | {precision:.2f} | {recall:.2f} | {told_text} | "
             f"{shown}/{found} ({shown / found:.0%}) | {auc(rows, 'relevance'):.3f} | {auc(rows, 'score'):.3f} |"
         )
-    lines += ["", "| threshold | " + " | ".join(f"{n}: P / R / told" for n in sets) + " |",
-              "|---|" + "---|" * len(sets)]
+    lines += [
+        "",
+        "| threshold | " + " | ".join(f"{n}: P / R / told" for n in sets) + " |",
+        "|---|" + "---|" * len(sets),
+    ]
     for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
         cells = []
         for rows in sets.values():

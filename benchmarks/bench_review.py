@@ -50,7 +50,13 @@ def setup(root: Path) -> dict[str, str]:
 
     db = root / "claims.db"
     shutil.copy(REPO / "claims.db", db)
-    env = {**os.environ, "VERIFY_DB": str(db), "VERIFY_SOURCES": str(root / "sources"), "VERIFY_USER": "bench", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "VERIFY_DB": str(db),
+        "VERIFY_SOURCES": str(root / "sources"),
+        "VERIFY_USER": "bench",
+        "NO_COLOR": "1",
+    }
     env.pop("VERIFY_NOW", None)
     pdf = root / "report-100-pages.pdf"
     pdf.write_bytes(make_report(100).pdf)
@@ -116,8 +122,11 @@ def main() -> None:
             return [timed(session, "v")]
 
         verdicts = walk(env["VERIFY_DB"], "bench-verify", link_and_verify)
-    rows = [("next claim after `s` (skip)", skips), ("next claim after `v` (verified, after `1`)", verdicts),
-            ("`1` (link suggestion 1), screen redrawn", links)]
+    rows = [
+        ("next claim after `s` (skip)", skips),
+        ("next claim after `v` (verified, after `1`)", verdicts),
+        ("`1` (link suggestion 1), screen redrawn", links),
+    ]
     lines = [
         "| step | screens | median (ms) | p95 (ms) | max (ms) | goal |",
         "|---|---:|---:|---:|---:|---|",
@@ -125,23 +134,28 @@ def main() -> None:
     for name, values in rows:
         ms = [v * 1000 for v in values]
         verdict = ("met" if p95(values) < GOAL else "NOT met") if "next claim" in name else ""
-        lines.append(f"| {name} | {len(ms)} | {statistics.median(ms):.0f} | {p95(ms):.0f} | {max(ms):.0f} | "
-                     f"{'< 300 ms: ' + verdict if verdict else ''} |")
-    report = "\n".join([
-        "# `verify review`: time to the next claim's screen",
-        "",
-        "Command: `.venv/bin/python benchmarks/bench_review.py --out benchmarks/review.md`",
-        "",
-        f"Database: the shipped `claims.db` (71 claims, the default queue is its factual and quote claims) with "
-        f"`tests/data/library/S-TEST-2023-14.txt` and a generated 100-page UN-style PDF added; {passages} passages in all.",
-        "Each figure is one claim's step, from the command to the rendered 80×24 screen (session + suggestions + "
-        "rendering, in-process; interpreter start-up is not part of a step).",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}, load average "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end of the run.",
-        "",
-        *lines,
-        "",
-    ])
+        lines.append(
+            f"| {name} | {len(ms)} | {statistics.median(ms):.0f} | {p95(ms):.0f} | {max(ms):.0f} | "
+            f"{'< 300 ms: ' + verdict if verdict else ''} |"
+        )
+    report = "\n".join(
+        [
+            "# `verify review`: time to the next claim's screen",
+            "",
+            "Command: `.venv/bin/python benchmarks/bench_review.py --out benchmarks/review.md`",
+            "",
+            f"Database: the shipped `claims.db` (71 claims, the default queue is its factual and quote claims) with "
+            f"`tests/data/library/S-TEST-2023-14.txt` and a generated 100-page UN-style PDF added; {passages} "
+            "passages in all.",
+            "Each figure is one claim's step, from the command to the rendered 80×24 screen (session + suggestions + "
+            "rendering, in-process; interpreter start-up is not part of a step).",
+            f"Machine: {platform.machine()}, Python {platform.python_version()}, load average "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end of the run.",
+            "",
+            *lines,
+            "",
+        ]
+    )
     print(report)
     if args.out:
         args.out.write_text(report, encoding="utf-8")

@@ -159,7 +159,8 @@ def build_database(target: Path | str, corpus: list[dict[str, str]]) -> Any:
             )
             session.add(source)
             session.flush()
-            session.add(Passage(source_id=source.id, seq=0, locator="abstract", start=0, end=len(text), text=text))  # type: ignore[arg-type]
+            passage = Passage(source_id=source.id, seq=0, locator="abstract", start=0, end=len(text), text=text)  # type: ignore[arg-type]
+            session.add(passage)
             session.flush()
             index_source(session.connection(), source.id)  # type: ignore[arg-type]
     return database
@@ -421,7 +422,8 @@ def comparison(sqlite: dict[str, Any], postgres: dict[str, Any]) -> list[str]:
     lines = [
         "### PostgreSQL vs SQLite (issue 7: nDCG@10 within 0.02 of SQLite)",
         "",
-        "| split | SQLite nDCG@10 | PostgreSQL nDCG@10 | PostgreSQL − SQLite | within 0.02 | same top-1 | top-10 overlap |",
+        "| split | SQLite nDCG@10 | PostgreSQL nDCG@10 | PostgreSQL − SQLite | within 0.02 | same top-1 | top-10 "
+        "overlap |",
         "|---|---|---|---|---|---|---|",
     ]
     for split in postgres["splits"]:

@@ -112,8 +112,13 @@ def maxrss_mb() -> float:
 
 
 def verify_cmd(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
-    env = {**os.environ, "VERIFY_DB": str(root / "claims.db"), "VERIFY_SOURCES": str(root / "sources"),
-           "VERIFY_USER": "bench", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "VERIFY_DB": str(root / "claims.db"),
+        "VERIFY_SOURCES": str(root / "sources"),
+        "VERIFY_USER": "bench",
+        "NO_COLOR": "1",
+    }
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "verify", *args], capture_output=True, text=True, env=env, cwd=root)
     elapsed = time.perf_counter() - start
@@ -143,10 +148,18 @@ def bench_pdf(tmp: Path) -> list[tuple[str, str, str, str]]:
     found = {(p.locator, p.text) for p in document.passages}
     exact = sum((loc, text) in found for loc, text in report.passages.items())
     return [
-        (f"`verify source add` {report.pages}-page PDF, subprocess (median of 3)",
-         f"{statistics.median(walls):.2f} s", "< 5 s", f"{passages} passages; runs {', '.join(f'{w:.2f}' for w in walls)} s"),
-        ("`extract_document` alone (median of 3)", f"{statistics.median(cores):.2f} s", "< 5 s",
-         f"{exact}/{len(report.passages)} expected passages exact"),
+        (
+            f"`verify source add` {report.pages}-page PDF, subprocess (median of 3)",
+            f"{statistics.median(walls):.2f} s",
+            "< 5 s",
+            f"{passages} passages; runs {', '.join(f'{w:.2f}' for w in walls)} s",
+        ),
+        (
+            "`extract_document` alone (median of 3)",
+            f"{statistics.median(cores):.2f} s",
+            "< 5 s",
+            f"{exact}/{len(report.passages)} expected passages exact",
+        ),
     ]
 
 
@@ -162,12 +175,21 @@ def build_library(tmp: Path, texts: list[str]) -> tuple[Path, float]:
             number = s // PASSAGES_PER_SOURCE + 1
             cur = conn.execute(
                 "INSERT INTO source (key, version, is_current, title, publisher, published, retrieved_at, sha256, "
-                "media_type, path, text, created_at, created_by) VALUES (?, 1, 1, ?, ?, ?, ?, ?, 'text/plain', ?, '', ?, 'bench')",
-                (f"S/BENCH/{number}", f"Bench report {number}", "United Nations Security Council", "2023-06-01",
-                 "2024-01-01T00:00:00Z", f"{number:064x}", f"s-bench-{number}", "2024-01-01T00:00:00Z"),
+                "media_type, path, text, created_at, created_by) VALUES (?, 1, 1, ?, ?, ?, ?, ?, 'text/plain', ?, '', "
+                "?, 'bench')",
+                (
+                    f"S/BENCH/{number}",
+                    f"Bench report {number}",
+                    "United Nations Security Council",
+                    "2023-06-01",
+                    "2024-01-01T00:00:00Z",
+                    f"{number:064x}",
+                    f"s-bench-{number}",
+                    "2024-01-01T00:00:00Z",
+                ),
             )
             source_id = cur.lastrowid
-            chunk = texts[s: s + PASSAGES_PER_SOURCE]
+            chunk = texts[s : s + PASSAGES_PER_SOURCE]
             conn.executemany(
                 'INSERT INTO passage (source_id, seq, locator, kind, paragraph, page, start, "end", text) '
                 "VALUES (?, ?, ?, 'paragraph', ?, ?, 0, ?, ?)",
@@ -249,25 +271,50 @@ def main() -> None:
         words = sum(len(t.split()) for t in texts)
         db, build = build_library(tmp, texts)
         size = db.stat().st_size / (1024 * 1024)
-        rows.append((f"index build: {len(texts):,} passages ({words:,} words, vocabulary {len(vocab):,}) "
-                     "inserted and indexed (core index code)", f"{build:.1f} s", "< 60 s", f"database {size:.0f} MB"))
+        rows.append(
+            (
+                f"index build: {len(texts):,} passages ({words:,} words, vocabulary {len(vocab):,}) "
+                "inserted and indexed (core index code)",
+                f"{build:.1f} s",
+                "< 60 s",
+                f"database {size:.0f} MB",
+            )
+        )
         times, empty = bench_search(db, queries)
         fts_median = statistics.median(times)
-        rows.append((f"`search()` {len(queries)} queries of 3-8 words, limit 10, median", f"{fts_median:.1f} ms",
-                     "< 100 ms", f"{len(queries) - empty} queries with hits"))
+        rows.append(
+            (
+                f"`search()` {len(queries)} queries of 3-8 words, limit 10, median",
+                f"{fts_median:.1f} ms",
+                "< 100 ms",
+                f"{len(queries) - empty} queries with hits",
+            )
+        )
         rows.append(("`search()` p95", f"{percentile(times, 0.95):.1f} ms", "", f"max {max(times):.1f} ms"))
         rss = maxrss_mb()
         rows.append(("peak memory (maxrss) after extract + build + search", f"{rss:.0f} MB", "< 1 GB", ""))
         like = bench_like(db, queries[:LIKE_QUERIES])
         like_median = statistics.median(like)
         fts_same = statistics.median(times[:LIKE_QUERIES])
-        rows.append((f"baseline: `LIKE '%word%'` scan, first {LIKE_QUERIES} queries, median", f"{like_median:.0f} ms", "",
-                     f"the index is {like_median / fts_same:.0f}x faster on the same queries"))
+        rows.append(
+            (
+                f"baseline: `LIKE '%word%'` scan, first {LIKE_QUERIES} queries, median",
+                f"{like_median:.0f} ms",
+                "",
+                f"the index is {like_median / fts_same:.0f}x faster on the same queries",
+            )
+        )
         bm_build, bm_times = bench_bm25s(texts, queries)
         bm_median = statistics.median(bm_times)
         rows.append(("baseline: bm25s (in memory) index build", f"{bm_build:.1f} s", "", "not persisted"))
-        rows.append(("baseline: bm25s query, median / p95", f"{bm_median:.1f} / {percentile(bm_times, 0.95):.1f} ms", "",
-                     f"verify median / bm25s median = {fts_median / bm_median:.1f}"))
+        rows.append(
+            (
+                "baseline: bm25s query, median / p95",
+                f"{bm_median:.1f} / {percentile(bm_times, 0.95):.1f} ms",
+                "",
+                f"verify median / bm25s median = {fts_median / bm_median:.1f}",
+            )
+        )
         rows.append(("peak memory (maxrss) incl. bm25s baseline", f"{maxrss_mb():.0f} MB", "", ""))
     table = ["| measurement | result | goal | notes |", "|---|---:|---|---|"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

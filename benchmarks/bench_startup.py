@@ -120,8 +120,14 @@ def main() -> None:
             shutil.copyfile(db, old_db)
             old_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
             # The baseline may expect an older schema: take this checkout's copy back to the baseline's head.
-            head = subprocess.run([sys.executable, "-c", "from verify.db.migrate import HEAD; print(HEAD)"],
-                                  capture_output=True, text=True, check=True, env=old_env, cwd=folder).stdout.strip()
+            head = subprocess.run(
+                [sys.executable, "-c", "from verify.db.migrate import HEAD; print(HEAD)"],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=old_env,
+                cwd=folder,
+            ).stdout.strip()
             from verify.db.engine import open_database
             from verify.db.migrate import _config
 
@@ -135,8 +141,13 @@ def main() -> None:
                     command.downgrade(config, head)
             finally:
                 database.dispose()
-            subprocess.run([sys.executable, "-m", "verify", "--db", str(old_db), "db", "upgrade"], check=True,
-                           capture_output=True, env=old_env, cwd=folder)
+            subprocess.run(
+                [sys.executable, "-m", "verify", "--db", str(old_db), "db", "upgrade"],
+                check=True,
+                capture_output=True,
+                env=old_env,
+                cwd=folder,
+            )
             runs[f"baseline {args.baseline}"] = (commands(old_db, claim_id), old_env)
         times: dict[tuple[str, str], list[float]] = {}
         cpu: dict[tuple[str, str], list[float]] = {}
@@ -147,9 +158,13 @@ def main() -> None:
                     if round_number:
                         times.setdefault((label, name), []).append(seconds)
                         cpu.setdefault((label, name), []).append(used)
-    lines = [f"### start-up as processes ({args.rounds} rounds, {args.sources} sources of 100 passages + the shipped article)", "",
-             "| code | command | wall median s | wall p95 s | wall × status | CPU median s | CPU × status |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"### start-up as processes ({args.rounds} rounds, {args.sources} sources of 100 passages + the shipped "
+        "article)",
+        "",
+        "| code | command | wall median s | wall p95 s | wall × status | CPU median s | CPU × status |",
+        "|---|---|---|---|---|---|---|",
+    ]
     verdicts = []
     for label in runs:
         status = statistics.median(times[(label, "verify status")])
@@ -158,13 +173,20 @@ def main() -> None:
             if run_label != label:
                 continue
             median, used = statistics.median(values), statistics.median(cpu[(run_label, name)])
-            lines.append(f"| {label} | `{name}` | {median:.3f} | {percentile(values, 0.95):.3f} | {median / status:.2f} "
-                         f"| {used:.3f} | {used / status_cpu:.2f} |")
+            lines.append(
+                f"| {label} | `{name}` | {median:.3f} | {percentile(values, 0.95):.3f} | {median / status:.2f} "
+                f"| {used:.3f} | {used / status_cpu:.2f} |"
+            )
             if label == "this checkout" and name.startswith(("verify search", "verify evidence")):
-                verdicts.append(f"{name}: {median / status:.2f}× status wall, {used / status_cpu:.2f}× CPU "
-                                f"({'met' if median <= GOAL * status else 'NOT met'})")
-    lines += ["", f"Goal (issue 13): search and suggest within {GOAL:.0f}× `verify status`: " + "; ".join(verdicts),
-              f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)"]
+                verdicts.append(
+                    f"{name}: {median / status:.2f}× status wall, {used / status_cpu:.2f}× CPU "
+                    f"({'met' if median <= GOAL * status else 'NOT met'})"
+                )
+    lines += [
+        "",
+        f"Goal (issue 13): search and suggest within {GOAL:.0f}× `verify status`: " + "; ".join(verdicts),
+        f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)",
+    ]
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -69,7 +69,10 @@ def make_passages(n: int, rng: random.Random) -> list[str]:
         cumulative.append(total)
     texts = []
     for i in range(n):
-        words = [w if rng.random() < 0.55 else rng.choice(FILLER) for w in rng.choices(vocab, cum_weights=cumulative, k=rng.randint(40, 120))]
+        words = [
+            w if rng.random() < 0.55 else rng.choice(FILLER)
+            for w in rng.choices(vocab, cum_weights=cumulative, k=rng.randint(40, 120))
+        ]
         words.insert(rng.randrange(len(words)), f"{rng.randint(2, 9000):,}")
         text = " ".join(words)
         texts.append(f"{text[0].upper()}{text[1:]}. In {2015 + i % 9}, the Team noted {rng.choice(CORE)}.")
@@ -81,7 +84,9 @@ def make_claims(texts: list[str], rng: random.Random, count: int, origins: list[
     from verify.ingest.article_file import read_article
     from verify.ingest.segment import segment
 
-    article = [s.text for s in segment(read_article(REPO / "articles" / "taliban-strategy-al-qaeda.txt").paragraphs).sentences]
+    article = [
+        s.text for s in segment(read_article(REPO / "articles" / "taliban-strategy-al-qaeda.txt").paragraphs).sentences
+    ]
     generated = []
     while len(article) + len(generated) < count:
         origin = rng.randrange(len(texts))
@@ -107,12 +112,28 @@ def build(folder: Path, texts: list[str]) -> tuple[Any, float]:
     with database.write() as session:
         for s in range(0, len(texts), PER_SOURCE):
             number = s // PER_SOURCE + 1
-            source = Source(key=f"S/BENCH/{number}", title=f"Bench report {number}", publisher="United Nations Security Council",
-                            published=f"{2015 + number % 9}-06-01", created_at="2024-01-01T00:00:00Z", created_by="bench")
+            source = Source(
+                key=f"S/BENCH/{number}",
+                title=f"Bench report {number}",
+                publisher="United Nations Security Council",
+                published=f"{2015 + number % 9}-06-01",
+                created_at="2024-01-01T00:00:00Z",
+                created_by="bench",
+            )
             session.add(source)
             session.flush()
-            rows = [{"source_id": source.id, "seq": k, "locator": f"para. {k + 1}", "paragraph": k + 1, "start": 0, "end": len(t), "text": t}
-                    for k, t in enumerate(texts[s : s + PER_SOURCE])]
+            rows = [
+                {
+                    "source_id": source.id,
+                    "seq": k,
+                    "locator": f"para. {k + 1}",
+                    "paragraph": k + 1,
+                    "start": 0,
+                    "end": len(t),
+                    "text": t,
+                }
+                for k, t in enumerate(texts[s : s + PER_SOURCE])
+            ]
             session.execute(insert(Passage), rows)
         rebuild_on_connection(session.connection())
     return database, time.perf_counter() - start
@@ -142,16 +163,22 @@ def fts5_pipeline() -> Any:
 
     def word_counts(reader: Any, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
         total = reader.rows("SELECT count(*) FROM passage")[0][0] or 1
-        return total, {w: reader.rows("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q", {"q": f'"{w}"'})[0][0]
-                       for w in words}
+        return total, {
+            w: reader.rows("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q", {"q": f'"{w}"'})[0][0]
+            for w in words
+        }
 
-    def first_stage(reader: Any, terms: Any, weights: Any, *, source_id: int | None = None, limit: int = 50) -> list[Any]:
+    def first_stage(
+        reader: Any, terms: Any, weights: Any, *, source_id: int | None = None, limit: int = 50
+    ) -> list[Any]:
         phrases = (*terms.words, *terms.variants) if weights.variants else terms.words
         if not phrases:
             return []
         expression = " OR ".join(f'"{p}"' for p in phrases)
-        ranked = reader.rows("SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit",
-                             {"q": expression, "limit": limit})
+        ranked = reader.rows(
+            "SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit",
+            {"q": expression, "limit": limit},
+        )
         scores = {r[0]: float(r[1]) for r in ranked}
         rows = rank._rows(reader, list(scores))
         return sorted((rank._suggestion(r, scores[r[0]]) for r in rows), key=lambda s: (-s.bm25, s.passage_id))
@@ -228,7 +255,7 @@ def main() -> None:
         finally:
             undo()
         found = {"index": 0, "fts5": 0}
-        generated = claims[len(claims) - len(origins):]
+        generated = claims[len(claims) - len(origins) :]
         with database.read() as session:
             for claim, origin in zip(generated, origins, strict=True):
                 ours = suggest_for_text(session, claim, limit=1, with_flags=False)
@@ -245,23 +272,32 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     median = statistics.median(times)
     goal = 20 if args.passages <= 46_000 else 60
-    lines = [f"### suggest on {args.passages:,} generated passages ({len(claims)} claims, limit 5, flags on)", "",
-             "| measure | search index (issue 13) | FTS5 first stage (before) | goal |", "|---|---|---|---|",
-             f"| index build | {seconds:.1f} s (insert + rebuild) | {fts_seconds:.1f} s (FTS5 rebuild) | |",
-             f"| p50 latency | {median:.1f} ms | {statistics.median(fts_times):.1f} ms | ≤ {goal} ms "
-             f"{'(met)' if median <= goal else '(NOT met)'} |",
-             f"| p95 latency | {percentile(times, 0.95):.1f} ms | {percentile(fts_times, 0.95):.1f} ms | |",
-             f"| p50 / p95 CPU time | {statistics.median(cpu):.1f} / {percentile(cpu, 0.95):.1f} ms "
-             f"| {statistics.median(fts_cpu):.1f} / {percentile(fts_cpu, 0.95):.1f} ms | |",
-             f"| generated claims: top passage is the one the claim was cut from | {found['index']}/{len(origins)} "
-             f"| {found['fts5']}/{len(origins)} | |",
-             f"| generated claims: same top passage as FTS5 | {same_top}/{len(origins)} | | |",
-             f"| peak memory (maxrss, whole process) | {rss:.0f} MB | | < 1024 MB {'(met)' if rss < 1024 else '(NOT met)'} |"]
+    lines = [
+        f"### suggest on {args.passages:,} generated passages ({len(claims)} claims, limit 5, flags on)",
+        "",
+        "| measure | search index (issue 13) | FTS5 first stage (before) | goal |",
+        "|---|---|---|---|",
+        f"| index build | {seconds:.1f} s (insert + rebuild) | {fts_seconds:.1f} s (FTS5 rebuild) | |",
+        f"| p50 latency | {median:.1f} ms | {statistics.median(fts_times):.1f} ms | ≤ {goal} ms "
+        f"{'(met)' if median <= goal else '(NOT met)'} |",
+        f"| p95 latency | {percentile(times, 0.95):.1f} ms | {percentile(fts_times, 0.95):.1f} ms | |",
+        f"| p50 / p95 CPU time | {statistics.median(cpu):.1f} / {percentile(cpu, 0.95):.1f} ms "
+        f"| {statistics.median(fts_cpu):.1f} / {percentile(fts_cpu, 0.95):.1f} ms | |",
+        f"| generated claims: top passage is the one the claim was cut from | {found['index']}/{len(origins)} "
+        f"| {found['fts5']}/{len(origins)} | |",
+        f"| generated claims: same top passage as FTS5 | {same_top}/{len(origins)} | | |",
+        f"| peak memory (maxrss, whole process) | {rss:.0f} MB | | "
+        f"< 1024 MB {'(met)' if rss < 1024 else '(NOT met)'} |",
+    ]
     if reference:
-        lines.append(f"| bm25s first stage alone (reference) | p50 {statistics.median(reference):.1f} ms, "
-                     f"p95 {percentile(reference, 0.95):.1f} ms | | |")
-    lines.append(f"\nLoad average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs); "
-                 "the first 71 claims are the shipped article's sentences, which no generated passage states.")
+        lines.append(
+            f"| bm25s first stage alone (reference) | p50 {statistics.median(reference):.1f} ms, "
+            f"p95 {percentile(reference, 0.95):.1f} ms | | |"
+        )
+    lines.append(
+        f"\nLoad average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs); "
+        "the first 71 claims are the shipped article's sentences, which no generated passage states."
+    )
     text = "\n".join(lines)
     print(text)
     if args.out:

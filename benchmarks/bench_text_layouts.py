@@ -32,7 +32,9 @@ from pathlib import Path
 
 # The fixtures are read through this checkout's manifest; ``verify`` may come from another
 # checkout (PYTHONPATH=<checkout>) to measure the code before a change.
-_spec = importlib.util.spec_from_file_location("realdocs", Path(__file__).resolve().parent.parent / "tests" / "realdocs.py")
+_spec = importlib.util.spec_from_file_location(
+    "realdocs", Path(__file__).resolve().parent.parent / "tests" / "realdocs.py"
+)
 realdocs = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 sys.modules["realdocs"] = realdocs
 _spec.loader.exec_module(realdocs)  # type: ignore[union-attr]
@@ -41,8 +43,11 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from verify.ingest.extract import extract_document  # noqa: E402
 
-REPORTS = [("upr-svn-2019-stakeholders-text", 144, "text/plain"), ("upr-svn-2019-stakeholders-text", 144, "text/markdown"),
-           ("upr-svn-2019-national-text", None, "text/plain")]
+REPORTS = [
+    ("upr-svn-2019-stakeholders-text", 144, "text/plain"),
+    ("upr-svn-2019-stakeholders-text", 144, "text/markdown"),
+    ("upr-svn-2019-national-text", None, "text/plain"),
+]
 
 
 def own_numbering(text: str) -> int:
@@ -93,9 +98,17 @@ def main() -> int:
                 totals[0] += wanted
                 totals[1] += hits
                 perfect += hits == wanted
-        rows.append({"set": f"902 SC resolutions, {shape}", "documents": numbered_docs, "numbered": totals[0],
-                     "found": totals[1], "all right": perfect, "notes": notes_found,
-                     "seconds": round(time.perf_counter() - started, 1)})
+        rows.append(
+            {
+                "set": f"902 SC resolutions, {shape}",
+                "documents": numbered_docs,
+                "numbered": totals[0],
+                "found": totals[1],
+                "all right": perfect,
+                "notes": notes_found,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
     for key, notes_expected, media_type in REPORTS:
         try:
             text = read_bytes(key).decode("utf-8")
@@ -104,17 +117,27 @@ def main() -> int:
             continue
         started = time.perf_counter()
         wanted, hits, notes = score(text, media_type)
-        rows.append({"set": f"{key} ({media_type})", "documents": 1, "numbered": wanted, "found": hits, "all right": int(hits == wanted),
-                     "notes": f"{notes}" + (f"/{notes_expected}" if notes_expected else ""),
-                     "seconds": round(time.perf_counter() - started, 2)})
+        rows.append(
+            {
+                "set": f"{key} ({media_type})",
+                "documents": 1,
+                "numbered": wanted,
+                "found": hits,
+                "all right": int(hits == wanted),
+                "notes": f"{notes}" + (f"/{notes_expected}" if notes_expected else ""),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
     if args.json:
         print(json.dumps(rows, indent=1))
         return 0
     print(f"{'set':58} {'docs':>5} {'numbered':>8} {'para. N':>8} {'%':>6} {'docs all right':>14} {'notes':>8}")
     for row in rows:
         share = 100 * int(row["found"]) / max(1, int(row["numbered"]))  # type: ignore[arg-type]
-        print(f"{row['set']:58} {row['documents']:>5} {row['numbered']:>8} {row['found']:>8} {share:>5.1f}% "
-              f"{row['all right']:>14} {row['notes'] if row['notes'] is not None else '-':>8}")
+        print(
+            f"{row['set']:58} {row['documents']:>5} {row['numbered']:>8} {row['found']:>8} {share:>5.1f}% "
+            f"{row['all right']:>14} {row['notes'] if row['notes'] is not None else '-':>8}"
+        )
     return 0
 
 

@@ -21,8 +21,7 @@ from verify.ingest.passages import build  # noqa: E402
 from verify.ingest.pdf import EXTRACTORS, extractor_version  # noqa: E402
 
 
-def measure(name: str, pdf: bytes, expected: dict[str, str], runs: int = 3
-            ) -> tuple[float, float]:
+def measure(name: str, pdf: bytes, expected: dict[str, str], runs: int = 3) -> tuple[float, float]:
     """Median seconds for extraction plus layout, and exact-passage share."""
     times: list[float] = []
     found: dict[str, str] = {}

@@ -45,7 +45,9 @@ CLI_TESTS = Path(__file__).resolve().parent / "cli"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): about SQLite files; the PostgreSQL variant is skipped")
-    config.addinivalue_line("markers", "xfail_postgres(reason): the PostgreSQL variant is expected to fail (not strict)")
+    config.addinivalue_line(
+        "markers", "xfail_postgres(reason): the PostgreSQL variant is expected to fail (not strict)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -59,7 +61,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         postgres_marks.append(pytest.mark.skip(reason=f"SQLite only: {reason}"))
     xfail = metafunc.definition.get_closest_marker("xfail_postgres")
     if xfail is not None:
-        postgres_marks.append(pytest.mark.xfail(strict=False, reason=xfail.args[0] if xfail.args else xfail.kwargs["reason"]))
+        postgres_marks.append(
+            pytest.mark.xfail(strict=False, reason=xfail.args[0] if xfail.args else xfail.kwargs["reason"])
+        )
     metafunc.parametrize(
         "backend", ["sqlite", pytest.param("postgres", marks=postgres_marks)], indirect=True, scope="function"
     )
@@ -169,7 +173,10 @@ class PostgresServer:
 
         with self.engine.connect() as conn:
             conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d AND pid <> "
+                    "pg_backend_pid()"
+                ),
                 {"d": name},
             )
 
@@ -194,7 +201,9 @@ def _postgres() -> tuple[PostgresServer | None, str]:
     except Exception as exc:  # noqa: BLE001 - any failure to connect is reported as the skip reason
         if server is not None:
             server.close()
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        detail = (
+            str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         return None, (
             f"PostgreSQL not reachable at {url} ({detail}); set VERIFY_TEST_POSTGRES to a server URL to run "
             "the PostgreSQL variants of the CLI tests"
@@ -292,7 +301,9 @@ class Workspace:
     def db(self) -> Path:
         """The SQLite file (only for SQLite workspaces: use ``url``, ``query`` and ``execute`` otherwise)."""
         if not self.is_sqlite:
-            raise AttributeError("workspace.db is a SQLite file; use workspace.url/query/execute, or mark the test sqlite_only")
+            raise AttributeError(
+                "workspace.db is a SQLite file; use workspace.url/query/execute, or mark the test sqlite_only"
+            )
         return Path(self._url)
 
     def _engine(self) -> Any:

@@ -64,9 +64,7 @@ class RecordedRequest:
     headers: dict[str, str]
 
 
-def streamed(
-    total: int, chunk_size: int = 64 * 1024, fill: bytes = b"x"
-) -> Callable[[], Iterator[bytes]]:
+def streamed(total: int, chunk_size: int = 64 * 1024, fill: bytes = b"x") -> Callable[[], Iterator[bytes]]:
     """A body factory yielding ``total`` bytes in chunks, never all in memory."""
 
     def chunks() -> Iterator[bytes]:
@@ -95,9 +93,7 @@ class LocalServer:
         self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
         self._httpd = _Server(("127.0.0.1", 0), _make_handler(self))
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def base_url(self) -> str:

@@ -56,11 +56,15 @@ def checkthat_sample(files: dict[str, bytes]) -> list[Line]:
 def golden_rule_sentences(source: bytes) -> list[str]:
     """The distinct expected sentences of ``GOLDEN_EN_RULES_TEST_CASES``, in order (read, never executed)."""
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "GOLDEN_EN_RULES_TEST_CASES" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            getattr(t, "id", None) == "GOLDEN_EN_RULES_TEST_CASES" for t in node.targets
+        ):
             assert isinstance(node.value, ast.List)
             # an entry is a (text, expected) tuple, or pytest.param(text, expected, marks=...)
-            cases = [ast.literal_eval(ast.Tuple(elts=e.args[:2], ctx=ast.Load()) if isinstance(e, ast.Call) else e)
-                     for e in node.value.elts]
+            cases = [
+                ast.literal_eval(ast.Tuple(elts=e.args[:2], ctx=ast.Load()) if isinstance(e, ast.Call) else e)
+                for e in node.value.elts
+            ]
             break
     else:
         raise ValueError("GOLDEN_EN_RULES_TEST_CASES not found")
@@ -73,7 +77,9 @@ def golden_rule_sentences(source: bytes) -> list[str]:
 
 def golden_rule_labels(source: bytes) -> list[tuple[str, str | None]]:
     """(sentence, kind or None) for every labelled sentence; a sentence without a label is an error."""
-    labels = {row["sha1"]: row["kind"] for row in json.loads((DATA / "golden_rules_kinds.json").read_text("utf-8"))["labels"]}
+    labels = {
+        row["sha1"]: row["kind"] for row in json.loads((DATA / "golden_rules_kinds.json").read_text("utf-8"))["labels"]
+    }
     pairs = []
     for sentence in golden_rule_sentences(source):
         key = hashlib.sha1(sentence.encode()).hexdigest()

@@ -76,7 +76,9 @@ def _join(prefix: str | None, quote: str, suffix: str | None, literal: bool) -> 
 def hypothesis_cases() -> tuple[dict[str, str], list[Case]]:
     """The fixtures (source key -> text) and cases of the Hypothesis ``matchQuote`` tests."""
     js = realdocs.read_text(HYPOTHESIS)
-    fixtures = {name: _simplify(body) for name, body in re.findall(r"(\w+): `([^`]*)`", js.split("function normalize")[0])}
+    fixtures = {
+        name: _simplify(body) for name, body in re.findall(r"(\w+): `([^`]*)`", js.split("function normalize")[0])
+    }
     cases: list[Case] = []
     suite = "hypothesis"
 
@@ -127,7 +129,9 @@ def hypothesis_cases() -> tuple[dict[str, str], list[Case]]:
     # a quote repeated without context: ambiguous
     for quote in re.findall(r"matchQuote\(text,\s*" + STRING + r"\)", js):
         cases.append(Case(suite, f"repeated {quote!r}", "hyp-twoCities", _unescape(quote), None))
-    for prefix, quote in re.findall(r"prefix: " + STRING + r" \};\s*const match = matchQuote\(fixtures\.solitude,\s*" + STRING, js):
+    for prefix, quote in re.findall(
+        r"prefix: " + STRING + r" \};\s*const match = matchQuote\(fixtures\.solitude,\s*" + STRING, js
+    ):
         typed = _join(_unescape(prefix), _unescape(quote), None, False)
         add(f"prefix beyond the start {typed!r}", "solitude", typed, _unescape(quote))
     return {f"hyp-{k}": v for k, v in fixtures.items()}, cases
@@ -154,11 +158,19 @@ def dom_anchor_cases() -> tuple[dict[str, str], list[Case]]:
         shown = re.search(r"assert\.equal\(text, (?:" + STRING + r"|exact)\)", block)
         is_null = "assert.isNull(range)" in block
         for quote in quotes:
-            expected = None if is_null or not shown else (_unescape(shown.group(1)) if shown.group(1) is not None else quote)
-            cases.append(Case("dom-anchor-text-quote", f"{title}: {quote[:40]!r}", "dom-fixture", quote, _region(text, expected)))
+            expected = (
+                None if is_null or not shown else (_unescape(shown.group(1)) if shown.group(1) is not None else quote)
+            )
+            cases.append(
+                Case("dom-anchor-text-quote", f"{title}: {quote[:40]!r}", "dom-fixture", quote, _region(text, expected))
+            )
             if prefix or suffix:
-                typed = _join(_unescape(prefix.group(1)) if prefix else None, quote,
-                              _unescape(suffix.group(1)) if suffix else None, True)
+                typed = _join(
+                    _unescape(prefix.group(1)) if prefix else None,
+                    quote,
+                    _unescape(suffix.group(1)) if suffix else None,
+                    True,
+                )
                 region = _region(text, typed) or _region(text, expected)
                 cases.append(Case("dom-anchor-text-quote", f"{title} (with context)", "dom-fixture", typed, region))
     return {"dom-fixture": text}, cases
@@ -215,7 +227,9 @@ def judge(invoke: Invoke, claim: int, case: Case, texts: dict[str, str]) -> tupl
     args = ("evidence", "link", str(claim), "--source", case.source, "--stance", "context", "--quote", case.typed)
     code, out, err = invoke(*args)
     accepted = False
-    if code == 2 and "quote differs from" in err and case.expected is not None:  # the suite expects no match: refusing is the answer
+    if (
+        code == 2 and "quote differs from" in err and case.expected is not None
+    ):  # the suite expects no match: refusing is the answer
         code, out, err = invoke(*args, "--accept-difference", "ported test case")
         accepted = True
         if code != 0:
@@ -227,8 +241,12 @@ def judge(invoke: Invoke, claim: int, case: Case, texts: dict[str, str]) -> tupl
     row = _last_evidence(invoke)
     text = texts[case.source]
     span = (row["start"], row["end"])
-    placed = (case.expected is not None and span[0] < case.expected[1] and case.expected[0] < span[1]
-              and on_whole_words(text, *span))
+    placed = (
+        case.expected is not None
+        and span[0] < case.expected[1]
+        and case.expected[0] < span[1]
+        and on_whole_words(text, *span)
+    )
     differences = [f for f in _flags(row) if f.get("kind") == "quote_difference"]
     if accepted:
         if differences and placed:
@@ -238,4 +256,7 @@ def judge(invoke: Invoke, claim: int, case: Case, texts: dict[str, str]) -> tupl
     identical = len(typed) == len(stored) and all(same(a, b) for a, b in zip(typed, stored, strict=True))
     if identical and differences == [] and placed:
         return "anchored right", f"{row['anchor']} at {span}"
-    return "silently wrong", f"linked {text[span[0]:span[1]]!r} at {span} (expected {case.expected}) with no recorded difference"
+    return (
+        "silently wrong",
+        f"linked {text[span[0] : span[1]]!r} at {span} (expected {case.expected}) with no recorded difference",
+    )

@@ -71,11 +71,15 @@ def _snapshot(entry: Item) -> Path:
 def _git(entry: Item, *args: str) -> bytes:
     git_dir = _snapshot(entry)
     if not git_dir.is_dir():
-        raise Unavailable(f"{entry.key}: no copy on this machine; get github:{entry.repo} at {entry.commit[:12]} "
-                          f"(a snapshot under {git_dir.parent.parent} or a folder in VERIFY_REAL_DOCS)")
+        raise Unavailable(
+            f"{entry.key}: no copy on this machine; get github:{entry.repo} at {entry.commit[:12]} "
+            f"(a snapshot under {git_dir.parent.parent} or a folder in VERIFY_REAL_DOCS)"
+        )
     done = subprocess.run(["git", "--git-dir", str(git_dir), *args], capture_output=True, check=False)
     if done.returncode != 0:
-        raise Unavailable(f"{entry.key}: the snapshot of {entry.repo} lacks it ({done.stderr.decode(errors='replace').strip()})")
+        raise Unavailable(
+            f"{entry.key}: the snapshot of {entry.repo} lacks it ({done.stderr.decode(errors='replace').strip()})"
+        )
     return done.stdout
 
 
@@ -94,7 +98,9 @@ def read_bytes(key: str) -> bytes:
     data = copy.read_bytes() if copy is not None else _git(entry, "show", f"{entry.commit}:{entry.path}")
     digest = hashlib.sha256(data).hexdigest()
     if entry.sha256 and digest != entry.sha256:
-        raise Unavailable(f"{entry.key}: the copy found has sha256 {digest[:12]}…, the manifest says {entry.sha256[:12]}…")
+        raise Unavailable(
+            f"{entry.key}: the copy found has sha256 {digest[:12]}…, the manifest says {entry.sha256[:12]}…"
+        )
     return data
 
 
@@ -110,10 +116,11 @@ def folder_files(key: str) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted(copy.iterdir()) if p.is_file()}
     tree = _git(entry, "rev-parse", f"{entry.commit}:{entry.path}").decode().strip()
     if entry.tree and tree != entry.tree:
-        raise Unavailable(f"{entry.key}: the snapshot's folder is tree {tree[:12]}…, the manifest says {entry.tree[:12]}…")
+        raise Unavailable(
+            f"{entry.key}: the snapshot's folder is tree {tree[:12]}…, the manifest says {entry.tree[:12]}…"
+        )
     names = _git(entry, "ls-tree", "--name-only", f"{entry.commit}:{entry.path}").decode().split("\n")
     return {name: _git(entry, "show", f"{entry.commit}:{entry.path}/{name}") for name in names if name}
-
 
 
 def require(key: str) -> bytes:

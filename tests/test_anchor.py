@@ -29,7 +29,10 @@ PARA_2 = (
     "The group’s ﬁnancing relies on welfare payments – some of which reach affiliates in Afghani-\n"
     "stan and beyond — and on donations collected … in border markets."
 )
-PARA_3 = "Training camps were reported in Helmand and Zabul. One Member State assessed that the camps host around 400 fighters."
+PARA_3 = (
+    "Training camps were reported in Helmand and Zabul. "
+    "One Member State assessed that the camps host around 400 fighters."
+)
 PARA_4 = "Training camps were reported in Helmand and Zabul. Another Member State could not confirm the figure."
 TEXT = "\n\n".join([PARA_1, PARA_2, PARA_3, PARA_4])
 
@@ -67,8 +70,14 @@ def test_exact_match_is_the_quote_itself() -> None:
         pytest.param("in Kabul and Kandahar", "in Kabul and\nKandahar", id="newline-in-source"),
         pytest.param("keeps a “low\n  profile”   in Kabul", "keeps a “low profile” in Kabul", id="whitespace-in-quote"),
         pytest.param("MEMBER STATES INDICATE", "Member States indicate", id="case"),
-        pytest.param("affiliates in Afghanistan and beyond", "affiliates in Afghani-\nstan and beyond", id="line-end-hyphen-in-source"),
-        pytest.param("donations collected ... in border markets", "donations collected … in border markets", id="ellipsis"),
+        pytest.param(
+            "affiliates in Afghanistan and beyond",
+            "affiliates in Afghani-\nstan and beyond",
+            id="line-end-hyphen-in-source",
+        ),
+        pytest.param(
+            "donations collected ... in border markets", "donations collected … in border markets", id="ellipsis"
+        ),
     ],
 )
 def test_typographic_drift_anchors_on_the_sources_own_characters(typed: str, in_source: str) -> None:
@@ -192,7 +201,9 @@ def test_occurrences_lists_every_exact_hit_and_can_be_confined_to_windows() -> N
     hits = occurrences(TEXT, quote)
     assert [TEXT[a.start : a.end] for a in hits] == [quote, quote] and {a.method for a in hits} == {"exact"}
     assert occurrences(TEXT, quote, windows()[2:3]) == hits[:1]
-    assert occurrences(TEXT, "the group's leadership") == [anchor(TEXT, "the group's leadership")], "typographic variants count when nothing is exact"
+    assert occurrences(TEXT, "the group's leadership") == [anchor(TEXT, "the group's leadership")], (
+        "typographic variants count when nothing is exact"
+    )
     assert occurrences(TEXT, "") == []
 
 
@@ -207,7 +218,9 @@ def test_confined_anchor_ignores_text_outside_the_windows() -> None:
     assert isinstance(inside, Anchor) and inside.method == "exact" and spans[2][0] <= inside.start < spans[2][1]
 
 
-@pytest.mark.parametrize(("quote", "words"), [("the", 1), ("400 fighters", 2), ("Al-Qaida in Afghanistan", 4), ("  ", 0)])
+@pytest.mark.parametrize(
+    ("quote", "words"), [("the", 1), ("400 fighters", 2), ("Al-Qaida in Afghanistan", 4), ("  ", 0)]
+)
 def test_word_count(quote: str, words: int) -> None:
     assert word_count(quote) == words
     assert (word_count(quote) >= MIN_QUOTE_WORDS) == (words >= 3)

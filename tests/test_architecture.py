@@ -55,7 +55,9 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or 
 
 
 def test_every_package_has_a_layer() -> None:
-    units = {_unit(p) for p in MODULES} | {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    units = {_unit(p) for p in MODULES} | {
+        p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith("_")
+    }
     assert units <= set(LEVEL), f"place these in LEVEL and docs/architecture.md: {sorted(units - set(LEVEL))}"
 
 

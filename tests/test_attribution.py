@@ -52,7 +52,8 @@ def test_a_registered_source_fills_in_source_key_for_both_claims(run, workspace)
     conn = sqlite3.connect(workspace.db)
     with conn:
         conn.execute(
-            "INSERT INTO source (key, version, is_current, title, publisher, published, symbol, created_at, created_by) "
+            "INSERT INTO source (key, version, is_current, title, publisher, published, symbol, created_at, "
+            "created_by) "
             "VALUES ('S/2023/370', 1, 1, 'Fourteenth report of the Analytical Support and Sanctions Monitoring Team', "
             "'United Nations Security Council', '2023-06-01', 'S/2023/370', '2024-01-01T00:00:00Z', 'tester')"
         )
@@ -68,7 +69,10 @@ def test_a_registered_source_fills_in_source_key_for_both_claims(run, workspace)
 
 
 def test_detect_phrases():
-    assert detect("According to a June 2023 UN report, leaders are in Kabul.").phrase == "According to a June 2023 UN report"
+    assert (
+        detect("According to a June 2023 UN report, leaders are in Kabul.").phrase
+        == "According to a June 2023 UN report"
+    )
     back = detect("That same report declares that training sites exist.")
     assert back is not None and back.refers_back
     assert detect("But ground realities prove otherwise.") is None

@@ -130,8 +130,9 @@ class PostgresBackend(Backend):
 
         self.server = make_url(server_url)
         # One connection to the server's own database, kept for CREATE/DROP DATABASE and the polls.
-        self.engine = create_engine(self.server, isolation_level="AUTOCOMMIT", pool_size=1,
-                                    connect_args={"connect_timeout": 5})
+        self.engine = create_engine(
+            self.server, isolation_level="AUTOCOMMIT", pool_size=1, connect_args={"connect_timeout": 5}
+        )
         self.created: set[str] = set()
 
     @staticmethod
@@ -223,14 +224,25 @@ def make_backend(name: str, postgres_url: str | None = None) -> Backend:
 
 def verify_env(backend: Backend, folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY_")}
-    env.update(VERIFY_DB=backend.url(folder), VERIFY_SOURCES=str(folder / "sources"), VERIFY_USER="crash",
-               VERIFY_NOW=NOW, NO_COLOR="1")
+    env.update(
+        VERIFY_DB=backend.url(folder),
+        VERIFY_SOURCES=str(folder / "sources"),
+        VERIFY_USER="crash",
+        VERIFY_NOW=NOW,
+        NO_COLOR="1",
+    )
     return env
 
 
 def verify(backend: Backend, folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "verify", *args], env=verify_env(backend, folder), cwd=folder,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", *args],
+        env=verify_env(backend, folder),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if check and done.returncode != 0:
         raise AssertionError(f"verify {' '.join(args)} failed ({done.returncode}): {done.stderr}")
     return done
@@ -252,7 +264,11 @@ def visible_state(folder: Path) -> str:
 
 def hidden_entries(folder: Path) -> list[str]:
     sources = folder / "sources"
-    return sorted(n for n in os.listdir(sources) if n.startswith((TEMP_PREFIX, PENDING_PREFIX))) if sources.is_dir() else []
+    return (
+        sorted(n for n in os.listdir(sources) if n.startswith((TEMP_PREFIX, PENDING_PREFIX)))
+        if sources.is_dir()
+        else []
+    )
 
 
 @dataclass
@@ -301,7 +317,9 @@ class Kill:
     hidden: list[str] = field(default_factory=list)  # staging entries in sources/ right after the kill
 
 
-def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: tuple[str, ...] = ("-m", "verify")) -> Kill:
+def kill_once(
+    op: Operation, scratch: Path, delay: float, index: int, command: tuple[str, ...] = ("-m", "verify")
+) -> Kill:
     """Run ``op`` from a copy of its before-state, SIGKILL it after ``delay`` seconds and check the state.
 
     ``command`` (after the Python executable) may name a script that kills
@@ -310,8 +328,13 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: t
     backend = op.backend
     folder = scratch / f"{op.name}-kill-{index}"
     backend.copy(op.before, folder)
-    process = subprocess.Popen([sys.executable, *command, *op.args], env=verify_env(backend, folder), cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *command, *op.args],
+        env=verify_env(backend, folder),
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -319,8 +342,13 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: t
     _, stderr = process.communicate()
     finished = process.returncode != -signal.SIGKILL
     if finished and process.returncode != 0:
-        return Kill(delay, "finished", False, False,
-                    f"exited {process.returncode}: {stderr.decode(errors='replace')[-300:]} (kept {folder})")
+        return Kill(
+            delay,
+            "finished",
+            False,
+            False,
+            f"exited {process.returncode}: {stderr.decode(errors='replace')[-300:]} (kept {folder})",
+        )
     names = {state: name for name, state in op.states.items()}
     db_now, visible_now, hidden_now = backend.state(folder), visible_state(folder), hidden_entries(folder)
     problems = []
@@ -342,8 +370,10 @@ def kill_once(op: Operation, scratch: Path, delay: float, index: int, command: t
         problems.append(f"hidden entries remain after recovery: {leftovers}")
     window = (db_now, visible_now) not in names
     if problems:
-        problems.append(f"kept {folder}" + ("" if backend.name == "sqlite" else
-                                             f"; its database {backend.url(folder)} is dropped when the run ends"))
+        problems.append(
+            f"kept {folder}"
+            + ("" if backend.name == "sqlite" else f"; its database {backend.url(folder)} is dropped when the run ends")
+        )
     else:
         backend.discard(folder)
     return Kill(delay, "finished" if finished else landed, window, not problems, "; ".join(problems), hidden_now)
@@ -365,8 +395,9 @@ main()
 """  # python -c SELF_KILL <function of verify.workflow.archiving> before|after <verify arguments>
 
 
-def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random,
-                    report: Callable[[Kill], None] | None = None) -> list[Kill]:
+def kill_repeatedly(
+    op: Operation, scratch: Path, kills: int, rng: random.Random, report: Callable[[Kill], None] | None = None
+) -> list[Kill]:
     results = []
     for index in range(kills):
         result = kill_once(op, scratch, rng.uniform(0, op.duration), index)
@@ -379,9 +410,12 @@ def kill_repeatedly(op: Operation, scratch: Path, kills: int, rng: random.Random
 def summary(op: Operation, results: list[Kill]) -> dict[str, object]:
     return {
         "backend": op.backend.name,
-        "operation": op.name, "duration_s": round(op.duration, 2), "kills": len(results),
+        "operation": op.name,
+        "duration_s": round(op.duration, 2),
+        "kills": len(results),
         "consistent": sum(r.consistent for r in results),
-        "before": sum(r.landed == "before" for r in results), "after": sum(r.landed == "after" for r in results),
+        "before": sum(r.landed == "before" for r in results),
+        "after": sum(r.landed == "after" for r in results),
         "finished": sum(r.landed == "finished" for r in results),
         "commit_rename_window": sum(r.window for r in results),
         "problems": [f"t={r.delay:.2f}s: {r.detail}" for r in results if not r.consistent],
@@ -494,12 +528,17 @@ def test_sigkill_leaves_before_or_after(operations: dict[str, Operation], name: 
     assert found["before"] + found["after"] + found["finished"] == CI_KILLS
 
 
-@pytest.mark.parametrize(("point", "when", "landed", "window"), [
-    ("stage_source_files", "after", "before", False),  # staged as .pending-<slug>, not committed: rolled back
-    ("publish_staged", "before", "after", True),  # committed, not renamed: rolled forward
-], ids=["staged-not-committed", "committed-not-renamed"])
-def test_sigkill_at_each_staging_step(operations: dict[str, Operation], point: str, when: str, landed: str,
-                                      window: bool, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("point", "when", "landed", "window"),
+    [
+        ("stage_source_files", "after", "before", False),  # staged as .pending-<slug>, not committed: rolled back
+        ("publish_staged", "before", "after", True),  # committed, not renamed: rolled forward
+    ],
+    ids=["staged-not-committed", "committed-not-renamed"],
+)
+def test_sigkill_at_each_staging_step(
+    operations: dict[str, Operation], point: str, when: str, landed: str, window: bool, tmp_path: Path
+) -> None:
     """Random kills rarely land in the instant between commit and rename: land there on purpose."""
     op = operations["source add"]
     result = kill_once(op, tmp_path, 600, 0, ("-c", SELF_KILL, point, when))
@@ -550,8 +589,10 @@ from verify.cli.app import main
 main()
 """  # python -c KILL_AT commit|replace before|after <verify arguments>
 
-WEB_REPORT = (b"<html><head><title>Web report</title></head><body><main>"
-              b"<p>The council met 14 times in 2023.</p><p>It adopted 12 resolutions.</p></main></body></html>")
+WEB_REPORT = (
+    b"<html><head><title>Web report</title></head><body><main>"
+    b"<p>The council met 14 times in 2023.</p><p>It adopted 12 resolutions.</p></main></body></html>"
+)
 SHORT_ARTICLE = "A short article\n\nThe council met in 2022 and adopted two resolutions. Its members disagreed.\n"
 NOTE = "An earlier note\n\nThe council met in 2022 and adopted two resolutions.\n"
 
@@ -624,8 +665,14 @@ def kill_short(op: ShortOp, backend: Backend, scratch: Path, point: str, when: s
     """Kill ``op`` at ``point`` (commit | replace), ``when`` before|after it; the problems found."""
     folder = scratch / f"{op.name}-{point}-{when}".replace(" ", "-")
     backend.copy(op.before, folder)
-    done = subprocess.run([sys.executable, "-c", KILL_AT, point, when, *op.args], env=verify_env(backend, folder),
-                          cwd=folder, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", KILL_AT, point, when, *op.args],
+        env=verify_env(backend, folder),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != -signal.SIGKILL:
         return [f"never reached the {point} (exit {done.returncode}): {done.stderr[-300:]}"]
     landed = op.states.get(backend.state(folder))
@@ -652,7 +699,9 @@ def kill_short(op: ShortOp, backend: Backend, scratch: Path, point: str, when: s
     return problems
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def short_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     """Like ``crash_backend``; the PostgreSQL run is marked slow (a database copy per kill)."""
     yield from _open_backend(request.param)
@@ -673,19 +722,40 @@ def short_operations(tmp_path_factory: pytest.TempPathFactory, short_backend: Ba
     empty, work = root / "empty", root / "work"
     crash_backend.create(empty)
     crash_backend.copy(empty, work)
-    for args in (("init",), ("article", "add", str(inputs / "article.txt")),
-                 ("source", "add", str(inputs / "note.txt"), "--key", "earlier-note"),
-                 ("source", "register", "web-report", "--url", server.url("/report.html"))):
+    for args in (
+        ("init",),
+        ("article", "add", str(inputs / "article.txt")),
+        ("source", "add", str(inputs / "note.txt"), "--key", "earlier-note"),
+        ("source", "register", "web-report", "--url", server.url("/report.html")),
+    ):
         verify_here(crash_backend, work, *args)
     ops = [
-        ShortOp("evidence link", ("evidence", "link", "1", "--source", "earlier-note", "--stance", "supports",
-                                  "--quote", "The council met in 2022 and adopted two resolutions"), work),
+        ShortOp(
+            "evidence link",
+            (
+                "evidence",
+                "link",
+                "1",
+                "--source",
+                "earlier-note",
+                "--stance",
+                "supports",
+                "--quote",
+                "The council met in 2022 and adopted two resolutions",
+            ),
+            work,
+        ),
         ShortOp("claim mark", ("claim", "mark", "1", "in_progress", "--note", "checking the minutes"), work),
         ShortOp("claim note", ("claim", "note", "1", "asked the press office"), work),
         ShortOp("source fetch", ("source", "fetch", "web-report"), work),
         ShortOp("init", ("init",), empty if crash_backend.name != "sqlite" else root / "bare"),
-        ShortOp("export --output", ("export", "--format", "json", "--output", "export.json"), work,
-                points=("replace",), output="export.json"),
+        ShortOp(
+            "export --output",
+            ("export", "--format", "json", "--output", "export.json"),
+            work,
+            points=("replace",),
+            output="export.json",
+        ),
     ]
     if crash_backend.name == "sqlite":
         (root / "bare").mkdir()
@@ -705,15 +775,19 @@ SHORT_OPS = ("evidence link", "claim mark", "claim note", "source fetch", "init"
 
 
 @pytest.mark.parametrize("name", SHORT_OPS)
-def test_sigkill_around_the_commit_of_short_commands(short_operations: dict[str, ShortOp], short_backend: Backend,
-                                                     name: str, tmp_path: Path) -> None:
+def test_sigkill_around_the_commit_of_short_commands(
+    short_operations: dict[str, ShortOp], short_backend: Backend, name: str, tmp_path: Path
+) -> None:
     """Parametrised over the backend too; ``db upgrade`` of a schema-0001 file is SQLite only."""
     if name not in short_operations:
         pytest.skip(f"{name}: the schema-0001 fixture is a SQLite file")
     op = short_operations[name]
     assert set(op.states.values()) == ({"before", "after"} if not op.output else {"before"})
-    found = {f"{point} {when}": kill_short(op, short_backend, tmp_path, point, when)
-             for point in op.points for when in ("before", "after")}
+    found = {
+        f"{point} {when}": kill_short(op, short_backend, tmp_path, point, when)
+        for point in op.points
+        for when in ("before", "after")
+    }
     assert not any(found.values()), found
 
 

@@ -23,11 +23,7 @@ def nested_page(depth: int, tag: str) -> str:
     """A page whose middle paragraph sits ``depth`` elements deep, with a sibling block at the bottom."""
     return (
         "<!doctype html><html><head><title>Deep page</title></head><body>"
-        f"<p>{FIRST}</p>"
-        + f"<{tag}>" * depth
-        + f"<p>{DEEP}</p>"
-        + f"</{tag}>" * depth
-        + f"<p>{LAST}</p></body></html>"
+        f"<p>{FIRST}</p>" + f"<{tag}>" * depth + f"<p>{DEEP}</p>" + f"</{tag}>" * depth + f"<p>{LAST}</p></body></html>"
     )
 
 
@@ -72,7 +68,9 @@ def test_blocks_past_the_nesting_cap_stay_separate_paragraphs(ready, tmp_path: P
     inner = "".join(f"<div>Paragraph {n} reports {n} incidents.</div>" for n in range(1, 4))
     run = ready
     page = tmp_path / "siblings.html"
-    page.write_text("<html><body>" + "<section>" * 3_000 + inner + "</section>" * 3_000 + "</body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><body>" + "<section>" * 3_000 + inner + "</section>" * 3_000 + "</body></html>", encoding="utf-8"
+    )
     assert run("article", "add", str(page)).exit_code == 0
     claims = json.loads(run("claim", "list", "--format", "json").stdout)
     assert [c["text"] for c in claims] == [f"Paragraph {n} reports {n} incidents." for n in range(1, 4)]

@@ -87,7 +87,9 @@ def test_retry_after_is_honoured_within_the_budget(ready, http_server: LocalServ
 
 
 def test_retry_after_beyond_the_budget_is_refused_at_once(ready, workspace, http_server: LocalServer) -> None:
-    http_server.route("/limited.html", Reply(status=429, body=b"slow down", content_type="text/plain", headers={"Retry-After": "120"}))
+    http_server.route(
+        "/limited.html", Reply(status=429, body=b"slow down", content_type="text/plain", headers={"Retry-After": "120"})
+    )
     before = workspace.dump()
     started = time.monotonic()
     result = ready("source", "add", http_server.url("/limited.html"), "--timeout", "5")

@@ -129,9 +129,7 @@ def test_redirect_loop_refused(http_server: LocalServer) -> None:
         ("http://bob:hunter2@127.0.0.1/x.pdf", "credentials"),
     ],
 )
-def test_each_redirect_target_rechecked(
-    http_server: LocalServer, location: str, message: str
-) -> None:
+def test_each_redirect_target_rechecked(http_server: LocalServer, location: str, message: str) -> None:
     http_server.redirect("/go", location)
     with pytest.raises(VerifyError, match=message) as caught:
         download(http_server.url("/go"), **FAST)
@@ -177,9 +175,7 @@ def test_backoff_grows_exponentially(http_server: LocalServer) -> None:
     http_server.route("/down", Reply(status=502, content_type="text/plain"))
     started = time.monotonic()
     with pytest.raises(VerifyError, match="502"):
-        download(
-            http_server.url("/down"), retries=2, connect_timeout=1.0, read_timeout=1.0, backoff=0.05
-        )
+        download(http_server.url("/down"), retries=2, connect_timeout=1.0, read_timeout=1.0, backoff=0.05)
     assert time.monotonic() - started >= 0.05 + 0.1
 
 
@@ -205,9 +201,7 @@ def test_read_timeout_during_body_is_retried(http_server: LocalServer) -> None:
         Reply(body=b"late", content_type="text/plain", body_delay=2.0),
         Reply(body=b"on time", content_type="text/plain"),
     )
-    result = download(
-        http_server.url("/slow-body"), connect_timeout=1.0, read_timeout=0.2, retries=1
-    )
+    result = download(http_server.url("/slow-body"), connect_timeout=1.0, read_timeout=0.2, retries=1)
     assert result.content == b"on time"
     assert http_server.hits("/slow-body") == 2
 
@@ -252,18 +246,14 @@ def test_understated_content_length_still_capped(http_server: LocalServer) -> No
 
 
 def test_overstated_content_length_reports_truncation(http_server: LocalServer) -> None:
-    http_server.route(
-        "/short", Reply(body=PDF_BYTES, content_type="application/pdf", content_length=5000)
-    )
+    http_server.route("/short", Reply(body=PDF_BYTES, content_type="application/pdf", content_length=5000))
     with pytest.raises(VerifyError, match="before the download was complete"):
         download(http_server.url("/short"), retries=0, **FAST)
 
 
 def test_no_content_length_reads_until_close(http_server: LocalServer) -> None:
     body = b"# Heading\n\nSome markdown.\n"
-    http_server.route(
-        "/notes.md", Reply(body=body, content_type="text/markdown", content_length=None)
-    )
+    http_server.route("/notes.md", Reply(body=body, content_type="text/markdown", content_length=None))
     result = download(http_server.url("/notes.md"), **FAST)
     assert result.content == body
     assert result.media_type == "text/markdown"
@@ -272,9 +262,7 @@ def test_no_content_length_reads_until_close(http_server: LocalServer) -> None:
 def test_gzip_bomb_stopped_on_decoded_size(http_server: LocalServer) -> None:
     bomb = gzip_bomb(20 * 1024 * 1024)
     assert len(bomb) < 100_000
-    http_server.route(
-        "/bomb", Reply(body=bomb, content_type="text/plain", headers={"Content-Encoding": "gzip"})
-    )
+    http_server.route("/bomb", Reply(body=bomb, content_type="text/plain", headers={"Content-Encoding": "gzip"}))
     with pytest.raises(VerifyError, match=r"larger than the 1.0 MB download limit"):
         download(http_server.url("/bomb"), max_bytes=1024 * 1024, **FAST)
 
@@ -329,9 +317,7 @@ def test_progress_reports_bytes_and_total(http_server: LocalServer) -> None:
         ("TEXT/X-MARKDOWN", b"# Title\n", "text/markdown"),
     ],
 )
-def test_media_type_sniffing(
-    http_server: LocalServer, content_type: str | None, body: bytes, expected: str
-) -> None:
+def test_media_type_sniffing(http_server: LocalServer, content_type: str | None, body: bytes, expected: str) -> None:
     http_server.serve("/doc", body, content_type)
     assert download(http_server.url("/doc"), **FAST).media_type == expected
 

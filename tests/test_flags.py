@@ -10,8 +10,10 @@ def types(flags: list[dict]) -> list[str]:
 
 
 def test_up_to_2000_is_not_1600_family_members() -> None:
-    flags = number_flags("around 400 fighters and up to 2,000 including relatives",
-                         "approximately 400 fighters and about 1,600 once family members are counted")
+    flags = number_flags(
+        "around 400 fighters and up to 2,000 including relatives",
+        "approximately 400 fighters and about 1,600 once family members are counted",
+    )
     assert types(flags) == ["number_mismatch"]
     assert flags[0]["claim"] == "up to 2,000" and "1,600" in flags[0]["passage"]
 
@@ -23,7 +25,9 @@ def test_same_numbers_in_another_format_are_not_flagged() -> None:
 
 
 def test_a_different_department_number_is_flagged() -> None:
-    assert types(number_flags("whose Department 12 oversees fighters", "its Department 15 oversees fighters")) == ["number_mismatch"]
+    assert types(number_flags("whose Department 12 oversees fighters", "its Department 15 oversees fighters")) == [
+        "number_mismatch"
+    ]
 
 
 def test_dates_must_agree_on_the_parts_both_state() -> None:
@@ -53,7 +57,10 @@ def test_lists_match_spelling_variants_and_ignore_lone_names() -> None:
     assert name_lists("in Kabul, Konar and Nimroz") == [["Kabul", "Kunar", "Nimruz"]]
     assert name_flags("camps in Kunar, Nimruz and Kabul", "camps in Konar, Nimroz and Kabul") == []
     # a name the claim merely mentions (not in a list) is context, not a mismatch
-    assert name_flags("al-Qaeda found refuge in Afghanistan under the Taliban", "Al-Qaida remains close to the Taliban") == []
+    assert (
+        name_flags("al-Qaeda found refuge in Afghanistan under the Taliban", "Al-Qaida remains close to the Taliban")
+        == []
+    )
     # a passage that shares nothing of the list is about something else
     assert name_flags("in Herat and Farah", "in Kabul") == []
 
@@ -61,7 +68,9 @@ def test_lists_match_spelling_variants_and_ignore_lone_names() -> None:
 def test_hedges_in_the_passage_are_flagged_each_once() -> None:
     passage = "One Member State reported that fighters arrived. This could not be independently verified."
     assert [f["passage"] for f in hedge_flags("Fighters arrived.", passage)] == [
-        "One Member State reported", "could not be independently verified"]
+        "One Member State reported",
+        "could not be independently verified",
+    ]
     assert types(hedge_flags("Payments are made.", "The Team could not independently verify this.")) == ["hedged"]
     assert types(hedge_flags("Leaders met.", "According to one Member State, leaders met.")) == ["hedged"]
 
@@ -73,7 +82,9 @@ def test_no_hedge_flag_when_the_claim_hedges_or_the_passage_does_not() -> None:
 
 
 def test_flags_for_combines_all_three() -> None:
-    flags = flags_for("Up to 2,000 fighters are in Kabul, Kunar and Helmand.",
-                      "One Member State reported about 1,600 fighters in Kabul and Kunar.")
+    flags = flags_for(
+        "Up to 2,000 fighters are in Kabul, Kunar and Helmand.",
+        "One Member State reported about 1,600 fighters in Kabul and Kunar.",
+    )
     assert sorted(types(flags)) == ["hedged", "missing_name", "number_mismatch"]
     assert all(set(f) == {"type", "claim", "passage", "message"} for f in flags)

@@ -21,7 +21,10 @@ from verify.claims.hints import compute_hints
             "if relatives and sympathizers are included.",
             ["around 400", "up to 2,000"],
         ),
-        ("More than 1,600 family members and at least 3.5 percent of them.", ["More than 1,600", "at least 3.5 percent"]),
+        (
+            "More than 1,600 family members and at least 3.5 percent of them.",
+            ["More than 1,600", "at least 3.5 percent"],
+        ),
         ("Dozens of foreign terrorist fighters have arrived.", ["Dozens"]),
     ],
 )

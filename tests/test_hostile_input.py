@@ -39,8 +39,18 @@ from typer.testing import CliRunner
 from tests.httpserver import LocalServer, Reply
 from verify.errors import VerifyError
 
-settings.register_profile("verify-ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-settings.register_profile("verify-dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile(
+    "verify-ci",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "verify-dev",
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 PROFILE = settings.get_profile("verify-ci" if os.environ.get("CI") else "verify-dev")
 FEW = settings(PROFILE, max_examples=min(PROFILE.max_examples, 10))  # for the slower CLI round trips
 NOW = "2024-05-01T12:00:00.000000Z"
@@ -106,9 +116,13 @@ def test_nul_bytes_are_refused_with_a_message() -> None:
 
 # --- text made safe to print, and byte-order marks (CLI cases: tests/cli/test_hostile_io.py) ---
 
-UNSAFE_CHARS = set(map(chr, [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
-ANY_TEXT = st.text(st.one_of(NO_SURROGATES, st.characters(min_codepoint=0, max_codepoint=0x9F),
-                             st.sampled_from(sorted(UNSAFE_CHARS))), max_size=60)
+UNSAFE_CHARS = set(
+    map(chr, [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+)
+ANY_TEXT = st.text(
+    st.one_of(NO_SURROGATES, st.characters(min_codepoint=0, max_codepoint=0x9F), st.sampled_from(sorted(UNSAFE_CHARS))),
+    max_size=60,
+)
 
 
 @PROFILE
@@ -136,8 +150,10 @@ def test_json_escape_keeps_the_data(text: str) -> None:
 
 
 @PROFILE
-@given(body=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
-       encoding=st.sampled_from(["utf-8-sig", "utf-16", "utf-16-be", "utf-32", "utf-32-be"]))
+@given(
+    body=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200),
+    encoding=st.sampled_from(["utf-8-sig", "utf-16", "utf-16-be", "utf-32", "utf-32-be"]),
+)
 def test_a_byte_order_mark_decodes_to_the_same_text(body: str, encoding: str) -> None:
     import codecs
 
@@ -193,7 +209,12 @@ def fresh_space(empty_db: Path) -> Iterator[callable]:  # type: ignore[valid-typ
 def _cli(root: Path, *args: str) -> tuple[int, str]:
     from verify.cli.app import app
 
-    env = {"VERIFY_DB": str(root / "claims.db"), "VERIFY_SOURCES": str(root / "sources"), "VERIFY_USER": "tester", "VERIFY_NOW": NOW}
+    env = {
+        "VERIFY_DB": str(root / "claims.db"),
+        "VERIFY_SOURCES": str(root / "sources"),
+        "VERIFY_USER": "tester",
+        "VERIFY_NOW": NOW,
+    }
     result = CliRunner().invoke(app, list(args), env=env)
     output = result.stdout + result.stderr
     assert "Traceback" not in output
@@ -215,7 +236,12 @@ def test_article_add_of_hostile_bytes_exits_cleanly(fresh_space, data: bytes, su
 
 # --- quote anchoring -------------------------------------------------------------------------
 
-SOURCE_TEXT = st.lists(st.one_of(st.text(NO_SURROGATES, max_size=60), RTL, st.just("The council met in 2023. "), st.text(CONTROL, max_size=3)), max_size=12).map("".join)
+SOURCE_TEXT = st.lists(
+    st.one_of(
+        st.text(NO_SURROGATES, max_size=60), RTL, st.just("The council met in 2023. "), st.text(CONTROL, max_size=3)
+    ),
+    max_size=12,
+).map("".join)
 
 
 def _within(result, text: str) -> None:
@@ -223,7 +249,12 @@ def _within(result, text: str) -> None:
 
 
 @PROFILE
-@given(text=SOURCE_TEXT, quote=st.text(NO_SURROGATES, max_size=80), prefix=st.none() | st.text(max_size=10), suffix=st.none() | st.text(max_size=10))
+@given(
+    text=SOURCE_TEXT,
+    quote=st.text(NO_SURROGATES, max_size=80),
+    prefix=st.none() | st.text(max_size=10),
+    suffix=st.none() | st.text(max_size=10),
+)
 def test_anchor_never_raises_and_stays_in_bounds(text: str, quote: str, prefix: str | None, suffix: str | None) -> None:
     from verify.match.anchor import anchor
 
@@ -257,7 +288,12 @@ def test_anchor_with_passage_windows_stays_in_bounds(text: str, quote: str, data
 # --- UN symbols and URLs ---------------------------------------------------------------------
 
 SYMBOLISH = st.lists(
-    st.one_of(st.sampled_from(["S", "A", "RES", "/", "2023", "370", "(2022)", " ", "Add.1", "Corr.", "PV.", ".", "\0", "ﬀ", "Ⅻ"]), st.text(max_size=6)),
+    st.one_of(
+        st.sampled_from(
+            ["S", "A", "RES", "/", "2023", "370", "(2022)", " ", "Add.1", "Corr.", "PV.", ".", "\0", "ﬀ", "Ⅻ"]
+        ),
+        st.text(max_size=6),
+    ),
     max_size=10,
 ).map("".join)
 
@@ -279,13 +315,20 @@ def test_symbol_parsing_raises_only_verify_error(text: str) -> None:
 
 
 SCHEMES = st.sampled_from(["http", "https", "HTTP", "ftp", "file", "javascript", "data", "gopher", "", "h ttp"])
-HOSTS = st.one_of(st.sampled_from(["example.org", "127.0.0.1", "[::1]", "xn--nxasmq6b.com", "", "exa mple.org", "ex\0ample", "例え.jp"]), st.text(max_size=12))
+HOSTS = st.one_of(
+    st.sampled_from(
+        ["example.org", "127.0.0.1", "[::1]", "xn--nxasmq6b.com", "", "exa mple.org", "ex\0ample", "例え.jp"]
+    ),
+    st.text(max_size=12),
+)
 SECRET = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=12).map(lambda s: f"Pw{s}")
 
 
 @PROFILE
 @given(scheme=SCHEMES, host=HOSTS, path=st.text(max_size=30), secret=SECRET, user=st.sampled_from(["", "alice", "a:b"]))
-def test_url_checks_raise_only_verify_error_and_never_echo_credentials(scheme: str, host: str, path: str, secret: str, user: str) -> None:
+def test_url_checks_raise_only_verify_error_and_never_echo_credentials(
+    scheme: str, host: str, path: str, secret: str, user: str
+) -> None:
     from verify.ingest.fetch import check_url
 
     url = f"{scheme}://{user}:{secret}@{host}/{path}"
@@ -309,9 +352,33 @@ def test_any_url_is_checked_without_surprises(url: str) -> None:
 # --- source keys and file names stay inside sources/ -----------------------------------------
 
 HOSTILE_KEYS = [
-    "../../escape", "../", "..", ".", "/etc/passwd", "C:\\Windows\\system32", "..\\..\\x", "CON", "nul.txt", "COM1",
-    "aux", "LPT9.report", "x" * 200, "k" * 201, "a\0b", "tab\tkey", " padded ", "~", "$HOME", "%2e%2e%2f", ".hidden",
-    ".pending-s-2023-370", ".tmp-123", "ﬁ/../ﬁ", "\u202eevil", "S/2023/370", "s-2023-370/../../x",
+    "../../escape",
+    "../",
+    "..",
+    ".",
+    "/etc/passwd",
+    "C:\\Windows\\system32",
+    "..\\..\\x",
+    "CON",
+    "nul.txt",
+    "COM1",
+    "aux",
+    "LPT9.report",
+    "x" * 200,
+    "k" * 201,
+    "a\0b",
+    "tab\tkey",
+    " padded ",
+    "~",
+    "$HOME",
+    "%2e%2e%2f",
+    ".hidden",
+    ".pending-s-2023-370",
+    ".tmp-123",
+    "ﬁ/../ﬁ",
+    "\u202eevil",
+    "S/2023/370",
+    "s-2023-370/../../x",
 ]
 
 
@@ -397,13 +464,36 @@ def test_a_redirect_to_a_non_http_scheme_is_refused(fresh_space, http_server: Lo
 # --- HTML output escapes everything ----------------------------------------------------------
 
 MARKUP = st.lists(
-    st.one_of(st.text(max_size=20), st.sampled_from(["<script>", "</script>", "<SCRIPT src=x>", "<scr<script>ipt>", "\"", "'", "&", "<img onerror=alert(1)>", "javascript:", "<", ">", "\0"])),
+    st.one_of(
+        st.text(max_size=20),
+        st.sampled_from(
+            [
+                "<script>",
+                "</script>",
+                "<SCRIPT src=x>",
+                "<scr<script>ipt>",
+                '"',
+                "'",
+                "&",
+                "<img onerror=alert(1)>",
+                "javascript:",
+                "<",
+                ">",
+                "\0",
+            ]
+        ),
+    ),
     max_size=12,
 ).map("".join)
 
 
 @PROFILE
-@given(text=MARKUP, url=st.one_of(st.none(), MARKUP, MARKUP.map(lambda t: "https://example.org/" + t), MARKUP.map(lambda t: "javascript:" + t)))
+@given(
+    text=MARKUP,
+    url=st.one_of(
+        st.none(), MARKUP, MARKUP.map(lambda t: "https://example.org/" + t), MARKUP.map(lambda t: "javascript:" + t)
+    ),
+)
 def test_html_helpers_leave_no_markup_from_claim_or_note_text(text: str, url: str | None) -> None:
     from verify.reports.html import esc, link, page
 

@@ -23,13 +23,17 @@ def test_article_paragraphs_without_page_chrome() -> None:
 def test_report_page_drops_cookie_banner_nav_footer_and_share_bar() -> None:
     title, blocks = html_content((DATA / "un_small_report.html").read_text())
     text = "\n".join(b.text for b in blocks)
-    for chrome in ("cookies", "Accept", "Search", "Share this page", "Copyright",
-                   "dataLayer", "font-family"):
+    for chrome in ("cookies", "Accept", "Search", "Share this page", "Copyright", "dataLayer", "font-family"):
         assert chrome not in text
     assert title == "Fifteenth report of the Monitoring Team on Afghanistan"
     headings = [b.text for b in blocks if b.heading]
-    assert headings == ["Fifteenth report of the Monitoring Team on Afghanistan",
-                        "I. Summary", "II. Findings", "Annex I", "Movements of ISIL-K members"]
+    assert headings == [
+        "Fifteenth report of the Monitoring Team on Afghanistan",
+        "I. Summary",
+        "II. Findings",
+        "Annex I",
+        "Movements of ISIL-K members",
+    ]
     # the footnote reference <sup> is not glued to "members."
     assert any(line.endswith("with up to 1,600 family members.") for line in text.split("\n"))
 
@@ -40,8 +44,7 @@ def test_ordered_list_items_keep_their_visible_number() -> None:
 
 
 def test_title_falls_back_to_og_title_then_title_tag() -> None:
-    page = ('<head><title>Page | Site</title><meta property="og:title" content="Page">'
-            "</head><body><p>Text.</p></body>")
+    page = '<head><title>Page | Site</title><meta property="og:title" content="Page"></head><body><p>Text.</p></body>'
     assert html_to_blocks(page) == ("Page", ["Text."])
     assert html_to_blocks("<title>Only</title><p>Text.</p>") == ("Only", ["Text."])
 

@@ -1,8 +1,9 @@
 """Kind detection measured on labelled data: the shipped article's hand labels, a held-out sample of
 CLEF CheckThat! 2019 debate sentences labelled check-worthy or not, and the segmentation "golden
 rules" sentences (origins in tests/data/README.md; the public data is read where it is, through
-tests/realdocs.py, and the tests that need it are skipped on a machine without it). ``python benchmarks/bench_kinds.py`` prints the
-confusion matrices; run with ``pytest -s tests/test_kinds.py`` to see the misses here.
+tests/realdocs.py, and the tests that need it are skipped on a machine without it).
+``python benchmarks/bench_kinds.py`` prints the confusion matrices; run with
+``pytest -s tests/test_kinds.py`` to see the misses here.
 """
 
 from __future__ import annotations
@@ -90,8 +91,13 @@ def test_plain_statements_of_the_segmentation_golden_rules_are_factual():
 
 # The shipped article's actors renamed: no rule may depend on who a sentence is about.
 RENAMED = {
-    r"\b[Aa]l-Qaeda\b": "Boko Haram", r"\bTaliban\b": "Houthis", r"\bAfghanistan\b": "Yemen",
-    r"\bKabul\b": "Sanaa", r"\bal-Zawahiri\b": "Shekau", r"\bAfghan\b": "Yemeni", r"\bHaqqani\b": "Saleh",
+    r"\b[Aa]l-Qaeda\b": "Boko Haram",
+    r"\bTaliban\b": "Houthis",
+    r"\bAfghanistan\b": "Yemen",
+    r"\bKabul\b": "Sanaa",
+    r"\bal-Zawahiri\b": "Shekau",
+    r"\bAfghan\b": "Yemeni",
+    r"\bHaqqani\b": "Saleh",
 }
 
 

@@ -48,7 +48,9 @@ def _postgres_server() -> str:
     except Exception as exc:  # noqa: BLE001 - any failure to connect is the reason to skip
         reason = f"PostgreSQL not reachable at {server} ({type(exc).__name__})"
         if required:
-            pytest.fail(f"{reason}; required because VERIFY_TEST_POSTGRES or VERIFY_TEST_REQUIRE_ALL=1 is set", pytrace=False)
+            pytest.fail(
+                f"{reason}; required because VERIFY_TEST_POSTGRES or VERIFY_TEST_REQUIRE_ALL=1 is set", pytrace=False
+            )
         pytest.skip(f"{reason}; set VERIFY_TEST_POSTGRES to run the PostgreSQL load test")
     finally:
         engine.dispose()
@@ -62,7 +64,9 @@ def test_concurrent_reviewers_keep_every_invariant(backend: str, tmp_path: Path)
     url = bench.create_postgres_database(server) if server else str(tmp_path / "claims.db")
     try:
         bench.prepare(url, tmp_path)
-        report = bench.run_load(url, processes=PROCESSES, operations=OPERATIONS, hot_claims=HOT_CLAIMS, seed=7, backend=backend)
+        report = bench.run_load(
+            url, processes=PROCESSES, operations=OPERATIONS, hot_claims=HOT_CLAIMS, seed=7, backend=backend
+        )
     finally:
         if server:
             bench.drop_postgres_database(url, server)
@@ -74,7 +78,9 @@ def test_concurrent_reviewers_keep_every_invariant(backend: str, tmp_path: Path)
     assert report.count("error") == 0, summary
     for op in bench.OPERATIONS:
         assert report.count("ok", op) > 0, f"no successful {op}\n{summary}"
-    assert report.count("rule", "mark") > 0 and report.count("stale", "mark") > 0 and report.count("stale", "assign") > 0, summary
+    assert (
+        report.count("rule", "mark") > 0 and report.count("stale", "mark") > 0 and report.count("stale", "assign") > 0
+    ), summary
 
 
 def _race(url: str, calls: list) -> list[str]:
@@ -131,8 +137,13 @@ def test_postgresql_two_marks_with_the_same_version_one_is_refused(postgres_arti
     from verify.workflow.claims import mark
 
     db = postgres_article
-    outcomes = _race(db.url, [lambda: mark(db, 1, "in_progress", actor="a", if_version=1),
-                              lambda: mark(db, 1, "opinion", actor="b", if_version=1)])
+    outcomes = _race(
+        db.url,
+        [
+            lambda: mark(db, 1, "in_progress", actor="a", if_version=1),
+            lambda: mark(db, 1, "opinion", actor="b", if_version=1),
+        ],
+    )
     assert outcomes[0].startswith("RefusedChange: claim 1 changed since version 1"), outcomes
     assert outcomes[1] == "ok", outcomes
 
@@ -144,8 +155,13 @@ def test_postgresql_the_same_evidence_retracted_twice_at_once_is_refused_once(po
     db = postgres_article
     bench = _bench()
     linked = link(db, 1, bench.SOURCE_KEY, "supports", actor="a", quote="the Taliban and Al-Qaida remain closely tied")
-    outcomes = _race(db.url, [lambda: retract(db, linked.evidence_id, "misread", actor="b"),
-                              lambda: retract(db, linked.evidence_id, "wrong paragraph", actor="c")])
+    outcomes = _race(
+        db.url,
+        [
+            lambda: retract(db, linked.evidence_id, "misread", actor="b"),
+            lambda: retract(db, linked.evidence_id, "wrong paragraph", actor="c"),
+        ],
+    )
     assert outcomes[0].startswith(f"RefusedChange: evidence {linked.evidence_id} was already retracted"), outcomes
     assert outcomes[1] == "ok", outcomes
 
@@ -159,11 +175,15 @@ def _cli(url: str, workdir: Path, *args: str) -> tuple[int, str]:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("VERIFY_")}
     env.update(VERIFY_DB=url, VERIFY_SOURCES=str(workdir / "sources"), VERIFY_USER="cli-load", NO_COLOR="1")
-    done = subprocess.run([sys.executable, "-m", "verify", *args], env=env, cwd=workdir, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", *args], env=env, cwd=workdir, capture_output=True, text=True, timeout=300
+    )
     return done.returncode, done.stderr.strip()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def test_cli_processes_with_one_long_import_among_short_writers(backend: str, tmp_path: Path) -> None:
     """``article add`` of a large article runs while short ``claim note`` / ``claim mark`` processes
     keep writing: none of them fails (no "database is locked"), every note is stored once and the
@@ -175,9 +195,15 @@ def test_cli_processes_with_one_long_import_among_short_writers(backend: str, tm
     url = bench.create_postgres_database(server) if server else str(tmp_path / "claims.db")
     try:
         small = tmp_path / "small-article.txt"
-        small.write_text("A small article\n\nThe council met in 2022. It adopted two resolutions. Its members disagreed.\n", encoding="utf-8")
+        small.write_text(
+            "A small article\n\nThe council met in 2022. It adopted two resolutions. Its members disagreed.\n",
+            encoding="utf-8",
+        )
         assert _cli(url, tmp_path, "init")[0] == 0 and _cli(url, tmp_path, "article", "add", str(small))[0] == 0
-        paragraphs = [f"The team counted {n} fighters in Kunar in {1990 + n % 30}. The council met {n} times." for n in range(1, 401)]
+        paragraphs = [
+            f"The team counted {n} fighters in Kunar in {1990 + n % 30}. The council met {n} times."
+            for n in range(1, 401)
+        ]
         article = tmp_path / "long-article.txt"
         article.write_text("A long article for the load test\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
         outcomes: list[tuple[str, int, str]] = []
@@ -200,7 +226,9 @@ def test_cli_processes_with_one_long_import_among_short_writers(backend: str, tm
                 token = f"[cli w{worker}-{seq}]"
                 outcomes.append((token, *_cli(url, tmp_path, "claim", "note", claim, token)))
 
-        threads = [threading.Thread(target=long_writer)] + [threading.Thread(target=short_writer, args=(n,)) for n in range(2)]
+        threads = [threading.Thread(target=long_writer)] + [
+            threading.Thread(target=short_writer, args=(n,)) for n in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -213,9 +241,12 @@ def test_cli_processes_with_one_long_import_among_short_writers(backend: str, tm
         try:
             with engine.connect() as conn:
                 notes = [row[0] for row in conn.execute(text("SELECT text FROM note WHERE text LIKE '[cli w%'"))]
-                imported = conn.execute(text(
-                    "SELECT count(*) FROM claim JOIN article ON article.id = claim.article_id "
-                    "WHERE article.title = 'A long article for the load test'")).scalar()
+                imported = conn.execute(
+                    text(
+                        "SELECT count(*) FROM claim JOIN article ON article.id = claim.article_id "
+                        "WHERE article.title = 'A long article for the load test'"
+                    )
+                ).scalar()
                 if not server:
                     assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
                     assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []

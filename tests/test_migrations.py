@@ -30,7 +30,9 @@ def test_init_creates_every_table_and_records_the_revision(run, workspace):
     assert result.exit_code == 0, result.stderr
     assert f"created database {workspace.db}" in result.stdout and migrate.HEAD in result.stdout
     assert set(SQLModel.metadata.tables) | {"alembic_version"} <= tables(workspace.db)
-    assert {"article", "article_revision", "claim", "source", "passage", "evidence", "note", "event"} <= tables(workspace.db)
+    assert {"article", "article_revision", "claim", "source", "passage", "evidence", "note", "event"} <= tables(
+        workspace.db
+    )
     assert workspace.query("SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
 
 
@@ -86,7 +88,10 @@ def test_db_status_output(run, workspace):
     assert run("init").exit_code == 0
     result = run("db", "status")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [f"database: {workspace.db}", f"schema: {migrate.HEAD}; this verify needs {migrate.HEAD}"]
+    assert result.stdout.splitlines() == [
+        f"database: {workspace.db}",
+        f"schema: {migrate.HEAD}; this verify needs {migrate.HEAD}",
+    ]
 
 
 def test_init_twice_is_fine_and_keeps_the_data(article_db, run):

@@ -15,30 +15,43 @@ from verify.ingest.passages import Block, build, is_heading, is_margin_text, iso
 DATA = Path(__file__).parent / "data"
 
 SMALL_REPORT = [
-    ("summary", "The Taliban continue to host Al-Qaida leaders in Kabul and in the "
-                "southern provinces."),
-    ("para. 1", "Member States reported that Al-Qaida retains around 400 fighters in "
-                "Afghanistan, with up to 1,600 family members."),
-    ("para. 2", "ISIL-K carried out small-scale attacks in the north during 2023 and "
-                "continues to recruit among displaced communities."),
+    ("summary", "The Taliban continue to host Al-Qaida leaders in Kabul and in the southern provinces."),
+    (
+        "para. 1",
+        "Member States reported that Al-Qaida retains around 400 fighters in "
+        "Afghanistan, with up to 1,600 family members.",
+    ),
+    (
+        "para. 2",
+        "ISIL-K carried out small-scale attacks in the north during 2023 and "
+        "continues to recruit among displaced communities.",
+    ),
     ("para. 3", "The Team will report further in its next report."),
     ("annex I, para. 1", "ISIL-K members reportedly moved between Kunar and Nangarhar."),
 ]
 
 
-@pytest.mark.parametrize("name, media_type", [
-    ("un_small_report.txt", "text/plain"),
-    ("un_small_report.md", "text/markdown"),
-    ("un_small_report.html", "text/html"),
-])
+@pytest.mark.parametrize(
+    "name, media_type",
+    [
+        ("un_small_report.txt", "text/plain"),
+        ("un_small_report.md", "text/markdown"),
+        ("un_small_report.html", "text/html"),
+    ],
+)
 def test_numbered_paragraphs_detected_in_every_format(name: str, media_type: str) -> None:
     doc = extract_document((DATA / name).read_bytes(), media_type)
     body = [(p.locator, p.text) for p in doc.passages if p.kind != "footnote"]
     assert body == SMALL_REPORT
     assert [p.paragraph for p in doc.passages if p.kind != "footnote"] == [None, 1, 2, 3, 1]
     assert [p.kind for p in doc.passages if p.kind != "footnote"] == [
-        "summary", "paragraph", "paragraph", "paragraph", "annex"]
-    assert all(doc.text[p.start:p.end] == p.text for p in doc.passages)
+        "summary",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+        "annex",
+    ]
+    assert all(doc.text[p.start : p.end] == p.text for p in doc.passages)
     assert all(p.page is None for p in doc.passages)
     assert doc.page_starts == []
     assert (doc.symbol, doc.date) == ("S/TEST/2023/15", "2023-07-12")
@@ -50,18 +63,22 @@ def test_numbered_paragraphs_detected_in_every_format(name: str, media_type: str
 def test_markdown_footnote_linked_to_its_paragraph() -> None:
     doc = extract_document((DATA / "un_small_report.md").read_bytes(), "text/markdown")
     note = doc.passages[-1]
-    assert (note.locator, note.kind, note.footnote_to, note.paragraph) == (
-        "footnote 1", "footnote", "para. 1", None)
+    assert (note.locator, note.kind, note.footnote_to, note.paragraph) == ("footnote 1", "footnote", "para. 1", None)
     assert note.text == "Information provided by a Member State."
     assert "[^1]" not in doc.text and "**" not in doc.text and "https://" not in doc.text
 
 
 def test_unnumbered_document_gets_running_paragraph_locators() -> None:
-    text = ("A note on sources\n\nThe first paragraph of an op-ed\nwrapped over two lines.\n\n"
-            "1. A lone numbered line is not a numbered report.\n\nThe last paragraph.\n")
+    text = (
+        "A note on sources\n\nThe first paragraph of an op-ed\nwrapped over two lines.\n\n"
+        "1. A lone numbered line is not a numbered report.\n\nThe last paragraph.\n"
+    )
     doc = extract_document(text.encode(), "text/plain")
     assert [(p.locator, p.paragraph, p.kind) for p in doc.passages] == [
-        ("¶ 1", None, "paragraph"), ("¶ 2", None, "paragraph"), ("¶ 3", None, "paragraph")]
+        ("¶ 1", None, "paragraph"),
+        ("¶ 2", None, "paragraph"),
+        ("¶ 3", None, "paragraph"),
+    ]
     assert doc.passages[0].text == "The first paragraph of an op-ed wrapped over two lines."
     assert doc.passages[1].text == "1. A lone numbered line is not a numbered report."
     assert doc.title == "A note on sources"
@@ -76,34 +93,40 @@ def test_out_of_sequence_numbers_are_not_paragraph_numbers() -> None:
 
 
 def test_paged_locators_count_paragraphs_per_page() -> None:
-    blocks = [Block("First.", "paragraph", page=1), Block("Heading", "heading", page=2),
-              Block("Second.", "paragraph", page=2), Block("Third.", "paragraph", page=2)]
+    blocks = [
+        Block("First.", "paragraph", page=1),
+        Block("Heading", "heading", page=2),
+        Block("Second.", "paragraph", page=2),
+        Block("Third.", "paragraph", page=2),
+    ]
     text, passages, starts = build(blocks, paged=True)
     assert [p.locator for p in passages] == ["p. 1, ¶ 1", "p. 2, ¶ 1", "p. 2, ¶ 2"]
     assert text == "First.\n\nHeading\n\nSecond.\n\nThird."
     assert starts == [0, 8]
 
 
-@pytest.mark.parametrize("line, first, expected", [
-    ("S/2023/370", False, True),
-    ("23-09427", False, True),
-    ("3/24", False, True),
-    ("2/4   23-09427", False, True),
-    ("23-09427 (E)    050623", False, True),
-    ("*2309427*", False, True),
-    ("Security Council   Distr.: General", True, True),
-    ("1 June 2023", True, True),
-    ("1 June 2023", False, False),
-    ("The Team met 400 fighters in 2023.", True, False),
-    ("see S/2022/419, para. 42.", False, False),
-])
+@pytest.mark.parametrize(
+    "line, first, expected",
+    [
+        ("S/2023/370", False, True),
+        ("23-09427", False, True),
+        ("3/24", False, True),
+        ("2/4   23-09427", False, True),
+        ("23-09427 (E)    050623", False, True),
+        ("*2309427*", False, True),
+        ("Security Council   Distr.: General", True, True),
+        ("1 June 2023", True, True),
+        ("1 June 2023", False, False),
+        ("The Team met 400 fighters in 2023.", True, False),
+        ("see S/2022/419, para. 42.", False, False),
+    ],
+)
 def test_margin_lines(line: str, first: bool, expected: bool) -> None:
     assert is_margin_text(line, masthead=first) is expected
 
 
 def test_hyphenation_rule_uses_the_documents_own_words() -> None:
-    words = Counter({"afghanistan": 3, "small": 2, "scale": 2, "in": 5, "formation": 1,
-                     "information": 2})
+    words = Counter({"afghanistan": 3, "small": 2, "scale": 2, "in": 5, "formation": 1, "information": 2})
     compounds = Counter({"small-scale": 2})
     assert keep_hyphen("Afghani", "stan", words, compounds) is False
     assert keep_hyphen("small", "scale", words, compounds) is True

@@ -37,16 +37,30 @@ def test_every_expected_passage_is_recovered_exactly(report: Report, doc: Docume
     for locator, text in report.passages.items():
         assert text in found.get(locator, []), locator
     assert [p.locator for p in doc.passages] == [
-        "p. 1, ¶ 1", "p. 1, ¶ 2", "summary", "summary",
-        "para. 1", "para. 2", "para. 3", "para. 4", "para. 5", "para. 6",
-        "footnote 1", "footnote 2", "footnote 3", "para. 7", "footnote 4",
-        "annex I, para. 1", "annex I, para. 2", "footnote 5",
+        "p. 1, ¶ 1",
+        "p. 1, ¶ 2",
+        "summary",
+        "summary",
+        "para. 1",
+        "para. 2",
+        "para. 3",
+        "para. 4",
+        "para. 5",
+        "para. 6",
+        "footnote 1",
+        "footnote 2",
+        "footnote 3",
+        "para. 7",
+        "footnote 4",
+        "annex I, para. 1",
+        "annex I, para. 2",
+        "footnote 5",
     ]
 
 
 def test_passage_text_is_the_span_of_the_document_text(doc: Document) -> None:
     for passage in doc.passages:
-        assert doc.text[passage.start:passage.end] == passage.text
+        assert doc.text[passage.start : passage.end] == passage.text
 
 
 def test_numbered_paragraph_verbatim(doc: Document) -> None:
@@ -74,7 +88,7 @@ def test_paragraph_over_a_page_break_is_one_passage(doc: Document) -> None:
         "attacks against Taliban officials, religious minorities and foreign interests."
     )
     assert len(doc.page_starts) == 4
-    assert doc.text[doc.page_starts[2]:].startswith("religious minorities")
+    assert doc.text[doc.page_starts[2] :].startswith("religious minorities")
     assert para6[0].start < doc.page_starts[2] < para6[0].end
 
 
@@ -84,18 +98,17 @@ def test_summary_annex_and_cover_letter(doc: Document) -> None:
     assert summary[1].text.startswith("ISIL-K remains the most serious terrorist threat")
     annex = next(p for p in doc.passages if p.locator == "annex I, para. 1")
     assert (annex.kind, annex.paragraph, annex.page) == ("annex", 1, 4)
-    assert annex.text == ("The Team received information that Al-Qaida maintains safe "
-                          "houses in Herat, Helmand and Kabul provinces.")
+    assert annex.text == (
+        "The Team received information that Al-Qaida maintains safe houses in Herat, Helmand and Kabul provinces."
+    )
     letter = next(p for p in doc.passages if p.locator == "p. 1, ¶ 2")
     assert letter.paragraph is None and letter.page == 1
 
 
-def test_footnotes_are_passages_linked_to_their_paragraph(report: Report,
-                                                          doc: Document) -> None:
+def test_footnotes_are_passages_linked_to_their_paragraph(report: Report, doc: Document) -> None:
     notes = {p.locator: p for p in doc.passages if p.kind == "footnote"}
     assert {loc: p.footnote_to for loc, p in notes.items()} == report.footnote_to
-    assert notes["footnote 2"].text == (
-        "Information provided by two Member States; see also S/2022/419, para. 42.")
+    assert notes["footnote 2"].text == ("Information provided by two Member States; see also S/2022/419, para. 42.")
     assert notes["footnote 2"].paragraph is None
     assert notes["footnote 4"].page == 3
 
@@ -110,8 +123,17 @@ def test_hyphenation_is_repaired_both_ways(doc: Document) -> None:
 
 
 def test_no_page_furniture_or_reference_digits_in_text(doc: Document) -> None:
-    for leak in (SYMBOL, JOB, "2309427", "Advance unedited version", "Please recycle",
-                 "Distr.", "Original: English", "\x02", "\ufffe"):
+    for leak in (
+        SYMBOL,
+        JOB,
+        "2309427",
+        "Advance unedited version",
+        "Please recycle",
+        "Distr.",
+        "Original: English",
+        "\x02",
+        "\ufffe",
+    ):
         assert leak not in doc.text, leak
     assert not re.search(r"(?<![\w/])\d{1,3}/\d{1,3}(?![\w/])", doc.text)
     assert not re.search(r"[A-Za-z.]\d\b", doc.text.replace("S/2022/419", ""))

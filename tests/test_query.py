@@ -30,7 +30,10 @@ def test_names_bring_their_variant_spellings(claim: str, expected: str) -> None:
 def test_variants_are_phrases_not_loose_words() -> None:
     found = variants("The Taliban rule the country.")
     assert "islamic emirate of afghanistan" in found
-    assert "afghanistan" not in claim_terms("The Taliban rule the country.", compute_hints("The Taliban rule the country.")).words
+    assert (
+        "afghanistan"
+        not in claim_terms("The Taliban rule the country.", compute_hints("The Taliban rule the country.")).words
+    )
 
 
 def test_short_acronyms_that_are_common_words_are_left_out() -> None:

@@ -32,7 +32,10 @@ def differences(quote: str, source: str = SOURCE) -> list[tuple[str, str]]:
     ("quote", "expected"),
     [
         ("Italy had accepted 32 recommendations and noted", [("number", "quote says 32, source says 23")]),
-        ("Italy had accepted twenty-three recommendations and noted", [("number", "quote says twenty-three, source says 23")]),
+        (
+            "Italy had accepted twenty-three recommendations and noted",
+            [("number", "quote says twenty-three, source says 23")],
+        ),
         ("The mission was not completed on 31 July 2022", [("date", "quote says 31, source says 30")]),
         ("The mission was not completed on 30 July 2021", [("date", "quote says 2021, source says 2022")]),
         ("The mission was not completed on 30 June 2022", [("date", "quote says June, source says July")]),
@@ -55,7 +58,8 @@ def test_each_difference_is_classified(quote, expected):
 @pytest.mark.parametrize(
     "quote",
     [
-        'The council\'s "final" decision - taken late - was never published in Afghanistan.',  # quotes, dashes, footnote, hyphenation
+        # quotes, dashes, footnote, hyphenation
+        'The council\'s "final" decision - taken late - was never published in Afghanistan.',
         "THE COUNCIL’S “FINAL” DECISION",  # case
         "as he faced the firing squad, the colonel met",  # superscript footnote marker
         "as he faced\n  the   firing squad",  # whitespace
@@ -69,7 +73,9 @@ def test_typography_is_never_a_difference(quote):
 def test_a_thousands_separator_is_not_a_difference():
     source = "The Team counted 1,600 fighters and their families in 2022."
     assert differences("counted 1600 fighters and their families", source) == []
-    assert differences("counted 1,700 fighters and their families", source) == [("number", "quote says 1,700, source says 1,600")]
+    assert differences("counted 1,700 fighters and their families", source) == [
+        ("number", "quote says 1,700, source says 1,600")
+    ]
 
 
 def test_the_span_covers_the_differing_first_and_last_words():
@@ -88,7 +94,10 @@ def test_exact_matches_fall_on_whole_words():
 
 
 def test_a_skipped_stretch_breaks_the_span():
-    text = "The camps were closed in 2019 and revenue from local taxation rose sharply in the north that no fighters remained."
+    text = (
+        "The camps were closed in 2019 and revenue from local taxation rose sharply in the north "
+        "that no fighters remained."
+    )
     found = locate(text, "The camps were closed in 2019 and that no fighters remained", [(0, len(text))])
     assert found.broken is not None and "revenue from local taxation" in found.broken
 

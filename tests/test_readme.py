@@ -35,7 +35,9 @@ def test_readme_is_short_and_has_the_two_commands() -> None:
 def test_every_command_is_explained_in_a_narrative_page(command: str) -> None:
     words = command.split()[1:]
     pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"\b"
-    assert re.search(pattern, _narrative()), f"{command} appears only in docs/cli.md: explain it in README or a docs page"
+    assert re.search(pattern, _narrative()), (
+        f"{command} appears only in docs/cli.md: explain it in README or a docs page"
+    )
 
 
 def test_links_between_pages_resolve() -> None:

@@ -15,8 +15,20 @@ def rendered(tmp_path_factory) -> dict[str, str]:
     return render_all(root / "claims.db", root / "sources", tmp_path_factory.mktemp("rendered"))
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "vbscript:x",
-                                 "//evil.example/x", "/relative", "java\tscript:alert(1)", "https://", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<b>",
+        "vbscript:x",
+        "//evil.example/x",
+        "/relative",
+        "java\tscript:alert(1)",
+        "https://",
+        "",
+    ],
+)
 def test_only_absolute_http_urls_become_links(url):
     assert safe_url(url) is None
     assert "href" not in link(url)
@@ -31,9 +43,10 @@ def test_http_urls_are_links_with_escaped_attributes():
 
 
 def test_escaping_covers_quotes_and_markup():
-    assert esc('<script>"x" \'y\' &') == "&lt;script&gt;&quot;x&quot; &#x27;y&#x27; &amp;"
+    assert esc("<script>\"x\" 'y' &") == "&lt;script&gt;&quot;x&quot; &#x27;y&#x27; &amp;"
     assert md_text("[click](javascript:alert(1)) <img src=x> *b*") == (
-        "\\[click\\](javascript:alert(1)) &lt;img src=x&gt; \\*b\\*")
+        "\\[click\\](javascript:alert(1)) &lt;img src=x&gt; \\*b\\*"
+    )
 
 
 @pytest.mark.parametrize("name", ["appendix.html", "annotated.html"])

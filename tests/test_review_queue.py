@@ -60,8 +60,10 @@ def status(db, claim_id: int) -> str:
 
 def test_default_queue_is_factual_and_quote_claims_in_article_order(db, workspace):
     ids = queue_ids(db)
-    expected = [r[0] for r in workspace.query(
-        "SELECT id FROM claim WHERE kind IN ('factual', 'quote') ORDER BY paragraph, sentence")]
+    expected = [
+        r[0]
+        for r in workspace.query("SELECT id FROM claim WHERE kind IN ('factual', 'quote') ORDER BY paragraph, sentence")
+    ]
     assert ids == expected and len(ids) == FACTUAL_OR_QUOTE
     assert queue_ids(db, paragraph=9) == [25, 26, 27, 28]
     assert queue_ids(db, kinds=("opinion",))[:2] == [4, 6]
@@ -134,8 +136,9 @@ def test_the_first_action_takes_the_lease_and_starts_the_work_moving_on_gives_it
     session.handle("s")
     assert status(db, 25) == "in_progress"  # evidence was linked: the work stays in progress
     assert workspace.query("SELECT count(*) FROM review_lease") == [(0,)]
-    assert workspace.query("SELECT action, old, new FROM event WHERE claim_id = 25 AND action != 'create' ORDER BY id") == [
-        ("evidence_link", None, "supports: S/TEST/2023/14 para. 13"), ("status", "unreviewed", "in_progress")]
+    assert workspace.query(
+        "SELECT action, old, new FROM event WHERE claim_id = 25 AND action != 'create' ORDER BY id"
+    ) == [("evidence_link", None, "supports: S/TEST/2023/14 para. 13"), ("status", "unreviewed", "in_progress")]
 
 
 def test_opening_a_claim_with_a_verdict_does_not_change_it(db):
@@ -186,16 +189,20 @@ def test_verified_over_flagged_evidence_asks_why_and_records_the_acceptance(db, 
     assert workspace.query("SELECT flags FROM evidence")[0][0].count("missing_name") == 2
     asked = session.handle("v")
     assert asked.prompt == "verified despite the flags? Why they do not matter (Enter cancels)"
-    assert asked.messages[0].text.startswith("flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar")
+    assert asked.messages[0].text.startswith(
+        "flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar"
+    )
     assert session.handle("").messages[0].text == "cancelled" and status(db, 25) == "in_progress"
     session.handle("v")
     done = session.handle("the provinces are listed in para. 12")
     assert status(db, 25) == "verified" and session.claim_id == 26
     assert "flags accepted on evidence 1" in " ".join(m.text for m in done.messages)
     assert workspace.query("SELECT flags_accepted_by, flags_accepted_reason FROM evidence") == [
-        ("amina", "the provinces are listed in para. 12")]
+        ("amina", "the provinces are listed in para. 12")
+    ]
     assert workspace.query("SELECT action, new, note FROM event WHERE action = 'flags_accepted'") == [
-        ("flags_accepted", "missing_name", "the provinces are listed in para. 12")]
+        ("flags_accepted", "missing_name", "the provinces are listed in para. 12")
+    ]
 
 
 def test_unsupported_asks_for_the_note_and_an_empty_answer_cancels(db):
@@ -251,13 +258,16 @@ def test_undo_retracts_the_link_and_restores_the_status(db, workspace):
     out = session.handle("u")
     assert status(db, 27) == "unreviewed" and session.claim_id == 27
     assert workspace.query("SELECT retracted_by, retraction_reason FROM evidence") == [("amina", "undone in review")]
-    assert workspace.query("SELECT action, old, new, note FROM event WHERE claim_id = 27 AND action != 'create' ORDER BY id") == [
+    assert workspace.query(
+        "SELECT action, old, new, note FROM event WHERE claim_id = 27 AND action != 'create' ORDER BY id"
+    ) == [
         ("evidence_link", None, "supports: S/TEST/2023/14 para. 15", None),
         ("status", "unreviewed", "in_progress", None),
         ("status", "in_progress", "verified", None),
         ("status", "verified", "in_progress", "undone in review"),
         ("evidence_retract", "supports", "retracted", "undone in review"),
-        ("status", "in_progress", "unreviewed", "undone in review")]
+        ("status", "in_progress", "unreviewed", "undone in review"),
+    ]
     assert session.handle("u").messages[0].text == "nothing to undo in this session"
     session.handle("u")
     assert session.finish().left_open is None  # back to unreviewed: nothing left in progress, the lease is given back
@@ -303,7 +313,8 @@ def test_retract_asks_which_evidence_and_why(db, workspace):
     done = session.handle("wrong paragraph")
     assert done.messages[0].level == "ok"
     assert workspace.query("SELECT id, retraction_reason FROM evidence WHERE retracted_at IS NOT NULL") == [
-        (2, "wrong paragraph")]
+        (2, "wrong paragraph")
+    ]
     assert session.handle("t 9 why").messages[0].text == "evidence #9 is not listed on this claim; its evidence: #1"
     session.handle("t 1 the list of provinces differs")
     assert workspace.query("SELECT count(*) FROM evidence WHERE retracted_at IS NULL") == [(0,)]
@@ -325,34 +336,40 @@ def test_suggestions_below_the_relevance_threshold_are_hidden_until_asked_for(db
     assert view is not None and len(view.candidates) == 5 and not view.candidates[0].relevant
 
 
-@pytest.mark.parametrize(("line", "expected"), [
-    ("1", commands.Command("link", 1)),
-    ("2c", commands.Command("link", 2, "contradicts")),
-    ("3x", commands.Command("link", 3, "context")),
-    ("1 s2", commands.Command("link", 1, sentence=2)),
-    ("1c s2", commands.Command("link", 1, "contradicts", 2)),
-    ("e 2", commands.Command("expand", 2)),
-    ("e", commands.Command("expand")),
-    ("/ training camps", commands.Command("search", text="training camps")),
-    ("/", commands.Command("search")),
-    ("v", commands.Command("mark", text="verified")),
-    ("p", commands.Command("mark", text="partly_verified")),
-    ("f searched paras 1-20", commands.Command("mark", text="unsupported", note="searched paras 1-20")),
-    ("u", commands.Command("undo")),
-    ("*", commands.Command("all")),
-    ("t", commands.Command("retract")),
-    ("t 3 wrong paragraph", commands.Command("retract", 3, text="wrong paragraph")),
-    ("t #3", commands.Command("retract", 3)),
-    ("n", commands.Command("note")),
-    ("n a note", commands.Command("note", text="a note")),
-    ("a bob", commands.Command("assign", text="bob")),
-    ('q "four hundred fighters" S/2023/370', commands.Command("quote", text="four hundred fighters", source="S/2023/370")),
-    ("qc some words", commands.Command("quote", stance="contradicts", text="some words")),
-    ("q", commands.Command("quote")),
-    ("quit", commands.Command("quit")),
-    ("", commands.Command("refresh")),
-    ("?", commands.Command("help")),
-])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("1", commands.Command("link", 1)),
+        ("2c", commands.Command("link", 2, "contradicts")),
+        ("3x", commands.Command("link", 3, "context")),
+        ("1 s2", commands.Command("link", 1, sentence=2)),
+        ("1c s2", commands.Command("link", 1, "contradicts", 2)),
+        ("e 2", commands.Command("expand", 2)),
+        ("e", commands.Command("expand")),
+        ("/ training camps", commands.Command("search", text="training camps")),
+        ("/", commands.Command("search")),
+        ("v", commands.Command("mark", text="verified")),
+        ("p", commands.Command("mark", text="partly_verified")),
+        ("f searched paras 1-20", commands.Command("mark", text="unsupported", note="searched paras 1-20")),
+        ("u", commands.Command("undo")),
+        ("*", commands.Command("all")),
+        ("t", commands.Command("retract")),
+        ("t 3 wrong paragraph", commands.Command("retract", 3, text="wrong paragraph")),
+        ("t #3", commands.Command("retract", 3)),
+        ("n", commands.Command("note")),
+        ("n a note", commands.Command("note", text="a note")),
+        ("a bob", commands.Command("assign", text="bob")),
+        (
+            'q "four hundred fighters" S/2023/370',
+            commands.Command("quote", text="four hundred fighters", source="S/2023/370"),
+        ),
+        ("qc some words", commands.Command("quote", stance="contradicts", text="some words")),
+        ("q", commands.Command("quote")),
+        ("quit", commands.Command("quit")),
+        ("", commands.Command("refresh")),
+        ("?", commands.Command("help")),
+    ],
+)
 def test_command_lines(line, expected):
     assert commands.parse(line) == expected
 

@@ -142,7 +142,9 @@ def test_first_line_with_final_punctuation_is_a_claim_not_a_title(run, workspace
 
 def test_markdown_heading_is_the_title_and_markup_is_removed(run, workspace, tmp_path):
     path = tmp_path / "piece.md"
-    path.write_text("# A Markdown Piece\n\nThe **group** met in [Kabul](https://example.org). It was 2023.\n", encoding="utf-8")
+    path.write_text(
+        "# A Markdown Piece\n\nThe **group** met in [Kabul](https://example.org). It was 2023.\n", encoding="utf-8"
+    )
     assert run("init").exit_code == 0
     assert run("article", "add", str(path)).exit_code == 0
     assert [c["text"] for c in claims(run)] == ["The group met in Kabul.", "It was 2023."]

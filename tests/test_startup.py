@@ -34,7 +34,9 @@ print(json.dumps({"code": code, "heavy": heavy, "stdout": out.getvalue()}))
 
 
 def probe(*args: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(list(args))], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -48,8 +50,12 @@ def database(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize(
     "args",
-    [("status", "--format", "json"), ("claim", "list", "--format", "json"), ("claim", "list", "--status", "unreviewed", "--format", "csv"),
-     ("article", "list", "--format", "json")],
+    [
+        ("status", "--format", "json"),
+        ("claim", "list", "--format", "json"),
+        ("claim", "list", "--status", "unreviewed", "--format", "csv"),
+        ("article", "list", "--format", "json"),
+    ],
 )
 def test_listing_commands_do_not_load_the_orm(database, args):
     result = probe("--db", str(database), *args)
@@ -74,7 +80,9 @@ def test_the_listing_matches_what_the_orm_reads(database):
     db = open_database(str(database))
     try:
         with db.read() as session:
-            claims = session.exec(select(Claim).where(Claim.status != "withdrawn").order_by(Claim.paragraph, Claim.sentence)).all()
+            claims = session.exec(
+                select(Claim).where(Claim.status != "withdrawn").order_by(Claim.paragraph, Claim.sentence)
+            ).all()
             expected = [(c.id, c.text, c.attribution, c.version, c.changed) for c in claims]
     finally:
         db.dispose()
@@ -91,8 +99,14 @@ def test_listing_on_postgresql_reads_with_psycopg_alone(database, tmp_path):
     name = server.create()
     url = server.url_for(name)
     try:
-        subprocess.run([sys.executable, "-m", "verify", "db", "copy", str(database), url], check=True, capture_output=True)
-        for args in (("status", "--format", "json"), ("claim", "list", "--format", "json"), ("article", "list", "--format", "json")):
+        subprocess.run(
+            [sys.executable, "-m", "verify", "db", "copy", str(database), url], check=True, capture_output=True
+        )
+        for args in (
+            ("status", "--format", "json"),
+            ("claim", "list", "--format", "json"),
+            ("article", "list", "--format", "json"),
+        ):
             on_server = probe("--db", url, *args)
             assert on_server["code"] == 0 and on_server["heavy"] == []
             assert on_server["stdout"] == probe("--db", str(database), *args)["stdout"]
@@ -118,8 +132,14 @@ def library(tmp_path_factory) -> Path:
     report = folder / "report.txt"
     report.write_text(REPORT, encoding="utf-8")
     env = {**os.environ, "VERIFY_SOURCES": str(folder / "sources"), "VERIFY_USER": "tester"}
-    for args in (("init",), ("article", "add", str(ARTICLE), "--title", TITLE), ("source", "add", str(report), "--key", "REP/1")):
-        subprocess.run([sys.executable, "-m", "verify", "--db", str(db), *args], check=True, capture_output=True, env=env)
+    for args in (
+        ("init",),
+        ("article", "add", str(ARTICLE), "--title", TITLE),
+        ("source", "add", str(report), "--key", "REP/1"),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "verify", "--db", str(db), *args], check=True, capture_output=True, env=env
+        )
     return db
 
 
@@ -130,8 +150,11 @@ def _claim_about_fighters(db: Path) -> int:
 
 @pytest.mark.parametrize("command", ["search", "suggest"])
 def test_search_and_suggest_do_not_load_the_orm(library, command):
-    args = (["search", "fighters Helmand camps", "--format", "json"] if command == "search"
-            else ["evidence", "suggest", str(_claim_about_fighters(library)), "--all", "--format", "json"])
+    args = (
+        ["search", "fighters Helmand camps", "--format", "json"]
+        if command == "search"
+        else ["evidence", "suggest", str(_claim_about_fighters(library)), "--all", "--format", "json"]
+    )
     result = probe("--db", str(library), *args)
     assert result["code"] == 0
     assert result["heavy"] == []
@@ -145,7 +168,9 @@ def test_suggest_without_the_orm_matches_the_session_path(library):
     from verify.match.rank import suggest_for_claim
 
     claim_id = _claim_about_fighters(library)
-    listed = json.loads(probe("--db", str(library), "evidence", "suggest", str(claim_id), "--all", "--format", "json")["stdout"])
+    listed = json.loads(
+        probe("--db", str(library), "evidence", "suggest", str(claim_id), "--all", "--format", "json")["stdout"]
+    )
     db = open_database(str(library))
     try:
         with db.read() as session:
@@ -164,9 +189,13 @@ def test_search_and_suggest_on_postgresql_read_with_psycopg_alone(library):
     url = server.url_for(name)
     claim_id = str(_claim_about_fighters(library))
     try:
-        subprocess.run([sys.executable, "-m", "verify", "db", "copy", str(library), url], check=True, capture_output=True)
-        for args in (("search", "fighters Helmand camps", "--format", "json"),
-                     ("evidence", "suggest", claim_id, "--all", "--format", "json")):
+        subprocess.run(
+            [sys.executable, "-m", "verify", "db", "copy", str(library), url], check=True, capture_output=True
+        )
+        for args in (
+            ("search", "fighters Helmand camps", "--format", "json"),
+            ("evidence", "suggest", claim_id, "--all", "--format", "json"),
+        ):
             on_server = probe("--db", url, *args)
             assert on_server["code"] == 0 and on_server["heavy"] == []
             assert on_server["stdout"] == probe("--db", str(library), *args)["stdout"]

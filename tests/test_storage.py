@@ -101,9 +101,7 @@ def test_store_refuses_existing_empty_dir_and_symlink(tmp_path: Path) -> None:
             store_source_files(tmp_path, slug, FILES)
 
 
-@pytest.mark.parametrize(
-    "slug", ["..", ".", "../escape", "a/b", "/abs", ".tmp-x", "", "a\0b", "CON", "x" * 300]
-)
+@pytest.mark.parametrize("slug", ["..", ".", "../escape", "a/b", "/abs", ".tmp-x", "", "a\0b", "CON", "x" * 300])
 def test_store_refuses_unsafe_slug(tmp_path: Path, slug: str) -> None:
     sources = tmp_path / "sources"
     with pytest.raises(VerifyError, match="unsafe source folder name"):
@@ -130,9 +128,7 @@ def test_store_refuses_sources_dir_symlink_escape(tmp_path: Path) -> None:
     assert list(outside.iterdir()) == []
 
 
-def test_failure_while_writing_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_while_writing_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_write = storage._write_new_file
     calls = []
 
@@ -148,9 +144,7 @@ def test_failure_while_writing_leaves_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_interrupt_while_writing_leaves_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_interrupt_while_writing_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(path: Path, data: bytes) -> None:
         raise KeyboardInterrupt
 
@@ -216,9 +210,7 @@ def test_write_json_atomic_is_deterministic(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["source.json"]
 
 
-def test_write_bytes_atomic_keeps_old_file_on_failure(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_bytes_atomic_keeps_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "text.txt"
     write_bytes_atomic(path, b"old")
 

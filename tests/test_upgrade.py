@@ -36,7 +36,9 @@ class Result:
 Run = Callable[..., Result]
 
 
-def rows(path: Path, like: dict[str, tuple[list[str], list[tuple]]] | None = None) -> dict[str, tuple[list[str], list[tuple]]]:
+def rows(
+    path: Path, like: dict[str, tuple[list[str], list[tuple]]] | None = None
+) -> dict[str, tuple[list[str], list[tuple]]]:
     """Every row of the schema-0001 tables, with the column names, read with plain sqlite3.
 
     With ``like``, only the columns it has: later migrations add columns, and the rows must keep the old ones.
@@ -90,7 +92,9 @@ def postgres() -> Iterator[Callable[[], str]]:
         engine.dispose()
         reason = f"PostgreSQL not reachable at {server.render_as_string()} ({type(exc).__name__})"
         if required:
-            pytest.fail(f"{reason}; required because VERIFY_TEST_POSTGRES or VERIFY_TEST_REQUIRE_ALL=1 is set", pytrace=False)
+            pytest.fail(
+                f"{reason}; required because VERIFY_TEST_POSTGRES or VERIFY_TEST_REQUIRE_ALL=1 is set", pytrace=False
+            )
         pytest.skip(f"{reason}; set VERIFY_TEST_POSTGRES to run the PostgreSQL part")
     created: list[str] = []
 
@@ -113,7 +117,14 @@ def test_fixture_is_at_the_first_schema():
     try:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         assert {t: len(r) for t, (_, r) in rows(FIXTURE).items()} == {
-            "article": 1, "article_revision": 1, "source": 1, "passage": 58, "claim": 12, "evidence": 3, "note": 2, "event": 14,
+            "article": 1,
+            "article_revision": 1,
+            "source": 1,
+            "passage": 58,
+            "claim": 12,
+            "evidence": 3,
+            "note": 2,
+            "event": 14,
         }
     finally:
         conn.close()
@@ -238,10 +249,16 @@ def test_an_index_in_the_older_format_is_rebuilt_and_fts5_dropped(old_db, verify
         database.dispose()
     conn = sqlite3.connect(old_db)
     try:
-        passages = conn.execute("SELECT p.id, p.source_id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current").fetchall()
+        passages = conn.execute(
+            "SELECT p.id, p.source_id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.is_current"
+        ).fetchall()
         conn.executemany("INSERT INTO search_document (passage_id, source_id, length) VALUES (?, ?, 1)", passages)
-        conn.executemany("INSERT INTO search_posting (term, passage_id, tf) VALUES ('zzz', ?, 1)", [(p,) for p, _ in passages])
-        conn.execute("INSERT INTO search_stats (id, documents, total_length) VALUES (1, ?, ?)", (len(passages), len(passages)))
+        conn.executemany(
+            "INSERT INTO search_posting (term, passage_id, tf) VALUES ('zzz', ?, 1)", [(p,) for p, _ in passages]
+        )
+        conn.execute(
+            "INSERT INTO search_stats (id, documents, total_length) VALUES (1, ?, ?)", (len(passages), len(passages))
+        )
         conn.commit()
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'passage_fts'").fetchone() == (1,)
     finally:

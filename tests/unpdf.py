@@ -52,51 +52,71 @@ SUMMARY = [
 ]
 BODY_PARAS = [
     ("II. Introduction", None),
-    (None, "The Monitoring Team travelled to eight Member States during the "
-     "reporting period and held more than 40 meetings with officials, "
-     "researchers and civil society. It also received written submissions "
-     "from 14 Member States."),
-    (None, "This report covers the period from December 2022 to April 2023. "
-     "It reflects information provided by Member States on the situation in "
-     "Afghani~stan and on the activities of listed individuals and entities."),
+    (
+        None,
+        "The Monitoring Team travelled to eight Member States during the "
+        "reporting period and held more than 40 meetings with officials, "
+        "researchers and civil society. It also received written submissions "
+        "from 14 Member States.",
+    ),
+    (
+        None,
+        "This report covers the period from December 2022 to April 2023. "
+        "It reflects information provided by Member States on the situation in "
+        "Afghani~stan and on the activities of listed individuals and entities.",
+    ),
     ("III. Relations between the Taliban and Al-Qaida", None),
-    (None, "Member States assess that the relationship between the Taliban and "
-     "Al-Qaida remains close and symbiotic. One Member State reported that "
-     "Al-Qaida has between 30 and 60 core members in the country, while its "
-     "wider network of fighters numbers around 400, with up to 1,600 family "
-     "members.^1 Several senior figures were said to reside in Kabul.^2"),
-    (None, "Al-Qaida appears to be rebuilding its training capacity on a "
-     "small-\nscale, using up to five camps in the east and south of the "
-     "country. The camps are reportedly protected by Taliban units and are "
-     "used to train fighters who may later deploy abroad. Other Member "
-     "States did not corroborate the existence of the camps, and the Team "
-     "continues to monitor the reports closely because they would, if "
-     "confirmed, mark a significant step in the group's reconstitution under "
-     "the protection of the de facto authorities. The Team notes that "
-     "several interlocutors described the arrangement as a form of "
-     "hospitality extended to long-standing allies rather than a formal "
-     "alliance, and that the Taliban leadership has sought to limit any "
-     "visible activity that might attract international attention.^3"),
-    (None, "The Taliban have not taken visible steps to restrict the "
-     "activities of foreign terrorist fighters in Afghani~stan. Instead, "
-     "some Al-Qaida members have reportedly been appointed to positions in "
-     "the security and administrative apparatus of the de facto "
-     "authorities, and others receive monthly welfare payments."),
+    (
+        None,
+        "Member States assess that the relationship between the Taliban and "
+        "Al-Qaida remains close and symbiotic. One Member State reported that "
+        "Al-Qaida has between 30 and 60 core members in the country, while its "
+        "wider network of fighters numbers around 400, with up to 1,600 family "
+        "members.^1 Several senior figures were said to reside in Kabul.^2",
+    ),
+    (
+        None,
+        "Al-Qaida appears to be rebuilding its training capacity on a "
+        "small-\nscale, using up to five camps in the east and south of the "
+        "country. The camps are reportedly protected by Taliban units and are "
+        "used to train fighters who may later deploy abroad. Other Member "
+        "States did not corroborate the existence of the camps, and the Team "
+        "continues to monitor the reports closely because they would, if "
+        "confirmed, mark a significant step in the group's reconstitution under "
+        "the protection of the de facto authorities. The Team notes that "
+        "several interlocutors described the arrangement as a form of "
+        "hospitality extended to long-standing allies rather than a formal "
+        "alliance, and that the Taliban leadership has sought to limit any "
+        "visible activity that might attract international attention.^3",
+    ),
+    (
+        None,
+        "The Taliban have not taken visible steps to restrict the "
+        "activities of foreign terrorist fighters in Afghani~stan. Instead, "
+        "some Al-Qaida members have reportedly been appointed to positions in "
+        "the security and administrative apparatus of the de facto "
+        "authorities, and others receive monthly welfare payments.",
+    ),
     ("IV. Islamic State in Iraq and the Levant-Khorasan", None),
-    (None, "ISIL-K is assessed to have between 4,000 and 6,000 fighters and "
-     "family members in Afghanistan. Its leader was reported killed in an "
-     "operation by the de facto authorities in early 2023, but the group "
-     "continued its campaign of high-profile attacks against Taliban "
-     "officials, religious minorities and foreign interests.^4"),
-    (None, "The group has expanded its propaganda in regional languages and "
-     "uses small-scale financial transfers through hawala networks to move "
-     "funds across borders. Member States noted that the financial "
-     "resources of ISIL-K remain limited, though sufficient to sustain its "
-     "operations at the current tempo."),
+    (
+        None,
+        "ISIL-K is assessed to have between 4,000 and 6,000 fighters and "
+        "family members in Afghanistan. Its leader was reported killed in an "
+        "operation by the de facto authorities in early 2023, but the group "
+        "continued its campaign of high-profile attacks against Taliban "
+        "officials, religious minorities and foreign interests.^4",
+    ),
+    (
+        None,
+        "The group has expanded its propaganda in regional languages and "
+        "uses small-scale financial transfers through hawala networks to move "
+        "funds across borders. Member States noted that the financial "
+        "resources of ISIL-K remain limited, though sufficient to sustain its "
+        "operations at the current tempo.",
+    ),
 ]
 ANNEX = [
-    "The Team received information that Al-Qaida maintains safe houses in "
-    "Herat, Helmand and Kabul provinces.^5",
+    "The Team received information that Al-Qaida maintains safe houses in Herat, Helmand and Kabul provinces.^5",
     "The de facto authorities have reportedly issued travel documents to "
     "some Al-Qaida members, enabling them to move within the region.",
 ]
@@ -276,8 +296,9 @@ class _Layout:
 
 
 def _note_lines(number: int) -> list[str]:
-    return _wrap(FOOTNOTES.get(number, "Information provided by a Member State."),
-                 RIGHT - LEFT - 12, "Times-Roman", NOTE)
+    return _wrap(
+        FOOTNOTES.get(number, "Information provided by a Member State."), RIGHT - LEFT - 12, "Times-Roman", NOTE
+    )
 
 
 def _wrap(text: str, width: float, font: str, size: float) -> list[str]:

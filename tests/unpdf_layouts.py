@@ -46,8 +46,9 @@ def plain(text: str) -> str:
     return re.sub(r"\^\d+", "", text)
 
 
-def wrap(text: str, width: float, font: str = "Times-Roman", size: float = BODY,
-         first_indent: float = 0.0) -> list[str]:
+def wrap(
+    text: str, width: float, font: str = "Times-Roman", size: float = BODY, first_indent: float = 0.0
+) -> list[str]:
     """Greedy line breaking with the real font metrics (markers take no room)."""
     lines: list[str] = []
     line = ""
@@ -64,8 +65,7 @@ def wrap(text: str, width: float, font: str = "Times-Roman", size: float = BODY,
     return lines
 
 
-def draw(canvas: Canvas, x: float, y: float, text: str, font: str = "Times-Roman",
-         size: float = BODY) -> None:
+def draw(canvas: Canvas, x: float, y: float, text: str, font: str = "Times-Roman", size: float = BODY) -> None:
     """Draw a line; ``^N`` becomes a raised, smaller note number glued to the word."""
     for k, part in enumerate(re.split(r"\^(\d+)", text)):
         if not part:
@@ -83,51 +83,87 @@ def draw(canvas: Canvas, x: float, y: float, text: str, font: str = "Times-Roman
 # --- the 2009 layout ----------------------------------------------------------
 
 OLD_SECTIONS = [
-    ("I. Introduction", [
-        (None, "The present report is submitted pursuant to General Assembly resolution "
-               "63/TEST and covers the period from 1 August 2008 to 31 July 2009. It "
-               "draws on information received from 23 Governments and 41 non-governmental "
-               "organizations.^1"),
-        (None, "The Special Rapporteur carried out two country visits during the period "
-               "and held consultations in Geneva with representatives of regional "
-               "groups, specialized agencies and national human rights institutions."),
-    ]),
-    ("II. Main developments", [
-        ("1. Racism and xenophobia", None),
-        (None, "The Special Rapporteur received reports of 312 incidents of racially "
-               "motivated violence, an increase of 18 per cent over the previous period. "
-               "Most incidents were reported in urban areas and targeted migrants and "
-               "members of minority communities, and several of them were committed by "
-               "organized groups that publish their material online.^2"),
-        (None, "Several Governments informed the Special Rapporteur of new legislation "
-               "criminalizing incitement to racial hatred. The Special Rapporteur "
-               "welcomes these steps but notes that prosecutions remain rare and that "
-               "victims often do not report incidents to the police, for fear of "
-               "reprisals or because they doubt that the authorities will act."),
-        ("2. The death penalty", None),
-        (None, "The Special Rapporteur notes with concern that 5 States carried out "
-               "executions during the period, including of persons who were under 18 "
-               "years of age at the time of the offence. Information on the number of "
-               "executions remains incomplete because several States treat it as a "
-               "State secret.^3"),
-        (None, "The Special Rapporteur calls on all States that retain the death penalty "
-               "to publish full figures on death sentences and executions and to "
-               "establish a moratorium with a view to abolition."),
-        ("3. Freedom of expression", None),
-        (None, "Journalists and human rights defenders continued to face harassment in "
-               "at least 27 countries. The Special Rapporteur transmitted 64 "
-               "communications to Governments on such cases and received replies to 29 "
-               "of them, which are summarized in the table below."),
-    ]),
-    ("III. Conclusions and recommendations", [
-        (None, "The Special Rapporteur recommends that States adopt national action "
-               "plans against racism, with measurable targets, and report on their "
-               "implementation to the Human Rights Council.^4"),
-        (None, "The Special Rapporteur further recommends that States ensure that "
-               "victims of racially motivated violence have access to effective "
-               "remedies, including compensation, and that law enforcement officials "
-               "receive training on the investigation of hate crimes."),
-    ]),
+    (
+        "I. Introduction",
+        [
+            (
+                None,
+                "The present report is submitted pursuant to General Assembly resolution "
+                "63/TEST and covers the period from 1 August 2008 to 31 July 2009. It "
+                "draws on information received from 23 Governments and 41 non-governmental "
+                "organizations.^1",
+            ),
+            (
+                None,
+                "The Special Rapporteur carried out two country visits during the period "
+                "and held consultations in Geneva with representatives of regional "
+                "groups, specialized agencies and national human rights institutions.",
+            ),
+        ],
+    ),
+    (
+        "II. Main developments",
+        [
+            ("1. Racism and xenophobia", None),
+            (
+                None,
+                "The Special Rapporteur received reports of 312 incidents of racially "
+                "motivated violence, an increase of 18 per cent over the previous period. "
+                "Most incidents were reported in urban areas and targeted migrants and "
+                "members of minority communities, and several of them were committed by "
+                "organized groups that publish their material online.^2",
+            ),
+            (
+                None,
+                "Several Governments informed the Special Rapporteur of new legislation "
+                "criminalizing incitement to racial hatred. The Special Rapporteur "
+                "welcomes these steps but notes that prosecutions remain rare and that "
+                "victims often do not report incidents to the police, for fear of "
+                "reprisals or because they doubt that the authorities will act.",
+            ),
+            ("2. The death penalty", None),
+            (
+                None,
+                "The Special Rapporteur notes with concern that 5 States carried out "
+                "executions during the period, including of persons who were under 18 "
+                "years of age at the time of the offence. Information on the number of "
+                "executions remains incomplete because several States treat it as a "
+                "State secret.^3",
+            ),
+            (
+                None,
+                "The Special Rapporteur calls on all States that retain the death penalty "
+                "to publish full figures on death sentences and executions and to "
+                "establish a moratorium with a view to abolition.",
+            ),
+            ("3. Freedom of expression", None),
+            (
+                None,
+                "Journalists and human rights defenders continued to face harassment in "
+                "at least 27 countries. The Special Rapporteur transmitted 64 "
+                "communications to Governments on such cases and received replies to 29 "
+                "of them, which are summarized in the table below.",
+            ),
+        ],
+    ),
+    (
+        "III. Conclusions and recommendations",
+        [
+            (
+                None,
+                "The Special Rapporteur recommends that States adopt national action "
+                "plans against racism, with measurable targets, and report on their "
+                "implementation to the Human Rights Council.^4",
+            ),
+            (
+                None,
+                "The Special Rapporteur further recommends that States ensure that "
+                "victims of racially motivated violence have access to effective "
+                "remedies, including compensation, and that law enforcement officials "
+                "receive training on the investigation of hate crimes.",
+            ),
+        ],
+    ),
 ]
 OLD_TABLE = [
     ("Region", "Communications", "Replies"),
@@ -197,8 +233,12 @@ def old_un_report() -> Expected:
     canvas.setFont("Times-Roman", 9)
     canvas.drawRightString(RIGHT, y, "Page")
     y -= 18
-    for entry, page in (("I. Introduction", 2), ("II. Main developments", 2),
-                        ("III. Conclusions and recommendations", 3), ("Notes", 4)):
+    for entry, page in (
+        ("I. Introduction", 2),
+        ("II. Main developments", 2),
+        ("III. Conclusions and recommendations", 3),
+        ("Notes", 4),
+    ):
         canvas.setFont("Times-Roman", BODY)
         canvas.drawString(LEFT, y, entry)
         dots_from = LEFT + stringWidth(entry, "Times-Roman", BODY) + 6

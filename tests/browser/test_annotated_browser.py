@@ -82,7 +82,14 @@ def test_annotated_page_in_chromium(page_file, tmp_path):
             # legend and summary bar
             assert page.locator("#legend li").count() == 7
             summary = page.locator("#summary").inner_text()
-            for words in ("71 claims", "3 verified", "1 partly verified", "1 disputed", "1 unsupported", "2 verdicts signed off"):
+            for words in (
+                "71 claims",
+                "3 verified",
+                "1 partly verified",
+                "1 disputed",
+                "1 unsupported",
+                "2 verdicts signed off",
+            ):
                 assert words in summary
             assert page.locator(".bar span").count() == 5
             # hostile content stays inert
@@ -98,8 +105,9 @@ def test_dump_dom_without_playwright(page_file, tmp_path):
     """The same page through chromium's own --dump-dom (what works with no Python driver at all)."""
     import subprocess
 
-    done = subprocess.run([str(CHROMIUM), *ARGS, "--dump-dom", page_file.as_uri()], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [str(CHROMIUM), *ARGS, "--dump-dom", page_file.as_uri()], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert dom.count('data-status="') == 71  # one per claim; the legend's samples carry none

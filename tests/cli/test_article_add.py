@@ -50,11 +50,13 @@ def add_supporting_evidence(workspace, claim_id: int, *, retracted: bool = False
     execute(
         workspace,
         "INSERT INTO source (id, key, version, is_current, title, created_at, created_by) "
-        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO NOTHING",
+        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO "
+        "NOTHING",
     )
     execute(
         workspace,
-        "INSERT INTO evidence (claim_id, source_id, quote, stance, anchor, added_by, added_at, retracted_at, retracted_by, "
+        "INSERT INTO evidence (claim_id, source_id, quote, stance, anchor, added_by, added_at, retracted_at, "
+        "retracted_by, "
         "retraction_reason) VALUES (?, 1, 'senior leaders are located in Kabul', 'supports', 'exact', 'tester', "
         "'2024-01-01T00:00:00Z', ?, ?, ?)",
         claim_id,
@@ -69,7 +71,9 @@ def test_first_import_reports_the_claims_and_logs_the_import(run, workspace):
     result = run("article", "add", str(ARTICLE), "--author", "A. Writer", "--published", "2024-01-15")
     assert result.exit_code == 0, result.stderr
     assert "imported article 1" in result.stdout and "71 claims" in result.stdout
-    assert workspace.query("SELECT title, author, published FROM article") == [(ARTICLE_TITLE, "A. Writer", "2024-01-15")]
+    assert workspace.query("SELECT title, author, published FROM article") == [
+        (ARTICLE_TITLE, "A. Writer", "2024-01-15")
+    ]
     assert workspace.query("SELECT count(*) FROM event WHERE action = 'create' AND actor = 'tester'") == [(71,)]
     assert workspace.query("SELECT action, actor FROM event WHERE claim_id IS NULL") == [("import", "tester")]
 
@@ -171,7 +175,9 @@ def test_an_edited_article_with_the_same_url_becomes_a_new_revision(run, workspa
     assert result.exit_code == 0, result.stderr
     assert "revision 2" in result.stdout
     articles = json.loads(run("article", "list", "--format", "json").stdout)
-    assert [(a["article_id"], a["title"], a["revision"], a["url"]) for a in articles] == [(1, "A Retitled Analysis", 2, url)]
+    assert [(a["article_id"], a["title"], a["revision"], a["url"]) for a in articles] == [
+        (1, "A Retitled Analysis", 2, url)
+    ]
 
 
 def test_a_different_title_without_url_is_a_new_article(article_db, run, tmp_path):

@@ -15,7 +15,10 @@ import pytest
 
 from tests.conftest import ARTICLE
 
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" + b"\x00" * 64
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    + b"\x00" * 64
+)
 MB = 1024 * 1024
 
 
@@ -194,8 +197,13 @@ def test_an_empty_database_file_is_left_alone(run, workspace):
 def test_an_unreachable_database_server(run, workspace):
     """Nothing listens on port 1: every command, reading or writing, says so in one line."""
     url = "postgresql+psycopg://postgres@127.0.0.1:1/verify"
-    for args in (("status",), ("claim", "list", "--format", "json"), ("article", "list"), ("claim", "show", "1"),
-                 ("claim", "mark", "1", "verified")):
+    for args in (
+        ("status",),
+        ("claim", "list", "--format", "json"),
+        ("article", "list"),
+        ("claim", "show", "1"),
+        ("claim", "mark", "1", "verified"),
+    ):
         assert_one_line_error(run("--db", url, *args), "127.0.0.1", "port 1")
 
 
@@ -214,7 +222,9 @@ def test_a_command_group_run_bare_shows_its_help_and_no_empty_error(run, workspa
 def test_a_missing_source_file_is_named_as_a_missing_file(run, workspace):
     assert run("init").exit_code == 0
     before = workspace.dump()
-    assert_one_line_error(run("source", "add", "reports/missing-report.pdf", "--key", "S/2023/370"), "no such file", "missing-report.pdf")
+    assert_one_line_error(
+        run("source", "add", "reports/missing-report.pdf", "--key", "S/2023/370"), "no such file", "missing-report.pdf"
+    )
     assert workspace.dump() == before
 
 

@@ -37,7 +37,18 @@ LOCAL_REGIMES = (
     "If we are forced to fight [local regimes], then we must make it clear that our struggle against them "
     "is a part of our resistance against the Crusader onslaught."
 )
-CHECK_KEYS = {"claim_id", "quote", "state", "source", "locator", "source_text", "score", "differences", "classes", "note"}
+CHECK_KEYS = {
+    "claim_id",
+    "quote",
+    "state",
+    "source",
+    "locator",
+    "source_text",
+    "score",
+    "differences",
+    "classes",
+    "note",
+}
 
 
 @pytest.fixture
@@ -75,22 +86,36 @@ def test_found_differs_and_not_found(run, library):
 
     exact = found["long wars"]
     assert exact["claim_id"] == claim_of(library, "could survive “long wars”")
-    assert (exact["state"], exact["source"], exact["locator"], exact["source_text"]) == ("found", KEY, "para. 1", "long wars")
+    assert (exact["state"], exact["source"], exact["locator"], exact["source_text"]) == (
+        "found",
+        KEY,
+        "para. 1",
+        "long wars",
+    )
     assert exact["score"] == 100.0 and exact["differences"] == []
 
     differs = found[LOCAL_REGIMES]
     assert differs["claim_id"] == claim_of(library, "If we are forced to fight")
     assert (differs["state"], differs["source"], differs["locator"]) == ("differs", KEY, "para. 2")
-    assert differs["source_text"].startswith("if we are compelled to fight the rulers of the region, then we must make it plain")
+    assert differs["source_text"].startswith(
+        "if we are compelled to fight the rulers of the region, then we must make it plain"
+    )
     assert differs["source_text"].endswith("against the Crusader onslaught.")
     assert "quote says forced, source says compelled" in differs["differences"]
     assert "quote says clear, source says plain" in differs["differences"]
     assert len(differs["classes"]) == len(differs["differences"]) and set(differs["classes"]) <= {"other", "edge"}
-    assert not any("local" in d or "rulers" in d for d in differs["differences"]), "the bracketed insertion stands for other words"
+    assert not any("local" in d or "rulers" in d for d in differs["differences"]), (
+        "the bracketed insertion stands for other words"
+    )
     assert 0 < differs["score"] < 100
 
     missing = found[LONG_ONE]
-    assert (missing["state"], missing["source"], missing["locator"], missing["source_text"]) == ("not_found", None, None, None)
+    assert (missing["state"], missing["source"], missing["locator"], missing["source_text"]) == (
+        "not_found",
+        None,
+        None,
+        None,
+    )
     assert missing["differences"] == []
     assert library.dump() == before  # a check writes nothing
 
@@ -115,8 +140,17 @@ def test_without_sources_every_quote_is_not_found(run, article_db):
 
 def test_a_quote_whose_attributed_source_is_not_retrieved_says_so(run, article_db):
     """Not found because the cited document is not in the archive yet, not because the quote is invented."""
-    registered = run("source", "register", "zawahiri-2013", "--title", "General Guidelines for the Work of Jihad",
-                     "--publisher", "Ayman al-Zawahiri (al-Qaeda)", "--date", "2013-09")
+    registered = run(
+        "source",
+        "register",
+        "zawahiri-2013",
+        "--title",
+        "General Guidelines for the Work of Jihad",
+        "--publisher",
+        "Ayman al-Zawahiri (al-Qaeda)",
+        "--date",
+        "2013-09",
+    )
     assert registered.exit_code == 0, registered.stderr
     code, rows = checks(run)
     assert code == 1
@@ -130,7 +164,8 @@ def test_an_article_whose_quotes_are_all_found_passes(run, library, tmp_path):
     article = tmp_path / "short.txt"
     article.write_text(
         "A Short Test Piece\n"
-        "The Monitoring Team wrote that the leadership “expected its affiliates to survive long wars with distant powers”.\n"
+        "The Monitoring Team wrote that the leadership “expected its affiliates to survive long wars with distant "
+        "powers”.\n"
         "Its guidance said fighters “required secure … in which to regroup.”\n",
         encoding="utf-8",
     )
@@ -158,7 +193,7 @@ def test_differences_are_classified_and_the_span_covers_the_whole_quotation(run,
         "A Differing Test Piece\n"
         "The Team wrote that “this leadership expected its affiliates to survive long wars”.\n"
         "It added that “In guidance circulated in 2014, the leader wrote” about the region.\n"
-        "And that fighters \"required secure havens in which to regroup\".\n",
+        'And that fighters "required secure havens in which to regroup".\n',
         encoding="utf-8",
     )
     assert run("article", "add", str(article)).exit_code == 0
@@ -166,8 +201,16 @@ def test_differences_are_classified_and_the_span_covers_the_whole_quotation(run,
     code, rows = checks(run, "--article", str(article_id))
     assert code == 0
     edge, date, typographic = rows
-    assert (edge["state"], edge["differences"], edge["classes"]) == ("differs", ["quote says this, source says the"], ["edge"])
+    assert (edge["state"], edge["differences"], edge["classes"]) == (
+        "differs",
+        ["quote says this, source says the"],
+        ["edge"],
+    )
     assert edge["source_text"] == "the leadership expected its affiliates to survive long wars"
-    assert (date["state"], date["differences"], date["classes"]) == ("differs", ["quote says 2014, source says 2013"], ["date"])
+    assert (date["state"], date["differences"], date["classes"]) == (
+        "differs",
+        ["quote says 2014, source says 2013"],
+        ["date"],
+    )
     assert date["source_text"] == "In guidance circulated in 2013, the leader wrote"
     assert (typographic["state"], typographic["differences"], typographic["classes"]) == ("found", [], [])

@@ -9,7 +9,19 @@ import json
 
 import pytest
 
-LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution", "evidence_counts", "version"}
+LIST_KEYS = {
+    "id",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "text",
+    "kind",
+    "status",
+    "assignee",
+    "attribution",
+    "evidence_counts",
+    "version",
+}
 SHOW_KEYS = LIST_KEYS | {"notes", "evidence", "history"}
 HISTORY_KEYS = {"actor", "at", "action", "old", "new", "note"}
 FIGHTERS = 26  # ¶9 s2 of the shipped article: "… around 400 al-Qaeda fighters …"
@@ -23,7 +35,8 @@ def add_evidence(workspace, claim_id: int, stance: str, *, retracted: bool = Fal
     execute(
         workspace,
         "INSERT INTO source (id, key, version, is_current, title, created_at, created_by) "
-        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO NOTHING",
+        "VALUES (1, 'S/2023/370', 1, TRUE, 'Monitoring Team report', '2024-01-01T00:00:00Z', 'tester') ON CONFLICT DO "
+        "NOTHING",
     )
     execute(
         workspace,
@@ -71,7 +84,9 @@ def test_fixture_claim_is_the_fighters_sentence(article_db, run):
 
 @pytest.mark.parametrize("status", ["verified", "partly_verified"])
 def test_verdicts_need_supporting_evidence(article_db, run, status):
-    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), status, says="needs at least one supporting evidence")
+    assert_refused(
+        run, article_db, "claim", "mark", str(FIGHTERS), status, says="needs at least one supporting evidence"
+    )
     add_evidence(article_db, FIGHTERS, "contradicts")
     add_evidence(article_db, FIGHTERS, "context")
     assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), status, says="supporting evidence")
@@ -87,7 +102,13 @@ def test_retracted_evidence_does_not_count(article_db, run, status):
 @pytest.mark.parametrize("status", ["verified", "partly_verified"])
 def test_verdicts_allowed_with_supporting_evidence(article_db, run, status):
     add_evidence(article_db, FIGHTERS, "supports")
-    result = run("claim", "mark", str(FIGHTERS), status, *(["--note", "the 400, not the 2,000"] if status == "partly_verified" else []))
+    result = run(
+        "claim",
+        "mark",
+        str(FIGHTERS),
+        status,
+        *(["--note", "the 400, not the 2,000"] if status == "partly_verified" else []),
+    )
     assert result.exit_code == 0, result.stderr
     assert f"unreviewed -> {status} (version 2)" in result.stdout
     detail = show(run)
@@ -98,14 +119,23 @@ def test_verdicts_allowed_with_supporting_evidence(article_db, run, status):
 
 def test_partly_verified_needs_a_note_saying_which_part(article_db, run):
     add_evidence(article_db, FIGHTERS, "supports")
-    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "partly_verified",
-                   says="'partly_verified' needs a --note saying which part is verified")
+    assert_refused(
+        run,
+        article_db,
+        "claim",
+        "mark",
+        str(FIGHTERS),
+        "partly_verified",
+        says="'partly_verified' needs a --note saying which part is verified",
+    )
     assert run("claim", "mark", str(FIGHTERS), "partly_verified", "--note", "the 400 fighters").exit_code == 0
     assert show(run)["notes"][0]["text"] == "the 400 fighters"
 
 
-FLAGS = ('[{"kind": "number_mismatch", "detail": "claim: About 540,000; passage: some 450,000", '
-         '"claim": "About 540,000", "passage": "some 450,000"}]')
+FLAGS = (
+    '[{"kind": "number_mismatch", "detail": "claim: About 540,000; passage: some 450,000", '
+    '"claim": "About 540,000", "passage": "some 450,000"}]'
+)
 
 
 def test_a_verdict_over_flagged_evidence_is_refused_unless_the_flags_are_accepted(article_db, run):
@@ -113,17 +143,31 @@ def test_a_verdict_over_flagged_evidence_is_refused_unless_the_flags_are_accepte
     add_evidence(article_db, FIGHTERS, "supports")
     execute(article_db, "UPDATE evidence SET flags = ? WHERE id = 2", FLAGS)
     for status in ("verified", "partly_verified"):
-        message = assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), status, "--note", "the 400",
-                                 says=f"'{status}' rests on flagged evidence: evidence 2 (S/2023/370 para. 68): number_mismatch")
+        message = assert_refused(
+            run,
+            article_db,
+            "claim",
+            "mark",
+            str(FIGHTERS),
+            status,
+            "--note",
+            "the 400",
+            says=f"'{status}' rests on flagged evidence: evidence 2 (S/2023/370 para. 68): number_mismatch",
+        )
         assert "claim: About 540,000; passage: some 450,000" in message and "--accept-flags" in message
-    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "  ", says="rests on flagged")
-    result = run("--as", "amira", "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "450,000 is the older estimate")
+    assert_refused(
+        run, article_db, "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "  ", says="rests on flagged"
+    )
+    result = run(
+        "--as", "amira", "claim", "mark", str(FIGHTERS), "verified", "--accept-flags", "450,000 is the older estimate"
+    )
     assert result.exit_code == 0, result.stderr
     assert "flags accepted on evidence 2: 450,000 is the older estimate" in result.stdout
     rows = article_db.query("SELECT id, flags_accepted_by, flags_accepted_reason FROM evidence ORDER BY id")
     assert rows == [(1, None, None), (2, "amira", "450,000 is the older estimate")]
     assert article_db.query("SELECT actor, evidence_id, new, note FROM event WHERE action = 'flags_accepted'") == [
-        ("amira", 2, "number_mismatch", "450,000 is the older estimate")]
+        ("amira", 2, "number_mismatch", "450,000 is the older estimate")
+    ]
     # accepted once: a later verdict on the same evidence is not asked again; other stances are never asked
     assert run("claim", "mark", str(FIGHTERS), "in_progress").exit_code == 0
     assert run("claim", "mark", str(FIGHTERS), "verified").exit_code == 0
@@ -140,7 +184,9 @@ def test_a_verdict_of_support_over_contradicting_evidence_warns_of_the_conflict(
 
 
 def test_disputed_needs_contradicting_evidence_or_a_note(article_db, run):
-    assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "disputed", says="'disputed' needs contradicting evidence")
+    assert_refused(
+        run, article_db, "claim", "mark", str(FIGHTERS), "disputed", says="'disputed' needs contradicting evidence"
+    )
     assert_refused(run, article_db, "claim", "mark", str(FIGHTERS), "disputed", "--note", "   ", says="disputed")
     assert run("claim", "mark", str(FIGHTERS), "disputed", "--note", "UN says 400 to 600").exit_code == 0
     assert show(run)["status"] == "disputed"
@@ -191,11 +237,18 @@ def test_status_names_are_forgiving_about_case_and_dashes(article_db, run):
 
 
 def test_a_note_given_with_mark_is_also_a_note(article_db, run):
-    assert run("--as", "amira", "claim", "mark", str(FIGHTERS), "disputed", "--note", "UN says 400 to 600").exit_code == 0
+    assert (
+        run("--as", "amira", "claim", "mark", str(FIGHTERS), "disputed", "--note", "UN says 400 to 600").exit_code == 0
+    )
     detail = show(run)
     assert [(n["author"], n["text"]) for n in detail["notes"]] == [("amira", "UN says 400 to 600")]
     (status,) = [h for h in detail["history"] if h["action"] == "status"]
-    assert (status["actor"], status["old"], status["new"], status["note"]) == ("amira", "unreviewed", "disputed", "UN says 400 to 600")
+    assert (status["actor"], status["old"], status["new"], status["note"]) == (
+        "amira",
+        "unreviewed",
+        "disputed",
+        "UN says 400 to 600",
+    )
 
 
 # --- notes, assignment, kind, stale writes ---------------------------------------------------------
@@ -228,8 +281,12 @@ def test_unknown_kind_and_same_kind_are_refused(article_db, run):
 
 def test_version_increases_with_every_change(article_db, run):
     versions = [show(run)["version"]]
-    for args in (("mark", str(FIGHTERS), "in_progress"), ("assign", str(FIGHTERS), "amira"), ("kind", str(FIGHTERS), "quote"),
-                 ("mark", str(FIGHTERS), "disputed", "--note", "why")):
+    for args in (
+        ("mark", str(FIGHTERS), "in_progress"),
+        ("assign", str(FIGHTERS), "amira"),
+        ("kind", str(FIGHTERS), "quote"),
+        ("mark", str(FIGHTERS), "disputed", "--note", "why"),
+    ):
         assert run("claim", *args).exit_code == 0
         versions.append(show(run)["version"])
     assert versions == [1, 2, 3, 4, 5]
@@ -239,8 +296,14 @@ def test_version_increases_with_every_change(article_db, run):
 def test_stale_write_is_refused_naming_who_changed_the_claim(article_db, run):
     version = show(run)["version"]
     assert run("claim", "assign", str(FIGHTERS), "amira", user="bilal").exit_code == 0
-    for args in (("mark", str(FIGHTERS), "in_progress"), ("assign", str(FIGHTERS), "chen"), ("kind", str(FIGHTERS), "opinion")):
-        message = assert_refused(run, article_db, "claim", *args, "--if-version", str(version), says=f"changed since version {version}")
+    for args in (
+        ("mark", str(FIGHTERS), "in_progress"),
+        ("assign", str(FIGHTERS), "chen"),
+        ("kind", str(FIGHTERS), "opinion"),
+    ):
+        message = assert_refused(
+            run, article_db, "claim", *args, "--if-version", str(version), says=f"changed since version {version}"
+        )
         assert "by bilal" in message and f"now version {version + 1}" in message
     result = run("claim", "mark", str(FIGHTERS), "in_progress", "--if-version", str(version + 1))
     assert result.exit_code == 0, result.stderr
@@ -261,16 +324,27 @@ def test_a_writer_waiting_for_a_concurrent_change_then_refuses_its_stale_version
         with engine.connect() as conn:
             if article_db.is_sqlite:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite would begin lazily, too late
-            conn.execute(text("SELECT version FROM claim WHERE id = :id FOR UPDATE" if not article_db.is_sqlite
-                              else "SELECT version FROM claim WHERE id = :id"), {"id": FIGHTERS})
+            conn.execute(
+                text(
+                    "SELECT version FROM claim WHERE id = :id FOR UPDATE"
+                    if not article_db.is_sqlite
+                    else "SELECT version FROM claim WHERE id = :id"
+                ),
+                {"id": FIGHTERS},
+            )
             writer = subprocess.Popen(
                 [sys.executable, "-m", "verify", "claim", "mark", str(FIGHTERS), "in_progress", "--if-version", "1"],
-                cwd=article_db.root, env={**os.environ, "VERIFY_USER": "amira"}, text=True,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                cwd=article_db.root,
+                env={**os.environ, "VERIFY_USER": "amira"},
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
             time.sleep(2)  # the writer starts and waits for the lock
             assert writer.poll() is None, writer.communicate()
-            conn.execute(text("UPDATE claim SET version = version + 1, updated_by = 'bilal' WHERE id = :id"), {"id": FIGHTERS})
+            conn.execute(
+                text("UPDATE claim SET version = version + 1, updated_by = 'bilal' WHERE id = :id"), {"id": FIGHTERS}
+            )
             conn.commit()
         _out, err = writer.communicate(timeout=60)
     finally:
@@ -280,7 +354,13 @@ def test_a_writer_waiting_for_a_concurrent_change_then_refuses_its_stale_version
 
 
 def test_unknown_claim_id_is_refused(article_db, run):
-    for args in (("show", "9999"), ("mark", "9999", "in_progress"), ("note", "9999", "x"), ("assign", "9999", "a"), ("kind", "9999", "quote")):
+    for args in (
+        ("show", "9999"),
+        ("mark", "9999", "in_progress"),
+        ("note", "9999", "x"),
+        ("assign", "9999", "a"),
+        ("kind", "9999", "quote"),
+    ):
         assert_refused(run, article_db, "claim", *args, says="no claim with id 9999")
 
 
@@ -311,9 +391,13 @@ def test_actor_comes_from_as_then_verify_user_then_the_os_user(article_db, run, 
 def test_every_change_writes_an_event_with_time(article_db, run, monkeypatch):
     monkeypatch.setenv("VERIFY_NOW", "2024-03-01T10:00:00.000000Z")
     assert run("claim", "mark", str(FIGHTERS), "in_progress", user="amira").exit_code == 0
-    rows = article_db.query("SELECT at, actor, action, old, new, note FROM event WHERE claim_id = ? AND action = 'status'", FIGHTERS)
+    rows = article_db.query(
+        "SELECT at, actor, action, old, new, note FROM event WHERE claim_id = ? AND action = 'status'", FIGHTERS
+    )
     assert rows == [("2024-03-01T10:00:00.000000Z", "amira", "status", "unreviewed", "in_progress", None)]
-    assert article_db.query("SELECT updated_at, updated_by FROM claim WHERE id = ?", FIGHTERS) == [("2024-03-01T10:00:00.000000Z", "amira")]
+    assert article_db.query("SELECT updated_at, updated_by FROM claim WHERE id = ?", FIGHTERS) == [
+        ("2024-03-01T10:00:00.000000Z", "amira")
+    ]
 
 
 def test_show_table_marks_the_claim_in_its_paragraph(article_db, run):
@@ -341,7 +425,10 @@ def test_list_filters(article_db, run):
     assert run("claim", "mark", str(FIGHTERS), "verified").exit_code == 0
     assert run("claim", "mark", str(FIGHTERS + 1), "in_progress").exit_code == 0
     assert [c["id"] for c in listing(run, "--status", "verified")] == [FIGHTERS]
-    assert [c["id"] for c in listing(run, "--status", "verified", "--status", "in_progress")] == [FIGHTERS, FIGHTERS + 1]
+    assert [c["id"] for c in listing(run, "--status", "verified", "--status", "in_progress")] == [
+        FIGHTERS,
+        FIGHTERS + 1,
+    ]
     assert len(listing(run, "--status", "unreviewed")) == 69
     assert listing(run, "--status", "verified")[0]["evidence_counts"]["supports"] == 1
 

@@ -52,12 +52,40 @@ Twentieth test report of the Monitoring Team
 3. The Team will report further.
 """
 EVIDENCE_KEYS = {
-    "id", "source", "source_title", "passage_id", "locator", "stance", "quote", "anchor", "note",
-    "added_by", "added_at", "retracted", "retracted_at", "retracted_by", "retraction_reason", "flags", "flags_accepted",
-    "submitted_quote", "difference_reason",
+    "id",
+    "source",
+    "source_title",
+    "passage_id",
+    "locator",
+    "stance",
+    "quote",
+    "anchor",
+    "note",
+    "added_by",
+    "added_at",
+    "retracted",
+    "retracted_at",
+    "retracted_by",
+    "retraction_reason",
+    "flags",
+    "flags_accepted",
+    "submitted_quote",
+    "difference_reason",
 }
-SUGGESTION_KEYS = {"passage_id", "source", "locator", "paragraph", "page", "score", "relevance", "relevant", "text",
-                   "matched_terms", "flags", "note"}
+SUGGESTION_KEYS = {
+    "passage_id",
+    "source",
+    "locator",
+    "paragraph",
+    "page",
+    "score",
+    "relevance",
+    "relevant",
+    "text",
+    "matched_terms",
+    "flags",
+    "note",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +99,9 @@ def templates(tmp_path_factory) -> Path:
     env = {"VERIFY_USER": "tester", "VERIFY_NOW": "", "NO_COLOR": "1"}
 
     def invoke(db: str, *args: str) -> None:
-        result = CliRunner().invoke(app, ["--db", str(root / db), "--sources", str(root / "sources"), *args], env=env, catch_exceptions=False)
+        result = CliRunner().invoke(
+            app, ["--db", str(root / db), "--sources", str(root / "sources"), *args], env=env, catch_exceptions=False
+        )
         assert result.exit_code == 0, result.stderr
 
     invoke("article.db", "init")
@@ -113,8 +143,10 @@ def source_text(workspace, key: str = KEY) -> str:
 
 def passage_id(workspace, locator: str, key: str = KEY) -> int:
     return workspace.query(
-        "SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = ? AND s.is_current AND p.locator = ?",
-        key, locator,
+        "SELECT p.id FROM passage p JOIN source s ON s.id = p.source_id WHERE s.key = ? AND s.is_current AND "
+        "p.locator = ?",
+        key,
+        locator,
     )[0][0]
 
 
@@ -147,29 +179,55 @@ def test_exact_quote_is_stored_with_passage_locator_and_context(run, library):
     assert row["quote"] == "the camps host around 400 fighters" == text[row["start"] : row["end"]]
     assert row["submitted_quote"] is None
     assert row["locator"] == "para. 3" and row["passage_id"] == passage_id(library, "para. 3")
-    assert row["prefix"] == text[row["start"] - 40 : row["start"]] and row["prefix"].endswith("Member State assessed that ")
+    assert row["prefix"] == text[row["start"] - 40 : row["start"]] and row["prefix"].endswith(
+        "Member State assessed that "
+    )
     assert row["suffix"] == text[row["end"] : row["end"] + 40] and row["suffix"].startswith(".")
-    assert (row["anchor"], row["anchor_score"], row["stance"], row["note"], row["added_by"]) == ("exact", 100.0, "supports", "numbers agree", "ana")
+    assert (row["anchor"], row["anchor_score"], row["stance"], row["note"], row["added_by"]) == (
+        "exact",
+        100.0,
+        "supports",
+        "numbers agree",
+        "ana",
+    )
     events = library.query("SELECT actor, claim_id, evidence_id, new FROM event WHERE action = 'evidence_link'")
     assert events == [("ana", claim, 1, f"supports: {KEY} para. 3")]
     assert library.query("SELECT version, updated_by FROM claim WHERE id = ?", claim) == [(version + 1, "ana")]
     [shown] = listed(run, claim)
     assert set(shown) == EVIDENCE_KEYS
-    assert (shown["source"], shown["locator"], shown["quote"], shown["retracted"]) == (KEY, "para. 3", "the camps host around 400 fighters", False)
+    assert (shown["source"], shown["locator"], shown["quote"], shown["retracted"]) == (
+        KEY,
+        "para. 3",
+        "the camps host around 400 fighters",
+        False,
+    )
 
 
 @pytest.mark.parametrize(
     ("typed", "stored", "locator"),
     [
-        pytest.param('keeps a "low profile" in Kabul', "keeps a “low profile” in Kabul", "para. 1", id="straight-quotes"),
+        pytest.param(
+            'keeps a "low profile" in Kabul', "keeps a “low profile” in Kabul", "para. 1", id="straight-quotes"
+        ),
         pytest.param(
             "The group's financing relies on welfare payments - some of which",
             "The group’s ﬁnancing relies on welfare payments – some of which",
-            "para. 2", id="apostrophe-ligature-dash",
+            "para. 2",
+            id="apostrophe-ligature-dash",
         ),
-        pytest.param("in Kabul and\nKandahar,   and that senior", "in Kabul and Kandahar, and that senior", "para. 1", id="whitespace"),
+        pytest.param(
+            "in Kabul and\nKandahar,   and that senior",
+            "in Kabul and Kandahar, and that senior",
+            "para. 1",
+            id="whitespace",
+        ),
         pytest.param("MEMBER STATES INDICATE", "Member States indicate", "para. 1", id="case"),
-        pytest.param("affiliates in Afghani-\nstan and beyond", "affiliates in Afghanistan and beyond", "para. 2", id="line-end-hyphen"),
+        pytest.param(
+            "affiliates in Afghani-\nstan and beyond",
+            "affiliates in Afghanistan and beyond",
+            "para. 2",
+            id="line-end-hyphen",
+        ),
     ],
 )
 def test_typographic_drift_stores_the_sources_own_text(run, library, typed, stored, locator):
@@ -208,9 +266,20 @@ def test_a_reworded_quote_is_refused_then_linked_as_the_source_has_it_when_accep
     assert row["prefix"] and row["suffix"]
     [shown] = listed(run, claim)
     assert shown["quote"] == "the camps host around 400 fighters" and shown["anchor"] == "fuzzy"
-    assert shown["submitted_quote"] == "the camps hold around 400 fighters" and shown["difference_reason"] == "a typo of mine"
-    assert shown["flags"] == [{"kind": "quote_difference", "detail": "quote says hold, source says host", "class": "other",
-                               "quote": "hold", "source": "host", "locator": "para. 3"}]
+    assert (
+        shown["submitted_quote"] == "the camps hold around 400 fighters"
+        and shown["difference_reason"] == "a typo of mine"
+    )
+    assert shown["flags"] == [
+        {
+            "kind": "quote_difference",
+            "detail": "quote says hold, source says host",
+            "class": "other",
+            "quote": "hold",
+            "source": "host",
+            "locator": "para. 3",
+        }
+    ]
 
 
 def test_a_whole_passage_can_be_linked(run, library):
@@ -222,7 +291,12 @@ def test_a_whole_passage_can_be_linked(run, library):
     passage_text = library.query("SELECT text FROM passage WHERE id = ?", passage)[0][0]
     assert row["quote"] == passage_text
     assert passage_text.startswith("The group’s ﬁnancing") and not passage_text.startswith("2.")
-    assert (row["passage_id"], row["locator"], row["stance"], row["submitted_quote"]) == (passage, "para. 2", "context", None)
+    assert (row["passage_id"], row["locator"], row["stance"], row["submitted_quote"]) == (
+        passage,
+        "para. 2",
+        "context",
+        None,
+    )
 
 
 def test_locator_can_be_overridden(run, library):
@@ -252,14 +326,40 @@ def test_an_unanchorable_quote_is_refused_with_the_closest_passage(run, library)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["--source", "S/NOPE/1", "--stance", "supports", "--quote", "camps"], "no source with key 'S/NOPE/1'", id="unknown-source"),
-        pytest.param(["--source", "S/2023/370", "--stance", "supports", "--quote", "camps"], "registered but not retrieved", id="not-retrieved"),
-        pytest.param(["--source", KEY, "--stance", "maybe", "--quote", "camps"], "unknown stance 'maybe'", id="bad-stance"),
-        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "camps"], "quote too short to be evidence (1 word); quote at least 3 words", id="one-word"),
-        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "the camps"], "quote too short to be evidence (2 words)", id="two-words"),
-        pytest.param(["--source", KEY, "--stance", "supports", "--quote", "the", "--passage", "1"], "quote too short to be evidence", id="short-in-passage"),
+        pytest.param(
+            ["--source", "S/NOPE/1", "--stance", "supports", "--quote", "camps"],
+            "no source with key 'S/NOPE/1'",
+            id="unknown-source",
+        ),
+        pytest.param(
+            ["--source", "S/2023/370", "--stance", "supports", "--quote", "camps"],
+            "registered but not retrieved",
+            id="not-retrieved",
+        ),
+        pytest.param(
+            ["--source", KEY, "--stance", "maybe", "--quote", "camps"], "unknown stance 'maybe'", id="bad-stance"
+        ),
+        pytest.param(
+            ["--source", KEY, "--stance", "supports", "--quote", "camps"],
+            "quote too short to be evidence (1 word); quote at least 3 words",
+            id="one-word",
+        ),
+        pytest.param(
+            ["--source", KEY, "--stance", "supports", "--quote", "the camps"],
+            "quote too short to be evidence (2 words)",
+            id="two-words",
+        ),
+        pytest.param(
+            ["--source", KEY, "--stance", "supports", "--quote", "the", "--passage", "1"],
+            "quote too short to be evidence",
+            id="short-in-passage",
+        ),
         pytest.param(["--source", KEY, "--stance", "supports"], "exactly one of --quote", id="neither"),
-        pytest.param(["--source", KEY, "--stance", "supports", "--passage", "999"], "passage 999 is not a passage of source", id="foreign-passage"),
+        pytest.param(
+            ["--source", KEY, "--stance", "supports", "--passage", "999"],
+            "passage 999 is not a passage of source",
+            id="foreign-passage",
+        ),
     ],
 )
 def test_bad_link_input_exits_2_and_changes_nothing(run, library, args, message):
@@ -298,7 +398,10 @@ def test_a_quote_in_several_passages_is_refused_unless_the_passage_is_given(run,
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert f"quote appears in 2 passages of {KEY} (para. 3 [passage {para3}], para. 4 [passage {para4}]); quote more words" in lines[0]
+    assert (
+        f"quote appears in 2 passages of {KEY} (para. 3 [passage {para3}], para. 4 [passage {para4}]); quote more words"
+        in lines[0]
+    )
     assert "--passage ID" in lines[0]
     assert library.dump() == before
 
@@ -348,7 +451,9 @@ def test_retraction_keeps_the_row_and_logs_it(run, library):
     row = evidence_row(library, 1)
     assert row["quote"] == "the camps host around 400 fighters"
     assert row["retracted_by"] == "bea" and row["retraction_reason"] == "wrong paragraph" and row["retracted_at"]
-    assert library.query("SELECT actor, evidence_id, note FROM event WHERE action = 'evidence_retract'") == [("bea", 1, "wrong paragraph")]
+    assert library.query("SELECT actor, evidence_id, note FROM event WHERE action = 'evidence_retract'") == [
+        ("bea", 1, "wrong paragraph")
+    ]
     [shown] = listed(run, claim)
     assert shown["retracted"] is True and shown["retraction_reason"] == "wrong paragraph"
     table = run("evidence", "list", str(claim))
@@ -384,7 +489,9 @@ def test_retracting_the_last_support_reopens_the_claim(run, library, verdict):
     assert result.exit_code == 0, result.stderr
     assert f"claim {claim}: {verdict} -> in_progress (no supporting evidence left)" in result.stdout
     assert library.query("SELECT status FROM claim WHERE id = ?", claim) == [("in_progress",)]
-    [(old, new, note)] = library.query("SELECT old, new, note FROM event WHERE action = 'status' AND new = 'in_progress' AND claim_id = ?", claim)
+    [(old, new, note)] = library.query(
+        "SELECT old, new, note FROM event WHERE action = 'status' AND new = 'in_progress' AND claim_id = ?", claim
+    )
     assert (old, new) == (verdict, "in_progress") and "misread the figure" in note
 
     before = library.dump()
@@ -397,7 +504,17 @@ def test_retracting_the_last_support_reopens_the_claim(run, library, verdict):
 def test_a_verdict_with_support_left_stays(run, library):
     claim = fighters(library)
     assert link(run, claim, "--quote", "the camps host around 400 fighters").exit_code == 0
-    assert link(run, claim, "--quote", "Training camps were reported in Helmand and Zabul", "--passage", str(passage_id(library, "para. 3"))).exit_code == 0
+    assert (
+        link(
+            run,
+            claim,
+            "--quote",
+            "Training camps were reported in Helmand and Zabul",
+            "--passage",
+            str(passage_id(library, "para. 3")),
+        ).exit_code
+        == 0
+    )
     assert run("claim", "mark", str(claim), "verified").exit_code == 0
     result = run("evidence", "retract", "1", "--reason", "duplicate")
     assert result.exit_code == 0

@@ -39,8 +39,17 @@ def test_json_export_has_everything_and_nothing_machine_dependent(reports_db, ru
     data = json.loads(text)
     assert list(data) == SECTIONS and data["format_version"] == 1
     counts = {key: len(data[key]) for key in TABLES}
-    assert counts == {"articles": 1, "revisions": 1, "sources": 2, "passages": 61, "claims": 71, "evidence": 6,
-                      "notes": 3, "events": counts["events"], "signoffs": 2}
+    assert counts == {
+        "articles": 1,
+        "revisions": 1,
+        "sources": 2,
+        "passages": 61,
+        "claims": 71,
+        "evidence": 6,
+        "notes": 3,
+        "events": counts["events"],
+        "signoffs": 2,
+    }
     assert str(reports_db.root) not in text and "/tmp" not in text
     assert {s["path"] for s in data["sources"]} == {"s-test-2023-14", "test-guide"}
     assert export(run) == text  # same database, same bytes
@@ -70,18 +79,23 @@ def test_import_refuses_a_database_with_data(reports_db, run, tmp_path):
     assert reports_db.dump() == before
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    ("not json", "is not valid JSON"),
-    ("[]", "is not a verify export"),
-    ('{"format_version": 99}', "export format 99"),
-    ('{"format_version": 1, "claims": {}}', "'claims' must be a list"),
-    ('{"format_version": 1, "widgets": []}', "unknown sections: widgets"),
-    ('{"format_version": 1, "notes": [{"id": 1, "claim_id": 5, "author": "x", "created_at": "t", "text": "n"}]}',
-     "does not fit the database"),
-    ('{"format_version": 1, "notes": [{"id": 1, "author": "x"}]}', "'notes' item 1 has missing"),
-    ('{"format_version": 1, "notes": [{"id": 1, "colour": "x"}]}', "unknown field 'colour'"),
-    ('{"format_version": 1}\n{"table": "nope", "row": {}}\n', "line 2 is not a"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("not json", "is not valid JSON"),
+        ("[]", "is not a verify export"),
+        ('{"format_version": 99}', "export format 99"),
+        ('{"format_version": 1, "claims": {}}', "'claims' must be a list"),
+        ('{"format_version": 1, "widgets": []}', "unknown sections: widgets"),
+        (
+            '{"format_version": 1, "notes": [{"id": 1, "claim_id": 5, "author": "x", "created_at": "t", "text": "n"}]}',
+            "does not fit the database",
+        ),
+        ('{"format_version": 1, "notes": [{"id": 1, "author": "x"}]}', "'notes' item 1 has missing"),
+        ('{"format_version": 1, "notes": [{"id": 1, "colour": "x"}]}', "unknown field 'colour'"),
+        ('{"format_version": 1}\n{"table": "nope", "row": {}}\n', "line 2 is not a"),
+    ],
+)
 def test_bad_import_files_are_refused_and_change_nothing(run, workspace, tmp_path, content, says):
     assert run("init").exit_code == 0
     bad = tmp_path / "bad.json"
@@ -103,19 +117,25 @@ def test_csv_has_one_row_per_claim(reports_db, run):
     rows = list(csv.DictReader(io.StringIO(export(run, "--format", "csv"))))
     assert len(rows) == 71 and [int(r["id"]) for r in rows] == list(range(1, 72))
     disputed = rows[25]
-    assert (disputed["status"], disputed["contradicts"], disputed["sources"]) == ("disputed", "1", "S/TEST/2023/14 para. 14")
+    assert (disputed["status"], disputed["contradicts"], disputed["sources"]) == (
+        "disputed",
+        "1",
+        "S/TEST/2023/14 para. 14",
+    )
     assert rows[2]["signed_off_by"] == "editor"
 
 
 def test_csv_cells_never_become_formulas(reports_db, run):
-    assert run("claim", "note", "1", "=HYPERLINK(\"http://evil\")").exit_code == 0
+    assert run("claim", "note", "1", '=HYPERLINK("http://evil")').exit_code == 0
     rows = list(csv.DictReader(io.StringIO(export(run, "--format", "csv"))))
-    assert rows[0]["latest_note"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[0]["latest_note"] == '\'=HYPERLINK("http://evil")'
 
 
 def test_claimreview_has_googles_required_fields(reports_db, run):
     reviews = json.loads(export(run, "--format", "claimreview"))
-    assert [r["url"] for r in reviews] == [f"https://example.org/taliban-al-qaeda#claim-{i}" for i in (3, 9, 20, 25, 26, 56)]
+    assert [r["url"] for r in reviews] == [
+        f"https://example.org/taliban-al-qaeda#claim-{i}" for i in (3, 9, 20, 25, 26, 56)
+    ]
     for review in reviews:
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert 0 < len(review["claimReviewed"]) < 75
@@ -123,13 +143,24 @@ def test_claimreview_has_googles_required_fields(reports_db, run):
         assert review["author"]["@type"] == "Person" and review["author"]["name"] in {"amina", "bob"}
         assert review["datePublished"] == "2026-11-26"
         appearance = review["itemReviewed"]["appearance"][0]
-        assert appearance["url"] == "https://example.org/taliban-al-qaeda" and appearance["headline"].startswith("The Taliban")
+        assert appearance["url"] == "https://example.org/taliban-al-qaeda" and appearance["headline"].startswith(
+            "The Taliban"
+        )
     ratings = {r["url"].rsplit("-", 1)[1]: r["reviewRating"]["alternateName"] for r in reviews}
-    assert ratings == {"3": "True", "9": "Unsupported", "20": "True", "25": "Partly true", "26": "Disputed", "56": "True"}
+    assert ratings == {
+        "3": "True",
+        "9": "Unsupported",
+        "20": "True",
+        "25": "Partly true",
+        "26": "Disputed",
+        "56": "True",
+    }
 
 
 def test_claimreview_options(reports_db, run):
-    reviews = json.loads(export(run, "--format", "claimreview", "--org", "Desk", "--review-url", "https://f.example/r/{id}"))
+    reviews = json.loads(
+        export(run, "--format", "claimreview", "--org", "Desk", "--review-url", "https://f.example/r/{id}")
+    )
     assert reviews[0]["author"] == {"@type": "Organization", "name": "Desk"}
     assert reviews[0]["url"] == "https://f.example/r/3"
     plain = json.loads(export(run, "--format", "claimreview", "--review-url", "https://f.example/review"))
@@ -147,10 +178,13 @@ def test_options_that_do_not_apply_are_refused(reports_db, run):
     assert run("export", "--format", "json", "--article", "1").exit_code == 2
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Short claim.", "Short claim."),
-    ("word " * 30, "word " * 13 + "word…"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Short claim.", "Short claim."),
+        ("word " * 30, "word " * 13 + "word…"),
+    ],
+)
 def test_claim_reviewed_is_cut_at_a_word(text, expected):
     assert short_claim(text) == expected.strip() and len(short_claim(text)) < 75
 
@@ -163,11 +197,15 @@ def test_csl_json_sources(reports_db, run):
     items = json.loads(export(run, "--format", "csl-json"))
     un, guide = items
     assert un == {
-        "id": "S/TEST/2023/14", "type": "report",
+        "id": "S/TEST/2023/14",
+        "type": "report",
         "title": "Fourteenth report of the Analytical Support and Sanctions Monitoring Team",
-        "author": [{"literal": "United Nations Security Council"}], "publisher": "United Nations",
-        "number": "S/TEST/2023/14", "issued": {"date-parts": [[2023, 6, 1]]},
-        "URL": "https://example.org/S-TEST-2023-14.txt", "accessed": {"date-parts": [[2026, 11, 26]]},
+        "author": [{"literal": "United Nations Security Council"}],
+        "publisher": "United Nations",
+        "number": "S/TEST/2023/14",
+        "issued": {"date-parts": [[2023, 6, 1]]},
+        "URL": "https://example.org/S-TEST-2023-14.txt",
+        "accessed": {"date-parts": [[2026, 11, 26]]},
         "note": "verify key: S/TEST/2023/14\nsha256: 8413ddbf0a122bb5e97a40e245399ffa89a47429f2f41e6fbb0f344fd7160ca6",
     }
     assert guide["type"] == "document" and guide["issued"] == {"date-parts": [[2013, 9]]}
@@ -178,8 +216,11 @@ def test_csl_json_sources(reports_db, run):
 TEXT = st.text(max_size=30)
 OPTIONAL = st.none() | TEXT
 STAMP = st.text(alphabet="0123456789-:TZ.", min_size=1, max_size=27)
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | TEXT,
-                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8)
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
 
 
 @st.composite
@@ -188,35 +229,121 @@ def database_content(draw) -> list[object]:
     rows: list[object] = []
     n_articles = draw(st.integers(1, 2))
     for a in range(1, n_articles + 1):
-        rows.append(Article(id=a, title=draw(TEXT), author=draw(OPTIONAL), url=draw(OPTIONAL), published=draw(OPTIONAL),
-                            created_at=draw(STAMP), created_by=draw(TEXT)))
-        rows.append(ArticleRevision(id=a, article_id=a, number=1, text=draw(TEXT), content_hash=draw(TEXT),
-                                    paragraph_spans=draw(st.lists(st.lists(st.integers(0, 99), min_size=2, max_size=2), max_size=3)),
-                                    imported_at=draw(STAMP), imported_by=draw(TEXT)))
-    rows.append(Source(id=1, key=draw(TEXT), title=draw(OPTIONAL), sha256=draw(OPTIONAL), size=draw(st.none() | st.integers(0, 10**9)),
-                       is_current=draw(st.booleans()), text=draw(OPTIONAL), created_at=draw(STAMP), created_by=draw(TEXT)))
-    rows.append(Passage(id=1, source_id=1, seq=0, locator=draw(TEXT), start=0, end=draw(st.integers(0, 500)), text=draw(TEXT)))
+        rows.append(
+            Article(
+                id=a,
+                title=draw(TEXT),
+                author=draw(OPTIONAL),
+                url=draw(OPTIONAL),
+                published=draw(OPTIONAL),
+                created_at=draw(STAMP),
+                created_by=draw(TEXT),
+            )
+        )
+        rows.append(
+            ArticleRevision(
+                id=a,
+                article_id=a,
+                number=1,
+                text=draw(TEXT),
+                content_hash=draw(TEXT),
+                paragraph_spans=draw(st.lists(st.lists(st.integers(0, 99), min_size=2, max_size=2), max_size=3)),
+                imported_at=draw(STAMP),
+                imported_by=draw(TEXT),
+            )
+        )
+    rows.append(
+        Source(
+            id=1,
+            key=draw(TEXT),
+            title=draw(OPTIONAL),
+            sha256=draw(OPTIONAL),
+            size=draw(st.none() | st.integers(0, 10**9)),
+            is_current=draw(st.booleans()),
+            text=draw(OPTIONAL),
+            created_at=draw(STAMP),
+            created_by=draw(TEXT),
+        )
+    )
+    rows.append(
+        Passage(id=1, source_id=1, seq=0, locator=draw(TEXT), start=0, end=draw(st.integers(0, 500)), text=draw(TEXT))
+    )
     n_claims = draw(st.integers(1, 4))
     for c in range(1, n_claims + 1):
         article = draw(st.integers(1, n_articles))
-        rows.append(Claim(id=c, article_id=article, revision_id=article, paragraph=draw(st.integers(1, 9)), sentence=c,
-                          start=0, end=1, text=draw(TEXT), kind=draw(st.sampled_from(["factual", "quote", "opinion"])),
-                          hints=draw(st.dictionaries(TEXT, JSONISH, max_size=3)), attribution=draw(st.none() | st.dictionaries(TEXT, JSONISH, max_size=2)),
-                          status=draw(st.sampled_from(["unreviewed", "verified", "disputed"])), assignee=draw(OPTIONAL),
-                          changed=draw(st.booleans()), version=draw(st.integers(1, 50)),
-                          created_at=draw(STAMP), updated_at=draw(STAMP), updated_by=draw(TEXT)))
+        rows.append(
+            Claim(
+                id=c,
+                article_id=article,
+                revision_id=article,
+                paragraph=draw(st.integers(1, 9)),
+                sentence=c,
+                start=0,
+                end=1,
+                text=draw(TEXT),
+                kind=draw(st.sampled_from(["factual", "quote", "opinion"])),
+                hints=draw(st.dictionaries(TEXT, JSONISH, max_size=3)),
+                attribution=draw(st.none() | st.dictionaries(TEXT, JSONISH, max_size=2)),
+                status=draw(st.sampled_from(["unreviewed", "verified", "disputed"])),
+                assignee=draw(OPTIONAL),
+                changed=draw(st.booleans()),
+                version=draw(st.integers(1, 50)),
+                created_at=draw(STAMP),
+                updated_at=draw(STAMP),
+                updated_by=draw(TEXT),
+            )
+        )
     for e in range(1, draw(st.integers(0, 3)) + 1):
-        rows.append(Evidence(id=e, claim_id=draw(st.integers(1, n_claims)), source_id=1, passage_id=draw(st.none() | st.just(1)),
-                             quote=draw(TEXT), stance=draw(st.sampled_from(["supports", "contradicts", "context"])),
-                             anchor_score=draw(st.none() | st.floats(allow_nan=False, allow_infinity=False)),
-                             note=draw(OPTIONAL), added_by=draw(TEXT), added_at=draw(STAMP), retracted_at=draw(st.none() | STAMP)))
+        rows.append(
+            Evidence(
+                id=e,
+                claim_id=draw(st.integers(1, n_claims)),
+                source_id=1,
+                passage_id=draw(st.none() | st.just(1)),
+                quote=draw(TEXT),
+                stance=draw(st.sampled_from(["supports", "contradicts", "context"])),
+                anchor_score=draw(st.none() | st.floats(allow_nan=False, allow_infinity=False)),
+                note=draw(OPTIONAL),
+                added_by=draw(TEXT),
+                added_at=draw(STAMP),
+                retracted_at=draw(st.none() | STAMP),
+            )
+        )
     for n in range(1, draw(st.integers(0, 3)) + 1):
-        rows.append(Note(id=n, claim_id=draw(st.integers(1, n_claims)), author=draw(TEXT), created_at=draw(STAMP), text=draw(TEXT)))
-        rows.append(Signoff(id=n, claim_id=draw(st.integers(1, n_claims)), status="verified", signed_by=draw(TEXT),
-                            signed_at=draw(STAMP), note=draw(OPTIONAL), lapsed_at=draw(st.none() | STAMP)))
+        rows.append(
+            Note(
+                id=n,
+                claim_id=draw(st.integers(1, n_claims)),
+                author=draw(TEXT),
+                created_at=draw(STAMP),
+                text=draw(TEXT),
+            )
+        )
+        rows.append(
+            Signoff(
+                id=n,
+                claim_id=draw(st.integers(1, n_claims)),
+                status="verified",
+                signed_by=draw(TEXT),
+                signed_at=draw(STAMP),
+                note=draw(OPTIONAL),
+                lapsed_at=draw(st.none() | STAMP),
+            )
+        )
     for v in range(1, draw(st.integers(0, 4)) + 1):
-        rows.append(Event(id=v, at=draw(STAMP), actor=draw(TEXT), action=draw(TEXT), article_id=draw(st.none() | st.just(1)),
-                          claim_id=draw(st.none() | st.just(1)), old=draw(OPTIONAL), new=draw(OPTIONAL), note=draw(OPTIONAL)))
+        rows.append(
+            Event(
+                id=v,
+                at=draw(STAMP),
+                actor=draw(TEXT),
+                action=draw(TEXT),
+                article_id=draw(st.none() | st.just(1)),
+                claim_id=draw(st.none() | st.just(1)),
+                old=draw(OPTIONAL),
+                new=draw(OPTIONAL),
+                note=draw(OPTIONAL),
+            )
+        )
     return rows
 
 

@@ -23,8 +23,20 @@ PATHS = [" ".join(path) or "verify" for path, _ in COMMANDS]
 
 
 def test_the_tree_has_the_documented_commands():
-    for expected in ("init", "status", "article add", "article list", "claim list", "claim show", "claim mark",
-                     "claim note", "claim assign", "claim kind", "db status", "db upgrade"):
+    for expected in (
+        "init",
+        "status",
+        "article add",
+        "article list",
+        "claim list",
+        "claim show",
+        "claim mark",
+        "claim note",
+        "claim assign",
+        "claim kind",
+        "db status",
+        "db upgrade",
+    ):
         assert expected in PATHS
 
 

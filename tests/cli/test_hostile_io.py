@@ -139,7 +139,9 @@ def test_article_add_dash_reads_stdin_even_when_a_file_named_dash_exists(empty_d
 
 
 def test_article_add_dash_reads_html_from_stdin(empty_db, run):
-    html = "<!doctype html><html><head><title>Piped page</title></head><body><p>The council met in 2023.</p></body></html>"
+    html = (
+        "<!doctype html><html><head><title>Piped page</title></head><body><p>The council met in 2023.</p></body></html>"
+    )
     result = run("article", "add", "-", input=html)
     assert result.exit_code == 0, result.stderr
     assert [r[0] for r in empty_db.query("SELECT title FROM article")] == ["Piped page"]
@@ -181,10 +183,14 @@ def test_import_dev_zero_ends_at_once(empty_db, run_process):
 def test_reads_are_capped_and_the_message_names_the_cap(empty_db, run, tmp_path):
     before = empty_db.dump()
     big = "The council met in 2023. " * 50_000  # 1.2 MB
-    assert_one_line_error(run("article", "add", "-", "--title", "T", "--max-size", "1MB", input="T\n\n" + big),
-                          "standard input", "1.0 MB limit")
-    assert_one_line_error(run("import", "-", "--max-size", "1MB", input="[" + " " * 2_000_000 + "]"),
-                          "standard input", "1.0 MB limit")
+    assert_one_line_error(
+        run("article", "add", "-", "--title", "T", "--max-size", "1MB", input="T\n\n" + big),
+        "standard input",
+        "1.0 MB limit",
+    )
+    assert_one_line_error(
+        run("import", "-", "--max-size", "1MB", input="[" + " " * 2_000_000 + "]"), "standard input", "1.0 MB limit"
+    )
     assert empty_db.dump() == before
 
 
@@ -193,8 +199,14 @@ def test_an_endless_pipe_is_cut_at_the_cap(empty_db, workspace):
 
     writer = subprocess.Popen(["yes", "The council met in 2023."], stdout=subprocess.PIPE)
     try:
-        done = subprocess.run([sys.executable, "-m", "verify", "article", "add", "-", "--title", "T", "--max-size", "2MB"],
-                              stdin=writer.stdout, capture_output=True, text=True, timeout=60, cwd=workspace.root)
+        done = subprocess.run(
+            [sys.executable, "-m", "verify", "article", "add", "-", "--title", "T", "--max-size", "2MB"],
+            stdin=writer.stdout,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=workspace.root,
+        )
     finally:
         writer.kill()
         writer.wait()
@@ -202,11 +214,18 @@ def test_an_endless_pipe_is_cut_at_the_cap(empty_db, workspace):
     assert done.returncode == 2 and "over the 2.0 MB limit" in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("args", [("article", "add", "-", "--title", "T"), ("source", "add", "-", "--key", "K"),
-                                  ("import", "-")])
+@pytest.mark.parametrize(
+    "args", [("article", "add", "-", "--title", "T"), ("source", "add", "-", "--key", "K"), ("import", "-")]
+)
 def test_stdin_from_a_terminal_is_refused_instead_of_hanging(empty_db, args):
-    child = pexpect.spawn(sys.executable, ["-m", "verify", *args], cwd=str(empty_db.root), env=dict(os.environ),
-                          encoding="utf-8", timeout=20)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "verify", *args],
+        cwd=str(empty_db.root),
+        env=dict(os.environ),
+        encoding="utf-8",
+        timeout=20,
+    )
     try:
         child.expect("standard input, which is a terminal")
         child.expect(pexpect.EOF)
@@ -230,16 +249,33 @@ def hostile_desk(run, workspace, tmp_path):
     """An article, a source, evidence, a note and an assignee, all carrying control characters."""
     assert run("init").exit_code == 0
     article = tmp_path / "article.txt"
-    article.write_text(f"Council report\n\nThe council adopted 12 resolutions in 2023 {RLO}on the border.\n"
-                       "Its chair resigned in March.\n", encoding="utf-8")
+    article.write_text(
+        f"Council report\n\nThe council adopted 12 resolutions in 2023 {RLO}on the border.\n"
+        "Its chair resigned in March.\n",
+        encoding="utf-8",
+    )
     assert run("article", "add", str(article)).exit_code == 0
     source = tmp_path / "annual.txt"
-    source.write_text("Annual report\n\nThe council adopted 12 resolutions in 2023, \x1b[8mmost of them on the border.\n",
-                      encoding="utf-8")
+    source.write_text(
+        "Annual report\n\nThe council adopted 12 resolutions in 2023, \x1b[8mmost of them on the border.\n",
+        encoding="utf-8",
+    )
     result = run("source", "add", str(source), "--key", "annual", "--title", f"Annual {EVIL}", "--publisher", EVIL)
     assert result.exit_code == 0, result.stderr
-    result = run("evidence", "link", "1", "--source", "annual", "--stance", "supports",
-                 "--quote", "The council adopted 12 resolutions in 2023", "--note", EVIL, user=f"amina{ESC}")
+    result = run(
+        "evidence",
+        "link",
+        "1",
+        "--source",
+        "annual",
+        "--stance",
+        "supports",
+        "--quote",
+        "The council adopted 12 resolutions in 2023",
+        "--note",
+        EVIL,
+        user=f"amina{ESC}",
+    )
     assert result.exit_code == 0, result.stderr
     assert run("claim", "note", "1", f"note {EVIL}", user=f"amina{ESC}").exit_code == 0
     assert run("claim", "assign", "2", f"bob{ESC}{RLO}").exit_code == 0
@@ -252,11 +288,21 @@ def assert_shown_not_sent(text: str) -> None:
 
 
 PLAIN_OUTPUTS = [
-    ("source", "list"), ("source", "show", "annual"), ("source", "show", "annual", "--passages"),
-    ("claim", "show", "1"), ("claim", "show", "2"), ("claim", "list"), ("claim", "list", "--assignee", f"bob{ESC}{RLO}"),
-    ("evidence", "list", "1"), ("report", "unsupported"), ("report", "unsupported", "--format", "md"),
-    ("report", "appendix"), ("report", "appendix", "--format", "html"), ("report", "annotated", "--output", "-"),
-    ("search", "resolutions border"), ("status",),
+    ("source", "list"),
+    ("source", "show", "annual"),
+    ("source", "show", "annual", "--passages"),
+    ("claim", "show", "1"),
+    ("claim", "show", "2"),
+    ("claim", "list"),
+    ("claim", "list", "--assignee", f"bob{ESC}{RLO}"),
+    ("evidence", "list", "1"),
+    ("report", "unsupported"),
+    ("report", "unsupported", "--format", "md"),
+    ("report", "appendix"),
+    ("report", "appendix", "--format", "html"),
+    ("report", "annotated", "--output", "-"),
+    ("search", "resolutions border"),
+    ("status",),
 ]
 
 
@@ -307,8 +353,14 @@ def test_csv_to_a_file_keeps_the_data(hostile_desk, run, tmp_path):
 
 
 def test_csv_on_a_terminal_shows_escapes(hostile_desk):
-    child = pexpect.spawn(sys.executable, ["-m", "verify", "source", "list", "--format", "csv"],
-                          cwd=str(hostile_desk.root), env=dict(os.environ), encoding="utf-8", timeout=20)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "verify", "source", "list", "--format", "csv"],
+        cwd=str(hostile_desk.root),
+        env=dict(os.environ),
+        encoding="utf-8",
+        timeout=20,
+    )
     try:
         child.expect(pexpect.EOF)
         shown = child.before
@@ -323,12 +375,20 @@ def test_csv_on_a_terminal_shows_escapes(hostile_desk):
 HUGE = str(2**63)
 
 
-@pytest.mark.parametrize("args", [
-    ("claim", "show", HUGE), ("claim", "note", HUGE, "a note"), ("claim", "mark", HUGE, "verified"),
-    ("evidence", "list", HUGE), ("claim", "list", "--article", HUGE), ("report", "appendix", "--article", HUGE),
-    ("evidence", "link", "1", "--source", "x", "--stance", "supports", "--passage", HUGE),
-    ("claim", "list", f"--article={-(2**63) - 1}"), ("claim", "show", "1" + "0" * 40),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("claim", "show", HUGE),
+        ("claim", "note", HUGE, "a note"),
+        ("claim", "mark", HUGE, "verified"),
+        ("evidence", "list", HUGE),
+        ("claim", "list", "--article", HUGE),
+        ("report", "appendix", "--article", HUGE),
+        ("evidence", "link", "1", "--source", "x", "--stance", "supports", "--passage", HUGE),
+        ("claim", "list", f"--article={-(2**63) - 1}"),
+        ("claim", "show", "1" + "0" * 40),
+    ],
+)
 def test_ids_beyond_64_bits_are_refused_with_one_message(article_db, run, args):
     before = article_db.dump()
     result = run(*args)
@@ -381,19 +441,27 @@ def test_init_on_a_newer_schema_is_refused_on_both_backends(run, workspace):
 BODY = "Council report\n\nThe council adopted 12 resolutions in 2023. Its chair resigned in March.\n"
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
 def test_articles_with_a_byte_order_mark_are_read(empty_db, run, tmp_path, encoding):
     import codecs
 
-    marks = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-             "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+    marks = {
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+    }
     path = tmp_path / "article.txt"
     path.write_bytes(marks.get(encoding, b"") + BODY.replace("Council", "Conseil — Council").encode(encoding))
     result = run("article", "add", str(path))
     assert result.exit_code == 0, result.stderr
     assert "imported article 1 'Conseil — Council report': 2 claims" in result.stdout
     assert [r[0] for r in empty_db.query("SELECT text FROM claim ORDER BY id")] == [
-        "The council adopted 12 resolutions in 2023.", "Its chair resigned in March."]
+        "The council adopted 12 resolutions in 2023.",
+        "Its chair resigned in March.",
+    ]
 
 
 def test_utf16_without_a_mark_is_still_refused_as_binary(empty_db, run, tmp_path):
@@ -465,8 +533,11 @@ def test_key_is_not_silently_ignored_for_bytes_already_archived(empty_db, run, t
     path.write_text(SOURCE_TEXT, encoding="utf-8")
     assert run("source", "add", str(path), "--key", "annual").exit_code == 0
     before = empty_db.dump()
-    assert_one_line_error(run("source", "add", str(path), "--key", "other-name"),
-                          "already archived as source annual", "--key other-name was not used")
+    assert_one_line_error(
+        run("source", "add", str(path), "--key", "other-name"),
+        "already archived as source annual",
+        "--key other-name was not used",
+    )
     assert empty_db.dump() == before
     again = run("source", "add", str(path), "--key", "annual")
     assert again.exit_code == 0 and "already archived" in again.stdout

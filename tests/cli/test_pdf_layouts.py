@@ -55,9 +55,20 @@ def test_old_un_layout_gives_numbered_paragraphs_table_and_endnotes(run, initial
     detail = add(run, pdf)
     assert (detail["symbol"], detail["date"], detail["title"]) == (OLD_SYMBOL, "2009-07-15", OLD_TITLE)
     assert [p["locator"] for p in detail["passages"]] == [
-        "para. 1", "para. 2", "para. 3", "para. 4", "para. 5", "para. 6", "para. 7",
-        "p. 3, table 1", "para. 8", "para. 9",
-        "footnote 1", "footnote 2", "footnote 3", "footnote 4",
+        "para. 1",
+        "para. 2",
+        "para. 3",
+        "para. 4",
+        "para. 5",
+        "para. 6",
+        "para. 7",
+        "p. 3, table 1",
+        "para. 8",
+        "para. 9",
+        "footnote 1",
+        "footnote 2",
+        "footnote 3",
+        "footnote 4",
     ]
     assert texts(detail) == old.passages
     found = {p["locator"]: p for p in detail["passages"]}
@@ -67,14 +78,21 @@ def test_old_un_layout_gives_numbered_paragraphs_table_and_endnotes(run, initial
     # paragraph 5 runs from page 2 onto page 3; the table from page 3 onto page 4, every row kept
     assert found["para. 5"]["page"] == 2
     assert found["p. 3, table 1"]["text"].splitlines() == [
-        "Region | Communications | Replies", "Africa | 14 | 6", "Asia and the Pacific | 19 | 8",
-        "Eastern Europe | 9 | 5", "Latin America and the Caribbean | 11 | 4",
-        "Western Europe and other States | 11 | 6", "Total | 64 | 29",
+        "Region | Communications | Replies",
+        "Africa | 14 | 6",
+        "Asia and the Pacific | 19 | 8",
+        "Eastern Europe | 9 | 5",
+        "Latin America and the Caribbean | 11 | 4",
+        "Western Europe and other States | 11 | 6",
+        "Total | 64 | 29",
     ]
     assert found["footnote 3"]["page"] == 5
     links = dict(initialised.query("SELECT locator, footnote_to FROM passage WHERE kind = 'footnote'"))
-    assert links == old.footnote_to == {
-        "footnote 1": "para. 1", "footnote 2": "para. 3", "footnote 3": "para. 5", "footnote 4": "para. 8"}
+    assert (
+        links
+        == old.footnote_to
+        == {"footnote 1": "para. 1", "footnote 2": "para. 3", "footnote 3": "para. 5", "footnote 4": "para. 8"}
+    )
     rows = initialised.query("SELECT locator, note_refs FROM passage")
     refs = {k: v if isinstance(v, list) else json.loads(v) for k, v in rows if v is not None}
     refs = {k: v for k, v in refs.items() if v}
@@ -88,8 +106,20 @@ def test_old_un_layout_keeps_no_furniture(run, initialised, old, tmp_path):
     pdf.write_bytes(old.pdf)
     add(run, pdf)
     text = (initialised.sources / "a-64-9999" / "text.txt").read_text(encoding="utf-8")
-    for leak in ("Contents", "....", "Page 2", "Page 3", "09-12345", "*0912345*", "150709",
-                 "Distr.", "Original: English", "RReeppoorrtt", "secret.3", "secret. 3"):
+    for leak in (
+        "Contents",
+        "....",
+        "Page 2",
+        "Page 3",
+        "09-12345",
+        "*0912345*",
+        "150709",
+        "Distr.",
+        "Original: English",
+        "RReeppoorrtt",
+        "secret.3",
+        "secret. 3",
+    ):
         assert leak not in text, leak
     # sub-headings stay in the text, as headings, not as passages
     assert "\n\n2. The death penalty\n\n" in text
@@ -115,9 +145,15 @@ def real(tmp_path: Path, key: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("key", "paragraphs"), [
-    ("un-a-79-772", 50), ("un-a-hrc-59-60", 64), ("un-a-56-509", 11), ("un-a-79-947", 79),
-])
+@pytest.mark.parametrize(
+    ("key", "paragraphs"),
+    [
+        ("un-a-79-772", 50),
+        ("un-a-hrc-59-60", 64),
+        ("un-a-56-509", 11),
+        ("un-a-79-947", 79),
+    ],
+)
 def test_real_un_reports_every_numbered_paragraph_once(run, initialised, tmp_path, key, paragraphs):
     detail = add(run, real(tmp_path, key))
     numbers = [p["paragraph"] for p in detail["passages"] if p["locator"].startswith("para. ")]
@@ -132,7 +168,8 @@ def test_real_un_report_bold_conclusion_is_part_of_its_paragraph(run, initialise
         "framework for budget formulation, implementation and reporting would be beneficial, as "
         "appropriate. The Committee trusts that the next progress report will include detailed "
         "information on the harmonization of frameworks for planning and performance reporting "
-        "across funding sources (see also A/78/743, para. 14, and resolution 77/280, para. 6).")
+        "across funding sources (see also A/78/743, para. 14, and resolution 77/280, para. 6)."
+    )
 
 
 def test_real_un_report_paragraph_over_a_page_break_and_its_footnote(run, initialised, tmp_path):
@@ -143,9 +180,11 @@ def test_real_un_report_paragraph_over_a_page_break_and_its_footnote(run, initia
         "While awareness of business responsibilities to respect human rights grows, including "
         "through embedding human rights due diligence in business practice, significant challenges "
         "remain. Achieving real progress requires ongoing commitment from both States and "
-        "businesses to address gaps and drive lasting change.")
+        "businesses to address gaps and drive lasting change."
+    )
     assert [p["locator"] for p in detail["passages"] if p["locator"].startswith("footnote")] == [
-        f"footnote {n}" for n in range(1, 8)]
+        f"footnote {n}" for n in range(1, 8)
+    ]
     assert (found["footnote 1"]["text"], found["footnote 1"]["page"]) == ("A/HRC/17/31, annex.", 2)
     links = dict(initialised.query("SELECT locator, footnote_to FROM passage WHERE kind = 'footnote'"))
     assert links["footnote 1"] == "para. 1"
@@ -155,7 +194,8 @@ def test_real_older_two_column_report(run, initialised, tmp_path):
     found = texts(add(run, real(tmp_path, "un-a-56-509")))
     assert found["para. 10"].startswith(
         "At the second part of its sixth session, the Conference of the Parties approved the "
-        "continuation of the current institutional linkage of the Convention secretariat")
+        "continuation of the current institutional linkage of the Convention secretariat"
+    )
     assert found["para. 10"].endswith("for the continuation of the institutional linkage for a further five years.")
 
 
@@ -171,8 +211,9 @@ def test_real_three_column_register_reads_sentences_whole(run, initialised, tmp_
     assert any(
         "Investigation of the accident has been completed by the Indonesian authorities (Komite "
         "Nasional Keselamatan Transportasi (KNKT)) with assistance from the National Transportation "
-        "Safety Board (NTSB) and the FAA of the United States, the manufacturer, and the operator."
-        in p["text"] for p in detail["passages"])
+        "Safety Board (NTSB) and the FAA of the United States, the manufacturer, and the operator." in p["text"]
+        for p in detail["passages"]
+    )
 
 
 def test_real_fake_bold_is_read_once(run, initialised, tmp_path):
@@ -180,9 +221,12 @@ def test_real_fake_bold_is_read_once(run, initialised, tmp_path):
     assert detail["passages"][0]["text"].startswith("项目描述：负责四川省甘孜州丹巴磨子电站")
 
 
-@pytest.mark.parametrize(("key", "fragment"), [
-    ("pdfplumber-password", "encrypted PDF: the file is password-protected"),
-])
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        ("pdfplumber-password", "encrypted PDF: the file is password-protected"),
+    ],
+)
 def test_real_unreadable_pdfs_are_refused_in_one_line(run, initialised, tmp_path, key, fragment):
     before = initialised.dump()
     result = run("source", "add", str(real(tmp_path, key)))
@@ -204,7 +248,8 @@ def test_real_budget_table_keeps_every_row_and_annex_numbering(run, initialised,
     assert "United Nations police | 110.3 | 232.8 | 227.2 | (5.6) | (2.4)" in rows
     assert "Formed police units | 6 467.4 | 7 078.3 | 6 227.4 | (850.9) | (12.0)" in rows
     assert [p["paragraph"] for p in detail["passages"] if p["locator"].startswith("annex, para. ")] == list(
-        range(1, 40))
+        range(1, 40)
+    )
     text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
     assert "25-06872" not in text
     # the masthead block (sessions, agenda item, "Original: French") is no passage

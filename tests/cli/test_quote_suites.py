@@ -48,9 +48,17 @@ def test_every_public_case_anchors_right_refuses_or_records_its_differences(run,
 
     outcomes: dict[str, tuple[str, str]] = {}
     for number, case in enumerate(cases, start=1):
-        moved = case if case.expected is None else type(case)(
-            case.suite, case.name, case.source, case.typed,
-            (case.expected[0] + shifted[case.source], case.expected[1] + shifted[case.source]))
+        moved = (
+            case
+            if case.expected is None
+            else type(case)(
+                case.suite,
+                case.name,
+                case.source,
+                case.typed,
+                (case.expected[0] + shifted[case.source], case.expected[1] + shifted[case.source]),
+            )
+        )
         outcomes[f"{number}. {case.suite}: {case.name}"] = judge(invoke, claim, moved, stored)
     for name, (result, why) in outcomes.items():
         print(f"{name} -> {result}: {why}")

@@ -25,7 +25,10 @@ Fourteenth test report of the Monitoring Team on Afghanistan
 
 """
 PARA_LEADERS = "Member States indicate that the group’s leadership keeps a low profile in Kabul and Kandahar."
-PARA_CAMPS = "Training camps were reported in Helmand and Zabul. One Member State assessed that the camps host around 400 fighters."
+PARA_CAMPS = (
+    "Training camps were reported in Helmand and Zabul. "
+    "One Member State assessed that the camps host around 400 fighters."
+)
 PARA_MEDIA = "A new media office was reportedly set up in Herat to produce material in Dari and Pashto."
 PARA_DECOY = "Training camps were reported in Helmand and Zabul. The Team holds no figure for their size."
 CAMPS_QUOTE = "Training camps were reported in Helmand and Zabul."
@@ -89,11 +92,15 @@ def test_moved_sentence_follows_to_the_new_version(run, linked, tmp_path):
     new_text = linked.query("SELECT text FROM source WHERE id = ?", versions[2])[0][0]
     assert new_text[camps["start"] : camps["end"]] == CAMPS_QUOTE
     assert camps["suffix"].startswith(" One Member State assessed")
-    [(passage_source, passage_locator)] = linked.query("SELECT source_id, locator FROM passage WHERE id = ?", camps["passage_id"])
+    [(passage_source, passage_locator)] = linked.query(
+        "SELECT source_id, locator FROM passage WHERE id = ?", camps["passage_id"]
+    )
     assert (passage_source, passage_locator) == (versions[2], "para. 3")
     media = evidence(linked, 2)
     assert (media["source_id"], media["locator"]) == (versions[2], "para. 4")
-    events = linked.query("SELECT actor, evidence_id, old, new FROM event WHERE action = 'evidence_reanchor' ORDER BY evidence_id")
+    events = linked.query(
+        "SELECT actor, evidence_id, old, new FROM event WHERE action = 'evidence_reanchor' ORDER BY evidence_id"
+    )
     assert events == [
         ("tester", 1, f"{KEY} v1 para. 2", f"{KEY} v2 para. 3"),
         ("tester", 2, f"{KEY} v1 para. 3", f"{KEY} v2 para. 4"),
@@ -113,17 +120,23 @@ def test_reworded_sentence_is_reanchored_as_the_new_wording_and_flagged(run, lin
     add_version(run, tmp_path, v2, "v2.txt")
     media = evidence(linked, 2)
     assert media["source_id"] == source_ids(linked)[2]
-    assert media["anchor"] == "reworded" and media["anchor_score"] >= 90, "a changed quote is never recorded as a plain match"
+    assert media["anchor"] == "reworded" and media["anchor_score"] >= 90, (
+        "a changed quote is never recorded as a plain match"
+    )
     assert media["quote"] == REWORDED_MEDIA
     assert evidence(linked, 1)["anchor"] == "exact", "the unchanged camps quote stays silent"
-    assert linked.query("SELECT note FROM event WHERE action = 'evidence_reanchor' AND evidence_id = 2") == [("fuzzy match",)]
+    assert linked.query("SELECT note FROM event WHERE action = 'evidence_reanchor' AND evidence_id = 2") == [
+        ("fuzzy match",)
+    ]
     # the audit log keeps the quote as it was and as it is now
     [(old, new, note)] = linked.query("SELECT old, new, note FROM event WHERE action = 'evidence_reworded'")
     assert (old, new) == (MEDIA_QUOTE, REWORDED_MEDIA)
     assert "re-anchored with different wording" in note and "re-check" in note
     assert linked.query("SELECT count(*) FROM event WHERE action = 'evidence_reworded' AND evidence_id = 1") == [(0,)]
     # the evidence list says so
-    [shown] = json.loads(run("evidence", "list", str(claim_id(linked, "new al-Qaeda media apparatus")), "--format", "json").stdout)
+    [shown] = json.loads(
+        run("evidence", "list", str(claim_id(linked, "new al-Qaeda media apparatus")), "--format", "json").stdout
+    )
     assert shown["anchor"] == "reworded"
     assert "reworded: re-check" in run("evidence", "list", str(claim_id(linked, "new al-Qaeda media apparatus"))).stdout
 
@@ -132,7 +145,9 @@ def test_reworded_sentence_is_reanchored_as_the_new_wording_and_flagged(run, lin
     add_version(run, tmp_path, v3, "v3.txt")
     media = evidence(linked, 2)
     assert (media["source_id"], media["anchor"], media["quote"]) == (source_ids(linked)[3], "reworded", REWORDED_MEDIA)
-    assert linked.query("SELECT count(*) FROM event WHERE action = 'evidence_reworded'") == [(1,)], "nothing new to record"
+    assert linked.query("SELECT count(*) FROM event WHERE action = 'evidence_reworded'") == [(1,)], (
+        "nothing new to record"
+    )
 
 
 def test_reworded_evidence_is_shown_wherever_orphaned_evidence_is(run, linked, tmp_path):
@@ -154,11 +169,18 @@ def test_typography_change_is_flagged_too(run, linked, tmp_path):
     # same words, different apostrophe: not the same text, so not silent
     leaders = "Member States indicate that the group’s leadership keeps a low profile"
     leaders_claim = claim_id(linked, "new al-Qaeda media apparatus")
-    assert run("evidence", "link", str(leaders_claim), "--source", KEY, "--quote", leaders, "--stance", "context").exit_code == 0
+    assert (
+        run(
+            "evidence", "link", str(leaders_claim), "--source", KEY, "--quote", leaders, "--stance", "context"
+        ).exit_code
+        == 0
+    )
     add_version(run, tmp_path, report(PARA_LEADERS.replace("’", "'"), PARA_CAMPS, PARA_MEDIA), "v2.txt")
     row = evidence(linked, 3)
     assert (row["anchor"], row["quote"]) == ("reworded", leaders.replace("’", "'"))
-    assert linked.query("SELECT old, new FROM event WHERE action = 'evidence_reworded' AND evidence_id = 3") == [(leaders, leaders.replace("’", "'"))]
+    assert linked.query("SELECT old, new FROM event WHERE action = 'evidence_reworded' AND evidence_id = 3") == [
+        (leaders, leaders.replace("’", "'"))
+    ]
     assert (evidence(linked, 1)["anchor"], evidence(linked, 2)["anchor"]) == ("exact", "exact")
 
 
@@ -173,7 +195,9 @@ def test_removed_sentence_orphans_the_evidence_without_deleting_anything(run, li
     assert media["source_id"] == versions[1], "orphaned evidence stays on the version it was found in"
     assert (media["quote"], media["locator"], media["retracted_at"]) == (MEDIA_QUOTE, "para. 3", None)
     assert evidence(linked, 1)["source_id"] == versions[2]
-    [(claim, old, note)] = linked.query("SELECT claim_id, old, note FROM event WHERE action = 'evidence_orphaned' AND evidence_id = 2")
+    [(claim, old, note)] = linked.query(
+        "SELECT claim_id, old, note FROM event WHERE action = 'evidence_orphaned' AND evidence_id = 2"
+    )
     assert claim == claim_id(linked, "new al-Qaeda media apparatus") and old == f"{KEY} v1"
     assert "not found in version 2" in note
     # nothing is deleted: both versions, their passages and files, and both evidence rows remain
@@ -207,7 +231,9 @@ def test_retracted_evidence_is_left_alone(run, linked, tmp_path):
     add_version(run, tmp_path, report(PARA_LEADERS, PARA_CAMPS), "v2.txt")
     media = evidence(linked, 2)
     assert media["anchor"] == "exact" and media["source_id"] == source_ids(linked)[1]
-    assert linked.query("SELECT count(*) FROM event WHERE action IN ('evidence_orphaned', 'evidence_reanchor') AND evidence_id = 2") == [(0,)]
+    assert linked.query(
+        "SELECT count(*) FROM event WHERE action IN ('evidence_orphaned', 'evidence_reanchor') AND evidence_id = 2"
+    ) == [(0,)]
     assert run("source", "check").exit_code == 0
 
 
@@ -216,8 +242,14 @@ def test_online_check_reports_a_quote_gone_from_the_remote_copy(run, article_db,
     added = run("source", "add", http_server.url("/report.txt"), "--key", KEY)
     assert added.exit_code == 0, added.stderr
     media = claim_id(article_db, "new al-Qaeda media apparatus")
-    assert run("evidence", "link", str(media), "--source", KEY, "--quote", MEDIA_QUOTE, "--stance", "supports").exit_code == 0
-    assert run("evidence", "link", str(media), "--source", KEY, "--quote", CAMPS_QUOTE, "--stance", "context").exit_code == 0
+    assert (
+        run("evidence", "link", str(media), "--source", KEY, "--quote", MEDIA_QUOTE, "--stance", "supports").exit_code
+        == 0
+    )
+    assert (
+        run("evidence", "link", str(media), "--source", KEY, "--quote", CAMPS_QUOTE, "--stance", "context").exit_code
+        == 0
+    )
 
     code_same = run("source", "check", "--online")
     assert code_same.exit_code == 0, code_same.stdout

@@ -32,7 +32,9 @@ def rendered(tmp_path_factory) -> dict[str, str]:
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_output_matches_the_golden_file(rendered, name):
     expected = (HERE / name).read_text(encoding="utf-8")
-    assert rendered[name] == expected, f"{name} changed: if intended, run python tests/golden/update.py and review the diff"
+    assert rendered[name] == expected, (
+        f"{name} changed: if intended, run python tests/golden/update.py and review the diff"
+    )
 
 
 def test_golden_files_render_the_same_from_this_backend(reports_db, tmp_path):
@@ -50,8 +52,10 @@ def test_same_database_same_bytes(reports_db, run):
 
 def test_appendix_cites_un_documents_as_the_un_does(rendered):
     md = rendered["appendix.md"]
-    assert ("United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
-            "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14.") in md
+    assert (
+        "United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
+        "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14."
+    ) in md
     assert "> “a wider total of about 1,600 once family members and sympathizers are counted”" in md
     assert "<https://example.org/S-TEST-2023-14.txt> Retrieved 26 November 2026." in md
     bibliography = md.split("## Bibliography")[1].split("## Not yet supported")[0]
@@ -118,7 +122,11 @@ def test_reports_on_the_shipped_database(workspace, run, tmp_path):
     shutil.copy(REPO / "claims.db", workspace.db)
     assert run("db", "upgrade").exit_code == 0
     md = run("report", "appendix")
-    assert md.exit_code == 0 and "No claim has evidence yet." in md.stdout and "· claim 1 · unreviewed (no supporting evidence)" in md.stdout
+    assert (
+        md.exit_code == 0
+        and "No claim has evidence yet." in md.stdout
+        and "· claim 1 · unreviewed (no supporting evidence)" in md.stdout
+    )
     html = run("report", "appendix", "--format", "html", "--by", "paragraph")
     assert html.exit_code == 0 and "<h2>Not yet supported</h2>" in html.stdout
     out = tmp_path / "annotated.html"
@@ -131,27 +139,49 @@ FIGHTERS = "there are around 400 al-Qaeda fighters in Afghanistan"
 
 def test_claim_edited_since_its_evidence_was_linked_is_not_shown_as_supported(reports_db, run, tmp_path):
     """The new user's case: evidence quoting "400 fighters" on a claim edited to say 450."""
-    linked = run("evidence", "link", "26", "--source", "S/TEST/2023/14", "--stance", "supports",
-                 "--quote", "Al-Qaida is assessed to have approximately 400 fighters in Afghanistan")
+    linked = run(
+        "evidence",
+        "link",
+        "26",
+        "--source",
+        "S/TEST/2023/14",
+        "--stance",
+        "supports",
+        "--quote",
+        "Al-Qaida is assessed to have approximately 400 fighters in Afghanistan",
+    )
     assert linked.exit_code == 0, linked.stderr
     path = tmp_path / "edited" / ARTICLE.name
     path.parent.mkdir()
-    path.write_text(ARTICLE.read_text(encoding="utf-8").replace(FIGHTERS, FIGHTERS.replace("400", "450")), encoding="utf-8")
+    path.write_text(
+        ARTICLE.read_text(encoding="utf-8").replace(FIGHTERS, FIGHTERS.replace("400", "450")), encoding="utf-8"
+    )
     assert run("article", "add", str(path)).exit_code == 0
     for by in ("claim", "paragraph"):
         md = run("report", "appendix", "--by", by).stdout
         notes, unsupported = md.split("## Not yet supported")
         assert "claim 26 ·" not in notes and "400 fighters" not in notes
-        assert ("claim 26 · unreviewed (evidence linked but no verdict yet; edited in the latest revision; "
-                "re-check it against its evidence): “In terms of foot soldiers, there are around 450") in unsupported
+        assert (
+            "claim 26 · unreviewed (evidence linked but no verdict yet; edited in the latest revision; "
+            "re-check it against its evidence): “In terms of foot soldiers, there are around 450"
+        ) in unsupported
     html = run("report", "appendix", "--format", "html").stdout
     notes, unsupported = html.split('<section id="unsupported">')
     assert "400 fighters" not in notes and '<li id="open-26">' in unsupported and "no verdict yet" in unsupported
 
 
 def test_evidence_without_a_verdict_gets_no_note(reports_db, run):
-    linked = run("evidence", "link", "1", "--source", "S/TEST/2023/14", "--stance", "supports",
-                 "--quote", "the Taliban and Al-Qaida remain closely tied")
+    linked = run(
+        "evidence",
+        "link",
+        "1",
+        "--source",
+        "S/TEST/2023/14",
+        "--stance",
+        "supports",
+        "--quote",
+        "the Taliban and Al-Qaida remain closely tied",
+    )
     assert linked.exit_code == 0, linked.stderr
     notes, unsupported = run("report", "appendix").stdout.split("## Not yet supported")
     assert "claim 1 ·" not in notes
@@ -162,8 +192,17 @@ def test_a_verified_claim_with_contradicting_evidence_is_a_conflict_not_a_note(r
     [(claim,)] = reports_db.query("SELECT id FROM claim WHERE paragraph = 18 AND sentence = 2")
     before = run("report", "appendix").stdout.split("## Not yet supported")[0]
     assert f"claim {claim} · verified" in before
-    linked = run("evidence", "link", str(claim), "--source", "S/TEST/2023/14", "--stance", "contradicts",
-                 "--quote", "Al-Zawahiri was killed on 30 July 2022 by a United States drone strike")
+    linked = run(
+        "evidence",
+        "link",
+        str(claim),
+        "--source",
+        "S/TEST/2023/14",
+        "--stance",
+        "contradicts",
+        "--quote",
+        "Al-Zawahiri was killed on 30 July 2022 by a United States drone strike",
+    )
     assert linked.exit_code == 0, linked.stderr
     assert linked.stderr.startswith(f"warning: claim {claim} is verified but evidence ")
     notes, unsupported = run("report", "appendix").stdout.split("## Not yet supported")

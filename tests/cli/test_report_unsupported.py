@@ -12,8 +12,22 @@ import pytest
 from tests.conftest import ARTICLE, REPO
 from tests.golden.update import template
 
-LIST_KEYS = {"id", "article_id", "paragraph", "sentence", "text", "kind", "status", "assignee", "attribution",
-             "evidence_counts", "version", "changed", "updated_at", "updated_by"}
+LIST_KEYS = {
+    "id",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "text",
+    "kind",
+    "status",
+    "assignee",
+    "attribution",
+    "evidence_counts",
+    "version",
+    "changed",
+    "updated_at",
+    "updated_by",
+}
 VERIFIED, VERIFIED_BOB, PARTLY, DISPUTED, VERIFIED_LATE, UNSUPPORTED = 3, 20, 25, 26, 56, 9
 
 
@@ -134,10 +148,13 @@ def test_table_lists_claims_in_article_order(reports_db, run):
     assert "claims not supported" in result.stdout and "no_evidence" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (("--article", "9"), "no article with id 9"),
-    (("--format", "xml"), "Invalid value for '--format'"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--article", "9"), "no article with id 9"),
+        (("--format", "xml"), "Invalid value for '--format'"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(reports_db, run, args, says):
     before = reports_db.dump()
     result = run("report", "unsupported", *args)
@@ -197,8 +214,9 @@ def test_claim_edited_since_its_evidence_was_linked_is_listed(run):
 def test_gate_fails_on_a_claim_edited_since_its_evidence_was_linked(run):
     result = run("report", "unsupported", "--fail-on-unsupported")
     assert result.exit_code == 3
-    assert result.stderr.strip() == ("verify: publication gate failed: 1 claim is not supported "
-                                     "(1 no_verdict, 1 changed)")
+    assert result.stderr.strip() == (
+        "verify: publication gate failed: 1 claim is not supported (1 no_verdict, 1 changed)"
+    )
 
 
 def test_edited_claim_without_evidence_says_both(reports_db, run, tmp_path):
@@ -207,8 +225,17 @@ def test_edited_claim_without_evidence_says_both(reports_db, run, tmp_path):
 
 
 def test_evidence_without_a_verdict_is_listed(reports_db, run):
-    linked = run("evidence", "link", "1", "--source", UN, "--stance", "supports",
-                 "--quote", "the Taliban and Al-Qaida remain closely tied")
+    linked = run(
+        "evidence",
+        "link",
+        "1",
+        "--source",
+        UN,
+        "--stance",
+        "supports",
+        "--quote",
+        "the Taliban and Al-Qaida remain closely tied",
+    )
     assert linked.exit_code == 0, linked.stderr
     assert listed(run)[1] == ["no_verdict"]
     assert run("claim", "mark", "1", "in_progress").exit_code == 0
@@ -225,8 +252,11 @@ def test_table_keeps_position_id_status_and_reasons_at_80_columns(reports_db, ru
     assert all(len(line) <= 80 for line in lines)
     header = next(line for line in lines if "reasons" in line)
     assert [cell.strip() for cell in header.strip("┃").split("┃")][:5] == ["¶", "s", "id", "status", "reasons"]
-    cells = {int(c[2]): c for c in ([cell.strip() for cell in line.strip("│").split("│")] for line in lines)
-             if len(c) > 5 and c[2].isdigit()}
+    cells = {
+        int(c[2]): c
+        for c in ([cell.strip() for cell in line.strip("│").split("│")] for line in lines)
+        if len(c) > 5 and c[2].isdigit()
+    }
     assert cells[DISPUTED][:5] == ["9", "2", str(DISPUTED), "disputed", "no_evidence,disputed"]
     assert cells[PARTLY][:5] == ["9", "1", str(PARTLY), "partly_verified", "partly_verified"]
     assert cells[DISPUTED][-1].startswith("In terms") and cells[DISPUTED][-1].endswith("…")

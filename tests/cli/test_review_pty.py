@@ -36,8 +36,15 @@ def spawn(root: Path, *args: str, colour: bool = False):
     env = {**os.environ, "VERIFY_USER": "amina", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     if colour:
         env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "verify", "review", *args], cwd=str(root), env=env,
-                          dimensions=(24, 80), encoding="utf-8", timeout=30)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "verify", "review", *args],
+        cwd=str(root),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=30,
+    )
     return child
 
 
@@ -70,11 +77,16 @@ def test_a_full_session_interrupted_in_a_prompt_then_resumed(desk):
     assert child.exitstatus == 130
 
     assert desk.query("SELECT id, status FROM claim WHERE id IN (25, 26, 27) ORDER BY id") == [
-        (25, "verified"), (26, "in_progress"), (27, "unreviewed")]
+        (25, "verified"),
+        (26, "in_progress"),
+        (27, "unreviewed"),
+    ]
     assert desk.query("SELECT claim_id, stance, locator, flags_accepted_reason FROM evidence") == [
-        (25, "supports", "para. 13", "the provinces are listed in para. 12")]
+        (25, "supports", "para. 13", "the provinces are listed in para. 12")
+    ]
     assert desk.query("SELECT claim_id, author, text FROM note") == [
-        (26, "amina", "fighters: the report says 1,600, not 2,000")]
+        (26, "amina", "fighters: the report says 1,600, not 2,000")
+    ]
     assert desk.query("SELECT count(*) FROM event WHERE claim_id = 26 AND new = 'unsupported'") == [(0,)]
     assert desk.query("SELECT claim_id, holder FROM review_lease") == [(26, "amina")]
 
@@ -123,7 +135,11 @@ def test_the_clean_case_is_two_keys_and_u_takes_it_back(desk):
         child.close()
     assert child.exitstatus == 0
     assert desk.query("SELECT status FROM claim WHERE id IN (25, 26, 27, 28) ORDER BY id") == [
-        ("unreviewed",), ("unreviewed",), ("in_progress",), ("unreviewed",)]
+        ("unreviewed",),
+        ("unreviewed",),
+        ("in_progress",),
+        ("unreviewed",),
+    ]
     assert desk.query("SELECT retraction_reason FROM evidence") == [("wrong paragraph",)]
 
 
@@ -133,8 +149,15 @@ def test_looking_at_the_shipped_database_leaves_it_byte_identical(workspace, tmp
     copy.write_bytes((REPO / "claims.db").read_bytes())
     before = copy.read_bytes()
     env = {**os.environ, "VERIFY_USER": "amina", "VERIFY_DB": str(copy), "TERM": "xterm-256color"}
-    child = pexpect.spawn(sys.executable, ["-m", "verify", "review"], cwd=str(tmp_path), env=env,
-                          dimensions=(24, 80), encoding="utf-8", timeout=30)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "verify", "review"],
+        cwd=str(tmp_path),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=30,
+    )
     try:
         child.expect("claim 1 of")
         child.expect("x quit")
@@ -182,5 +205,7 @@ def test_keys_that_ask_for_words_search_expand_and_end_of_input(desk):
     finally:
         child.close()
     assert child.exitstatus == 0
-    assert desk.query("SELECT quote FROM evidence") == [("Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul.",)]
+    assert desk.query("SELECT quote FROM evidence") == [
+        ("Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul.",)
+    ]
     assert desk.query("SELECT status FROM claim WHERE id = 25") == [("verified",)]

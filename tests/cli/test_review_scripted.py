@@ -51,8 +51,9 @@ def claim(desk, claim_id: int) -> dict:
 
 
 def evidence(desk, claim_id: int) -> list[tuple]:
-    return desk.query("SELECT stance, locator, quote FROM evidence WHERE claim_id = ? AND retracted_at IS NULL ORDER BY id",
-                      claim_id)
+    return desk.query(
+        "SELECT stance, locator, quote FROM evidence WHERE claim_id = ? AND retracted_at IS NULL ORDER BY id", claim_id
+    )
 
 
 def test_link_the_top_suggestion_and_verify(run, desk):
@@ -66,9 +67,13 @@ def test_link_the_top_suggestion_and_verify(run, desk):
     assert "\x1b" not in out  # plain text: no colour, no cursor movement
     assert claim(desk, 27)["status"] == "verified"
     assert [claim(desk, i)["status"] for i in (25, 26, 28)] == ["unreviewed"] * 3  # looked at only
-    assert desk.query("SELECT action, old, new, actor FROM event WHERE claim_id = 27 AND action != 'create' ORDER BY id") == [
-        ("evidence_link", None, f"supports: {SOURCE} para. 15", "amina"), ("status", "unreviewed", "in_progress", "amina"),
-        ("status", "in_progress", "verified", "amina")]
+    assert desk.query(
+        "SELECT action, old, new, actor FROM event WHERE claim_id = 27 AND action != 'create' ORDER BY id"
+    ) == [
+        ("evidence_link", None, f"supports: {SOURCE} para. 15", "amina"),
+        ("status", "unreviewed", "in_progress", "amina"),
+        ("status", "in_progress", "verified", "amina"),
+    ]
     assert desk.query("SELECT count(*) FROM review_lease") == [(0,)]
     assert "Session of amina: 4 claims viewed, 1 evidence linked, 1 verdict, 2 skipped." in out
     assert "stays in progress" not in out
@@ -77,14 +82,18 @@ def test_link_the_top_suggestion_and_verify(run, desk):
 def test_verified_over_a_flagged_suggestion_asks_why(run, desk):
     result = review(run, ["1", "v", "", "v", "the provinces are listed in para. 12", "x"], *P9)
     out = " ".join(result.stdout.split())
-    assert ("warning: flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar (with Kabul, Kunar); "
-            "the passage does not)") in out
+    assert (
+        "warning: flagged: evidence 1 (S/TEST/2023/14 para. 13): missing_name (claim names Kandahar (with Kabul, "
+        "Kunar); "
+        "the passage does not)"
+    ) in out
     assert "? verified despite the flags? Why they do not matter (Enter cancels):" in out
     assert "info: cancelled" in out
     assert "info: flags accepted on evidence 1: the provinces are listed in para. 12" in out
     assert claim(desk, 25)["status"] == "verified"
     assert desk.query("SELECT flags_accepted_by, flags_accepted_reason FROM evidence") == [
-        ("amina", "the provinces are listed in para. 12")]
+        ("amina", "the provinces are listed in para. 12")
+    ]
 
 
 def test_the_screen_shows_position_paragraph_suggestions_and_flags(run, desk):
@@ -113,8 +122,12 @@ def test_stances_sentences_expand_and_search(run, desk):
 
 
 def test_typed_quotes_inline_and_through_the_prompts(run, desk):
-    lines = [f'q "Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul." {SOURCE}',
-             "qc", "approximately 400 fighters in Afghanistan", "x"]
+    lines = [
+        f'q "Al-Qaida maintains safe houses in Farah, Helmand, Herat and Kabul." {SOURCE}',
+        "qc",
+        "approximately 400 fighters in Afghanistan",
+        "x",
+    ]
     result = review(run, lines, *P9)
     assert result.exit_code == 0, result.stderr
     assert "? Quote, as it stands in the source:" in result.stdout
@@ -130,17 +143,38 @@ def test_quote_not_in_the_source_and_unknown_source_are_refused(run, desk):
 
 
 def test_notes_assignment_opinion_partly_and_disputed(run, desk):
-    lines = ["n fighters: the report says 1,600, not 2,000", "n", "second note", "a bob", "a me", "a -",
-             "o", "1", "p", "the 400 fighters; not the 2,000", "the 2,000 is why it is partly verified",
-             "d", "the report gives 1,600", "x"]
+    lines = [
+        "n fighters: the report says 1,600, not 2,000",
+        "n",
+        "second note",
+        "a bob",
+        "a me",
+        "a -",
+        "o",
+        "1",
+        "p",
+        "the 400 fighters; not the 2,000",
+        "the 2,000 is why it is partly verified",
+        "d",
+        "the report gives 1,600",
+        "x",
+    ]
     result = review(run, lines, *P9)
     assert result.exit_code == 0, result.stderr
     assert desk.query("SELECT claim_id, author, text FROM note ORDER BY id") == [
-        (25, "amina", "fighters: the report says 1,600, not 2,000"), (25, "amina", "second note"),
-        (26, "amina", "the 400 fighters; not the 2,000"), (27, "amina", "the report gives 1,600")]
+        (25, "amina", "fighters: the report says 1,600, not 2,000"),
+        (25, "amina", "second note"),
+        (26, "amina", "the 400 fighters; not the 2,000"),
+        (27, "amina", "the report gives 1,600"),
+    ]
     assignments = desk.query("SELECT old, new FROM event WHERE claim_id = 25 AND action = 'assign' ORDER BY id")
     assert assignments == [(None, "bob"), ("bob", "amina"), ("amina", None)]
-    assert [claim(desk, i)["status"] for i in (25, 26, 27, 28)] == ["opinion", "partly_verified", "disputed", "unreviewed"]
+    assert [claim(desk, i)["status"] for i in (25, 26, 27, 28)] == [
+        "opinion",
+        "partly_verified",
+        "disputed",
+        "unreviewed",
+    ]
     assert "? Why is it disputed? (a note is required):" in result.stdout
     assert "? Which part is verified? (a note is required):" in result.stdout
 
@@ -177,8 +211,10 @@ def test_undo_retracts_the_link_and_puts_the_status_back(run, desk):
     result = review(run, ["s", "s", "1", "v", "u", "u", "x"], *P9)
     out = " ".join(result.stdout.split())
     assert "ok: undone: you marked it verified; claim 27 is in_progress again (undone in review)" in out
-    assert ("ok: undone: you linked evidence 1 (S/TEST/2023/14 para. 15); evidence 1 retracted (undone in review); "
-            "the claim is unreviewed again") in out
+    assert (
+        "ok: undone: you linked evidence 1 (S/TEST/2023/14 para. 15); evidence 1 retracted (undone in review); "
+        "the claim is unreviewed again"
+    ) in out
     assert claim(desk, 27)["status"] == "unreviewed" and evidence(desk, 27) == []
     assert desk.query("SELECT retraction_reason FROM evidence") == [("undone in review",)]
 
@@ -214,11 +250,14 @@ def test_locked_claims_are_skipped_unless_included(run, desk):
     assert desk.query("SELECT holder FROM review_lease WHERE claim_id = 25") == [("amina",)]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--status", "bogus"], "unknown status 'bogus'"),
-    (["--kind", "bogus"], "unknown kind 'bogus'"),
-    (["--article", "99"], "no article with id 99"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "bogus"], "unknown status 'bogus'"),
+        (["--kind", "bogus"], "unknown kind 'bogus'"),
+        (["--article", "99"], "no article with id 99"),
+    ],
+)
 def test_bad_options_exit_2_and_change_nothing(run, desk, args, message):
     before = desk.dump()
     result = review(run, ["x"], *args)
@@ -236,8 +275,15 @@ class Piped:
 
     def __init__(self, root: Path, *args: str) -> None:
         env = {**os.environ, "VERIFY_USER": "amina"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "verify", "review", *args], cwd=root, env=env, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "verify", "review", *args],
+            cwd=root,
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.pump = threading.Thread(target=self._pump, daemon=True)
         self.pump.start()
@@ -298,7 +344,12 @@ def test_a_stale_version_is_refused_and_the_screen_reloaded(run, desk):
         piped.close()
     history = json.loads(run("claim", "show", "25", "--format", "json").stdout)["history"]
     assert [(h["action"], h["actor"]) for h in history[1:]] == [
-        ("evidence_link", "amina"), ("status", "amina"), ("kind", "bob"), ("flags_accepted", "amina"), ("status", "amina")]
+        ("evidence_link", "amina"),
+        ("status", "amina"),
+        ("kind", "bob"),
+        ("flags_accepted", "amina"),
+        ("status", "amina"),
+    ]
 
 
 @pytest.mark.sqlite_only("the bytes of a SQLite file")
@@ -307,8 +358,15 @@ def test_a_scripted_look_at_the_shipped_database_leaves_it_byte_identical(worksp
     copy.write_bytes((REPO / "claims.db").read_bytes())
     before = copy.read_bytes()
     env = {**os.environ, "VERIFY_USER": "amina", "VERIFY_DB": str(copy)}
-    done = subprocess.run([sys.executable, "-m", "verify", "review"], input="?\ns\ns\nb\n*\ne 1\n/ fighters\nr\nx\n",
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", "review"],
+        input="?\ns\ns\nb\n*\ne 1\n/ fighters\nr\nx\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "Session of amina: 3 claims viewed, 2 skipped." in done.stdout
     assert copy.read_bytes() == before
@@ -318,10 +376,14 @@ def test_a_scripted_look_at_the_shipped_database_leaves_it_byte_identical(worksp
 def test_a_verdict_over_contradicting_evidence_is_saved_with_a_conflict_warning(run, desk):
     result = review(run, ["s", "1", "1c", "v", "the 400 holds; the 2,000 does not", "x"], *P9)
     out = " ".join(result.stdout.split())
-    assert ("warning: conflict: claim 26 is verified but evidence 2 (S/TEST/2023/14 para. 14) contradicts it; "
-            "it fails the publication gate (u undoes the verdict)") in out
+    assert (
+        "warning: conflict: claim 26 is verified but evidence 2 (S/TEST/2023/14 para. 14) contradicts it; "
+        "it fails the publication gate (u undoes the verdict)"
+    ) in out
     assert claim(desk, 26)["status"] == "verified"
     rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
     assert [r["reasons"] for r in rows if r["id"] == 26] == [["conflict"]]
     appendix = run("report", "appendix").stdout.split("## Not yet supported")
-    assert "claim 26 ·" not in appendix[0] and "claim 26 · verified (verdict of support, but contradicting" in appendix[1]
+    assert (
+        "claim 26 ·" not in appendix[0] and "claim 26 · verified (verdict of support, but contradicting" in appendix[1]
+    )

@@ -39,10 +39,13 @@ def test_json_hits_best_first_with_locators_and_marked_snippets(run, library):
     assert all(score > 0 for score in scores)
     best = hits[0]
     assert (best["source"], best["locator"], best["paragraph"], best["page"]) == (SYMBOL, "annex I, para. 1", 1, 4)
-    assert best["text"] == ("The Team received information that Al-Qaida maintains safe houses in "
-                            "Herat, Helmand and Kabul provinces.")
-    assert best["snippet"] == ("The Team received information that Al-Qaida maintains **safe** **houses** in "
-                               "**Herat**, **Helmand** and Kabul provinces.")
+    assert best["text"] == (
+        "The Team received information that Al-Qaida maintains safe houses in Herat, Helmand and Kabul provinces."
+    )
+    assert best["snippet"] == (
+        "The Team received information that Al-Qaida maintains **safe** **houses** in "
+        "**Herat**, **Helmand** and Kabul provinces."
+    )
     ids = {row[0] for row in library.query("SELECT id FROM passage")}
     assert {hit["passage_id"] for hit in hits} <= ids
 
@@ -83,11 +86,14 @@ def test_query_syntax_is_not_interpreted(run, library):
     assert hits and hits[0]["locator"] == "annex I, para. 1"
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (("Kabul", "--source", "S/9999/1"), "no source with key 'S/9999/1'"),
-    (("?! - ...",), "the search has no words"),
-    (("Kabul", "--limit", "0"), "--limit must be at least 1"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("Kabul", "--source", "S/9999/1"), "no source with key 'S/9999/1'"),
+        (("?! - ...",), "the search has no words"),
+        (("Kabul", "--limit", "0"), "--limit must be at least 1"),
+    ],
+)
 def test_bad_searches_exit_2(run, library, args, fragment):
     result = run("search", *args, "--format", "json")
     assert result.exit_code == 2

@@ -1,4 +1,7 @@
-"""``verify claim signoff``: a second person's review of a verdict, which lapses when the verdict or evidence changes."""
+"""``verify claim signoff``: a second person's review of a verdict.
+
+The sign-off lapses when the verdict or the evidence changes.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,16 @@ def reports_db(workspace, tmp_path_factory):
 
 
 def signoffs(workspace, claim_id: int) -> list[tuple]:
-    return workspace.query("SELECT signed_by, status, lapsed_at IS NOT NULL, lapse_reason FROM signoff WHERE claim_id = ? ORDER BY id", claim_id)
+    return workspace.query(
+        "SELECT signed_by, status, lapsed_at IS NOT NULL, lapse_reason FROM signoff WHERE claim_id = ? ORDER BY id",
+        claim_id,
+    )
 
 
 def events(workspace, claim_id: int, action: str) -> list[tuple]:
-    return workspace.query("SELECT actor, old, new, note FROM event WHERE claim_id = ? AND action = ? ORDER BY id", claim_id, action)
+    return workspace.query(
+        "SELECT actor, old, new, note FROM event WHERE claim_id = ? AND action = ? ORDER BY id", claim_id, action
+    )
 
 
 def refused(run, workspace, *args: str, user: str, says: str) -> None:
@@ -60,7 +68,8 @@ def test_a_status_change_lapses_the_signoff(reports_db, run):
     assert run("claim", "mark", str(SIGNED), "in_progress", user="amina").exit_code == 0
     assert signoffs(reports_db, SIGNED) == [("editor", "verified", 1, "status changed from verified to in_progress")]
     assert events(reports_db, SIGNED, "signoff_lapse") == [
-        ("amina", "verified signed off by editor", "lapsed", "status changed from verified to in_progress")]
+        ("amina", "verified signed off by editor", "lapsed", "status changed from verified to in_progress")
+    ]
     assert run("claim", "mark", str(SIGNED), "verified", user="bob").exit_code == 0
     rows = json.loads(run("report", "unsupported", "--require-signoff", "--format", "json").stdout)
     assert next(r for r in rows if r["id"] == SIGNED)["reasons"] == ["unsigned"]
@@ -69,8 +78,18 @@ def test_a_status_change_lapses_the_signoff(reports_db, run):
 
 
 def test_new_evidence_lapses_the_signoff(reports_db, run):
-    result = run("evidence", "link", str(SIGNED), "--source", UN, "--stance", "context",
-                 "--quote", "since August 2021, fully restored", user="bob")
+    result = run(
+        "evidence",
+        "link",
+        str(SIGNED),
+        "--source",
+        UN,
+        "--stance",
+        "context",
+        "--quote",
+        "since August 2021, fully restored",
+        user="bob",
+    )
     assert result.exit_code == 0, result.stderr
     assert signoffs(reports_db, SIGNED)[0][2:] == (1, "evidence 7 linked")
     assert len(events(reports_db, SIGNED, "signoff_lapse")) == 1

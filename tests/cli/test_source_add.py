@@ -111,10 +111,24 @@ def test_pdf_file_gives_exact_passages_and_locators(run, initialised, report, tm
     assert detail["retrieved"] is True
     found = by_locator(detail)
     assert [p["locator"] for p in detail["passages"]] == [
-        "p. 1, ¶ 1", "p. 1, ¶ 2", "summary", "summary",
-        "para. 1", "para. 2", "para. 3", "para. 4", "para. 5", "para. 6",
-        "footnote 1", "footnote 2", "footnote 3", "para. 7", "footnote 4",
-        "annex I, para. 1", "annex I, para. 2", "footnote 5",
+        "p. 1, ¶ 1",
+        "p. 1, ¶ 2",
+        "summary",
+        "summary",
+        "para. 1",
+        "para. 2",
+        "para. 3",
+        "para. 4",
+        "para. 5",
+        "para. 6",
+        "footnote 1",
+        "footnote 2",
+        "footnote 3",
+        "para. 7",
+        "footnote 4",
+        "annex I, para. 1",
+        "annex I, para. 2",
+        "footnote 5",
     ]
     for locator, text in report.passages.items():
         assert text in [p["text"] for p in found[locator]], locator
@@ -132,8 +146,9 @@ def test_pdf_file_gives_exact_passages_and_locators(run, initialised, report, tm
     )
     annex = found["annex I, para. 1"][0]
     assert (annex["paragraph"], annex["page"]) == (1, 4)
-    assert annex["text"] == ("The Team received information that Al-Qaida maintains safe "
-                             "houses in Herat, Helmand and Kabul provinces.")
+    assert annex["text"] == (
+        "The Team received information that Al-Qaida maintains safe houses in Herat, Helmand and Kabul provinces."
+    )
     note = found["footnote 2"][0]
     assert (note["paragraph"], note["page"]) == (None, 2)
     assert note["text"] == "Information provided by two Member States; see also S/2022/419, para. 42."
@@ -141,7 +156,8 @@ def test_pdf_file_gives_exact_passages_and_locators(run, initialised, report, tm
     assert len(found["para. 6"]) == 1
     assert found["para. 6"][0]["page"] == 2
     assert found["para. 6"][0]["text"].endswith(
-        "high-profile attacks against Taliban officials, religious minorities and foreign interests.")
+        "high-profile attacks against Taliban officials, religious minorities and foreign interests."
+    )
     assert found["p. 1, ¶ 2"][0]["paragraph"] is None
     # footnotes are linked to the paragraph that cites them
     links = dict(initialised.query("SELECT locator, footnote_to FROM passage WHERE kind = 'footnote'"))
@@ -152,7 +168,10 @@ def test_pdf_is_archived_as_three_files_with_metadata(run, initialised, report, 
     pdf = write(tmp_path / "report.pdf", report.pdf)
     assert run("source", "add", str(pdf)).exit_code == 0
     assert listing(initialised.sources) == [
-        "s-test-2023-14", "s-test-2023-14/original.pdf", "s-test-2023-14/source.json", "s-test-2023-14/text.txt",
+        "s-test-2023-14",
+        "s-test-2023-14/original.pdf",
+        "s-test-2023-14/source.json",
+        "s-test-2023-14/text.txt",
     ]
     folder = initialised.sources / "s-test-2023-14"
     assert (folder / "original.pdf").read_bytes() == report.pdf
@@ -165,12 +184,26 @@ def test_pdf_is_archived_as_three_files_with_metadata(run, initialised, report, 
 
 def test_given_metadata_wins_over_the_first_page(run, initialised, report, tmp_path):
     pdf = write(tmp_path / "report.pdf", report.pdf)
-    result = run("source", "add", str(pdf), "--key", "monitoring-14", "--title", "Fourteenth report",
-                 "--publisher", "UN Monitoring Team", "--date", "2023-05-29")
+    result = run(
+        "source",
+        "add",
+        str(pdf),
+        "--key",
+        "monitoring-14",
+        "--title",
+        "Fourteenth report",
+        "--publisher",
+        "UN Monitoring Team",
+        "--date",
+        "2023-05-29",
+    )
     assert result.exit_code == 0, result.stderr
     detail = show(run, "monitoring-14")
     assert (detail["title"], detail["publisher"], detail["date"]) == (
-        "Fourteenth report", "UN Monitoring Team", "2023-05-29")
+        "Fourteenth report",
+        "UN Monitoring Team",
+        "2023-05-29",
+    )
     assert (initialised.sources / "monitoring-14" / "original.pdf").is_file()
 
 
@@ -178,18 +211,31 @@ def test_given_metadata_wins_over_the_first_page(run, initialised, report, tmp_p
 
 SMALL_PASSAGES = [
     ("summary", None, "The Taliban continue to host Al-Qaida leaders in Kabul and in the southern provinces."),
-    ("para. 1", 1, "Member States reported that Al-Qaida retains around 400 fighters in Afghanistan, "
-                   "with up to 1,600 family members."),
-    ("para. 2", 2, "ISIL-K carried out small-scale attacks in the north during 2023 and continues to "
-                   "recruit among displaced communities."),
+    (
+        "para. 1",
+        1,
+        "Member States reported that Al-Qaida retains around 400 fighters in Afghanistan, "
+        "with up to 1,600 family members.",
+    ),
+    (
+        "para. 2",
+        2,
+        "ISIL-K carried out small-scale attacks in the north during 2023 and continues to "
+        "recruit among displaced communities.",
+    ),
     ("para. 3", 3, "The Team will report further in its next report."),
     ("annex I, para. 1", 1, "ISIL-K members reportedly moved between Kunar and Nangarhar."),
 ]
 
 
-@pytest.mark.parametrize(("suffix", "media_type", "extractor"), [
-    ("html", "text/html", "selectolax"), ("txt", "text/plain", "plain"), ("md", "text/markdown", "markdown"),
-])
+@pytest.mark.parametrize(
+    ("suffix", "media_type", "extractor"),
+    [
+        ("html", "text/html", "selectolax"),
+        ("txt", "text/plain", "plain"),
+        ("md", "text/markdown", "markdown"),
+    ],
+)
 def test_text_formats_give_the_same_numbered_passages(run, initialised, suffix, media_type, extractor):
     result = run("source", "add", str(DATA / f"un_small_report.{suffix}"))
     assert result.exit_code == 0, result.stderr
@@ -201,7 +247,9 @@ def test_text_formats_give_the_same_numbered_passages(run, initialised, suffix, 
     assert got == SMALL_PASSAGES
     assert all(p["page"] is None for p in detail["passages"])
     assert listing(initialised.sources) == [
-        "s-test-2023-15", f"s-test-2023-15/original.{suffix}", "s-test-2023-15/source.json",
+        "s-test-2023-15",
+        f"s-test-2023-15/original.{suffix}",
+        "s-test-2023-15/source.json",
         "s-test-2023-15/text.txt",
     ]
 
@@ -217,15 +265,22 @@ def test_markdown_footnote_is_its_own_passage(run, initialised):
 
 def test_pdf_url_records_http_metadata(run, initialised, report, http_server):
     http_server.redirect("/latest", "/docs/report.pdf")
-    http_server.serve("/docs/report.pdf", report.pdf, PDF,
-                      headers={"ETag": '"v1-abc"', "Last-Modified": "Thu, 01 Jun 2023 10:00:00 GMT"})
+    http_server.serve(
+        "/docs/report.pdf",
+        report.pdf,
+        PDF,
+        headers={"ETag": '"v1-abc"', "Last-Modified": "Thu, 01 Jun 2023 10:00:00 GMT"},
+    )
     result = run("source", "add", http_server.url("/latest"))
     assert result.exit_code == 0, result.stderr
     meta = source_json(initialised, "s-test-2023-14")
     assert meta["url"] == http_server.url("/latest")
     assert meta["final_url"] == http_server.url("/docs/report.pdf")
     assert (meta["http_status"], meta["etag"], meta["last_modified"]) == (
-        200, '"v1-abc"', "Thu, 01 Jun 2023 10:00:00 GMT")
+        200,
+        '"v1-abc"',
+        "Thu, 01 Jun 2023 10:00:00 GMT",
+    )
     assert (meta["media_type"], meta["size"], meta["extractor"]) == (PDF, len(report.pdf), "pypdfium2")
     assert len(meta["sha256"]) == 64 and meta["extractor_version"]
     assert (initialised.sources / "s-test-2023-14" / "original.pdf").read_bytes() == report.pdf
@@ -241,9 +296,15 @@ def test_html_url_in_a_real_process(run_process, initialised, http_server):
     assert "added source small-web: 5 passages, text/html" in result.stdout
     meta = source_json(initialised, "small-web")
     assert (meta["media_type"], meta["http_status"], meta["final_url"]) == (
-        "text/html", 200, http_server.url("/report.html"))
+        "text/html",
+        200,
+        http_server.url("/report.html"),
+    )
     assert sorted(p.name for p in (initialised.sources / "small-web").iterdir()) == [
-        "original.html", "source.json", "text.txt"]
+        "original.html",
+        "source.json",
+        "text.txt",
+    ]
 
 
 def test_un_symbol_is_resolved_through_the_url_template(run, initialised, report, http_server, monkeypatch):
@@ -264,8 +325,9 @@ def test_invalid_positional_symbol_is_refused(run, initialised, http_server, mon
     before = initialised.dump()
     result = run("source", "add", "S//370")
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("verify: not a valid UN document symbol: 'S//370' "
-                                     "(expected e.g. S/2023/370 or A/78/123/Add.1)")
+    assert result.stderr.strip() == (
+        "verify: not a valid UN document symbol: 'S//370' (expected e.g. S/2023/370 or A/78/123/Add.1)"
+    )
     assert http_server.requests == []
     assert initialised.dump() == before
 
@@ -287,8 +349,9 @@ def test_same_bytes_twice_is_a_no_op(run, initialised, report, tmp_path):
 
 
 def test_same_url_serving_new_bytes_becomes_version_2(run, initialised, report, other_report, http_server):
-    http_server.route("/report.pdf", Reply(body=report.pdf, content_type=PDF),
-                      Reply(body=other_report, content_type=PDF))
+    http_server.route(
+        "/report.pdf", Reply(body=report.pdf, content_type=PDF), Reply(body=other_report, content_type=PDF)
+    )
     url = http_server.url("/report.pdf")
     assert run("source", "add", url, "--key", "mt-report").exit_code == 0
     result = run("source", "add", url)  # no --key: the known URL finds the source
@@ -296,7 +359,9 @@ def test_same_url_serving_new_bytes_becomes_version_2(run, initialised, report, 
     assert "source mt-report changed: archived as version 2" in result.stdout
     rows = json.loads(run("source", "list", "--all-versions", "--format", "json").stdout)
     assert [(r["key"], r["version"], r["current"], r["path"]) for r in rows] == [
-        ("mt-report", 1, False, "mt-report"), ("mt-report", 2, True, "mt-report-v2")]
+        ("mt-report", 1, False, "mt-report"),
+        ("mt-report", 2, True, "mt-report-v2"),
+    ]
     assert (initialised.sources / "mt-report" / "original.pdf").read_bytes() == report.pdf
     assert (initialised.sources / "mt-report-v2" / "original.pdf").read_bytes() == other_report
     assert show(run, "mt-report")["version"] == 2
@@ -346,16 +411,19 @@ def assert_refused(result, before: str, workspace, *fragments: str) -> None:
     assert workspace.dump() == before
 
 
-@pytest.mark.parametrize(("program", "path", "args", "fragments"), [
-    ("missing", "/gone.pdf", (), ("HTTP 404",)),
-    ("loop", "/a", (), ("too many redirects", "redirect loop")),
-    ("chain", "/r0", (), ("too many redirects (more than 5)",)),
-    ("large", "/big.pdf", ("--max-size", "1MB"), ("over the 1.0 MB download limit",)),
-    ("large-unannounced", "/big.pdf", ("--max-size", "1MB"), ("larger than the 1.0 MB download limit",)),
-    ("bomb", "/bomb.txt", ("--max-size", "1MB"), ("larger than the 1.0 MB download limit",)),
-    ("image", "/logo.png", (), ("unsupported media type image/png",)),
-    ("html-as-pdf", "/login", (), ("served as application/pdf but the body is text/html",)),
-])
+@pytest.mark.parametrize(
+    ("program", "path", "args", "fragments"),
+    [
+        ("missing", "/gone.pdf", (), ("HTTP 404",)),
+        ("loop", "/a", (), ("too many redirects", "redirect loop")),
+        ("chain", "/r0", (), ("too many redirects (more than 5)",)),
+        ("large", "/big.pdf", ("--max-size", "1MB"), ("over the 1.0 MB download limit",)),
+        ("large-unannounced", "/big.pdf", ("--max-size", "1MB"), ("larger than the 1.0 MB download limit",)),
+        ("bomb", "/bomb.txt", ("--max-size", "1MB"), ("larger than the 1.0 MB download limit",)),
+        ("image", "/logo.png", (), ("unsupported media type image/png",)),
+        ("html-as-pdf", "/login", (), ("served as application/pdf but the body is text/html",)),
+    ],
+)
 def test_download_failures(run, initialised, http_server, program, path, args, fragments):
     if program == "loop":
         http_server.redirect("/a", "/b")
@@ -411,12 +479,15 @@ def test_ftp_url_is_refused(run, initialised):
     assert_refused(result, before, initialised, "only http and https", "ftp")
 
 
-@pytest.mark.parametrize(("kind", "fragment"), [
-    ("encrypted", "encrypted PDF"),
-    ("truncated", "corrupt PDF"),
-    ("garbage", "corrupt PDF"),
-    ("scanned", "no text layer (scanned PDF?)"),
-])
+@pytest.mark.parametrize(
+    ("kind", "fragment"),
+    [
+        ("encrypted", "encrypted PDF"),
+        ("truncated", "corrupt PDF"),
+        ("garbage", "corrupt PDF"),
+        ("scanned", "no text layer (scanned PDF?)"),
+    ],
+)
 def test_unreadable_pdf_files(run, initialised, report, tmp_path, kind, fragment):
     data = {
         "encrypted": lambda: encrypted(report.pdf),
@@ -460,8 +531,17 @@ def test_bad_date_is_refused(run, initialised, report, tmp_path):
 
 def test_register_then_fetch_retrieves_the_same_row(run, initialised, report, http_server):
     http_server.serve("/guidelines.pdf", report.pdf, PDF)
-    result = run("source", "register", "zawahiri-2013", "--title", "General Guidelines for the Work of Jihad",
-                 "--date", "2013-09", "--url", http_server.url("/guidelines.pdf"))
+    result = run(
+        "source",
+        "register",
+        "zawahiri-2013",
+        "--title",
+        "General Guidelines for the Work of Jihad",
+        "--date",
+        "2013-09",
+        "--url",
+        http_server.url("/guidelines.pdf"),
+    )
     assert result.exit_code == 0, result.stderr
     assert "registered source zawahiri-2013 (not yet retrieved)" in result.stdout
     assert listing(initialised.sources) == []

@@ -26,9 +26,17 @@ def test_attributions_point_to_the_registered_june_2023_report(run, article_db):
     assert june["phrase"] == JUNE_REPORT and june["source_key"] is None
     assert same["phrase"] == SAME_REPORT and same["source_key"] is None
 
-    result = run("source", "register", "S/2023/370", "--title",
-                 "Fourteenth report of the Analytical Support and Sanctions Monitoring Team",
-                 "--publisher", UNSC, "--date", "2023-06-01")
+    result = run(
+        "source",
+        "register",
+        "S/2023/370",
+        "--title",
+        "Fourteenth report of the Analytical Support and Sanctions Monitoring Team",
+        "--publisher",
+        UNSC,
+        "--date",
+        "2023-06-01",
+    )
     assert result.exit_code == 0, result.stderr
     june, same = attributions(run)
     assert june["source_key"] == "S/2023/370"
@@ -37,13 +45,37 @@ def test_attributions_point_to_the_registered_june_2023_report(run, article_db):
 
 
 def test_a_report_from_another_year_is_not_chosen(run, article_db):
-    assert run("source", "register", "S/2022/419", "--title", "Thirteenth report of the Monitoring Team",
-               "--publisher", UNSC, "--date", "2022-06-01").exit_code == 0
+    assert (
+        run(
+            "source",
+            "register",
+            "S/2022/419",
+            "--title",
+            "Thirteenth report of the Monitoring Team",
+            "--publisher",
+            UNSC,
+            "--date",
+            "2022-06-01",
+        ).exit_code
+        == 0
+    )
     june, same = attributions(run)
     assert june["source_key"] is None and same["source_key"] is None
 
-    assert run("source", "register", "S/2023/370", "--title", "Fourteenth report of the Monitoring Team",
-               "--publisher", UNSC, "--date", "2023-06").exit_code == 0
+    assert (
+        run(
+            "source",
+            "register",
+            "S/2023/370",
+            "--title",
+            "Fourteenth report of the Monitoring Team",
+            "--publisher",
+            UNSC,
+            "--date",
+            "2023-06",
+        ).exit_code
+        == 0
+    )
     june, same = attributions(run)
     assert (june["source_key"], same["source_key"]) == ("S/2023/370", "S/2023/370")
 

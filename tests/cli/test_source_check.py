@@ -77,12 +77,15 @@ def test_only_one_source(run, archive):
     assert "no source with key 'nope'" in result.stderr
 
 
-@pytest.mark.parametrize(("damage", "state", "fragment"), [
-    ("original", "changed", "original.pdf no longer has sha256"),
-    ("text", "changed", "text.txt differs from the extracted text"),
-    ("original-deleted", "missing", "original.pdf"),
-    ("folder-deleted", "missing", FOLDER),
-])
+@pytest.mark.parametrize(
+    ("damage", "state", "fragment"),
+    [
+        ("original", "changed", "original.pdf no longer has sha256"),
+        ("text", "changed", "text.txt differs from the extracted text"),
+        ("original-deleted", "missing", "original.pdf"),
+        ("folder-deleted", "missing", FOLDER),
+    ],
+)
 def test_tampering_is_reported_and_left_alone(run, archive, damage, state, fragment):
     folder = archive.sources / FOLDER
     if damage == "original":

@@ -62,17 +62,32 @@ def test_pdf_document_info_named_after_a_word_file_is_no_title(run, workspace, t
 def test_masthead_after_a_preamble_and_a_symbol_cited_in_it(run, workspace, tmp_path):
     assert run("init").exit_code == 0
     path = tmp_path / "advance.pdf"
-    path.write_bytes(pdf([
-        (72, "Advance unedited version"), (72, "Issued at the request of the Chair, see S/2022/419."),
-        (72, "United Nations"), (400, "S/2023/370"), (72, "Security Council"), (400, "Distr.: General"),
-        (400, "1 June 2023"), (72, ""), (72, "Fourteenth report of the Monitoring Team"), (72, ""), *BODY,
-    ]))
+    path.write_bytes(
+        pdf(
+            [
+                (72, "Advance unedited version"),
+                (72, "Issued at the request of the Chair, see S/2022/419."),
+                (72, "United Nations"),
+                (400, "S/2023/370"),
+                (72, "Security Council"),
+                (400, "Distr.: General"),
+                (400, "1 June 2023"),
+                (72, ""),
+                (72, "Fourteenth report of the Monitoring Team"),
+                (72, ""),
+                *BODY,
+            ]
+        )
+    )
     result = run("source", "add", str(path))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("added source S/2023/370:")  # the masthead's, not S/2022/419 of the preamble
     detail = show(run, "S/2023/370")
     assert (detail["symbol"], detail["date"], detail["title"]) == (
-        "S/2023/370", "2023-06-01", "Fourteenth report of the Monitoring Team")
+        "S/2023/370",
+        "2023-06-01",
+        "Fourteenth report of the Monitoring Team",
+    )
 
 
 def test_a_symbol_given_as_key_is_the_symbol(run, workspace, tmp_path):
@@ -88,12 +103,23 @@ def test_the_appendix_cites_the_corrected_metadata(run, workspace, tmp_path_fact
     root = template(tmp_path_factory)
     workspace.restore(root / "claims.db", root / "sources")
     before = run("report", "appendix", "--format", "md").stdout
-    assert ("United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
-            "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14.") in before
-    result = run("source", "edit", "S/TEST/2023/14", "--title", "Fourteenth report of the Monitoring Team",
-                 "--date", "2023-06-02")
+    assert (
+        "United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
+        "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14."
+    ) in before
+    result = run(
+        "source",
+        "edit",
+        "S/TEST/2023/14",
+        "--title",
+        "Fourteenth report of the Monitoring Team",
+        "--date",
+        "2023-06-02",
+    )
     assert result.exit_code == 0, result.stderr
     after = run("report", "appendix", "--format", "md").stdout
-    assert ("United Nations Security Council, Fourteenth report of the Monitoring Team, S/TEST/2023/14, "
-            "2 June 2023, para. 14.") in after
+    assert (
+        "United Nations Security Council, Fourteenth report of the Monitoring Team, S/TEST/2023/14, "
+        "2 June 2023, para. 14."
+    ) in after
     assert "Analytical Support" not in after

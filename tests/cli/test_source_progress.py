@@ -22,8 +22,15 @@ def test_a_long_pdf_shows_a_page_bar_on_a_terminal(workspace, run, tmp_path, lon
     pdf.write_bytes(long_report)
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "24"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "verify", "source", "add", str(pdf), "--key", "long"],
-                          cwd=str(workspace.root), env=env, dimensions=(24, 100), encoding="utf-8", timeout=120)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "verify", "source", "add", str(pdf), "--key", "long"],
+        cwd=str(workspace.root),
+        env=env,
+        dimensions=(24, 100),
+        encoding="utf-8",
+        timeout=120,
+    )
     try:
         child.expect(r"reading pages")
         child.expect(r"\d+/\d+")  # pages read of pages in all

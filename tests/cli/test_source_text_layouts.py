@@ -51,22 +51,26 @@ def test_resolution_from_its_pdf_text(run, workspace, tmp_path):
     assert [p["paragraph"] for p in paragraphs] == list(range(1, 26))
     by = {p["locator"]: p["text"] for p in detail["passages"]}
     # Cut by a page break (job number "02-72318 (E)" and the running header), joined again.
-    assert by["para. 2"].startswith("Welcomes the decision taken by all the foreign parties to withdraw fully "
-                                    "their troops from the territory of the Democratic Republic of the Congo, "
-                                    "as well as progress in the implementation of these processes")
+    assert by["para. 2"].startswith(
+        "Welcomes the decision taken by all the foreign parties to withdraw fully "
+        "their troops from the territory of the Democratic Republic of the Congo, "
+        "as well as progress in the implementation of these processes"
+    )
     # The dashed sub-paragraphs belong to paragraph 13.
-    assert by["para. 13"].endswith("in this regard: — Calls for a full cessation of hostilities involving regular "
-                                   "forces and armed groups throughout the territory of the Democratic Republic "
-                                   "of the Congo, in particular in South Kivu and in Ituri; — Calls for the "
-                                   "cessation of all support to the armed groups referred to in Annex A Chapter "
-                                   "9.1 of the Lusaka Ceasefire Agreement; — Calls on all parties to provide full "
-                                   "access for MONUC and the TPVM throughout the territory of the Democratic "
-                                   "Republic of the Congo, including inside all ports, airports, airfields, "
-                                   "military bases and border crossings; — Calls also for the surrender to the "
-                                   "International Criminal Tribunal for Rwanda of any persons indicted by the "
-                                   "Tribunal, and — Reiterates its demand for Kisangani to be demilitarized "
-                                   "without further delay or precondition; — Demands that all parties work to the "
-                                   "immediate full restoration of freedom of movement on the Congo river;")
+    assert by["para. 13"].endswith(
+        "in this regard: — Calls for a full cessation of hostilities involving regular "
+        "forces and armed groups throughout the territory of the Democratic Republic "
+        "of the Congo, in particular in South Kivu and in Ituri; — Calls for the "
+        "cessation of all support to the armed groups referred to in Annex A Chapter "
+        "9.1 of the Lusaka Ceasefire Agreement; — Calls on all parties to provide full "
+        "access for MONUC and the TPVM throughout the territory of the Democratic "
+        "Republic of the Congo, including inside all ports, airports, airfields, "
+        "military bases and border crossings; — Calls also for the surrender to the "
+        "International Criminal Tribunal for Rwanda of any persons indicted by the "
+        "Tribunal, and — Reiterates its demand for Kisangani to be demilitarized "
+        "without further delay or precondition; — Demands that all parties work to the "
+        "immediate full restoration of freedom of movement on the Congo river;"
+    )
     assert by["para. 25"] == "Decides to remain actively seized of the matter."
     assert by["¶ 1"] == "Adopted by the Security Council at its 4653rd meeting, on 4 December 2002"
     text = (workspace.sources / "s-res-1445-2002" / "text.txt").read_text(encoding="utf-8")
@@ -85,9 +89,11 @@ def test_resolution_with_one_line_per_paragraph(run, workspace, tmp_path):
     paragraphs = [p for p in detail["passages"] if p["locator"].startswith("para. ")]
     assert [p["paragraph"] for p in paragraphs] == list(range(1, 26))
     by = {p["locator"]: p["text"] for p in detail["passages"]}
-    assert by["para. 24"] == ("Reiterates its full support for the Special Representative of the Secretary-"
-                              "General and for all the dedicated MONUC personnel who operate in challenging "
-                              "conditions;")
+    assert by["para. 24"] == (
+        "Reiterates its full support for the Special Representative of the Secretary-"
+        "General and for all the dedicated MONUC personnel who operate in challenging "
+        "conditions;"
+    )
     assert by["para. 25"] == "Decides to remain actively seized of the matter."
     # The preamble cites S/2002/914 and S/1999/815: the symbol is the masthead's, never the body's.
     assert detail["symbol"] == RES_1445 and detail["date"] == "2002-12-04"
@@ -105,15 +111,19 @@ def test_2019_report_endnotes_are_passages_and_markers_leave_the_text(run, works
     assert [loc for loc in locators if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 80)]
     assert [loc for loc in locators if loc.startswith("footnote ")] == [f"footnote {n}" for n in range(1, 145)]
     by = {p["locator"]: p["text"] for p in detail["passages"]}
-    assert by["para. 2"] == ("Joint Submission (JS) 1 reported that Slovenia ratified the Council of Europe "
-                             "Convention on Preventing and Combating Violence against Women and Domestic Violence, "
-                             "as recommended during the second universal periodic review (UPR).")
+    assert by["para. 2"] == (
+        "Joint Submission (JS) 1 reported that Slovenia ratified the Council of Europe "
+        "Convention on Preventing and Combating Violence against Women and Domestic Violence, "
+        "as recommended during the second universal periodic review (UPR)."
+    )
     # "Principles. 10 HRORS" across a page break: marker out, paragraph joined.
     assert "under the Paris Principles. HRORS reported that it had already taken steps" in by["para. 5"]
     assert by["footnote 11"] == "HRORS, para. 3."
     assert by["footnote 3"] == "For relevant recommendations see A/HRC/28/15, paras. 115.1, 115.17, and 115.18."
-    refs = workspace.query("SELECT p.note_refs FROM passage p JOIN source s ON s.id = p.source_id "
-                           "WHERE s.key = 'svn-2019-stakeholders' AND p.locator = 'para. 2'")
+    refs = workspace.query(
+        "SELECT p.note_refs FROM passage p JOIN source s ON s.id = p.source_id "
+        "WHERE s.key = 'svn-2019-stakeholders' AND p.locator = 'para. 2'"
+    )
     stored = refs[0][0] if isinstance(refs[0][0], list) else json.loads(refs[0][0])
     assert stored == [{"note": 4, "offset": 177}, {"note": 5, "offset": 228}]
     assert by["para. 2"][177:] == " during the second universal periodic review (UPR)."
@@ -166,7 +176,9 @@ def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, worksp
     """Sub-headings numbered in their own series, even when a number is the one the paragraphs expect next."""
     assert run("init").exit_code == 0
     path = tmp_path / "rapporteur.txt"
-    text = SUB_HEADINGS.replace("1. Racism", f"{numbers[0]}. Racism").replace("2. The death", f"{numbers[1]}. The death")
+    text = SUB_HEADINGS.replace("1. Racism", f"{numbers[0]}. Racism").replace(
+        "2. The death", f"{numbers[1]}. The death"
+    )
     path.write_text(text, encoding="utf-8")
     add(run, path)
     detail = show(run, "A/HRC/99/10")
@@ -174,16 +186,25 @@ def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, worksp
     assert detail["title"] == "Report of the Special Rapporteur on an invented subject"
     assert [(p["locator"], p["text"]) for p in detail["passages"]] == [
         ("¶ 1", "This report is circulated at the request of the Chair."),
-        ("para. 1", "The Special Rapporteur visited the country in 2022, as requested by the Human Rights "
-                    "Council in its resolution 98/1 (see S/2022/419 for an earlier account of the situation in "
-                    "the country and of the follow-up given to it by the authorities)."),
+        (
+            "para. 1",
+            "The Special Rapporteur visited the country in 2022, as requested by the Human Rights "
+            "Council in its resolution 98/1 (see S/2022/419 for an earlier account of the situation in "
+            "the country and of the follow-up given to it by the authorities).",
+        ),
         ("para. 2", "The present report sets out the findings of the visit and recommendations."),
-        ("para. 3", "The Rapporteur heard of attacks on migrants in three cities, including the capital, and "
-                    "of the slow response of the police to the complaints of the victims and of the "
-                    "associations that support them in the courts of the three cities."),
-        ("para. 4", "Eleven death sentences were handed down in 2022 by the courts of the country: (a) seven "
-                    "for drug offences, all of them in the capital and in the north; (b) four for murder, two "
-                    "of which were commuted on appeal later in the year."),
+        (
+            "para. 3",
+            "The Rapporteur heard of attacks on migrants in three cities, including the capital, and "
+            "of the slow response of the police to the complaints of the victims and of the "
+            "associations that support them in the courts of the three cities.",
+        ),
+        (
+            "para. 4",
+            "Eleven death sentences were handed down in 2022 by the courts of the country: (a) seven "
+            "for drug offences, all of them in the capital and in the north; (b) four for murder, two "
+            "of which were commuted on appeal later in the year.",
+        ),
         ("para. 5", "No execution took place during the period under review, for the third year."),
         ("para. 6", "The Rapporteur welcomes the moratorium announced by the Government in 2021."),
     ]
@@ -194,8 +215,11 @@ def test_numbered_sub_headings_cover_and_contents_are_not_paragraphs(run, worksp
 
 def test_source_edit_corrects_metadata_audits_and_resolves_attributions(run, article_db, tmp_path):
     path = tmp_path / "report.txt"
-    path.write_text("Monitoring Team report\n\n1. Member States reported around 400 fighters.\n\n"
-                    "2. The Team notes the reports.\n\n3. The Team will report again.\n", encoding="utf-8")
+    path.write_text(
+        "Monitoring Team report\n\n1. Member States reported around 400 fighters.\n\n"
+        "2. The Team notes the reports.\n\n3. The Team will report again.\n",
+        encoding="utf-8",
+    )
     add(run, path, "--key", "S/2023/370")
     assert show(run, "S/2023/370")["date"] is None
 
@@ -220,7 +244,8 @@ def test_source_edit_corrects_metadata_audits_and_resolves_attributions(run, art
     assert shown["attribution"]["source_key"] == "S/2023/370"
 
     assert run("source", "edit", "S/2023/370", "--date", "2023-06-01").stdout.strip() == (
-        "source S/2023/370: nothing changed (the values are already recorded)")
+        "source S/2023/370: nothing changed (the values are already recorded)"
+    )
 
 
 def test_readding_the_same_bytes_with_metadata_applies_it(run, workspace, tmp_path):
@@ -230,7 +255,9 @@ def test_readding_the_same_bytes_with_metadata_applies_it(run, workspace, tmp_pa
     add(run, path, "--key", "note")
     result = run("source", "add", str(path), "--key", "note", "--date", "2021-05", "--publisher", "OHCHR")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip() == "source note already archived with these bytes (version 1); corrected: date, publisher"
+    assert (
+        result.stdout.strip() == "source note already archived with these bytes (version 1); corrected: date, publisher"
+    )
     detail = show(run, "note")
     assert (detail["version"], detail["date"], detail["publisher"]) == (1, "2021-05", "OHCHR")
     cleared = run("source", "edit", "note", "--publisher", "")
@@ -281,16 +308,20 @@ def test_2019_national_report_title_paragraphs_and_notes(run, workspace, tmp_pat
     add(run, path)
     detail = show(run, "A/HRC/WG.6/34/SVN/1")
     assert (detail["date"], detail["title"]) == (
-        "2019-08-06", "National report submitted in accordance with paragraph 5 of the annex to Human Rights "
-                      "Council resolution 16/21")
+        "2019-08-06",
+        "National report submitted in accordance with paragraph 5 of the annex to Human Rights "
+        "Council resolution 16/21",
+    )
     passages = {p["locator"]: p for p in detail["passages"]}
     assert [loc for loc in passages if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 117)]
     assert [loc for loc in passages if loc.startswith("footnote ")] == [f"footnote {n}" for n in range(1, 35)]
-    assert passages["para. 11"]["text"].endswith("Since 2018, the Office of the Ombudsman also has children’s "
-                                                 "rights advocates.")
+    assert passages["para. 11"]["text"].endswith(
+        "Since 2018, the Office of the Ombudsman also has children’s rights advocates."
+    )
     assert passages["para. 11"]["note_refs"] == [{"note": 1, "offset": len(passages["para. 11"]["text"])}]
-    assert passages["footnote 1"]["text"] == ("Slovenia has noted and implemented recommendation 26 by introducing "
-                                              "children’s rights advocates.")
+    assert passages["footnote 1"]["text"] == (
+        "Slovenia has noted and implemented recommendation 26 by introducing children’s rights advocates."
+    )
     assert passages["footnote 1"]["footnote_to"] == "para. 11"
     # Sub-headings listing recommendations ("Recommendations 22, 31–39") are headings, not passages.
     assert not any(p["text"].startswith("Recommendations ") for p in detail["passages"])
@@ -306,16 +337,22 @@ def test_older_resolution_footnotes_at_the_foot_of_the_page(run, workspace, tmp_
     passages = {p["locator"]: p for p in detail["passages"]}
     assert [loc for loc in passages if loc.startswith("para. ")] == [f"para. {n}" for n in range(1, 17)]
     assert [(p["locator"], p["footnote_to"]) for p in detail["passages"] if p["kind"] == "footnote"] == [
-        ("footnote 50", "¶ 3"), ("footnote 51", "¶ 4"), ("footnote 52", "¶ 9")]
+        ("footnote 50", "¶ 3"),
+        ("footnote 51", "¶ 4"),
+        ("footnote 52", "¶ 9"),
+    ]
     assert passages["footnote 52"]["text"] == "See p. 10."
     assert passages["¶ 3"]["text"] == "Having considered the reports of the Secretary-General,"
     assert passages["¶ 3"]["note_refs"] == [{"note": 50, "offset": 55}]
-    assert passages["¶ 9"]["text"].startswith("Recalling the statement by the President of the Security Council of "
-                                                "3 May 1985, on behalf of the Council,")
+    assert passages["¶ 9"]["text"].startswith(
+        "Recalling the statement by the President of the Security Council of 3 May 1985, on behalf of the Council,"
+    )
     # A preamble clause wrapped over four lines stays one passage.
-    assert passages["¶ 8"]["text"] == ("Recalling and reaffirming its resolutions 269 (1969), 276 (1970), 301 (1971), "
-                                       "385 (1976), 431 (1978), 432 (1978), 435 (1978), 439 (1978), 532 (1983) and "
-                                       "539 (1983),")
+    assert passages["¶ 8"]["text"] == (
+        "Recalling and reaffirming its resolutions 269 (1969), 276 (1970), 301 (1971), "
+        "385 (1976), 431 (1978), 432 (1978), 435 (1978), 439 (1978), 532 (1983) and "
+        "539 (1983),"
+    )
 
 
 def test_running_headers_and_page_numbers_of_a_text_copy_are_dropped(run, workspace, tmp_path):
@@ -334,8 +371,11 @@ def test_running_headers_and_page_numbers_of_a_text_copy_are_dropped(run, worksp
     add(run, path, "--key", "paged")
     detail = show(run, "paged")
     assert [(p["locator"], p["text"]) for p in detail["passages"]] == [
-        ("para. 1", "The Team met officials of eight Member States during the period under review and received "
-                    "written submissions from fourteen of them."),
+        (
+            "para. 1",
+            "The Team met officials of eight Member States during the period under review and received "
+            "written submissions from fourteen of them.",
+        ),
         ("para. 2", "The Team notes that the reports of those Member States agree on the number of fighters."),
         ("para. 3", "The Team will report again in its next report."),
         ("para. 4", "The Team thanks the Member States for their cooperation."),

@@ -7,7 +7,19 @@ import json
 from tests.conftest import ARTICLE_TITLE
 from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES
 
-ARTICLE_KEYS = {"article_id", "title", "url", "revision", "claims", "withdrawn", "by_status", "by_kind", "reviewed", "share_reviewed", "reviewers"}
+ARTICLE_KEYS = {
+    "article_id",
+    "title",
+    "url",
+    "revision",
+    "claims",
+    "withdrawn",
+    "by_status",
+    "by_kind",
+    "reviewed",
+    "share_reviewed",
+    "reviewers",
+}
 
 
 def execute(workspace, sql: str, *params: object) -> None:
@@ -33,7 +45,12 @@ def test_json_shape_for_the_shipped_article(article_db, run):
     assert set(report) == {"articles", "sources"}
     (article,) = report["articles"]
     assert ARTICLE_KEYS <= set(article)  # the documented keys (later issues may add more)
-    assert (article["article_id"], article["title"], article["revision"], article["claims"]) == (1, ARTICLE_TITLE, 1, 71)
+    assert (article["article_id"], article["title"], article["revision"], article["claims"]) == (
+        1,
+        ARTICLE_TITLE,
+        1,
+        71,
+    )
     assert list(article["by_status"]) == list(CLAIM_STATUSES)
     assert article["by_status"]["unreviewed"] == 71 and sum(article["by_status"].values()) == 71
     assert list(article["by_kind"]) == list(CLAIM_KINDS) and sum(article["by_kind"].values()) == 71
@@ -42,7 +59,11 @@ def test_json_shape_for_the_shipped_article(article_db, run):
 
 
 def test_verdicts_assignments_and_share_reviewed(article_db, run):
-    execute(article_db, "INSERT INTO source (id, key, version, is_current, created_at, created_by) VALUES (1, 'S/2023/370', 1, TRUE, 'x', 'x')")
+    execute(
+        article_db,
+        "INSERT INTO source (id, key, version, is_current, created_at, created_by) VALUES (1, 'S/2023/370', 1, TRUE, "
+        "'x', 'x')",
+    )
     execute(
         article_db,
         "INSERT INTO evidence (claim_id, source_id, quote, stance, anchor, added_by, added_at) "
@@ -59,7 +80,12 @@ def test_verdicts_assignments_and_share_reviewed(article_db, run):
 
     (article,) = status_json(run)["articles"]
     assert {k: v for k, v in article["by_status"].items() if v} == {
-        "unreviewed": 66, "in_progress": 1, "verified": 1, "disputed": 1, "unsupported": 1, "opinion": 1,
+        "unreviewed": 66,
+        "in_progress": 1,
+        "verified": 1,
+        "disputed": 1,
+        "unsupported": 1,
+        "opinion": 1,
     }
     assert article["reviewed"] == 4
     assert article["share_reviewed"] == round(4 / 71, 4)
@@ -80,10 +106,16 @@ def test_registered_sources_are_listed_as_not_yet_retrieved(article_db, run):
     execute(
         article_db,
         "INSERT INTO source (key, version, is_current, title, published, url, created_at, created_by) VALUES "
-        "('S/2023/370', 1, TRUE, 'Fourteenth report of the Monitoring Team', '2023-06-01', 'https://undocs.org/S/2023/370', 'x', 'x')",
+        "('S/2023/370', 1, TRUE, 'Fourteenth report of the Monitoring Team', '2023-06-01', "
+        "'https://undocs.org/S/2023/370', 'x', 'x')",
     )
     (source,) = status_json(run)["sources"]
-    assert (source["key"], source["retrieved"], source["retrieved_at"], source["passages"]) == ("S/2023/370", False, None, 0)
+    assert (source["key"], source["retrieved"], source["retrieved_at"], source["passages"]) == (
+        "S/2023/370",
+        False,
+        None,
+        0,
+    )
     assert "not yet retrieved" in run("status").stdout
 
 
@@ -92,5 +124,8 @@ def test_each_article_is_reported_separately(article_db, run, tmp_path):
     other.write_text("Another Piece\n\nThe group met in Kabul in 2023. It may return.\n", encoding="utf-8")
     assert run("article", "add", str(other)).exit_code == 0
     articles = status_json(run)["articles"]
-    assert [(a["article_id"], a["title"], a["claims"]) for a in articles] == [(1, ARTICLE_TITLE, 71), (2, "Another Piece", 2)]
+    assert [(a["article_id"], a["title"], a["claims"]) for a in articles] == [
+        (1, ARTICLE_TITLE, 71),
+        (2, "Another Piece", 2),
+    ]
     assert "Article 2: Another Piece" in run("status").stdout

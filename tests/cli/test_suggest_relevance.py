@@ -48,7 +48,9 @@ def suggestions(run, *args: str) -> list[dict]:
 
 
 def test_no_passage_looks_relevant_instead_of_a_ranked_list_of_noise(run, desk):
-    assert "perception that al-Qaeda is unlikely" in desk.query("SELECT text FROM claim WHERE id = ?", NOTHING_FITS)[0][0]
+    assert (
+        "perception that al-Qaeda is unlikely" in desk.query("SELECT text FROM claim WHERE id = ?", NOTHING_FITS)[0][0]
+    )
     assert suggestions(run, str(NOTHING_FITS)) == []
     table = run("evidence", "suggest", str(NOTHING_FITS))
     flat = " ".join(table.stdout.split())
@@ -73,7 +75,17 @@ def test_a_claim_with_its_paragraph_shows_it_and_counts_the_rest(run, desk):
 def test_linking_a_suggestion_stores_its_flags_and_the_verdict_must_accept_them(run, desk):
     passage = suggestions(run, str(FIGHTERS))[0]
     assert [f["type"] for f in passage["flags"]] == ["number_mismatch"]
-    linked = run("evidence", "link", str(FIGHTERS), "--source", KEY, "--stance", "supports", "--passage", str(passage["passage_id"]))
+    linked = run(
+        "evidence",
+        "link",
+        str(FIGHTERS),
+        "--source",
+        KEY,
+        "--stance",
+        "supports",
+        "--passage",
+        str(passage["passage_id"]),
+    )
     assert linked.exit_code == 0, linked.stderr
     [(flags,)] = desk.query("SELECT flags FROM evidence")
     stored = json.loads(flags) if isinstance(flags, str) else flags
@@ -81,30 +93,57 @@ def test_linking_a_suggestion_stores_its_flags_and_the_verdict_must_accept_them(
     before = desk.dump()
     refused = run("claim", "mark", str(FIGHTERS), "verified")
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
-    assert "evidence 1 (S/TEST/2023/14 para. 14): number_mismatch (claim: up to 2,000; passage: about 1,600" in refused.stderr
+    assert (
+        "evidence 1 (S/TEST/2023/14 para. 14): number_mismatch (claim: up to 2,000; passage: about 1,600"
+        in refused.stderr
+    )
     assert desk.dump() == before
     evidence = json.loads(run("claim", "show", str(FIGHTERS), "--format", "json").stdout)["evidence"][0]
     assert evidence["flags"][0]["kind"] == "number_mismatch" and evidence["flags_accepted"] is None
-    accepted = run("claim", "mark", str(FIGHTERS), "partly_verified", "--note", "400 fighters yes; 2,000 no",
-                   "--accept-flags", "the 2,000 is why it is only partly verified")
+    accepted = run(
+        "claim",
+        "mark",
+        str(FIGHTERS),
+        "partly_verified",
+        "--note",
+        "400 fighters yes; 2,000 no",
+        "--accept-flags",
+        "the 2,000 is why it is only partly verified",
+    )
     assert accepted.exit_code == 0, accepted.stderr
     evidence = json.loads(run("claim", "show", str(FIGHTERS), "--format", "json").stdout)["evidence"][0]
     assert evidence["flags_accepted"]["reason"] == "the 2,000 is why it is only partly verified"
     shown = " ".join(run("claim", "show", str(FIGHTERS)).stdout.split())
-    assert ("⚑ number_mismatch: claim: up to 2,000; passage: about 1,600" in shown
-            and "(accepted by tester: the 2,000 is why it is only partly verified)" in shown)
+    assert (
+        "⚑ number_mismatch: claim: up to 2,000; passage: about 1,600" in shown
+        and "(accepted by tester: the 2,000 is why it is only partly verified)" in shown
+    )
 
 
 def test_linking_contradicting_evidence_to_a_verified_claim_warns_and_the_gate_fails(run, desk):
     quote = "The Monitoring Team assesses that Al-Qaida has about 400 fighters in Afghanistan"
     para = desk.query("SELECT text FROM passage WHERE locator = 'para. 14'")[0][0]
-    assert run("evidence", "link", "28", "--source", KEY, "--stance", "supports", "--passage",
-               str(desk.query("SELECT id FROM passage WHERE locator = 'para. 16'")[0][0])).exit_code == 0
+    assert (
+        run(
+            "evidence",
+            "link",
+            "28",
+            "--source",
+            KEY,
+            "--stance",
+            "supports",
+            "--passage",
+            str(desk.query("SELECT id FROM passage WHERE locator = 'para. 16'")[0][0]),
+        ).exit_code
+        == 0
+    )
     assert run("claim", "mark", "28", "verified").exit_code == 0
     assert run("report", "unsupported", "--fail-on-unsupported", "--format", "json").exit_code == 3  # other claims
     linked = run("evidence", "link", "28", "--source", KEY, "--stance", "contradicts", "--quote", para.split(".")[0])
     assert linked.exit_code == 0, linked.stderr
-    assert linked.stderr.startswith("warning: claim 28 is verified but evidence 2 (S/TEST/2023/14 para. 14) contradicts it")
+    assert linked.stderr.startswith(
+        "warning: claim 28 is verified but evidence 2 (S/TEST/2023/14 para. 14) contradicts it"
+    )
     rows = json.loads(run("report", "unsupported", "--format", "json").stdout)
     assert [r["reasons"] for r in rows if r["id"] == 28] == [["conflict"]]
     assert quote  # the paragraph's first sentence is what was linked

@@ -37,25 +37,108 @@ HOSTILE_URL = "javascript:alert(1)"
 
 # (actor, arguments); "{p.s}" stands for the id of the claim at paragraph p, sentence s.
 STEPS: list[tuple[str, list[str]]] = [
-    ("amina", ["evidence", "link", "{2.1}", "--source", UN, "--stance", "supports",
-               "--quote", "the Taliban and Al-Qaida remain closely tied"]),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{2.1}",
+            "--source",
+            UN,
+            "--stance",
+            "supports",
+            "--quote",
+            "the Taliban and Al-Qaida remain closely tied",
+        ],
+    ),
     ("amina", ["claim", "mark", "{2.1}", "verified"]),
     ("editor", ["claim", "signoff", "{2.1}", "--note", "Checked against para. 1"]),
-    ("amina", ["evidence", "link", "{7.1}", "--source", UN, "--stance", "supports",
-               "--quote", "In a guidance document issued in September 2013"]),
-    ("amina", ["evidence", "link", "{7.1}", "--source", "test-guide", "--stance", "context",
-               "--quote", "speaks of patience and of local allies"]),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{7.1}",
+            "--source",
+            UN,
+            "--stance",
+            "supports",
+            "--quote",
+            "In a guidance document issued in September 2013",
+        ],
+    ),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{7.1}",
+            "--source",
+            "test-guide",
+            "--stance",
+            "context",
+            "--quote",
+            "speaks of patience and of local allies",
+        ],
+    ),
     ("bob", ["claim", "mark", "{7.1}", "verified"]),
-    ("amina", ["evidence", "link", "{9.1}", "--source", UN, "--stance", "supports",
-               "--quote", "concentrated mainly in the provinces of Kabul, Kunar and Nangarhar"]),
-    ("amina", ["claim", "mark", "{9.1}", "partly_verified", "--note", "The report names Kabul, Kunar and Nangarhar; not Kandahar or Helmand",
-               "--accept-flags", "The missing provinces are why it is only partly verified"]),
-    ("amina", ["evidence", "link", "{9.2}", "--source", UN, "--stance", "contradicts",
-               "--quote", "a wider total of about 1,600 once family members and sympathizers are counted"]),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{9.1}",
+            "--source",
+            UN,
+            "--stance",
+            "supports",
+            "--quote",
+            "concentrated mainly in the provinces of Kabul, Kunar and Nangarhar",
+        ],
+    ),
+    (
+        "amina",
+        [
+            "claim",
+            "mark",
+            "{9.1}",
+            "partly_verified",
+            "--note",
+            "The report names Kabul, Kunar and Nangarhar; not Kandahar or Helmand",
+            "--accept-flags",
+            "The missing provinces are why it is only partly verified",
+        ],
+    ),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{9.2}",
+            "--source",
+            UN,
+            "--stance",
+            "contradicts",
+            "--quote",
+            "a wider total of about 1,600 once family members and sympathizers are counted",
+        ],
+    ),
     ("bob", ["claim", "mark", "{9.2}", "disputed", "--note", SCRIPT_NOTE]),
     ("amina", ["claim", "assign", "{9.2}", "bob"]),
-    ("amina", ["evidence", "link", "{18.2}", "--source", UN, "--stance", "supports",
-               "--quote", "Al-Zawahiri was killed on 30 July 2022 by a United States drone strike"]),
+    (
+        "amina",
+        [
+            "evidence",
+            "link",
+            "{18.2}",
+            "--source",
+            UN,
+            "--stance",
+            "supports",
+            "--quote",
+            "Al-Zawahiri was killed on 30 July 2022 by a United States drone strike",
+        ],
+    ),
     ("amina", ["claim", "mark", "{18.2}", "verified", "--accept-flags", "30 July in New York is 31 July in Kabul"]),
     ("amina", ["claim", "mark", "{3.3}", "unsupported", "--note", QUOTE_NOTE]),
     ("editor", ["claim", "signoff", "{3.3}"]),
@@ -75,7 +158,9 @@ def invoke(db: Path | str, sources: Path, args: list[str], actor: str = "amina")
     from verify.cli.app import app
 
     env = {"VERIFY_NOW": NOW, "VERIFY_USER": actor, "NO_COLOR": "1", "COLUMNS": "100"}
-    result = CliRunner().invoke(app, ["--db", str(db), "--sources", str(sources), *args], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["--db", str(db), "--sources", str(sources), *args], env=env, catch_exceptions=False
+    )
     if result.exit_code != 0:
         raise RuntimeError(f"verify {' '.join(args)} failed ({result.exit_code}): {result.stderr}")
     return result.stdout
@@ -108,12 +193,57 @@ def build(root: Path) -> tuple[Path, Path]:
     guide = root / "guide.txt"
     guide.write_text(GUIDE_TEXT, encoding="utf-8")
     invoke(db, sources, ["init"])
-    invoke(db, sources, ["article", "add", str(ARTICLE), "--url", "https://example.org/taliban-al-qaeda",
-                         "--published", "2024-01-15", "--author", "A. Writer"])
-    invoke(db, sources, ["source", "add", str(REPORT), "--key", UN, "--publisher", "United Nations Security Council",
-                         "--date", "2023-06-01", "--url", "https://example.org/S-TEST-2023-14.txt"])
-    invoke(db, sources, ["source", "add", str(guide), "--key", "test-guide", "--title", HOSTILE_TITLE,
-                         "--publisher", "Test & Co", "--date", "2013-09", "--url", "https://example.org/guide"])
+    invoke(
+        db,
+        sources,
+        [
+            "article",
+            "add",
+            str(ARTICLE),
+            "--url",
+            "https://example.org/taliban-al-qaeda",
+            "--published",
+            "2024-01-15",
+            "--author",
+            "A. Writer",
+        ],
+    )
+    invoke(
+        db,
+        sources,
+        [
+            "source",
+            "add",
+            str(REPORT),
+            "--key",
+            UN,
+            "--publisher",
+            "United Nations Security Council",
+            "--date",
+            "2023-06-01",
+            "--url",
+            "https://example.org/S-TEST-2023-14.txt",
+        ],
+    )
+    invoke(
+        db,
+        sources,
+        [
+            "source",
+            "add",
+            str(guide),
+            "--key",
+            "test-guide",
+            "--title",
+            HOSTILE_TITLE,
+            "--publisher",
+            "Test & Co",
+            "--date",
+            "2013-09",
+            "--url",
+            "https://example.org/guide",
+        ],
+    )
     # verify refuses a javascript: URL on input; one can still arrive in an old or imported
     # database, and the reports must render it inert, so it is planted directly.
     set_source_url(db, "test-guide", HOSTILE_URL)
@@ -166,8 +296,11 @@ def main(argv: list[str]) -> int:
         root = Path(temp)
         db, sources = build(root)
         outputs = render_all(db, sources, root)
-    stale = [name for name, text in outputs.items()
-             if not (HERE / name).exists() or (HERE / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in outputs.items()
+        if not (HERE / name).exists() or (HERE / name).read_text(encoding="utf-8") != text
+    ]
     if "--check" in argv:
         for name in stale:
             print(f"{name} differs from the current output")
@@ -180,4 +313,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-

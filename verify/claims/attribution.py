@@ -15,11 +15,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-DOCUMENT_WORDS = r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
+DOCUMENT_WORDS = (
+    r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
+)
 DIRECT_RES = [
-    re.compile(r"\baccording to\s+(?:an?|the|this|that|its|their)?\s*[^,;.]*?\b(?:" + DOCUMENT_WORDS + r")\b[^,;.]*", re.I),
-    re.compile(r"\b(?:an?|the)\s+(?:[\w\-]+\s+){0,4}(?:" + DOCUMENT_WORDS + r")\s+(?:says|said|states|stated|declares|declared|found|finds|concluded|estimates|estimated|reported)\b", re.I),
-    re.compile(r"\b(?:issued|published|released|wrote|authored)\s+(?:his|her|their|its|an?|the)\s+(?:\w+\s+)?(?P<title>[A-Z][\w’'\-]*(?:\s+(?:(?:of|the|for|on|and|in)\s+)*[A-Z][\w’'\-]*)+)"),
+    re.compile(
+        r"\baccording to\s+(?:an?|the|this|that|its|their)?\s*[^,;.]*?\b(?:" + DOCUMENT_WORDS + r")\b[^,;.]*", re.I
+    ),
+    re.compile(
+        r"\b(?:an?|the)\s+(?:[\w\-]+\s+){0,4}(?:"
+        + DOCUMENT_WORDS
+        + r")\s+(?:says|said|states|stated|declares|declared|found|finds|concluded|estimates|estimated|reported)\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:issued|published|released|wrote|authored)\s+(?:his|her|their|its|an?|the)\s+(?:\w+\s+)?(?P<title>[A-Z][\w’'\-]*(?:\s+(?:(?:of|the|for|on|and|in)\s+)*[A-Z][\w’'\-]*)+)"
+    ),
 ]
 BACK_REFERENCE_RE = re.compile(
     r"\b(?:that|the|this) same (?:" + DOCUMENT_WORDS + r")\b"
@@ -30,7 +41,20 @@ BACK_REFERENCE_RE = re.compile(
 MONTH_NUMBERS = {
     m: i
     for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -121,9 +145,7 @@ def best_source_key(phrase: str, sources: Iterable[SourceLike]) -> str | None:
     return scored[0][2]
 
 
-def resolve(
-    claims: Sequence[Any], sources: Sequence[SourceLike]
-) -> dict[int, dict[str, Any] | None]:
+def resolve(claims: Sequence[Any], sources: Sequence[SourceLike]) -> dict[int, dict[str, Any] | None]:
     """Attribution for each claim (in article order), keyed by claim id.
 
     A back-reference inherits from the nearest earlier attributed claim; "He
@@ -145,7 +167,11 @@ def resolve(
                     "inherited_from": root["inherited_from"] or last[0].id,
                 }
         elif detected and not detected.refers_back:
-            value = {"phrase": detected.phrase, "source_key": best_source_key(detected.phrase, sources), "inherited_from": None}
+            value = {
+                "phrase": detected.phrase,
+                "source_key": best_source_key(detected.phrase, sources),
+                "inherited_from": None,
+            }
         result[claim.id] = value
         if value is not None:
             last = (claim, value)

@@ -53,9 +53,7 @@ ATTRIBUTION_RES = [
     ),
     re.compile(r"\b(?:is|are|was|were) (?:said|reported|believed|thought|alleged) to\b", re.IGNORECASE),
     re.compile(r"\b(?:reportedly|allegedly)\b", re.IGNORECASE),
-    re.compile(
-        r"\b(?:[Hh]e|[Ss]he|[A-Z][\w\-]+) (?:noted|said|stated|wrote|declared|told|added|warned)\b"
-    ),
+    re.compile(r"\b(?:[Hh]e|[Ss]he|[A-Z][\w\-]+) (?:noted|said|stated|wrote|declared|told|added|warned)\b"),
 ]
 QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]{12,})’")
 CAPITALISED_RE = re.compile(
@@ -63,15 +61,76 @@ CAPITALISED_RE = re.compile(
     r"(?:\s+(?:(?:of|the|for|on|al|bin|de|and)\s+)*(?:(?:al|el)-)?(?:[A-Z][\w’'\-]*|\d+))*"
 )
 ORG_WORDS = {
-    "network", "ministry", "department", "directorate", "council", "army", "forces", "front",
-    "movement", "party", "group", "office", "committee", "agency", "battalion", "team",
-    "organization", "organisation", "commission", "bureau", "government", "regime",
+    "network",
+    "ministry",
+    "department",
+    "directorate",
+    "council",
+    "army",
+    "forces",
+    "front",
+    "movement",
+    "party",
+    "group",
+    "office",
+    "committee",
+    "agency",
+    "battalion",
+    "team",
+    "organization",
+    "organisation",
+    "commission",
+    "bureau",
+    "government",
+    "regime",
 }
 SENTENCE_OPENERS = {
-    "the", "a", "an", "in", "on", "at", "according", "that", "this", "these", "those", "he", "she",
-    "it", "they", "their", "yet", "but", "and", "as", "with", "upon", "over", "first", "some",
-    "others", "although", "so", "if", "one", "across", "setting", "conferring", "whether",
-    "senior", "dozens", "there", "his", "her", "its", "under", "to", "by", "from", "for", "while",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "according",
+    "that",
+    "this",
+    "these",
+    "those",
+    "he",
+    "she",
+    "it",
+    "they",
+    "their",
+    "yet",
+    "but",
+    "and",
+    "as",
+    "with",
+    "upon",
+    "over",
+    "first",
+    "some",
+    "others",
+    "although",
+    "so",
+    "if",
+    "one",
+    "across",
+    "setting",
+    "conferring",
+    "whether",
+    "senior",
+    "dozens",
+    "there",
+    "his",
+    "her",
+    "its",
+    "under",
+    "to",
+    "by",
+    "from",
+    "for",
+    "while",
 }
 PERSON_TITLES = {"Qari", "Hafiz", "Mullah", "Maulvi", "Sheikh", "Dr", "Mr", "Mrs", "Ms", "President"}
 PLACE_WORDS = {"province", "provinces", "district", "city", "valley", "region"}
@@ -173,4 +232,3 @@ def compute_hints(text: str) -> dict[str, Any]:
         + min(name_count, 4)
     )
     return hints
-

@@ -63,7 +63,8 @@ PREDICTION_RE = re.compile(
 FORECASTS = {"will", "won’t", "won't", "’ll", "'ll", "shall", "going to", "gonna"}
 # "I will tell you", "let me say", "you'll see": ways of speaking, not predictions or duties.
 PERFORMATIVE_RE = re.compile(
-    rf"\b(?:I|[Ww]e|[Yy]ou|[Ll]et me|[Ll]et us)(?:{APOSTROPHE}ll|{APOSTROPHE}d|{APOSTROPHE}re| will| would| have to| must|"
+    rf"\b(?:I|[Ww]e|[Yy]ou|[Ll]et me|[Ll]et us)(?:{APOSTROPHE}ll|{APOSTROPHE}d|{APOSTROPHE}re| will| would| have to| "
+    r"must|"
     r" can| are| am| want to| just)*(?: going to)?(?: just| also)?\s+"
     r"(?:say|tell|point out|add|note|mention|remind|see|find|talk|discuss|admit|repeat|ask|look|take a look|"
     r"check|read)\b"
@@ -71,17 +72,40 @@ PERFORMATIVE_RE = re.compile(
 WILL_NOUN_RE = re.compile(r"\b(?:the|a|free|political|good|ill|his|her|their|its|our|my)\s+will\b", re.IGNORECASE)
 OBLIGATION_RE = re.compile(
     _words(
-        r"should", rf"shouldn{APOSTROPHE}t", r"must", rf"mustn{APOSTROPHE}t", r"ought to", r"needs? to",
-        r"got to", r"gotta", r"ha(?:ve|s) to", rf"it{APOSTROPHE}s time", rf"let{APOSTROPHE}s", r"let us",
+        r"should",
+        rf"shouldn{APOSTROPHE}t",
+        r"must",
+        rf"mustn{APOSTROPHE}t",
+        r"ought to",
+        r"needs? to",
+        r"got to",
+        r"gotta",
+        r"ha(?:ve|s) to",
+        rf"it{APOSTROPHE}s time",
+        rf"let{APOSTROPHE}s",
+        r"let us",
         r"please",
     ),
     re.IGNORECASE,
 )
 HEDGE_RE = re.compile(
     _words(
-        r"perhaps", r"maybe", r"probably", r"possibly", r"likely", r"unlikely", r"presumably",
-        r"seem(?:s|ed|ingly)?", r"appears? to", r"as long as", r"otherwise", r"in other words",
-        r"potential(?:ly)?", r"opportunity", r"envision(?:s|ed)?", r"(?:designed|intended|meant) to",
+        r"perhaps",
+        r"maybe",
+        r"probably",
+        r"possibly",
+        r"likely",
+        r"unlikely",
+        r"presumably",
+        r"seem(?:s|ed|ingly)?",
+        r"appears? to",
+        r"as long as",
+        r"otherwise",
+        r"in other words",
+        r"potential(?:ly)?",
+        r"opportunity",
+        r"envision(?:s|ed)?",
+        r"(?:designed|intended|meant) to",
         r"means(?! of| test)",
     ),
     re.IGNORECASE,
@@ -109,22 +133,101 @@ UNNAMED_OTHERS_RE = re.compile(
 EVALUATIVE_RE = re.compile(
     _words(
         # judgements of quality
-        r"good(?! (?:chunk|deal|part|portion|number|share|bit|many|few)\b)", r"great(?:est)?", r"bad",
-        r"terrible", r"horrible", r"horrific", r"awful", r"wonderful", r"excellent", r"amazing", r"incredible", r"tremendous", r"fantastic", r"beautiful", r"magnificent",
-        r"disaster", r"disastrous", r"catastroph(?:e|ic)", r"tragic", r"tragedy", r"shame(?:ful)?",
-        r"disgrace(?:ful)?", r"outrageous", r"ridiculous", r"absurd", r"stupid", r"foolish", r"dumb", r"smart",
-        r"wise", r"unwise", r"naive", r"naïve", r"reckless", r"irresponsible", r"dangerous", r"unfair", r"wrong",
-        r"best", r"worst", r"better", r"worse", r"nice", r"sad", r"pathetic", r"perfect", r"mess", r"rigged",
-        r"corrupt", r"crooked", r"nasty", r"evil", r"crazy", r"incompetent", r"dystopian", r"siren song",
-        r"sobering", r"troubling", r"alarming", r"remarkable", r"impressive", r"unacceptable", r"inexcusable",
+        r"good(?! (?:chunk|deal|part|portion|number|share|bit|many|few)\b)",
+        r"great(?:est)?",
+        r"bad",
+        r"terrible",
+        r"horrible",
+        r"horrific",
+        r"awful",
+        r"wonderful",
+        r"excellent",
+        r"amazing",
+        r"incredible",
+        r"tremendous",
+        r"fantastic",
+        r"beautiful",
+        r"magnificent",
+        r"disaster",
+        r"disastrous",
+        r"catastroph(?:e|ic)",
+        r"tragic",
+        r"tragedy",
+        r"shame(?:ful)?",
+        r"disgrace(?:ful)?",
+        r"outrageous",
+        r"ridiculous",
+        r"absurd",
+        r"stupid",
+        r"foolish",
+        r"dumb",
+        r"smart",
+        r"wise",
+        r"unwise",
+        r"naive",
+        r"naïve",
+        r"reckless",
+        r"irresponsible",
+        r"dangerous",
+        r"unfair",
+        r"wrong",
+        r"best",
+        r"worst",
+        r"better",
+        r"worse",
+        r"nice",
+        r"sad",
+        r"pathetic",
+        r"perfect",
+        r"mess",
+        r"rigged",
+        r"corrupt",
+        r"crooked",
+        r"nasty",
+        r"evil",
+        r"crazy",
+        r"incompetent",
+        r"dystopian",
+        r"siren song",
+        r"sobering",
+        r"troubling",
+        r"alarming",
+        r"remarkable",
+        r"impressive",
+        r"unacceptable",
+        r"inexcusable",
         # judgements of importance, timing or soundness
-        r"important", r"crucial", r"vital", r"essential", r"necessary", r"imperative", r"premature",
-        r"debatable", r"flawed", r"misguided", r"misleading", r"underestimated?", r"overestimated?",
-        r"fail(?:s)? to (?:grasp|understand|see|recognize|recognise|appreciate)", r"all the more", r"seamless",
-        r"legac(?:y|ies)", r"deliberately",
+        r"important",
+        r"crucial",
+        r"vital",
+        r"essential",
+        r"necessary",
+        r"imperative",
+        r"premature",
+        r"debatable",
+        r"flawed",
+        r"misguided",
+        r"misleading",
+        r"underestimated?",
+        r"overestimated?",
+        r"fail(?:s)? to (?:grasp|understand|see|recognize|recognise|appreciate)",
+        r"all the more",
+        r"seamless",
+        r"legac(?:y|ies)",
+        r"deliberately",
         # stance adverbs
-        r"clearly", r"obviously", r"surely", r"undoubtedly", r"unfortunately", r"sadly", r"fortunately",
-        r"hopefully", r"arguably", r"inevitabl[ey]", r"frankly", r"honestly",
+        r"clearly",
+        r"obviously",
+        r"surely",
+        r"undoubtedly",
+        r"unfortunately",
+        r"sadly",
+        r"fortunately",
+        r"hopefully",
+        r"arguably",
+        r"inevitabl[ey]",
+        r"frankly",
+        r"honestly",
     ),
     re.IGNORECASE,
 )
@@ -156,10 +259,45 @@ MODAL_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 NOT_EVENTS = {
-    "needed", "used", "supposed", "concerned", "interested", "related", "based", "called", "advanced",
-    "detailed", "limited", "united", "armed", "skilled", "talented", "determined", "committed", "designed",
-    "aimed", "tasked", "varied", "tired", "scared", "worried", "pleased", "excited", "indeed", "need",
-    "speed", "proceed", "exceed", "succeed", "breed", "feed", "seed", "embed", "hundred", "red", "bed",
+    "needed",
+    "used",
+    "supposed",
+    "concerned",
+    "interested",
+    "related",
+    "based",
+    "called",
+    "advanced",
+    "detailed",
+    "limited",
+    "united",
+    "armed",
+    "skilled",
+    "talented",
+    "determined",
+    "committed",
+    "designed",
+    "aimed",
+    "tasked",
+    "varied",
+    "tired",
+    "scared",
+    "worried",
+    "pleased",
+    "excited",
+    "indeed",
+    "need",
+    "speed",
+    "proceed",
+    "exceed",
+    "succeed",
+    "breed",
+    "feed",
+    "seed",
+    "embed",
+    "hundred",
+    "red",
+    "bed",
 }
 # Superlatives measured against a record ("the biggest win since 1984", "the lowest ever") can be checked.
 RECORD_RE = re.compile(
@@ -226,8 +364,11 @@ def opinion_signals(text: str) -> list[Signal]:
     speaking = [m.span() for m in PERFORMATIVE_RE.finditer(text)]
     signals = [s for s in signals if not any(start <= s.start < end for start, end in speaking)]
     signals += [Signal("hedge", m.group(0), m.start(), 1) for m in HEDGE_RE.finditer(text)]
-    signals += [Signal("evaluation", m.group(0), m.start(), 1) for m in EVALUATIVE_RE.finditer(text)
-                if not _is_name_word(text, m.start())]
+    signals += [
+        Signal("evaluation", m.group(0), m.start(), 1)
+        for m in EVALUATIVE_RE.finditer(text)
+        if not _is_name_word(text, m.start())
+    ]
     signals = [s for s in signals if s.start < reported]
     signals += [Signal("stance", m.group(0), m.start(), 2) for m in STANCE_RE.finditer(text)]
     signals += [Signal("unnamed others", m.group(0), m.start(), 2) for m in UNNAMED_OTHERS_RE.finditer(text)]
@@ -274,8 +415,9 @@ def checkable_signals(text: str, hints: dict[str, Any]) -> list[Signal]:
         signals += [Signal("date", m.group(0), m.start(), 2) for m in DAY_RE.finditer(text)][:1]
         signals += [Signal("time", m.group(0), m.start(), 1) for m in TIME_ANCHOR_RE.finditer(text)][:1]
     if not hints.get("numbers"):
-        signals += [Signal("quantity", m.group(0), m.start(), 1) for m in QUANTITY_RE.finditer(text)
-                    if m.end() not in evaluated][:1]
+        signals += [
+            Signal("quantity", m.group(0), m.start(), 1) for m in QUANTITY_RE.finditer(text) if m.end() not in evaluated
+        ][:1]
     names = [name for key in ("places", "people", "organisations", "other_names") for name in hints.get(key, [])]
     signals += [Signal("name", n, text.find(n), NAME_WEIGHT) for n in names]
     return signals

@@ -49,7 +49,21 @@ def _counts(reader: Reader, claim_ids: list[int] | None) -> dict[int, dict[str, 
 
 
 def _row(values: Any, counts: dict[int, dict[str, int]]) -> dict[str, Any]:
-    (cid, article_id, paragraph, sentence, text, kind, status, assignee, attribution, version, changed, updated_at, updated_by) = values
+    (
+        cid,
+        article_id,
+        paragraph,
+        sentence,
+        text,
+        kind,
+        status,
+        assignee,
+        attribution,
+        version,
+        changed,
+        updated_at,
+        updated_by,
+    ) = values
     found = counts.get(cid, {})
     return {
         "id": cid,
@@ -129,8 +143,13 @@ def evidence_dict(evidence: Evidence, source: Source | None) -> dict[str, Any]:
         "retracted_by": evidence.retracted_by,
         "retraction_reason": evidence.retraction_reason,
         "flags": list(evidence.flags or []),
-        "flags_accepted": None if evidence.flags_accepted_at is None else {
-            "by": evidence.flags_accepted_by, "at": evidence.flags_accepted_at, "reason": evidence.flags_accepted_reason},
+        "flags_accepted": None
+        if evidence.flags_accepted_at is None
+        else {
+            "by": evidence.flags_accepted_by,
+            "at": evidence.flags_accepted_at,
+            "reason": evidence.flags_accepted_reason,
+        },
     }
 
 
@@ -164,9 +183,17 @@ def show_claim(session: Session, claim_id: int) -> dict[str, Any]:
     result["span"] = [claim.start, claim.end]
     evidence = session.exec(select(Evidence).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id))).all()
     sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in evidence})))}
-    passages = {p.id: p for p in session.exec(select(Passage).where(col(Passage.id).in_({e.passage_id for e in evidence if e.passage_id})))}
+    passages = {
+        p.id: p
+        for p in session.exec(
+            select(Passage).where(col(Passage.id).in_({e.passage_id for e in evidence if e.passage_id}))
+        )
+    }
     result["evidence"] = [
-        {**evidence_dict(e, sources.get(e.source_id)), "page": passages[e.passage_id].page if e.passage_id in passages else None}
+        {
+            **evidence_dict(e, sources.get(e.source_id)),
+            "page": passages[e.passage_id].page if e.passage_id in passages else None,
+        }
         for e in evidence
     ]
     result["notes"] = [

@@ -60,7 +60,11 @@ class Gazetteer:
                 if any(s < end and start < e for s, e, _ in found):
                     continue
                 surface = match.group(0)
-                if not surface.isupper() and not any(ch.isupper() for ch in surface) and not _lowercase_ok(self, surface):
+                if (
+                    not surface.isupper()
+                    and not any(ch.isupper() for ch in surface)
+                    and not _lowercase_ok(self, surface)
+                ):
                     continue
                 found.append((start, end, entry))
         return sorted(found, key=lambda item: item[0])

@@ -42,7 +42,9 @@ def root(
     ] = Path("sources"),
     actor: Annotated[
         str | None,
-        typer.Option("--as", envvar="VERIFY_USER", help="Reviewer name recorded in the audit log (default: the OS user)."),
+        typer.Option(
+            "--as", envvar="VERIFY_USER", help="Reviewer name recorded in the audit log (default: the OS user)."
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")

@@ -71,13 +71,17 @@ def add(
         print_json(result.__dict__)
         return
     if result.outcome == "unchanged":
-        say(f"article {result.article_id} '{result.title}' is unchanged (revision {result.revision}, {result.claims} claims)")
+        say(
+            f"article {result.article_id} '{result.title}' is unchanged (revision {result.revision}, {result.claims} "
+            "claims)"
+        )
     elif result.outcome == "created":
         say(f"imported article {result.article_id} '{result.title}': {result.claims} claims")
     else:
         say(
             f"article {result.article_id} '{result.title}' revision {result.revision}: {len(result.kept)} unchanged, "
-            f"{len(result.changed)} edited (back to unreviewed), {len(result.added)} new, {len(result.withdrawn)} withdrawn"
+            f"{len(result.changed)} edited (back to unreviewed), {len(result.added)} new, {len(result.withdrawn)} "
+            "withdrawn"
         )
 
 
@@ -94,4 +98,8 @@ def list_articles(
     if output is ItemFormat.json:
         print_json([{k: r[k] for k in ("article_id", "title", "url", "revision", "claims", "withdrawn")} for r in rows])
         return
-    table(None, ["id", "title", "revision", "claims", "withdrawn"], [[r["article_id"], r["title"], r["revision"], r["claims"], r["withdrawn"]] for r in rows])
+    table(
+        None,
+        ["id", "title", "revision", "claims", "withdrawn"],
+        [[r["article_id"], r["title"], r["revision"], r["claims"], r["withdrawn"]] for r in rows],
+    )

@@ -12,10 +12,28 @@ from verify.cli.state import state
 app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
 
 TABLE_LIMIT = 50
-CSV_COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "version", "supports", "contradicts", "context", "attribution", "text"]
+CSV_COLUMNS = [
+    "id",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "kind",
+    "status",
+    "assignee",
+    "version",
+    "supports",
+    "contradicts",
+    "context",
+    "attribution",
+    "text",
+]
 NOTE_CAP = 2 * 1024 * 1024  # 1 MB notes work; much longer ones make claim show slow (rich wraps them)
-NoteFile = Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")]
-IfVersion = Annotated[int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")]
+NoteFile = Annotated[
+    str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")
+]
+IfVersion = Annotated[
+    int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")
+]
 
 
 @app.command("list")
@@ -47,9 +65,15 @@ def list_command(
     elif output is ListFormat.csv:
         print_csv(({**r, **r["evidence_counts"]} for r in rows), CSV_COLUMNS)
     elif not rows:
-        say("No claims match." if where != ClaimFilter(limit=where.limit) else "No claims yet: import an article with 'verify article add PATH'.")
+        say(
+            "No claims match."
+            if where != ClaimFilter(limit=where.limit)
+            else "No claims yet: import an article with 'verify article add PATH'."
+        )
     else:
-        caption = f"{len(rows)} of {total} claims; --all or --limit N for more" if total > len(rows) else f"{total} claims"
+        caption = (
+            f"{len(rows)} of {total} claims; --all or --limit N for more" if total > len(rows) else f"{total} claims"
+        )
         caption += "; ev: s supports, c contradicts, x context"
         several = len(titles) > 1  # which article a row is from matters only when there are several
         if several:
@@ -57,8 +81,20 @@ def list_command(
         table(
             None,
             ["id", *(["art"] if several else []), "¶", "s", "kind", "status", "assignee", "ev", "text"],
-            [[r["id"], *([r["article_id"]] if several else []), r["paragraph"], r["sentence"], r["kind"], r["status"],
-              r["assignee"] or "", _evidence_cell(r["evidence_counts"]), _short(r["text"])] for r in rows],
+            [
+                [
+                    r["id"],
+                    *([r["article_id"]] if several else []),
+                    r["paragraph"],
+                    r["sentence"],
+                    r["kind"],
+                    r["status"],
+                    r["assignee"] or "",
+                    _evidence_cell(r["evidence_counts"]),
+                    _short(r["text"]),
+                ]
+                for r in rows
+            ],
             caption=caption,
         )
 
@@ -95,33 +131,57 @@ def _print_detail(d: dict[str, Any]) -> None:
     from rich.text import Text
 
     out = console()
-    out.print(Text(f"Claim {d['id']} · article {d['article_id']} · ¶ {d['paragraph']}, sentence {d['sentence']} · version {d['version']}", style="bold"))
+    out.print(
+        Text(
+            f"Claim {d['id']} · article {d['article_id']} · ¶ {d['paragraph']}, sentence {d['sentence']} · version "
+            f"{d['version']}",
+            style="bold",
+        )
+    )
     context = d.get("context")
     if context:
         paragraph = Text(context["before"])
         paragraph.append(context["claim"], style="reverse")
         paragraph.append(context["after"])
         out.print(paragraph)
-    out.print(Text(f"kind: {d['kind']}   status: {d['status']}   assignee: {d['assignee'] or '-'}" + ("   (edited in the latest revision)" if d["changed"] else "")))
+    out.print(
+        Text(
+            f"kind: {d['kind']}   status: {d['status']}   assignee: {d['assignee'] or '-'}"
+            + ("   (edited in the latest revision)" if d["changed"] else "")
+        )
+    )
     attribution = d.get("attribution")
     if attribution:
         target = attribution.get("source_key") or "no registered source matches yet"
-        inherited = f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
-        out.print(Text(f"attribution: \"{attribution['phrase']}\" -> {target}{inherited}"))
+        inherited = (
+            f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
+        )
+        out.print(Text(f'attribution: "{attribution["phrase"]}" -> {target}{inherited}'))
     hints = d.get("hints") or {}
     shown = [
         f"{k}: {', '.join(f'“{q}”' for q in v) if k == 'quotes' else ', '.join(v)}"
-        for k, v in hints.items() if isinstance(v, list) and v
+        for k, v in hints.items()
+        if isinstance(v, list) and v
     ]
     if shown:
         out.print(Text("hints: " + "; ".join(shown)))
     out.print(Text(f"evidence ({len(d['evidence'])}):", style="bold"))
     for e in d["evidence"]:
         flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
-        out.print(Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} {e['added_at'][:16]}{flag}"))
+        out.print(
+            Text(
+                f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} "
+                f"{e['added_at'][:16]}{flag}"
+            )
+        )
         out.print(Text(f"     “{e['quote']}”"))
         if e.get("difference_reason"):
-            out.print(Text(f"     typed as “{e['submitted_quote']}”; linked as the source has it because: {e['difference_reason']}"))
+            out.print(
+                Text(
+                    f"     typed as “{e['submitted_quote']}”; linked as the source has it because: "
+                    f"{e['difference_reason']}"
+                )
+            )
         accepted = e.get("flags_accepted")
         for f in e.get("flags") or []:
             state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""
@@ -132,17 +192,38 @@ def _print_detail(d: dict[str, Any]) -> None:
     out.print(Text("history:", style="bold"))
     for h in d["history"]:
         change = f"{h['old']} -> {h['new']}" if h["old"] is not None else (h["new"] or "")
-        out.print(Text(f"  {h['at'][:19]} {h['actor']} {h['action']}: {_short(change, 70)}" + (f" ({_short(h['note'], 60)})" if h["note"] else "")))
+        out.print(
+            Text(
+                f"  {h['at'][:19]} {h['actor']} {h['action']}: {_short(change, 70)}"
+                + (f" ({_short(h['note'], 60)})" if h["note"] else "")
+            )
+        )
 
 
 @app.command("mark")
 def mark(
     ctx: typer.Context,
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
-    status: Annotated[str, typer.Argument(help="verified, partly_verified, disputed, unsupported, opinion, in_progress, unreviewed.")],
-    note: Annotated[str | None, typer.Option(help="Why; required for unsupported, for partly_verified (which part holds), and for disputed without contradicting evidence.")] = None,
+    status: Annotated[
+        str, typer.Argument(help="verified, partly_verified, disputed, unsupported, opinion, in_progress, unreviewed.")
+    ],
+    note: Annotated[
+        str | None,
+        typer.Option(
+            help="Why; required for unsupported, for partly_verified (which part holds), and for disputed without "
+            "contradicting evidence."
+        ),
+    ] = None,
     note_file: NoteFile = None,
-    accept_flags: Annotated[str | None, typer.Option("--accept-flags", metavar="REASON", help="Rely on supporting evidence that carries flags (a number, name or hedge the source states differently), saying why; recorded on the evidence.")] = None,
+    accept_flags: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-flags",
+            metavar="REASON",
+            help="Rely on supporting evidence that carries flags (a number, name or hedge the source states "
+            "differently), saying why; recorded on the evidence.",
+        ),
+    ] = None,
     if_version: IfVersion = None,
 ) -> None:
     """Set a claim's status; the evidence rules decide whether it is allowed.
@@ -156,8 +237,15 @@ def mark(
 
     current = state(ctx)
     note = note_text(note, note_file)
-    change = mark_claim(current.database(), claim_id, status, actor=current.actor, note=note, if_version=if_version,
-                        accept_flags=accept_flags)
+    change = mark_claim(
+        current.database(),
+        claim_id,
+        status,
+        actor=current.actor,
+        note=note,
+        if_version=if_version,
+        accept_flags=accept_flags,
+    )
     say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
     if change.accepted:
         say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
@@ -179,8 +267,11 @@ def note_text(note: str | None, note_file: str | None) -> str | None:
 
 
 def conflict_warning(claim_id: int, status: str, contradicting: tuple[str, ...]) -> str:
-    return (f"warning: claim {claim_id} is {status} but {', '.join(contradicting)} contradicts it: a conflict, listed by "
-            "'verify report unsupported' and failing --fail-on-unsupported until the evidence is retracted or the verdict changed")
+    return (
+        f"warning: claim {claim_id} is {status} but {', '.join(contradicting)} contradicts it: a conflict, listed by "
+        "'verify report unsupported' and failing --fail-on-unsupported until the evidence is retracted or the verdict "
+        "changed"
+    )
 
 
 @app.command("note")
@@ -252,8 +343,10 @@ def check_quotes(
     if output is ListFormat.json:
         print_json(results)
     elif output is ListFormat.csv:
-        print_csv([{**r, "differences": "; ".join(r["differences"])} for r in results],
-                  ["claim_id", "state", "source", "locator", "score", "quote", "differences"])
+        print_csv(
+            [{**r, "differences": "; ".join(r["differences"])} for r in results],
+            ["claim_id", "state", "source", "locator", "score", "quote", "differences"],
+        )
     else:
         out = console(soft_wrap=True)
         labels = {"found": "found", "differs": "found with differences", "not_found": "NOT FOUND"}

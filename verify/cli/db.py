@@ -45,13 +45,18 @@ def status_command(ctx: typer.Context) -> None:
     current = state(ctx)
     stored = stored_revision(current.database(check_schema=False))
     say(f"database: {current.db}")
-    say(f"schema: {stored or '(empty)'}; this verify needs {HEAD}" + ("" if stored == HEAD else " - run 'verify db upgrade'"))
+    say(
+        f"schema: {stored or '(empty)'}; this verify needs {HEAD}"
+        + ("" if stored == HEAD else " - run 'verify db upgrade'")
+    )
 
 
 @app.command("copy")
 def copy_command(
     src: Annotated[str, typer.Argument(metavar="SRC", help="Database to copy from: a file or a SQLAlchemy URL.")],
-    dst: Annotated[str, typer.Argument(metavar="DST", help="Database to copy into (created or upgraded; must hold no data).")],
+    dst: Annotated[
+        str, typer.Argument(metavar="DST", help="Database to copy into (created or upgraded; must hold no data).")
+    ],
 ) -> None:
     """Copy every row to another database (e.g. SQLite -> PostgreSQL): 'export' then 'import' in one step.
 
@@ -74,7 +79,9 @@ def copy_command(
         counts = import_data(target, parse_export(exported, src), advice="copy into a new, empty database instead")
         with target.read() as session:
             if to_json(export_data(session)) != exported:
-                raise VerifyError(f"the copy in {dst} does not export the same as {src}; compare 'verify export' of both")
+                raise VerifyError(
+                    f"the copy in {dst} does not export the same as {src}; compare 'verify export' of both"
+                )
     finally:
         target.dispose()
     say(f"copied {src} to {dst}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))

@@ -18,13 +18,31 @@ def link(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     source: Annotated[str, typer.Option(help="Source key.")],
     stance: Annotated[str, typer.Option(help="supports, contradicts or context.")],
-    quote: Annotated[str | None, typer.Option(help="The quote as it stands in the source, at least 3 words (typography may differ).")] = None,
-    passage: Annotated[int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")] = None,
-    locator: Annotated[str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")] = None,
+    quote: Annotated[
+        str | None, typer.Option(help="The quote as it stands in the source, at least 3 words (typography may differ).")
+    ] = None,
+    passage: Annotated[
+        int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")
+    ] = None,
+    locator: Annotated[
+        str | None, typer.Option(help="Override the locator (default: the passage's, e.g. 'para. 68').")
+    ] = None,
     note: Annotated[str | None, typer.Option(help="A note on this evidence.")] = None,
-    note_file: Annotated[str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")] = None,
-    occurrence: Annotated[int | None, typer.Option(help="The quote stands in several places: link the Nth (1-based, in document order).")] = None,
-    accept_difference: Annotated[str | None, typer.Option("--accept-difference", metavar="REASON", help="Link the source's words although the quote differs (a number, name, negation, word...), saying why; each difference is kept as a flag.")] = None,
+    note_file: Annotated[
+        str | None, typer.Option("--note-file", metavar="FILE|-", help="Read the note from FILE (- for stdin).")
+    ] = None,
+    occurrence: Annotated[
+        int | None, typer.Option(help="The quote stands in several places: link the Nth (1-based, in document order).")
+    ] = None,
+    accept_difference: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-difference",
+            metavar="REASON",
+            help="Link the source's words although the quote differs (a number, name, negation, word...), saying why; "
+            "each difference is kept as a flag.",
+        ),
+    ] = None,
 ) -> None:
     """Link a quote from a source to a claim.
 
@@ -38,10 +56,28 @@ def link(
 
     note = note_text(note, note_file)
     current = state(ctx)
-    linked = link_evidence(current.database(), claim_id, source, stance, actor=current.actor, quote=quote, passage_id=passage, locator=locator, note=note,
-                           occurrence=occurrence, accept_difference=accept_difference)
-    how = {"exact": "exact match", "normalized": "matched after normalising typography", "fuzzy": f"fuzzy match, score {linked.score:.0f}"}[linked.method]
-    say(f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} {linked.locator or ''} ({how})")
+    linked = link_evidence(
+        current.database(),
+        claim_id,
+        source,
+        stance,
+        actor=current.actor,
+        quote=quote,
+        passage_id=passage,
+        locator=locator,
+        note=note,
+        occurrence=occurrence,
+        accept_difference=accept_difference,
+    )
+    how = {
+        "exact": "exact match",
+        "normalized": "matched after normalising typography",
+        "fuzzy": f"fuzzy match, score {linked.score:.0f}",
+    }[linked.method]
+    say(
+        f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} {linked.locator or ''} "
+        f"({how})"
+    )
     if linked.method != "exact":
         say(f"stored as the source's text: “{linked.quote}”")
     for difference in linked.differences:
@@ -77,11 +113,28 @@ def list_command(
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv(rows, ["id", "stance", "source", "locator", "quote", "anchor", "added_by", "added_at", "retracted", "retraction_reason"])
+        print_csv(
+            rows,
+            [
+                "id",
+                "stance",
+                "source",
+                "locator",
+                "quote",
+                "anchor",
+                "added_by",
+                "added_at",
+                "retracted",
+                "retraction_reason",
+            ],
+        )
     else:
-        table(None, ["id", "stance", "source", "locator", "state", "quote"], [
-            [r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows
-        ], caption=f"{len(rows)} evidence")
+        table(
+            None,
+            ["id", "stance", "source", "locator", "state", "quote"],
+            [[r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows],
+            caption=f"{len(rows)} evidence",
+        )
         for line in flag_lines(rows):
             say(line)
 
@@ -91,16 +144,23 @@ def flag_lines(rows: list[dict]) -> list[str]:
     lines = []
     for r in rows:
         for f in r.get("flags") or []:
-            lines.append(f"evidence {r['id']}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}")
+            lines.append(
+                f"evidence {r['id']}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}"
+            )
         if r.get("difference_reason"):
-            lines.append(f"evidence {r['id']}: typed as “{r['submitted_quote']}”; linked as the source has it because: {r['difference_reason']}")
+            lines.append(
+                f"evidence {r['id']}: typed as “{r['submitted_quote']}”; linked as the source has it because: "
+                f"{r['difference_reason']}"
+            )
     return lines
 
 
 def _state(row: dict) -> str:
     if row["retracted"]:
         return "retracted"
-    return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(row["anchor"], "active")
+    return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(
+        row["anchor"], "active"
+    )
 
 
 @app.command("retract")
@@ -145,8 +205,22 @@ def suggest(
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv([{**r, "flags": "; ".join(f["message"] for f in r["flags"])} for r in rows],
-                  ["passage_id", "source", "locator", "paragraph", "page", "score", "relevance", "relevant", "flags", "note", "text"])
+        print_csv(
+            [{**r, "flags": "; ".join(f["message"] for f in r["flags"])} for r in rows],
+            [
+                "passage_id",
+                "source",
+                "locator",
+                "paragraph",
+                "page",
+                "score",
+                "relevance",
+                "relevant",
+                "flags",
+                "note",
+                "text",
+            ],
+        )
     else:
         print_suggestions(rows, hidden=len(found) - len(rows), best=found[0] if found else None)
 
@@ -162,15 +236,19 @@ def print_suggestions(rows: list[dict], *, width: int = 300, hidden: int = 0, be
     if best is None:
         out.print("No passage matches this claim; add sources with 'verify source add'.")
     elif not rows:
-        out.print(f"No passage looks relevant: the best, {escape(best['source'])} {escape(best['locator'])}, "
-                  f"has relevance {best['relevance']:.2f} (threshold {RELEVANCE_THRESHOLD:.2f}); "
-                  "--all lists them anyway, 'verify search' looks for other words.")
+        out.print(
+            f"No passage looks relevant: the best, {escape(best['source'])} {escape(best['locator'])}, "
+            f"has relevance {best['relevance']:.2f} (threshold {RELEVANCE_THRESHOLD:.2f}); "
+            "--all lists them anyway, 'verify search' looks for other words."
+        )
     for rank, row in enumerate(rows, start=1):
         page = f", p. {row['page']}" if row["page"] else ""
         note = f"  [italic]({escape(row['note'])})[/italic]" if row.get("note") else ""
         below = "  [italic](below the relevance threshold)[/italic]" if not row["relevant"] else ""
-        out.print(f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}"
-                  f"  relevance {row['relevance']:.2f}  (passage {row['passage_id']}){note}{below}")
+        out.print(
+            f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}"
+            f"  relevance {row['relevance']:.2f}  (passage {row['passage_id']}){note}{below}"
+        )
         out.print("   " + marked_snippet(row["text"], row["matched_terms"], width))
         for flag in row["flags"]:
             out.print(f"   [bold]! {escape(flag['type'])}[/bold]: {escape(flag['message'])}")

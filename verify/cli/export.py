@@ -24,11 +24,27 @@ class ExportFormat(StrEnum):
 
 def export(
     ctx: typer.Context,
-    output_format: Annotated[ExportFormat, typer.Option("--format", help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; csl-json: the sources.")] = ExportFormat.json,
-    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")] = None,
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; "
+            "csl-json: the sources.",
+        ),
+    ] = ExportFormat.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")
+    ] = None,
     article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
-    org: Annotated[str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")] = None,
-    review_url: Annotated[str | None, typer.Option("--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL).")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")
+    ] = None,
+    review_url: Annotated[
+        str | None,
+        typer.Option(
+            "--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL)."
+        ),
+    ] = None,
 ) -> None:
     """Export the database: everything as json/jsonl, claims as csv, ClaimReview markup, or sources as CSL-JSON."""
     from verify.errors import VerifyError
@@ -67,18 +83,24 @@ def _json(data: object) -> str:
 
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export' (- for stdin).")],
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A json or jsonl file written by 'verify export' (- for stdin).")
+    ],
     max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger input.")] = "256MB",
 ) -> None:
-    """Restore a json/jsonl export into an empty database (run 'verify init' first); files under sources/ are not included."""
+    """Restore a json/jsonl export into an empty database (after 'verify init'); sources/ files are not included."""
     from verify.cli.article import _parse_size
     from verify.errors import VerifyError
     from verify.exports.dump import import_data, parse_export
     from verify.ingest.reading import display_name, read_input
 
     shown = display_name(path)
-    data = read_input(path, cap=_parse_size(max_size), what="an export file",
-                      reject_nul="it is not an export; give a file written by 'verify export'")
+    data = read_input(
+        path,
+        cap=_parse_size(max_size),
+        what="an export file",
+        reject_nul="it is not an export; give a file written by 'verify export'",
+    )
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -89,4 +111,7 @@ def import_(
     data_ = parse_export(raw, name)
     check_values(data_, name)
     counts = import_data(state(ctx).database(), data_, sources_dir=state(ctx).sources)
-    say(f"imported {shown if shown == 'standard input' else path.name}: " + ", ".join(f"{n} {key}" for key, n in counts.items()))
+    say(
+        f"imported {shown if shown == 'standard input' else path.name}: "
+        + ", ".join(f"{n} {key}" for key, n in counts.items())
+    )

@@ -48,7 +48,10 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     shown = visible if to_terminal() else None
     writer.writerow(columns)
     for row in rows:
-        cells = [json.dumps(row.get(c), ensure_ascii=False) if isinstance(row.get(c), dict | list) else row.get(c) for c in columns]
+        cells = [
+            json.dumps(row.get(c), ensure_ascii=False) if isinstance(row.get(c), dict | list) else row.get(c)
+            for c in columns
+        ]
         writer.writerow([shown(c) if shown and isinstance(c, str) else c for c in cells])
 
 
@@ -69,8 +72,15 @@ MIN_CUT = 8  # narrowest a column in ``cut`` is shown; below that it is hidden
 MIN_LAST = 20  # room kept for the last column before hiding a ``cut`` one
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str | None = None,
-          cut: Sequence[str] = (), whole: Sequence[str] = ()) -> None:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    caption: str | None = None,
+    cut: Sequence[str] = (),
+    whole: Sequence[str] = (),
+) -> None:
     """A table that keeps one line per row and fits the screen, whatever its width.
 
     Columns keep their width (capped at 24 characters; uncapped for those named in
@@ -84,7 +94,9 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     cells = [["" if v is None else visible(str(v), one_line=True) for v in row] for row in rows]
     natural = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(columns)]
     last = len(columns) - 1
-    fixed = {i: natural[i] if columns[i] in whole else min(natural[i], CAP) for i in range(last) if columns[i] not in cut}
+    fixed = {
+        i: natural[i] if columns[i] in whole else min(natural[i], CAP) for i in range(last) if columns[i] not in cut
+    }
     flexible = [columns.index(name) for name in cut if name in columns[:last]]
     flexible.sort(key=lambda i: not all(row[i] == "" for row in cells))  # all-empty columns are hidden first
     screen = console()
@@ -105,7 +117,9 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     if hidden:
         note = f"hidden at this width: {', '.join(hidden)}"
         caption = f"{caption} ({note})" if caption else note
-    out = Table(title=title, caption=caption, show_lines=False, expand=False, title_justify="left", caption_justify="left")
+    out = Table(
+        title=title, caption=caption, show_lines=False, expand=False, title_justify="left", caption_justify="left"
+    )
     for i in shown:
         out.add_column(columns[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in cells:

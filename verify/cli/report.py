@@ -11,13 +11,30 @@ import typer
 from verify.cli.render import console, print_csv, print_json
 from verify.cli.state import state
 
-app = typer.Typer(help="Reports for editors and readers: unsupported claims, sourcing appendix, annotated copy.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Reports for editors and readers: unsupported claims, sourcing appendix, annotated copy.", no_args_is_help=True
+)
 
 Article = Annotated[int | None, typer.Option("--article", help="Article id (needed when the database holds several).")]
-Output = Annotated[Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")]
-UNSUPPORTED_CSV = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "reasons", "supports",
-                   "contradicts", "context", "signed_off_by", "latest_note", "text"]
+Output = Annotated[
+    Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")
+]
+UNSUPPORTED_CSV = [
+    "id",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "kind",
+    "status",
+    "assignee",
+    "reasons",
+    "supports",
+    "contradicts",
+    "context",
+    "signed_off_by",
+    "latest_note",
+    "text",
+]
 
 
 class UnsupportedFormat(StrEnum):
@@ -60,11 +77,15 @@ def unsupported(
     ctx: typer.Context,
     article: Article = None,
     include_opinion: Annotated[bool, typer.Option("--include-opinion", help="Also list opinion claims.")] = False,
-    require_signoff: Annotated[bool, typer.Option("--require-signoff", help="Also list verdicts without a sign-off.")] = False,
-    fail: Annotated[bool, typer.Option("--fail-on-unsupported", help="Exit 3 when the list is not empty (publication gate).")] = False,
+    require_signoff: Annotated[
+        bool, typer.Option("--require-signoff", help="Also list verdicts without a sign-off.")
+    ] = False,
+    fail: Annotated[
+        bool, typer.Option("--fail-on-unsupported", help="Exit 3 when the list is not empty (publication gate).")
+    ] = False,
     output: Annotated[UnsupportedFormat, typer.Option("--format", help="Output format.")] = UnsupportedFormat.table,
 ) -> None:
-    """List claims not yet backed by a verdict and evidence (no evidence, no verdict, edited, disputed, ...), by paragraph."""
+    """List claims not yet backed by a verdict and evidence (no evidence, no verdict, edited, ...), by paragraph."""
     from verify.errors import EXIT_GATE, VerifyError
     from verify.reports.unsupported import UnsupportedOptions, gate_message, unsupported_claims
 
@@ -86,9 +107,13 @@ def unsupported(
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
     note = row["latest_note"]
-    return {**row, **row["evidence_counts"], "reasons": " ".join(row["reasons"]),
-            "signed_off_by": row["signoff"]["by"] if row["signoff"] else None,
-            "latest_note": f"{note['author']}: {note['text']}" if note else None}
+    return {
+        **row,
+        **row["evidence_counts"],
+        "reasons": " ".join(row["reasons"]),
+        "signed_off_by": row["signoff"]["by"] if row["signoff"] else None,
+        "latest_note": f"{note['author']}: {note['text']}" if note else None,
+    }
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
@@ -104,12 +129,23 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     multiple = len({r["article_id"] for r in rows}) > 1
     table(
         None,
-        ["article", "¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"] if multiple
+        ["article", "¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"]
+        if multiple
         else ["¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"],
-        [([r["article_id"]] if multiple else []) + [
-            r["paragraph"], r["sentence"], r["id"], r["status"], r["assignee"] or "", ",".join(r["reasons"]),
-            f"{r['latest_note']['author']}: {r['latest_note']['text']}" if r["latest_note"] else "", r["text"]]
-         for r in rows],
+        [
+            ([r["article_id"]] if multiple else [])
+            + [
+                r["paragraph"],
+                r["sentence"],
+                r["id"],
+                r["status"],
+                r["assignee"] or "",
+                ",".join(r["reasons"]),
+                f"{r['latest_note']['author']}: {r['latest_note']['text']}" if r["latest_note"] else "",
+                r["text"],
+            ]
+            for r in rows
+        ],
         caption=f"{len(rows)} claims not supported",
         cut=["latest note", "assignee"],
         whole=["reasons"],

@@ -13,11 +13,24 @@ from verify.cli.state import state
 def review(
     ctx: typer.Context,
     article: Annotated[int | None, typer.Option(help="Only this article id.")] = None,
-    status: Annotated[list[str] | None, typer.Option(help="Only these statuses (repeatable; default: unreviewed, in_progress).")] = None,
-    kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (repeatable; default: factual, quote).")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only these statuses (repeatable; default: unreviewed, in_progress).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="Only these kinds (repeatable; default: factual, quote).")
+    ] = None,
     paragraph: Annotated[int | None, typer.Option(help="Only this paragraph.")] = None,
-    assignee: Annotated[str | None, typer.Option(help="Only claims assigned to NAME ('me': you; default: yours and unassigned).")] = None,
-    include_locked: Annotated[bool, typer.Option("--include-locked", help="Also claims another reviewer is working on (they acted on it in the last 30 minutes); acting on one takes it over.")] = False,
+    assignee: Annotated[
+        str | None, typer.Option(help="Only claims assigned to NAME ('me': you; default: yours and unassigned).")
+    ] = None,
+    include_locked: Annotated[
+        bool,
+        typer.Option(
+            "--include-locked",
+            help="Also claims another reviewer is working on (they acted on it in the last 30 minutes); acting on one "
+            "takes it over.",
+        ),
+    ] = False,
     suggestions: Annotated[int, typer.Option(help="Evidence suggestions per claim (1-9).", min=1, max=9)] = 5,
 ) -> None:
     """Review claims one by one: suggestions, linking, verdicts, notes ('?' in the session lists the keys).

@@ -36,6 +36,9 @@ def search(
         out.print("No passage matches.")
     for rank, row in enumerate(rows, start=1):
         page = f", p. {row['page']}" if row["page"] else ""
-        out.print(f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}  (passage {row['passage_id']})")
+        out.print(
+            f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}  "
+            f"(passage {row['passage_id']})"
+        )
         parts = escape(row["snippet"]).split("**")
         out.print("   " + "".join(f"[bold underline]{p}[/]" if i % 2 else p for i, p in enumerate(parts)))

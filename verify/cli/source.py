@@ -18,7 +18,9 @@ Date = Annotated[str | None, typer.Option("--date", help="Date of the document: 
 Url = Annotated[str | None, typer.Option(help="Original URL of the document.")]
 Series = Annotated[str | None, typer.Option(help="Report series, e.g. a monitoring team's reports.")]
 MaxSize = Annotated[str, typer.Option("--max-size", help="Refuse downloads or files larger than this.")]
-Timeout = Annotated[float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")]
+Timeout = Annotated[
+    float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")
+]
 
 
 def _progress() -> Any:
@@ -31,7 +33,14 @@ def _progress() -> Any:
         if "bar" not in holder:
             if (total or done) < 1024 * 1024:
                 return
-            bar = Progress("downloading", BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=console(stderr=True), transient=True)
+            bar = Progress(
+                "downloading",
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                console=console(stderr=True),
+                transient=True,
+            )
             bar.start()
             holder["bar"], holder["task"] = bar, bar.add_task("download", total=total)
         holder["bar"].update(holder["task"], completed=done, total=total)
@@ -56,7 +65,9 @@ def _page_progress() -> Any:
             err = console(stderr=True)
             if total < PAGES_WORTH_A_BAR or not err.is_terminal:
                 return
-            bar = Progress("reading pages", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True)
+            bar = Progress(
+                "reading pages", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
+            )
             bar.start()
             holder["bar"], holder["task"] = bar, bar.add_task("pages", total=total)
         holder["bar"].update(holder["task"], completed=done)
@@ -68,17 +79,27 @@ def _page_progress() -> Any:
 def _report(result: Any) -> None:
     messages = {
         "registered": f"registered source {result.key} (not yet retrieved)",
-        "unchanged": f"source {result.key} already archived with these bytes (version {result.version}); nothing changed",
+        "unchanged": f"source {result.key} already archived with these bytes (version {result.version}); nothing "
+        "changed",
         "edited": f"source {result.key} already archived with these bytes (version {result.version}); "
-                  f"corrected: {', '.join(result.edited)}",
-        "added": f"added source {result.key}: {result.passages} passages, {result.media_type}, sha256 {(result.sha256 or '')[:12]}…",
+        f"corrected: {', '.join(result.edited)}",
+        "added": f"added source {result.key}: {result.passages} passages, {result.media_type}, sha256 "
+        f"{(result.sha256 or '')[:12]}…",
         "retrieved": f"retrieved source {result.key}: {result.passages} passages, sha256 {(result.sha256 or '')[:12]}…",
-        "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} passages); the old version is kept",
+        "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} "
+        "passages); the old version is kept",
     }
     say(messages[result.outcome])
     if result.outcome == "new_version" and (result.reanchored or result.orphaned):
-        reworded = f" ({len(result.reworded)} with different wording: evidence {', '.join(map(str, result.reworded))})" if result.reworded else ""
-        say(f"evidence re-anchored in the new version: {result.reanchored}{reworded}; orphaned (quote not found): {result.orphaned}")
+        reworded = (
+            f" ({len(result.reworded)} with different wording: evidence {', '.join(map(str, result.reworded))})"
+            if result.reworded
+            else ""
+        )
+        say(
+            f"evidence re-anchored in the new version: {result.reanchored}{reworded}; orphaned (quote not found): "
+            f"{result.orphaned}"
+        )
     if result.orphaned or result.reworded:
         say("see 'verify source check' for the evidence to re-check")
 
@@ -86,7 +107,12 @@ def _report(result: Any) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="URL|PATH|SYMBOL", help="A URL, a local file (- for stdin, with --key), or a UN document symbol.")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="URL|PATH|SYMBOL", help="A URL, a local file (- for stdin, with --key), or a UN document symbol."
+        ),
+    ],
     key: Key = None,
     title: Title = None,
     publisher: Publisher = None,
@@ -105,8 +131,15 @@ def add(
     progress, pages = _progress(), _page_progress()
     try:
         result = add_source(
-            current.database(), current.sources, target, SourceMeta(key, title, publisher, date, url, series),
-            actor=current.actor, max_bytes=_parse_size(max_size), progress=progress, timeout=timeout, on_page=pages,
+            current.database(),
+            current.sources,
+            target,
+            SourceMeta(key, title, publisher, date, url, series),
+            actor=current.actor,
+            max_bytes=_parse_size(max_size),
+            progress=progress,
+            timeout=timeout,
+            on_page=pages,
         )
     finally:
         progress.stop()
@@ -128,7 +161,11 @@ def register(
     from verify.workflow.archiving import SourceMeta, register_source
 
     current = state(ctx)
-    _report(register_source(current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor))
+    _report(
+        register_source(
+            current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor
+        )
+    )
 
 
 @app.command("fetch")
@@ -145,8 +182,16 @@ def fetch(
     current = state(ctx)
     progress, pages = _progress(), _page_progress()
     try:
-        result = fetch_registered(current.database(), current.sources, key, actor=current.actor, max_bytes=_parse_size(max_size),
-                                  progress=progress, timeout=timeout, on_page=pages)
+        result = fetch_registered(
+            current.database(),
+            current.sources,
+            key,
+            actor=current.actor,
+            max_bytes=_parse_size(max_size),
+            progress=progress,
+            timeout=timeout,
+            on_page=pages,
+        )
     finally:
         progress.stop()
         pages.stop()
@@ -169,8 +214,13 @@ def edit(
 
     current = state(ctx)
     given = {"title": title, "date": date, "publisher": publisher, "series": series, "symbol": symbol, "url": url}
-    changes = edit_source(current.database(), current.sources, key,
-                          {name: value for name, value in given.items() if value is not None}, actor=current.actor)
+    changes = edit_source(
+        current.database(),
+        current.sources,
+        key,
+        {name: value for name, value in given.items() if value is not None},
+        actor=current.actor,
+    )
     if not changes:
         say(f"source {key}: nothing changed (the values are already recorded)")
     for change in changes:
@@ -195,11 +245,39 @@ def list_command(
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv(rows, ["key", "version", "current", "title", "publisher", "date", "url", "retrieved_at", "sha256", "media_type", "passages"])
+        print_csv(
+            rows,
+            [
+                "key",
+                "version",
+                "current",
+                "title",
+                "publisher",
+                "date",
+                "url",
+                "retrieved_at",
+                "sha256",
+                "media_type",
+                "passages",
+            ],
+        )
     else:
-        table(None, ["key", "v", "date", "state", "passages", "title"], [
-            [r["key"], r["version"], r["date"] or "", "retrieved" if r["retrieved"] else "not retrieved", r["passages"], r["title"] or ""] for r in rows
-        ], caption=f"{len(rows)} sources")
+        table(
+            None,
+            ["key", "v", "date", "state", "passages", "title"],
+            [
+                [
+                    r["key"],
+                    r["version"],
+                    r["date"] or "",
+                    "retrieved" if r["retrieved"] else "not retrieved",
+                    r["passages"],
+                    r["title"] or "",
+                ]
+                for r in rows
+            ],
+            caption=f"{len(rows)} sources",
+        )
 
 
 @app.command("show")
@@ -218,18 +296,42 @@ def show(
         print_json(detail)
         return
     out = console(soft_wrap=True)
-    for field in ("key", "version", "title", "publisher", "date", "symbol", "series", "url", "final_url", "retrieved_at", "sha256", "size", "media_type", "extractor", "extractor_version", "path", "passages"):
+    for field in (
+        "key",
+        "version",
+        "title",
+        "publisher",
+        "date",
+        "symbol",
+        "series",
+        "url",
+        "final_url",
+        "retrieved_at",
+        "sha256",
+        "size",
+        "media_type",
+        "extractor",
+        "extractor_version",
+        "path",
+        "passages",
+    ):
         value = detail[field] if field != "passages" or not passages else len(detail["passages"])
         out.print(f"{field:>17}: {'' if value is None else value}", markup=False, highlight=False)
     if passages:
-        table(None, ["id", "locator", "page", "text"], [[p["passage_id"], p["locator"], p["page"] or "", p["text"]] for p in detail["passages"]])
+        table(
+            None,
+            ["id", "locator", "page", "text"],
+            [[p["passage_id"], p["locator"], p["page"] or "", p["text"]] for p in detail["passages"]],
+        )
 
 
 @app.command("check")
 def check(
     ctx: typer.Context,
     key: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
-    online: Annotated[bool, typer.Option("--online", help="Also re-fetch and report reissued or vanished documents.")] = False,
+    online: Annotated[
+        bool, typer.Option("--online", help="Also re-fetch and report reissued or vanished documents.")
+    ] = False,
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """Re-hash the archived files (exit 1 if anything changed or is missing); nothing is overwritten."""
@@ -238,7 +340,10 @@ def check(
 
     current = state(ctx)
     findings = check_sources(current.database(), current.sources, key, online=online)
-    rows = [{"key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail} for f in findings]
+    rows = [
+        {"key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail}
+        for f in findings
+    ]
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:

@@ -35,7 +35,9 @@ def status(
     if not report["articles"]:
         page.append("No articles yet: import one with 'verify article add PATH'.\n")
     for article in report["articles"]:
-        page.append(f"Article {article['article_id']}: {article['title']}  (revision {article['revision']})\n", style="bold")
+        page.append(
+            f"Article {article['article_id']}: {article['title']}  (revision {article['revision']})\n", style="bold"
+        )
         share = f"{article['share_reviewed']:.0%}"
         withdrawn = f", {article['withdrawn']} withdrawn" if article["withdrawn"] else ""
         page.append(f"{article['claims']} claims, {article['reviewed']} with a verdict ({share}){withdrawn}\n")
@@ -45,11 +47,22 @@ def status(
         if article["signed_off"]:
             page.append(f"{article['signed_off']} of {article['reviewed']} verdicts signed off by an editor\n")
         if article["orphaned_evidence"]:
-            page.append(f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'\n")
+            page.append(
+                f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'\n"
+            )
         if article["reworded_evidence"]:
-            page.append(f"{article['reworded_evidence']} evidence re-anchored with different wording by a new source version: see 'verify source check'\n")
+            page.append(
+                f"{article['reworded_evidence']} evidence re-anchored with different wording by a new source version: "
+                "see 'verify source check'\n"
+            )
         if article["reviewers"]:
-            page.append("Reviewers: " + ", ".join(f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]) + "\n")
+            page.append(
+                "Reviewers: "
+                + ", ".join(
+                    f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]
+                )
+                + "\n"
+            )
         page.append("\n")
     page.right_crop(1)  # print() ends the last line
     console(soft_wrap=True).print(page)
@@ -58,7 +71,13 @@ def status(
             "Sources",
             ["key", "date", "state", "passages", "title"],
             [
-                [s["key"], s["published"] or "", f"retrieved {s['retrieved_at'][:10]}" if s["retrieved"] else "not yet retrieved", s["passages"], s["title"] or ""]
+                [
+                    s["key"],
+                    s["published"] or "",
+                    f"retrieved {s['retrieved_at'][:10]}" if s["retrieved"] else "not yet retrieved",
+                    s["passages"],
+                    s["title"] or "",
+                ]
                 for s in report["sources"]
             ],
         )
@@ -75,6 +94,8 @@ def _side_by_side(*columns: tuple[str, list[tuple[str, int]]]) -> list[str]:
     height = max(len(block) for block in blocks)
     widths = [len(block[0]) for block in blocks]
     return [
-        "    ".join((block[i] if i < len(block) else "").ljust(width) for block, width in zip(blocks, widths, strict=True)).rstrip()
+        "    ".join(
+            (block[i] if i < len(block) else "").ljust(width) for block, width in zip(blocks, widths, strict=True)
+        ).rstrip()
         for i in range(height)
     ]

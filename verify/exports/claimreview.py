@@ -53,7 +53,8 @@ def review_url(article: Article, claim_id: int, template: str | None) -> str:
         return template.replace("{id}", str(claim_id)) if "{id}" in template else f"{template}#claim-{claim_id}"
     if not article.url:
         raise VerifyError(
-            f"article {article.id} has no URL to point the reviews at; pass --review-url URL (or re-import it with --url)"
+            f"article {article.id} has no URL to point the reviews at; pass --review-url URL (or re-import it with "
+            "--url)"
         )
     return f"{article.url.split('#', 1)[0]}#claim-{claim_id}"
 
@@ -81,15 +82,18 @@ def _appearance(article: Article) -> dict[str, Any]:
     return work
 
 
-def claim_reviews(session: Session, *, article_id: int | None = None, org: str | None = None,
-                  review_url_template: str | None = None) -> list[dict[str, Any]]:
+def claim_reviews(
+    session: Session, *, article_id: int | None = None, org: str | None = None, review_url_template: str | None = None
+) -> list[dict[str, Any]]:
     """One ClaimReview object per claim with a final status, in article order."""
     query = select(Claim).where(col(Claim.status).in_(list(RATINGS)))
     if article_id is not None:
         if session.get(Article, article_id) is None:
             raise VerifyError(f"no article with id {article_id}; see 'verify status'")
         query = query.where(Claim.article_id == article_id)
-    claims = list(session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id))))
+    claims = list(
+        session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id)))
+    )
     articles = {a.id: a for a in session.exec(select(Article))}
     verdicts = _verdicts(session, [c.id for c in claims])  # type: ignore[misc]
     reviews = []
@@ -103,15 +107,22 @@ def claim_reviews(session: Session, *, article_id: int | None = None, org: str |
             item["datePublished"] = article.published
         if article.author:
             item["author"] = {"@type": "Person", "name": article.author}
-        reviews.append({
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": review_url(article, claim.id, review_url_template),  # type: ignore[arg-type]
-            "claimReviewed": short_claim(claim.text),
-            "datePublished": (verdict.at if verdict else claim.updated_at)[:10],
-            "author": {"@type": "Organization", "name": org} if org else {"@type": "Person", "name": reviewer},
-            "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
-                             "alternateName": name},
-            "itemReviewed": item,
-        })
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": review_url(article, claim.id, review_url_template),  # type: ignore[arg-type]
+                "claimReviewed": short_claim(claim.text),
+                "datePublished": (verdict.at if verdict else claim.updated_at)[:10],
+                "author": {"@type": "Organization", "name": org} if org else {"@type": "Person", "name": reviewer},
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": value,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                    "alternateName": name,
+                },
+                "itemReviewed": item,
+            }
+        )
     return reviews

@@ -13,9 +13,26 @@ from verify.db.models import Evidence, Source
 from verify.reports.unsupported import latest_notes
 from verify.workflow.signoff import current_signoffs
 
-COLUMNS = ["id", "article_id", "paragraph", "sentence", "kind", "status", "assignee", "supports", "contradicts",
-           "context", "sources", "signed_off_by", "signed_off_at", "latest_note", "latest_note_by", "updated_at",
-           "updated_by", "text"]
+COLUMNS = [
+    "id",
+    "article_id",
+    "paragraph",
+    "sentence",
+    "kind",
+    "status",
+    "assignee",
+    "supports",
+    "contradicts",
+    "context",
+    "sources",
+    "signed_off_by",
+    "signed_off_at",
+    "latest_note",
+    "latest_note_by",
+    "updated_at",
+    "updated_by",
+    "text",
+]
 
 
 def _sources_cited(session: Session) -> dict[int, str]:
@@ -38,9 +55,17 @@ def claim_rows(session: Session, article_id: int | None = None) -> list[dict[str
     out = []
     for row in rows:
         signoff, note = signed.get(row["id"]), notes.get(row["id"])
-        out.append({**row, **row["evidence_counts"], "sources": cited.get(row["id"], ""),
-                    "signed_off_by": signoff["by"] if signoff else None, "signed_off_at": signoff["at"] if signoff else None,
-                    "latest_note": note["text"] if note else None, "latest_note_by": note["author"] if note else None})
+        out.append(
+            {
+                **row,
+                **row["evidence_counts"],
+                "sources": cited.get(row["id"], ""),
+                "signed_off_by": signoff["by"] if signoff else None,
+                "signed_off_at": signoff["at"] if signoff else None,
+                "latest_note": note["text"] if note else None,
+                "latest_note_by": note["author"] if note else None,
+            }
+        )
     return out
 
 

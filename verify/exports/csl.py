@@ -29,8 +29,11 @@ def date_parts(value: str | None) -> dict[str, Any] | None:
 
 def csl_item(source: Source) -> dict[str, Any]:
     publisher = publisher_of(source)
-    item: dict[str, Any] = {"id": source.key if source.version == 1 else f"{source.key} v{source.version}",
-                            "type": "report" if source.symbol else "document", "title": source.title or source.key}
+    item: dict[str, Any] = {
+        "id": source.key if source.version == 1 else f"{source.key} v{source.version}",
+        "type": "report" if source.symbol else "document",
+        "title": source.title or source.key,
+    }
     if publisher:
         item["author"] = [{"literal": publisher}]
         item["publisher"] = "United Nations" if source.symbol else publisher

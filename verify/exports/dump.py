@@ -75,9 +75,13 @@ def parse_export(raw: str, name: str) -> dict[str, Any]:
     except json.JSONDecodeError as whole:
         data = _parse_jsonl(raw, name, whole)
     if not isinstance(data, dict) or "format_version" not in data:
-        raise VerifyError(f"{name} is not a verify export (no format_version); export one with 'verify export --format json'")
+        raise VerifyError(
+            f"{name} is not a verify export (no format_version); export one with 'verify export --format json'"
+        )
     if data["format_version"] != FORMAT_VERSION:
-        raise VerifyError(f"{name} has export format {data['format_version']!r}; this verify reads format {FORMAT_VERSION}")
+        raise VerifyError(
+            f"{name} has export format {data['format_version']!r}; this verify reads format {FORMAT_VERSION}"
+        )
     unknown = sorted(set(data) - set(TABLES) - {"format_version"})
     if unknown:
         raise VerifyError(f"{name} has unknown sections: {', '.join(unknown)}")
@@ -103,7 +107,7 @@ def _parse_jsonl(raw: str, name: str, whole: json.JSONDecodeError) -> dict[str, 
         except json.JSONDecodeError as exc:
             raise VerifyError(f"{name} line {number} is not valid JSON: {exc.msg}") from None
         if not isinstance(record, dict) or record.get("table") not in TABLES or not isinstance(record.get("row"), dict):
-            raise VerifyError(f"{name} line {number} is not a {{\"table\": …, \"row\": {{…}}}} record")
+            raise VerifyError(f'{name} line {number} is not a {{"table": …, "row": {{…}}}} record')
         data.setdefault(record["table"], []).append(record["row"])
     return data
 
@@ -173,8 +177,10 @@ def import_data(
         rebuild_on_connection(session.connection())  # the search index is derived data, not exported
         if db.engine.dialect.name == "postgresql":
             for table in TABLES.values():
-                session.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                ))
+                session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                    )
+                )
     return {key: len(data[key]) for key in TABLES}

@@ -52,7 +52,9 @@ def check_target(path: Path) -> os.stat_result | None:
     if info is not None:
         for test, kind in _KINDS:
             if test(info.st_mode):
-                hint = "give a file name" if kind == "a directory" else "give a regular file, or '-' for standard output"
+                hint = (
+                    "give a file name" if kind == "a directory" else "give a regular file, or '-' for standard output"
+                )
                 raise VerifyError(f"output {path} is {kind}; refusing to replace it ({hint})")
         if not stat.S_ISREG(info.st_mode):
             raise VerifyError(f"output {path} is not a regular file; refusing to replace it")

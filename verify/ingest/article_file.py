@@ -15,7 +15,14 @@ from pathlib import Path
 from verify.errors import VerifyError
 
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
-SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+SUPPORTED = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 TITLE_MAX_CHARS = 200
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
@@ -50,7 +57,10 @@ def _plausible_text(text: str) -> bool:
 
 
 def decode(data: bytes, name: str) -> str:
-    """The text a byte-order mark announces (UTF-8, UTF-16, UTF-32); else UTF-8, or cp1252/Latin-1 when that is clearly what it is."""
+    """The text a byte-order mark announces (UTF-8, UTF-16, UTF-32).
+
+    Without one: UTF-8, or cp1252/Latin-1 when that is clearly what it is.
+    """
     from verify.ingest.reading import decode_with_bom
 
     marked = decode_with_bom(data, name)
@@ -94,7 +104,9 @@ def _markdown_inline(text: str) -> str:
 
 
 def looks_like_title(line: str) -> bool:
-    return len(line) <= TITLE_MAX_CHARS and "\n" not in line and not line.rstrip().endswith((".", "!", "?", ":", ";", ","))
+    return (
+        len(line) <= TITLE_MAX_CHARS and "\n" not in line and not line.rstrip().endswith((".", "!", "?", ":", ";", ","))
+    )
 
 
 def _split_title(blocks: list[str], title: str | None, *, markdown: bool) -> tuple[str | None, list[str]]:

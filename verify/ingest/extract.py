@@ -46,14 +46,17 @@ def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | N
         first = [b for b in blocks if b.page == 1]
         head = masthead + _head_lines([line.text for line in pages[0]] if pages else [])
         return Document(
-            text, passages, page_starts, "pypdfium2", pdf.extractor_version(),
+            text,
+            passages,
+            page_starts,
+            "pypdfium2",
+            pdf.extractor_version(),
             symbol=header_symbol(head),
             title=title_from_blocks(first) or pdf_info(data).get("title"),
             date=_date(masthead) or header_date(head),
         )
     if kind not in MEDIA_TYPES:
-        raise VerifyError(f"unsupported media type: {media_type} (expected PDF, HTML, text "
-                          "or Markdown)")
+        raise VerifyError(f"unsupported media type: {media_type} (expected PDF, HTML, text or Markdown)")
     source = _decode(data)
     title: str | None = None
     if kind == "text/html":
@@ -62,11 +65,18 @@ def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | N
         extractor = ("selectolax", version("selectolax"))
     elif kind == "text/markdown":
         vocabulary = _vocabulary(source)
-        blocks, masthead = plaintext.text_to_blocks(markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary))
+        blocks, masthead = plaintext.text_to_blocks(
+            markdown_to_text(source), lambda lines: _join_lines(lines, vocabulary)
+        )
         text, passages, _ = build(blocks, paged=False)
         return Document(
-            text, passages, [], "markdown", "2",
-            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            text,
+            passages,
+            [],
+            "markdown",
+            "2",
+            symbol=header_symbol(masthead),
+            title=title_from_blocks(blocks) or _title(blocks),
             date=header_date(masthead),
         )
     else:
@@ -74,8 +84,13 @@ def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | N
         blocks, masthead = plaintext.text_to_blocks(source, lambda lines: _join_lines(lines, vocabulary))
         text, passages, _ = build(blocks, paged=False)
         return Document(
-            text, passages, [], "plain", "2",
-            symbol=header_symbol(masthead), title=title_from_blocks(blocks) or _title(blocks),
+            text,
+            passages,
+            [],
+            "plain",
+            "2",
+            symbol=header_symbol(masthead),
+            title=title_from_blocks(blocks) or _title(blocks),
             date=header_date(masthead),
         )
     blocks, masthead = _strip_masthead(raw)
@@ -83,7 +98,11 @@ def extract_document(data: bytes, media_type: str, on_page: pdf.PageProgress | N
     blocks = [b for b in blocks if b.kind == "footnote" or not is_margin_text(b.text)]
     text, passages, _ = build(blocks, paged=False)
     return Document(
-        text, passages, [], extractor[0], extractor[1],
+        text,
+        passages,
+        [],
+        extractor[0],
+        extractor[1],
         symbol=header_symbol(masthead + [b.text for b in blocks[:3] if is_margin_text(b.text, masthead=True)]),
         title=title or _title(blocks),
         date=_date(masthead),
@@ -151,7 +170,7 @@ def markdown_to_text(source: str) -> str:
             continue
         note = _MD_FOOTNOTE_DEF.match(line)
         if note:
-            notes.append(f"{note.group(1)} {_md_inline(line[note.end():])}")
+            notes.append(f"{note.group(1)} {_md_inline(line[note.end() :])}")
             in_note = True
             continue
         if in_note and line and raw[:1].isspace():
@@ -218,8 +237,7 @@ def _strip_masthead(blocks: list[Block]) -> tuple[list[Block], list[str]]:
     """Leading blocks that are only masthead or furniture (symbol, Distr., date)."""
     masthead: list[str] = []
     k = 0
-    while k < len(blocks) and blocks[k].kind != "footnote" and is_margin_text(
-            blocks[k].text, masthead=True):
+    while k < len(blocks) and blocks[k].kind != "footnote" and is_margin_text(blocks[k].text, masthead=True):
         masthead.append(blocks[k].text)
         k += 1
     return blocks[k:], masthead
@@ -236,8 +254,7 @@ def _date(texts: list[str]) -> str | None:
 def _title(blocks: list[Block]) -> str | None:
     """The first heading that is not a numbered section ("I. Summary") or annex."""
     for block in blocks:
-        if block.kind == "heading" and not re.match(r"^(?:[IVXLC]+|[A-H])\.\s|^Annex\b",
-                                                    block.text):
+        if block.kind == "heading" and not re.match(r"^(?:[IVXLC]+|[A-H])\.\s|^Annex\b", block.text):
             return block.text
         if block.kind == "paragraph":
             break

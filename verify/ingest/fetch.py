@@ -95,7 +95,9 @@ class _Budget:
     def timeout(self, connect: float, read: float) -> httpx.Timeout:
         """Per-request timeouts, never longer than what is left of the budget."""
         left = max(0.001, self.remaining())
-        return httpx.Timeout(connect=min(connect, left), read=min(read, left), write=min(read, left), pool=min(connect, left))
+        return httpx.Timeout(
+            connect=min(connect, left), read=min(read, left), write=min(read, left), pool=min(connect, left)
+        )
 
     def check(self) -> None:
         if self.remaining() <= 0:
@@ -157,7 +159,9 @@ def download(
     """
     requested = check_url(url)
     if not total_timeout > 0:  # also refuses NaN
-        raise VerifyError(f"the download time limit must be a positive number of seconds, not {total_timeout:g} (--timeout)")
+        raise VerifyError(
+            f"the download time limit must be a positive number of seconds, not {total_timeout:g} (--timeout)"
+        )
     budget = _Budget(total_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
     attempts = max(0, retries) + 1
@@ -181,9 +185,7 @@ def _wait_before_retry(problem: _RetryableError, backoff: float, budget: _Budget
     wait = problem.retry_after if problem.retry_after is not None else backoff
     if wait >= budget.remaining():
         if problem.retry_after is not None:
-            raise budget.exceeded(
-                f" ({problem.message}; the server asked to retry after {_seconds(wait)})"
-            )
+            raise budget.exceeded(f" ({problem.message}; the server asked to retry after {_seconds(wait)})")
         raise budget.exceeded(f" ({problem.message})")
     time.sleep(wait)
 
@@ -254,9 +256,7 @@ def _next_hop(response: httpx.Response, seen: set[str]) -> httpx.URL:
     """Resolve and vet a redirect target; a URL seen before is a loop."""
     location = response.headers.get("location")
     if not location:
-        raise VerifyError(
-            f"HTTP {response.status_code} redirect without a Location header from {response.url}"
-        )
+        raise VerifyError(f"HTTP {response.status_code} redirect without a Location header from {response.url}")
     try:
         target = response.url.join(location)
     except (httpx.InvalidURL, ValueError):
@@ -280,9 +280,7 @@ def _check_status(response: httpx.Response) -> None:
     raise VerifyError(message)
 
 
-def _read_capped(
-    response: httpx.Response, max_bytes: int, progress: ProgressCallback | None, budget: _Budget
-) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int, progress: ProgressCallback | None, budget: _Budget) -> bytes:
     """Stream the body, stopping as soon as the decoded size passes the cap.
 
     ``iter_bytes`` yields decoded bytes, so a small gzip body that inflates
@@ -291,9 +289,7 @@ def _read_capped(
     """
     declared = _content_length(response)
     if declared is not None and declared > max_bytes:
-        raise VerifyError(
-            f"{response.url} is {_size(declared)}, over the {_size(max_bytes)} download limit"
-        )
+        raise VerifyError(f"{response.url} is {_size(declared)}, over the {_size(max_bytes)} download limit")
     encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
     total = None if encoded else declared
     budget.total = total
@@ -304,9 +300,7 @@ def _read_capped(
     for chunk in response.iter_bytes():
         received += len(chunk)
         if received > max_bytes:
-            raise VerifyError(
-                f"{response.url} is larger than the {_size(max_bytes)} download limit"
-            )
+            raise VerifyError(f"{response.url} is larger than the {_size(max_bytes)} download limit")
         chunks.append(chunk)
         budget.received = received
         budget.check()
@@ -368,10 +362,7 @@ def _media_type(header: str | None, content: bytes, url: httpx.URL) -> str:
     else:
         media_type = declared  # HTML-looking text/plain or markdown stays what it says
     if media_type not in SUPPORTED_MEDIA_TYPES:
-        raise VerifyError(
-            f"unsupported media type {media_type} from {url} "
-            "(accepted: PDF, HTML, plain text, markdown)"
-        )
+        raise VerifyError(f"unsupported media type {media_type} from {url} (accepted: PDF, HTML, plain text, markdown)")
     return media_type
 
 

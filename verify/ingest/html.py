@@ -18,13 +18,37 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Never content: scripts, styling, forms, embedded widgets, site navigation.
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "nav", "aside", "form",
-    "button", "iframe", "svg", "canvas", "menu", "dialog", "select", "input",
-    "object", "embed", "link", "meta",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "svg",
+    "canvas",
+    "menu",
+    "dialog",
+    "select",
+    "input",
+    "object",
+    "embed",
+    "link",
+    "meta",
 )
 _DROP_ROLES = (
-    "navigation", "banner", "contentinfo", "complementary", "search",
-    "dialog", "alertdialog", "menu", "menubar", "toolbar",
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
 )
 # Class/id words that mark chrome.  Matched against whole tokens so that a
 # class such as "article-body" is not mistaken for "body"-less chrome.
@@ -45,12 +69,8 @@ _SPACE = re.compile(r"\s+")
 MAX_DEPTH = 512
 # Elements that never hold others, and those the parser closes by itself when
 # the next one starts (``<p>``, ``<li>``...): neither deepens the tree.
-_VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen".split()
-)
-_SELF_CLOSING_TAGS = frozenset(
-    "p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup caption".split()
-)
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
+_SELF_CLOSING_TAGS = frozenset("p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup caption".split())
 # A tag, or a comment / raw-text element whose inside is skipped whole.
 _TAG = re.compile(
     r"<!--.*?(?:-->|\Z)"

@@ -40,7 +40,8 @@ _GLUED_REF = re.compile(r"(?<=[A-Za-z.,;:)\]”’\"])(\d{1,3})(?=[\s.,;:)]|$)")
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,5}|Page \d{1,5}|- \d{1,5} -)$")
 _JOB_LINE = re.compile(
     r"^\s*(?:(?:GE\.)?\d{2}-\d{5}\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}|\*\d{5,}\*"
-    r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$")
+    r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$"
+)
 _RULE = re.compile(r"^\s*_{5,}\s*|\s*_{5,}\s*$")
 _MARKER = re.compile("\ue000(\\d{1,4})\ue001")
 
@@ -86,8 +87,7 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     for i, (body, margin) in enumerate(cleaned):
         if i == 0:
             first_margin = margin
-        body = [ln for k, ln in enumerate(body)
-                if not ((k < 2 or k >= len(body) - 2) and _norm(ln.text) in repeated)]
+        body = [ln for k, ln in enumerate(body) if not ((k < 2 or k >= len(body) - 2) and _norm(ln.text) in repeated)]
         body, page_notes = _split_footnotes(body, body_h, i + 1)
         bodies.append(body)
         notes.append(page_notes)
@@ -96,7 +96,8 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     last_number = 0
     for i, body in enumerate(bodies):
         numbers = {n.number for n in notes[i] if n.number is not None} | (
-            {n.number for n in notes[i + 1] if n.number is not None} if i + 1 < len(notes) else set())
+            {n.number for n in notes[i + 1] if n.number is not None} if i + 1 < len(notes) else set()
+        )
         page_drafts, last_number = _paragraphs(body, i + 1, body_h, numbers, last_number)
         if drafts and page_drafts and _continues(drafts[-1], page_drafts[0], last_number):
             prev = page_drafts.pop(0)
@@ -113,7 +114,8 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
 _MASTHEAD_BLOCK = re.compile(
     r"^(?:General Assembly|Security Council|Economic and Social Council|Human Rights Council"
     r"|[A-Z][a-z]+(?:-[a-z]+)? (?:session|year)\b|Agenda item \d|Items? \d+(?: and \d+)? of the"
-    r"|(?:[A-Z][a-z]+ )?Original: [A-Z][a-z]+$)")
+    r"|(?:[A-Z][a-z]+ )?Original: [A-Z][a-z]+$)"
+)
 
 
 def _drop_masthead(drafts: list[_Draft]) -> list[_Draft]:
@@ -126,8 +128,12 @@ def _drop_masthead(drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     for draft in drafts:
         text = " ".join(draft.lines).replace(" | ", " ").strip()
-        if (draft.page == 1 and draft.kind in ("paragraph", "table")
-                and _MASTHEAD_BLOCK.match(text) and not text.endswith((".", "!", "?", ";"))):
+        if (
+            draft.page == 1
+            and draft.kind in ("paragraph", "table")
+            and _MASTHEAD_BLOCK.match(text)
+            and not text.endswith((".", "!", "?", ";"))
+        ):
             continue
         out.append(draft)
     return out
@@ -159,8 +165,7 @@ def body_size(pages: list[list[Line]]) -> float:
                 weight[round(ln.size * 2) / 2] += len(ln.text)
     if weight:
         bucket = weight.most_common(1)[0][0]
-        sizes = [ln.size for page in pages for ln in page
-                 if round(ln.size * 2) / 2 == bucket and len(ln.text) > 25]
+        sizes = [ln.size for page in pages for ln in page if round(ln.size * 2) / 2 == bucket and len(ln.text) > 25]
         return median(sizes)
     return median([ln.size for page in pages for ln in page] or [10.0])
 
@@ -190,8 +195,7 @@ def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
     return {text for text, n in counts.items() if n >= max(3, len(bodies) // 2)}
 
 
-def _split_footnotes(body: list[Line], body_h: float, page: int
-                     ) -> tuple[list[Line], list[_Draft]]:
+def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[Line], list[_Draft]]:
     """Footnotes: the runs of small-type lines at the bottom of the page or of a column.
 
     With columns, each column may end with its own notes; they are moved after
@@ -209,7 +213,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
             moved.extend(body[k:end])
             k = end
             continue
-        kept.extend(body[k:max(end, k + 1)])
+        kept.extend(body[k : max(end, k + 1)])
         k = max(end, k + 1)
     notes_start = len(kept)
     body = kept + moved
@@ -225,8 +229,7 @@ def _split_footnotes(body: list[Line], body_h: float, page: int
         if match and not re.search(r"[^\W\d_]", match.group(2)):
             match = None  # "6 700": a figure of a small-type table, not note 6
         if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
-            drafts.append(_Draft([match.group(2)], page, ln.top, ln.size,
-                                 kind="footnote", number=int(match.group(1))))
+            drafts.append(_Draft([match.group(2)], page, ln.top, ln.size, kind="footnote", number=int(match.group(1))))
         elif drafts:
             drafts[-1].lines.append(unmark(ln.text))
     return body[:k], drafts
@@ -242,12 +245,11 @@ def unmark(text: str) -> str:
     text = text.strip()
     lead = _MARKER.match(text)
     if lead:
-        text = lead.group(1) + " " + text[lead.end():].lstrip()
+        text = lead.group(1) + " " + text[lead.end() :].lstrip()
     return _MARKER.sub("", text)
 
 
-def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
-                ) -> tuple[Counter[str], Counter[str]]:
+def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]) -> tuple[Counter[str], Counter[str]]:
     """Word and hyphenated-compound counts, ignoring words split at line ends."""
     words: Counter[str] = Counter()
     compounds: Counter[str] = Counter()
@@ -273,8 +275,9 @@ def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]
     return words, compounds
 
 
-def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
-                last_number: int) -> tuple[list[_Draft], int]:
+def _paragraphs(
+    body: list[Line], page: int, body_h: float, notes: set[int], last_number: int
+) -> tuple[list[_Draft], int]:
     """Split a page's body lines into paragraph, sub-heading and table drafts.
 
     A numbered sub-heading ("5. Racism and xenophobia": one short line without
@@ -284,8 +287,9 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
     drafts: list[_Draft] = []
     # line pitch: the lower quartile of baseline steps, so paragraph gaps and
     # larger title lines do not inflate it
-    steps = sorted(b.bottom - a.bottom for a, b in zip(body, body[1:], strict=False)
-                   if b.bottom - a.bottom > 0.5 * body_h)
+    steps = sorted(
+        b.bottom - a.bottom for a, b in zip(body, body[1:], strict=False) if b.bottom - a.bottom > 0.5 * body_h
+    )
     lead = steps[len(steps) // 4] if steps else body_h * 1.3
     widths = sorted(ln.x1 - ln.x0 for ln in body if abs(ln.size - body_h) < 0.2 * body_h)
     full = widths[len(widths) * 3 // 4] if widths else 400.0
@@ -307,29 +311,45 @@ def _paragraphs(body: list[Line], page: int, body_h: float, notes: set[int],
         gap_before = prev is None or ln.bottom - prev.bottom > lead * 1.3
         gap_after = nxt is None or nxt.bottom - ln.bottom > lead * 1.3 or nxt.bold != ln.bold
         after = body[k + 2] if k + 2 < len(body) else None
-        wrapped = (nxt is not None and after is not None and ln.bold and nxt.bold
-                   and not gap_after and nxt.x1 - nxt.x0 < 0.8 * full
-                   and not nxt.text.rstrip().endswith(_TERMINAL + (",",))
-                   and len(text + nxt.text) < 160
-                   and (not after.bold or after.bottom - nxt.bottom > lead * 1.3))
-        sub_heading = bool(match) and not text.endswith(_TERMINAL + (",",)) and len(
-            text) < 160 and (
-            (ln.bold and (gap_after or wrapped))
-            or (gap_before and gap_after and ln.x1 - ln.x0 < 0.9 * full))
-        if (not match and prev is not None and not gap_before and ln.bold and prev.bold
-                and drafts[-1].kind == "subheading"):  # a sub-heading wrapped over two lines
+        wrapped = (
+            nxt is not None
+            and after is not None
+            and ln.bold
+            and nxt.bold
+            and not gap_after
+            and nxt.x1 - nxt.x0 < 0.8 * full
+            and not nxt.text.rstrip().endswith(_TERMINAL + (",",))
+            and len(text + nxt.text) < 160
+            and (not after.bold or after.bottom - nxt.bottom > lead * 1.3)
+        )
+        sub_heading = (
+            bool(match)
+            and not text.endswith(_TERMINAL + (",",))
+            and len(text) < 160
+            and ((ln.bold and (gap_after or wrapped)) or (gap_before and gap_after and ln.x1 - ln.x0 < 0.9 * full))
+        )
+        if (
+            not match
+            and prev is not None
+            and not gap_before
+            and ln.bold
+            and prev.bold
+            and drafts[-1].kind == "subheading"
+        ):  # a sub-heading wrapped over two lines
             drafts[-1].lines.append(text)
             prev = ln
             continue
-        numbered = match is not None and not sub_heading and int(match.group(1)) in (
-            last_number + 1, 1)
-        new = (prev is None or gap_before or sub_heading
-               or abs(ln.size - prev.size) > 0.2 * body_h
-               or drafts[-1].kind in ("table", "subheading")
-               or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL)))
+        numbered = match is not None and not sub_heading and int(match.group(1)) in (last_number + 1, 1)
+        new = (
+            prev is None
+            or gap_before
+            or sub_heading
+            or abs(ln.size - prev.size) > 0.2 * body_h
+            or drafts[-1].kind in ("table", "subheading")
+            or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL))
+        )
         if new:
-            drafts.append(_Draft([], page, ln.top, ln.size,
-                                 kind="subheading" if sub_heading else "paragraph"))
+            drafts.append(_Draft([], page, ln.top, ln.size, kind="subheading" if sub_heading else "paragraph"))
         if numbered and new and match:
             last_number = int(match.group(1))
         drafts[-1].marks.extend((len(drafts[-1].lines), col, n) for col, n in marks)
@@ -361,9 +381,13 @@ def _extend_tables(body: list[Line], rows: set[int], lead: float) -> set[int]:
     out = set(rows)
     for k in sorted(rows):
         j = k + 1
-        while (j < len(body) and j not in out and body[j].x0 > left + 20
-               and 0 < body[j].bottom - body[j - 1].bottom < 2 * lead
-               and not _NUMBERED.match(body[j].text.strip())):
+        while (
+            j < len(body)
+            and j not in out
+            and body[j].x0 > left + 20
+            and 0 < body[j].bottom - body[j - 1].bottom < 2 * lead
+            and not _NUMBERED.match(body[j].text.strip())
+        ):
             out.add(j)
             j += 1
     return out
@@ -385,7 +409,7 @@ def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int], list[tuple[
         number = int(raised or glued)
         if glued and number not in notes:
             continue
-        out.append(text[pos:match.start()])
+        out.append(text[pos : match.start()])
         pos = match.end()
         refs.append(number)
         marks.append((sum(len(part) for part in out), number))
@@ -403,38 +427,49 @@ def _continues(prev: _Draft, nxt: _Draft, last_number: int) -> bool:
     match = _NUMBERED.match(head)
     if match:
         return False
-    return not prev.lines[-1].endswith(_TERMINAL) or head[:1].islower() or (
-        bool(prev.lines) and _NUMBERED.match(prev.lines[0]) is not None)
+    return (
+        not prev.lines[-1].endswith(_TERMINAL)
+        or head[:1].islower()
+        or (bool(prev.lines) and _NUMBERED.match(prev.lines[0]) is not None)
+    )
 
 
-def _emit(drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str],
-          hyphenated: Counter[str]) -> list[Block]:
+def _emit(
+    drafts: list[_Draft], notes: list[list[_Draft]], vocab: Counter[str], hyphenated: Counter[str]
+) -> list[Block]:
     """Join lines, and place each page's footnotes after the paragraph it interrupts."""
     out: list[Block] = []
     pending = [d for page in notes for d in page]
     for i, draft in enumerate(drafts):
         text, page_offsets, marks = _join(draft, vocab, hyphenated)
         if draft.kind == "footnote":  # an endnote (see pdf_notes)
-            out.append(Block(f"{draft.number} {text}", "footnote", draft.page, (), (),
-                             draft.number))
+            out.append(Block(f"{draft.number} {text}", "footnote", draft.page, (), (), draft.number))
             continue
-        out.append(Block(text, draft.kind, draft.page, tuple(draft.refs), page_offsets,
-                         note_refs=tuple((note, offset) for offset, note in marks)))
+        out.append(
+            Block(
+                text,
+                draft.kind,
+                draft.page,
+                tuple(draft.refs),
+                page_offsets,
+                note_refs=tuple((note, offset) for offset, note in marks),
+            )
+        )
         end_page = draft.page_breaks[-1][1] if draft.page_breaks else draft.page
         next_page = drafts[i + 1].page if i + 1 < len(drafts) else 10**9
         while pending and pending[0].page <= end_page and next_page > pending[0].page:
             note = pending.pop(0)
             body, _, _ = _join(note, vocab, hyphenated)
-            out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (),
-                             note.number))
+            out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (), note.number))
     for note in pending:
         body, _, _ = _join(note, vocab, hyphenated)
         out.append(Block(f"{note.number} {body}", "footnote", note.page, (), (), note.number))
     return out
 
 
-def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
-          ) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+def _join(
+    draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
     """Join soft line breaks, repairing hyphenation; note where later pages begin
     and where each note marker stood, as (offset in the text, note number)."""
     breaks = dict(draft.page_breaks)
@@ -453,8 +488,7 @@ def _join(draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
         else:
             end = _HYPHEN_END.search(text)
             start = _FIRST_WORD.match(line)
-            if end and start and not keep_hyphen(end.group(1), start.group(1), vocab,
-                                                 hyphenated):
+            if end and start and not keep_hyphen(end.group(1), start.group(1), vocab, hyphenated):
                 text = text[:-1] + line
             elif end and start:
                 text += line

@@ -18,8 +18,10 @@ from verify.ingest.passages import Block, is_margin_text, iso_date
 from verify.ingest.symbols import is_symbol, parse_symbol
 
 _CANDIDATE = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+(?:\s*\(\d{4}\))?")
-_ORGAN_PREFIX = re.compile(r"^(?:United Nations|Security Council|General Assembly|Economic and Social Council"
-                           r"|Human Rights Council)\s+")
+_ORGAN_PREFIX = re.compile(
+    r"^(?:United Nations|Security Council|General Assembly|Economic and Social Council"
+    r"|Human Rights Council)\s+"
+)
 # Lines of a title block that name the body or the meeting, not the document.
 _NOT_TITLE = re.compile(
     r"^(?:United Nations|Security Council|General Assembly|Economic and Social Council|Human Rights Council"
@@ -35,7 +37,7 @@ def header_symbol(lines: list[str]) -> str | None:
     for line in lines:
         text = _ORGAN_PREFIX.sub("", " ".join(line.split()))
         for match in _CANDIDATE.finditer(text):
-            rest = (text[:match.start()] + text[match.end():]).strip()
+            rest = (text[: match.start()] + text[match.end() :]).strip()
             if rest and not is_margin_text(rest, masthead=True):
                 continue
             if is_symbol(match.group(0)):
@@ -62,8 +64,13 @@ def title_from_blocks(blocks: list[Block]) -> str | None:
                 return text
         elif block.kind == "paragraph" and re.match(r"^\d{1,4}\.\s", block.text):
             break  # the body has begun
-        elif block.kind == "paragraph" and block.text[:1].isupper() and len(block.text) < 200 and not block.text.rstrip("*").endswith(
-                (".", ";", ":", ",")) and not _NOT_TITLE.match(block.text):
+        elif (
+            block.kind == "paragraph"
+            and block.text[:1].isupper()
+            and len(block.text) < 200
+            and not block.text.rstrip("*").endswith((".", ";", ":", ","))
+            and not _NOT_TITLE.match(block.text)
+        ):
             return block.text.rstrip("*").strip()  # a title set over two or three lines
     return None
 

@@ -21,8 +21,11 @@ _PUNCT_BEFORE = re.compile(r"[.,;:)\"”’]")
 _YEAR_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 
 
-def strip_markers(texts: Iterable[str], numbers: Sequence[int], loose: bool = False,
-                  ) -> list[tuple[str, list[dict[str, int]]]]:
+def strip_markers(
+    texts: Iterable[str],
+    numbers: Sequence[int],
+    loose: bool = False,
+) -> list[tuple[str, list[dict[str, int]]]]:
     """Remove the markers of the notes ``numbers`` (in document order) from ``texts`` (in reading order).
 
     ``loose`` also takes a number standing alone between words ("the Council 52 of 3 May"), as
@@ -40,8 +43,11 @@ def strip_markers(texts: Iterable[str], numbers: Sequence[int], loose: bool = Fa
         cursor = 0
         while position < len(numbers):
             # The next marker, or one of the two after it when a marker was lost (a note cited in a table).
-            candidates = [(hit, k) for k in range(position, min(position + 3, len(numbers)))
-                          if (hit := _find(text, numbers[k], cursor, loose)) is not None]
+            candidates = [
+                (hit, k)
+                for k in range(position, min(position + 3, len(numbers)))
+                if (hit := _find(text, numbers[k], cursor, loose)) is not None
+            ]
             if not candidates:
                 break
             (start, end), k = min(candidates)
@@ -64,23 +70,32 @@ def _find(text: str, number: int, start: int, loose: bool = False) -> tuple[int,
     digits = str(number)
     for match in re.finditer(rf"(?<!\d){digits}(?!\d)", text[start:]):
         at, end = start + match.start(), start + match.end()
-        after = text[end:end + 1]
+        after = text[end : end + 1]
         if after and not (after.isspace() or after in ",.;:)"):
             continue
-        if after in ".," and text[end + 1:end + 2].isdigit():
+        if after in ".," and text[end + 1 : end + 2].isdigit():
             continue  # "115.18": a paragraph reference, not a marker
-        before = text[at - 1:at] if at else ""
+        before = text[at - 1 : at] if at else ""
         if before and _GLUE_BEFORE.fullmatch(before):
-            if before in ".," and text[at - 2:at - 1].isdigit() and not _YEAR_END.search(text, 0, at - 1):
+            if before in ".," and text[at - 2 : at - 1].isdigit() and not _YEAR_END.search(text, 0, at - 1):
                 continue  # "para. 5.3", "1,600" (but "in 2018.74" is a year and note 74)
             return at, end
-        if before == " " and at >= 2 and _PUNCT_BEFORE.fullmatch(text[at - 2]) and (
-                not text[at - 3:at - 2].isdigit() or _YEAR_END.search(text, 0, at - 2)):
-            if after and after.isspace() and text[end + 1:end + 2][:1].isupper() or not after:
+        if (
+            before == " "
+            and at >= 2
+            and _PUNCT_BEFORE.fullmatch(text[at - 2])
+            and (not text[at - 3 : at - 2].isdigit() or _YEAR_END.search(text, 0, at - 2))
+        ):
+            if after and after.isspace() and text[end + 1 : end + 2][:1].isupper() or not after:
                 return at - 1, end  # "Principles. 10 HRORS": the space goes with the marker
         if before == " " and not after and at >= 2 and text[at - 2].isalpha():
             return at - 1, end  # a heading ending in its marker: "... political life 50"
-        if loose and before == " " and at >= 2 and (text[at - 2].isalpha() or text[at - 2] in ".,;:)") \
-                and (not after or after.isspace() and text[end + 1:end + 2][:1].isalpha()):
+        if (
+            loose
+            and before == " "
+            and at >= 2
+            and (text[at - 2].isalpha() or text[at - 2] in ".,;:)")
+            and (not after or after.isspace() and text[end + 1 : end + 2][:1].isalpha())
+        ):
             return at - 1, end
     return None

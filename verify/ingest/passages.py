@@ -27,8 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MONTHS = ("january february march april may june july august september october "
-          "november december").split()
+MONTHS = ("january february march april may june july august september october november december").split()
 SYMBOL = re.compile(r"\b[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}")
 DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _MARGIN_TOKEN = re.compile(
@@ -42,9 +41,7 @@ _MASTHEAD = re.compile(
     r"|Advance unedited version|\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
-_HEADING = re.compile(
-    r"^(?:[IVXLC]+\.\s|[A-H]\.\s|Annex\b|Appendix\b|Enclosure\b|Summary$|Introduction$)"
-)
+_HEADING = re.compile(r"^(?:[IVXLC]+\.\s|[A-H]\.\s|Annex\b|Appendix\b|Enclosure\b|Summary$|Introduction$)")
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+")
 _ANNEX = re.compile(r"^Annex(?:\s+([IVXLC]+|\d+|[A-Z])\b)?")
 _SUMMARY = re.compile(r"^(?:[IVXLC]+\.\s+)?(?:Executive\s+)?Summary$", re.IGNORECASE)
@@ -171,16 +168,23 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
             number = block.number
             match = _FOOTNOTE.match(block.text)
             skip = match.end() if match else 0
-            drafts.append(dict(start=start + skip, end=end, page=block.page,
-                               locator=f"footnote {number}", paragraph=None,
-                               kind="footnote", note=number))
+            drafts.append(
+                dict(
+                    start=start + skip,
+                    end=end,
+                    page=block.page,
+                    locator=f"footnote {number}",
+                    paragraph=None,
+                    kind="footnote",
+                    note=number,
+                )
+            )
             continue
         key = block.page if paged else None
         if block.kind == "table":  # one passage per table: "p. 3, table 1" (n-th on the page)
             tables[key] = tables.get(key, 0) + 1
             where = f"p. {block.page}, table {tables[key]}" if paged else f"table {tables[key]}"
-            drafts.append(dict(start=start, end=end, page=block.page, locator=where,
-                               paragraph=None, kind="table"))
+            drafts.append(dict(start=start, end=end, page=block.page, locator=where, paragraph=None, kind="table"))
             continue
         per_page[key] = per_page.get(key, 0) + 1
         draft: dict[str, object]
@@ -191,16 +195,19 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
             number = expected
             expected += 1
             prefix = "" if annex is None else f"annex {annex}, ".replace("annex , ", "annex, ")
-            draft = dict(start=start + match.end(), end=end, page=block.page,
-                         locator=f"{prefix}para. {number}", paragraph=number,
-                         kind="paragraph" if annex is None else "annex")
+            draft = dict(
+                start=start + match.end(),
+                end=end,
+                page=block.page,
+                locator=f"{prefix}para. {number}",
+                paragraph=number,
+                kind="paragraph" if annex is None else "annex",
+            )
         elif summary:
-            draft = dict(start=start, end=end, page=block.page, locator="summary",
-                         paragraph=None, kind="summary")
+            draft = dict(start=start, end=end, page=block.page, locator="summary", paragraph=None, kind="summary")
         else:
             where = f"p. {block.page}, ¶ {per_page[key]}" if paged else f"¶ {per_page[key]}"
-            draft = dict(start=start, end=end, page=block.page, locator=where,
-                         paragraph=None, kind="paragraph")
+            draft = dict(start=start, end=end, page=block.page, locator=where, paragraph=None, kind="paragraph")
         for ref in block.refs:
             refs.setdefault(ref, str(draft["locator"]))
         skip = int(str(draft["start"])) - start
@@ -218,7 +225,9 @@ def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
     paragraph = d["paragraph"]
     page = d["page"]
     return Passage(
-        text=text[start:end], start=start, end=end,
+        text=text[start:end],
+        start=start,
+        end=end,
         page=page if isinstance(page, int) else None,
         locator=str(d["locator"]),
         paragraph=paragraph if isinstance(paragraph, int) else None,

@@ -56,17 +56,16 @@ def pdfium_rect_pages(data: bytes) -> Pages:
     return _pdfium_read(data, _pdfium_lines)
 
 
-def _pdfium_read(data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[Line]],
-                 on_page: PageProgress | None = None) -> Pages:
+def _pdfium_read(
+    data: bytes, lines: Callable[[pdfium.PdfTextPage, float], list[Line]], on_page: PageProgress | None = None
+) -> Pages:
     """Open the PDF with clear one-line errors, and read each page's lines."""
     check_pdf_bytes(data)
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise VerifyError(
-                "encrypted PDF: the file is password-protected; add an unprotected copy"
-            ) from exc
+            raise VerifyError("encrypted PDF: the file is password-protected; add an unprotected copy") from exc
         raise VerifyError(f"corrupt PDF: {exc}") from exc
     pages: Pages = []
     try:
@@ -133,9 +132,16 @@ def group_runs(runs: list[tuple[float, float, float, float, str, float]]) -> lis
                 text += " " + run[4]
             else:
                 text += run[4]
-        lines.append(Line(text.strip(), group[0][0], max(r[1] for r in group),
-                          min(r[2] for r in group), max(r[3] for r in group),
-                          max(r[5] for r in group)))
+        lines.append(
+            Line(
+                text.strip(),
+                group[0][0],
+                max(r[1] for r in group),
+                min(r[2] for r in group),
+                max(r[3] for r in group),
+                max(r[5] for r in group),
+            )
+        )
     return lines
 
 
@@ -159,9 +165,15 @@ def pypdf_pages(data: bytes) -> Pages:
         height = float(page.mediabox.height)
         runs: list[tuple[float, float, float, float, str, float]] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object,
-                  size: float, runs: list[tuple[float, float, float, float, str, float]] = runs,
-                  height: float = height) -> None:
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: float,
+            runs: list[tuple[float, float, float, float, str, float]] = runs,
+            height: float = height,
+        ) -> None:
             if not text.strip():
                 return
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
@@ -170,8 +182,7 @@ def pypdf_pages(data: bytes) -> Pages:
             for k, part in enumerate(text.split("\n")):
                 if part.strip():
                     base = height - y + k * scaled * 1.2
-                    runs.append((x, x + len(part) * scaled * 0.45, base - scaled * 0.7, base,
-                                 part, scaled))
+                    runs.append((x, x + len(part) * scaled * 0.45, base - scaled * 0.7, base, part, scaled))
 
         page.extract_text(visitor_text=visit)
         pages.append(group_runs(runs))

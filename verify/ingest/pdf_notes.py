@@ -59,8 +59,7 @@ def split_endnotes(drafts: list[D], make: Callable[..., D]) -> list[D]:
             match = _NOTE.match(line)
             number = int(match.group(1)) if match else None
             if number is not None and (expected is None or number == expected):
-                note = make([match.group(2)] if match else [], draft.page, 0.0, 0.0,
-                            kind="footnote", number=number)
+                note = make([match.group(2)] if match else [], draft.page, 0.0, 0.0, kind="footnote", number=number)
                 out.append(note)
                 expected = number + 1
             elif out and out[-1].kind == "footnote":

@@ -68,8 +68,13 @@ class _Unit:
 
 def text_to_blocks(source: str, join: Callable[[list[str]], str]) -> tuple[list[Block], list[str]]:
     """Blocks of a plain-text document and the lines of its masthead (for metadata)."""
-    lines = [ln.rstrip() for ln in source.replace("\r\n", "\n").replace("\r", "\n")
-             .replace(PAGE_BREAK, "\n" + PAGE_BREAK + "\n").split("\n")]
+    lines = [
+        ln.rstrip()
+        for ln in source.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace(PAGE_BREAK, "\n" + PAGE_BREAK + "\n")
+        .split("\n")
+    ]
     body, note_lines = _split_notes(lines)
     body, masthead = _drop_furniture(body)
     body, foot_lines = _split_page_notes(body)
@@ -80,9 +85,15 @@ def text_to_blocks(source: str, join: Callable[[list[str]], str]) -> tuple[list[
     blocks = [Block(join(u.lines), u.kind) for u in units]
     if notes:
         stripped = strip_markers([b.text for b in blocks], [n.number or 0 for n in notes], loose=not note_lines)
-        blocks = [Block(text, _kind_after_markers(b, text, refs), refs=tuple(r["note"] for r in refs),
-                        note_refs=tuple((r["note"], r["offset"]) for r in refs))
-                  for b, (text, refs) in zip(blocks, stripped, strict=True)]
+        blocks = [
+            Block(
+                text,
+                _kind_after_markers(b, text, refs),
+                refs=tuple(r["note"] for r in refs),
+                note_refs=tuple((r["note"], r["offset"]) for r in refs),
+            )
+            for b, (text, refs) in zip(blocks, stripped, strict=True)
+        ]
     return [b for b in blocks if b.text.strip()] + notes, masthead
 
 
@@ -133,8 +144,7 @@ def _masthead_rest(line: str) -> str:
 
 
 def _is_furniture(line: str) -> bool:
-    return bool(is_margin_text(line) or _JOB.match(line) or _RES_SYMBOL.fullmatch(line)
-                or _PAGE_NUMBER.match(line))
+    return bool(is_margin_text(line) or _JOB.match(line) or _RES_SYMBOL.fullmatch(line) or _PAGE_NUMBER.match(line))
 
 
 def _drop_repeated(lines: list[str]) -> list[str]:
@@ -145,7 +155,7 @@ def _drop_repeated(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped and stripped != PAGE_BREAK and len(stripped) < 80:
-            window = lines[max(0, i - 3):i] + lines[i + 1:i + 4]
+            window = lines[max(0, i - 3) : i] + lines[i + 1 : i + 4]
             edge = i in (first, last)
             if PAGE_BREAK in window or edge:  # next to a page break, or first/last line of the document
                 near[stripped] += 1
@@ -169,13 +179,13 @@ def _drop_contents(lines: list[str]) -> list[str]:
                     if gap > 3:
                         break
             if last > i:
-                return lines[:i] + [""] * (last + 1 - i) + lines[last + 1:]
+                return lines[:i] + [""] * (last + 1 - i) + lines[last + 1 :]
             return lines
     return lines
 
 
 def _drop_cover_notes(lines: list[str]) -> list[str]:
-    """"* The present document ..." notes of a cover page, with their continuation lines."""
+    """ "* The present document ..." notes of a cover page, with their continuation lines."""
     out: list[str] = []
     dropping = False
     for line in lines:
@@ -196,7 +206,7 @@ def _split_notes(lines: list[str]) -> tuple[list[str], list[str]]:
     for i, line in enumerate(lines):
         if _NOTES_HEADING.match(line.strip()) and i > 0:
             end = next((j for j in range(i + 1, len(lines)) if _ANNEX.match(lines[j].strip())), len(lines))
-            return lines[:i] + lines[end:], lines[i + 1:end]
+            return lines[:i] + lines[end:], lines[i + 1 : end]
     return lines, []
 
 
@@ -316,7 +326,11 @@ def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_U
     per_line = _one_line_per_paragraph(lines)
     # The typical width is the median line: a stray long line (OCR of narrow columns) is no measure.
     width = sorted(len(line) for line in lines)[len(lines) // 2]
-    if len(lines) > 1 and max(len(line) for line in lines) < 70 and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines):
+    if (
+        len(lines) > 1
+        and max(len(line) for line in lines) < 70
+        and not any(_closed(ln) or ln[:1].islower() or _NUMBERED.match(ln) for ln in lines)
+    ):
         return [_Unit([line], "heading") for line in lines], expected  # a cover or title block
     units: list[_Unit] = []
     for index, line in enumerate(lines):
@@ -336,27 +350,48 @@ def _cut(lines: list[str], expected: int, repeated: list[bool]) -> tuple[list[_U
         if in_sequence:
             starts = True
             expected += 1
-        elif numbered and repeated[index] or _is_sub_heading(line, None if after_heading else previous,
-                                                             following, per_line, width):
+        elif (
+            numbered
+            and repeated[index]
+            or _is_sub_heading(line, None if after_heading else previous, following, per_line, width)
+        ):
             starts, kind = True, "heading"
         elif _SECTION.match(line) and (previous is None or _closed(previous)):
             starts, kind = True, "heading"
-        elif units and units[-1].kind == "heading" and previous is not None and not per_line and \
-                line[:1].islower() and len(line) < 70 and not _closed(line):
+        elif (
+            units
+            and units[-1].kind == "heading"
+            and previous is not None
+            and not per_line
+            and line[:1].islower()
+            and len(line) < 70
+            and not _closed(line)
+        ):
             starts = False  # the second line of a wrapped heading
         elif _SUB_ITEM.match(line) and units:
             starts = False  # "(a) ..." stays in its paragraph
         elif units and units[-1].kind == "heading" and not per_line:
             starts = True  # body text after a heading line
         if starts or not units:
-            units.append(_Unit([line], kind, numbered=int(numbered.group(1)) if numbered and kind == "paragraph" else None,
-                               in_sequence=in_sequence))
+            units.append(
+                _Unit(
+                    [line],
+                    kind,
+                    numbered=int(numbered.group(1)) if numbered and kind == "paragraph" else None,
+                    in_sequence=in_sequence,
+                )
+            )
         else:
             units[-1].lines.append(line)
     for unit in units:
         if unit.kind == "paragraph" and len(unit.lines) <= 3 and is_heading(" ".join(unit.lines), len(unit.lines)):
             unit.kind = "heading"
-        elif unit.kind == "paragraph" and len(lines) == 1 and not unit.in_sequence and _is_sub_heading(lines[0], None, "Body", False, 200):
+        elif (
+            unit.kind == "paragraph"
+            and len(lines) == 1
+            and not unit.in_sequence
+            and _is_sub_heading(lines[0], None, "Body", False, 200)
+        ):
             unit.kind, unit.numbered = "heading", None  # "1.   Cross-cutting issues" on its own
     return units, expected
 
@@ -407,13 +442,18 @@ def _merge_continuations(units: list[_Unit]) -> list[_Unit]:
         prev = out[-1] if out else None
         if prev is not None and prev.kind == "paragraph" and unit.kind == "paragraph" and unit.numbered is None:
             first = unit.lines[0]
-            end = _TRAILING_MARKER.sub("", prev.lines[-1]).rstrip("\"”’)")
+            end = _TRAILING_MARKER.sub("", prev.lines[-1]).rstrip('"”’)')
             open_end = not end.endswith((".", ";", ":", "!", "?"))
-            if first[:1].islower() and open_end or unit.after_break and open_end \
-                    or _SUB_ITEM.match(first) and (not end.endswith(".") or prev.items):
+            if (
+                first[:1].islower()
+                and open_end
+                or unit.after_break
+                and open_end
+                or _SUB_ITEM.match(first)
+                and (not end.endswith(".") or prev.items)
+            ):
                 prev.lines.extend(unit.lines)
                 prev.items = prev.items or bool(_SUB_ITEM.match(first))
                 continue
         out.append(unit)
     return out
-

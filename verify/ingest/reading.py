@@ -58,8 +58,9 @@ def _read_capped(stream: BinaryIO, cap: int, shown: str, hint: str, *, reject_nu
             raise VerifyError(f"{shown} is over the {human_size(cap)} limit; {hint}")
 
 
-def read_input(name: str | Path, *, cap: int, what: str, hint: str = "raise it with --max-size",
-               reject_nul: str | None = None) -> bytes:
+def read_input(
+    name: str | Path, *, cap: int, what: str, hint: str = "raise it with --max-size", reject_nul: str | None = None
+) -> bytes:
     """The bytes of file ``name`` or, for ``-``, of standard input; refused past ``cap`` bytes.
 
     ``what`` names the expected content for messages ("an article file");
@@ -125,9 +126,11 @@ def decode_with_bom(data: bytes, name: str) -> str | None:
         return None
     mark = next(m for m, e in BOMS if e == encoding)
     try:
-        return data[len(mark):].decode(encoding)
+        return data[len(mark) :].decode(encoding)
     except UnicodeDecodeError:
-        raise VerifyError(f"{name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}") from None
+        raise VerifyError(
+            f"{name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}"
+        ) from None
 
 
 def read_text_input(name: str | Path, *, cap: int, what: str, hint: str) -> str:

@@ -120,8 +120,9 @@ def _chars(text: pdfium.PdfTextPage, height: float) -> list[_Char]:
         if prev is not None and len(out) - prev <= 8:
             continue  # the same glyph drawn again on itself: fake bold
         seen[key] = len(out)
-        out.append(_Char(ch, min(box.left, x), max(box.right, x + 0.1), base,
-                         size or abs(box.top - box.bottom) or 1.0, bold))
+        out.append(
+            _Char(ch, min(box.left, x), max(box.right, x + 0.1), base, size or abs(box.top - box.bottom) or 1.0, bold)
+        )
     return out
 
 
@@ -145,8 +146,7 @@ def _runs(chars: list[_Char]) -> list[Run]:
         if cur is not None and glyphs:
             text = "".join(parts).strip()
             if text:
-                runs.append(Run(text, x0, x1, cur.base - cur.size, cur.base,
-                                cur.size, bold * 2 > glyphs))
+                runs.append(Run(text, x0, x1, cur.base - cur.size, cur.base, cur.size, bold * 2 > glyphs))
         cur, parts, bold, glyphs = None, [], 0, 0
 
     for c in chars:
@@ -155,8 +155,7 @@ def _runs(chars: list[_Char]) -> list[Run]:
             continue
         if cur is not None:
             raised = cur.base - c.base
-            superscript = (c.ch.isdigit() and c.size < 0.85 * cur.size
-                           and 0.2 * cur.size < raised < 0.8 * cur.size)
+            superscript = c.ch.isdigit() and c.size < 0.85 * cur.size and 0.2 * cur.size < raised < 0.8 * cur.size
             if superscript and c.x0 >= last_x1 - 1 and c.x0 - last_x1 < cur.size:
                 note.append(c.ch)
                 last_x1 = c.x1
@@ -210,9 +209,15 @@ def _merge_spanning(lines: list[Line]) -> list[Line]:
             prev = out[-1]
             gap = ln.x0 - prev.x1
             sep = "   " if gap >= 15 else " "
-            out[-1] = Line(prev.text + sep + ln.text, prev.x0, ln.x1, min(prev.top, ln.top),
-                           max(prev.bottom, ln.bottom), max(prev.size, ln.size),
-                           prev.bold and ln.bold)
+            out[-1] = Line(
+                prev.text + sep + ln.text,
+                prev.x0,
+                ln.x1,
+                min(prev.top, ln.top),
+                max(prev.bottom, ln.bottom),
+                max(prev.size, ln.size),
+                prev.bold and ln.bold,
+            )
         else:
             out.append(ln)
     return out
@@ -258,8 +263,7 @@ def _gutters(runs: list[Run]) -> list[tuple[float, float]]:
     # drop gutters until every column between them is a prose column
     while gutters:
         edges = [x_min] + [g for gutter in gutters for g in gutter] + [x_max]
-        bad = next((k for k in range(0, len(edges), 2)
-                    if not _prose_column(body, edges[k], edges[k + 1], width)), None)
+        bad = next((k for k in range(0, len(edges), 2) if not _prose_column(body, edges[k], edges[k + 1], width)), None)
         if bad is None:
             return gutters
         column = bad // 2
@@ -306,7 +310,15 @@ def _lines(runs: list[Run]) -> list[Line]:
         main = max(group, key=lambda r: len(r.text))
         glyphs = sum(len(r.text) for r in group)
         bold = sum(len(r.text) for r in group if r.bold) * 2 > glyphs
-        lines.append(Line(text, group[0].x0, max(r.x1 for r in group),
-                          min(r.top for r in group), max(r.bottom for r in group),
-                          main.size, bold))
+        lines.append(
+            Line(
+                text,
+                group[0].x0,
+                max(r.x1 for r in group),
+                min(r.top for r in group),
+                max(r.bottom for r in group),
+                main.size,
+                bold,
+            )
+        )
     return lines

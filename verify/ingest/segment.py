@@ -66,8 +66,6 @@ def segment(paragraphs: list[str]) -> Segmented:
     for number, paragraph in enumerate(kept, start=1):
         spans.append((offset, offset + len(paragraph)))
         for index, (start, end) in enumerate(split_sentences(paragraph), start=1):
-            sentences.append(
-                Sentence(number, index, offset + start, offset + end, paragraph[start:end])
-            )
+            sentences.append(Sentence(number, index, offset + start, offset + end, paragraph[start:end]))
         offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
     return Segmented(PARAGRAPH_SEPARATOR.join(kept), spans, sentences)

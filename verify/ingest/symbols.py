@@ -77,13 +77,9 @@ def parse_symbol(text: str) -> str:
     match = _SYMBOL_RE.fullmatch(canonical)
     if match is None or (_is_bare_number(match["core"]) and not match["organs"].endswith("/RES")):
         shown = text.strip()[:80]
-        raise VerifyError(
-            f"not a valid UN document symbol: {shown!r} "
-            "(expected e.g. S/2023/370 or A/78/123/Add.1)"
-        )
+        raise VerifyError(f"not a valid UN document symbol: {shown!r} (expected e.g. S/2023/370 or A/78/123/Add.1)")
     suffixes = "".join(
-        f"/{_SUFFIX_NAMES[name]}.{number}"
-        for name, number in re.findall(r"/([A-Z]+)\.([0-9]+)", match["suffixes"])
+        f"/{_SUFFIX_NAMES[name]}.{number}" for name, number in re.findall(r"/([A-Z]+)\.([0-9]+)", match["suffixes"])
     )
     return f"{match['body']}{match['organs']}/{match['core']}{suffixes}"
 

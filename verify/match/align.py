@@ -164,7 +164,11 @@ def _extend_edges(steps: list[Step], m: int) -> list[Step]:
     take = min(lead, covered[0])
     if take:
         first = covered[0]
-        steps = steps[: lead - take] + [Step(steps[lead - take + k].q, first - take + k) for k in range(take)] + steps[lead:]
+        steps = (
+            steps[: lead - take]
+            + [Step(steps[lead - take + k].q, first - take + k) for k in range(take)]
+            + steps[lead:]
+        )
     trail = 0
     while trail < len(steps) and steps[len(steps) - 1 - trail].s is None:
         trail += 1
@@ -184,8 +188,20 @@ def cover_punctuation(quote: str, text: str, start: int, end: int) -> tuple[int,
     tail_start = len(stripped.rstrip("".join(c for c in stripped if not c.isalnum())))
     tail = fold(stripped[tail_start:])
     lead = fold(head)
-    while end < len(text) and not text[end].isalnum() and not text[end].isspace() and fold(text[end]) and fold(text[end]) in tail:
+    while (
+        end < len(text)
+        and not text[end].isalnum()
+        and not text[end].isspace()
+        and fold(text[end])
+        and fold(text[end]) in tail
+    ):
         end += 1
-    while start > 0 and not text[start - 1].isalnum() and not text[start - 1].isspace() and fold(text[start - 1]) and fold(text[start - 1]) in lead:
+    while (
+        start > 0
+        and not text[start - 1].isalnum()
+        and not text[start - 1].isspace()
+        and fold(text[start - 1])
+        and fold(text[start - 1]) in lead
+    ):
         start -= 1
     return start, end

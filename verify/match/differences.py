@@ -24,7 +24,9 @@ from verify.match.align import Alignment, Step, Token, same
 BREAK_TOKENS = 5  # this many words in a row on one side only: the span is not continuous
 ELSEWHERE_TOKENS = 3  # this many replaced quote words found as typed elsewhere in the passage: likewise
 
-NEGATIONS = frozenset("not no never none nor neither nothing nobody nowhere without cannot hardly barely seldom".split())
+NEGATIONS = frozenset(
+    "not no never none nor neither nothing nobody nowhere without cannot hardly barely seldom".split()
+)
 PRONOUNS = frozenset(
     "i me my mine myself we us our ours ourselves you your yours yourself he him his himself she her hers herself "
     "it its itself they them their theirs themselves one".split()
@@ -57,8 +59,13 @@ class Difference:
 
     def as_flag(self, locator: str | None = None) -> dict[str, Any]:
         """The evidence flag for an accepted difference (see DESIGN: evidence flags)."""
-        flag: dict[str, Any] = {"kind": "quote_difference", "detail": self.detail, "class": self.kind,
-                                "quote": self.quote, "source": self.source}
+        flag: dict[str, Any] = {
+            "kind": "quote_difference",
+            "detail": self.detail,
+            "class": self.kind,
+            "quote": self.quote,
+            "source": self.source,
+        }
         if locator:
             flag["locator"] = locator
         return flag
@@ -96,8 +103,16 @@ def _join(text: str, run: list[Token]) -> str:
     return text[run[0].start : run[-1].end] if run else ""
 
 
-def _classify(quote: str, source: str, q: list[Token], s: list[Token], near: list[Token], near_text: str,
-              at_edge: bool, first_in_quote: bool) -> str:
+def _classify(
+    quote: str,
+    source: str,
+    q: list[Token],
+    s: list[Token],
+    near: list[Token],
+    near_text: str,
+    at_edge: bool,
+    first_in_quote: bool,
+) -> str:
     keys = [t.key for t in q + s]
     if any(_is_negation(k) for k in keys):
         return "negation"
@@ -115,12 +130,16 @@ def _classify(quote: str, source: str, q: list[Token], s: list[Token], near: lis
         return "date"
     if any(k in PRONOUNS for k in keys):
         return "pronoun"
-    if any(_is_name(quote, t, first_in_quote and i == 0) for i, t in enumerate(q)) or any(_is_name(source, t, False) for t in s):
+    if any(_is_name(quote, t, first_in_quote and i == 0) for i, t in enumerate(q)) or any(
+        _is_name(source, t, False) for t in s
+    ):
         return "name"
     return "edge" if at_edge else "other"
 
 
-def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: list[Token], alignment: Alignment) -> Compared:
+def compare(
+    quote: str, quote_tokens: list[Token], source: str, source_tokens: list[Token], alignment: Alignment
+) -> Compared:
     """The differences between a quote and the source span it is aligned with, in quote order."""
     steps = alignment.steps
     runs: list[tuple[int, int]] = []  # [from, to) over steps
@@ -148,10 +167,14 @@ def compare(quote: str, quote_tokens: list[Token], source: str, source_tokens: l
         said, found = _join(quote, q), _join(source, s)
         if not (at_start or at_end) and (len(s) - len(q) >= BREAK_TOKENS or len(q) - len(s) >= BREAK_TOKENS):
             if len(s) > len(q):
-                breaks.append(f"{len(s) - len(q)} words of the source (“{_short(found)}”) stand inside the quote's span "
-                              "but not in the quote")
+                breaks.append(
+                    f"{len(s) - len(q)} words of the source (“{_short(found)}”) stand inside the quote's span "
+                    "but not in the quote"
+                )
             else:
-                breaks.append(f"{len(q) - len(s)} words of the quote (“{_short(said)}”) are not in this stretch of the source")
+                breaks.append(
+                    f"{len(q) - len(s)} words of the quote (“{_short(said)}”) are not in this stretch of the source"
+                )
             continue
         elsewhere = _further_on(source, q, s, source_tokens)
         if elsewhere is not None:
@@ -190,8 +213,9 @@ def _further_on(source: str, q: list[Token], s: list[Token], source_tokens: list
             continue
         between = source_tokens[here:at] if at > here else source_tokens[at + width : here + len(s)]
         words = source[between[0].start : between[-1].end] if between else ""
-        return (f"{len(between)} words of the source (“{_short(words)}”) stand inside the quote's span "
-                "but not in the quote")
+        return (
+            f"{len(between)} words of the source (“{_short(words)}”) stand inside the quote's span but not in the quote"
+        )
     return None
 
 

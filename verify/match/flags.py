@@ -21,8 +21,10 @@ from verify.claims.names import gazetteer, name_key
 from verify.match.numbers import between_ranges, dates, quantities, same_date
 
 HEDGES = re.compile(
-    r"\b(?:one|a|another|some|several|two|three) Member States? (?:reported|assessed|indicated|noted|stated|claimed|believed?)\b"
-    r"|\b(?:could not|cannot|can not|can't|couldn't) (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?|corroborat(?:e|ed))\b"
+    r"\b(?:one|a|another|some|several|two|three) Member States? "
+    r"(?:reported|assessed|indicated|noted|stated|claimed|believed?)\b"
+    r"|\b(?:could not|cannot|can not|can't|couldn't) (?:be )?(?:independently "
+    r")?(?:verif(?:y|ied)|confirm(?:ed)?|corroborat(?:e|ed))\b"
     r"|\bnot (?:been )?(?:independently )?(?:verified|confirmed|corroborated)\b"
     r"|\b(?:reportedly|allegedly|purportedly|unconfirmed|unverified)\b"
     r"|\b(?:according to|per) (?:one|a single|some) (?:Member State|source|report)s?\b"
@@ -30,14 +32,23 @@ HEDGES = re.compile(
     r"|\bremains? unclear\b|\bmay have\b|\bis said to\b",
     re.IGNORECASE,
 )
-CLAIM_HEDGES = re.compile(r"\b(?:reportedly|allegedly|said to|may|might|could|believed|suggests?|unconfirmed)\b", re.IGNORECASE)
+CLAIM_HEDGES = re.compile(
+    r"\b(?:reportedly|allegedly|said to|may|might|could|believed|suggests?|unconfirmed)\b", re.IGNORECASE
+)
 # Names so common in a corpus that their absence from one passage says nothing.
 UBIQUITOUS = {"United Nations"}
 
 
 def _context(text: str, start: int, end: int, words: int = 3) -> str:
-    """The number, a few words after it, and the label before it if any ("Department 15 of the", "about 1,600 once family")."""
-    before = [w for w in re.findall(r"[\w’'\-]+", text[max(0, start - 30) : start])[-1:] if w[:1].isupper() and text[:start].endswith(w + " ")]
+    """The number, a few words after it, and the label before it if any.
+
+    E.g. "Department 15 of the", "about 1,600 once family".
+    """
+    before = [
+        w
+        for w in re.findall(r"[\w’'\-]+", text[max(0, start - 30) : start])[-1:]
+        if w[:1].isupper() and text[:start].endswith(w + " ")
+    ]
     tail = re.split(r"[.;:!?)](?:\s|$)|\n", text[end : end + 60], maxsplit=1)[0]  # not into the next sentence
     after = re.findall(r"[\w’'\-]+", tail)[:words]
     return " ".join([*before, text[start:end], *after]).strip()
@@ -57,21 +68,37 @@ def number_flags(claim: str, passage: str, ignore: list[str] | None = None) -> l
         consistent = any(quantity.accepts(q.low) or quantity.accepts(q.high) for q in stated) or any(
             quantity.accepts(low) or quantity.accepts(high) or (low <= quantity.low <= high) for low, high in ranges
         )
-        comparable = [q for q in stated if id(q) not in matched and q.low > 0 and 0.1 * quantity.low <= q.low <= 10 * max(quantity.high, 1)]
+        comparable = [
+            q
+            for q in stated
+            if id(q) not in matched and q.low > 0 and 0.1 * quantity.low <= q.low <= 10 * max(quantity.high, 1)
+        ]
         if not consistent and comparable:
             shown = ", ".join(
-                dict.fromkeys(_context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable]))
+                dict.fromkeys(
+                    _context(passage, m.start(), m.end()) for m in _find_all(passage, [q.text for q in comparable])
+                )
             )
-            flags.append({
-                "type": "number_mismatch", "claim": quantity.text, "passage": shown,
-                "message": f"claim: {quantity.text}; passage: {shown}",
-            })
+            flags.append(
+                {
+                    "type": "number_mismatch",
+                    "claim": quantity.text,
+                    "passage": shown,
+                    "message": f"claim: {quantity.text}; passage: {shown}",
+                }
+            )
     passage_dates = dates(passage)
     for claimed_date in dates(claim):
         if passage_dates and not any(same_date(claimed_date, d) for d in passage_dates):
             shown = ", ".join(d.text for d in passage_dates)
-            flags.append({"type": "number_mismatch", "claim": claimed_date.text, "passage": shown,
-                          "message": f"claim: {claimed_date.text}; passage: {shown}"})
+            flags.append(
+                {
+                    "type": "number_mismatch",
+                    "claim": claimed_date.text,
+                    "passage": shown,
+                    "message": f"claim: {claimed_date.text}; passage: {shown}",
+                }
+            )
     return flags
 
 
@@ -131,10 +158,14 @@ def name_flags(claim: str, passage: str, implied: str = "") -> list[dict[str, An
             continue
         for name in wanted:
             if name not in present:
-                flags.append({
-                    "type": "missing_name", "claim": name, "passage": None,
-                    "message": f"claim names {name} (with {', '.join(present)}); the passage does not",
-                })
+                flags.append(
+                    {
+                        "type": "missing_name",
+                        "claim": name,
+                        "passage": None,
+                        "message": f"claim names {name} (with {', '.join(present)}); the passage does not",
+                    }
+                )
     return flags
 
 
@@ -143,11 +174,18 @@ def hedge_flags(claim: str, passage: str) -> list[dict[str, Any]]:
     if CLAIM_HEDGES.search(claim):
         return []
     hedges = list(dict.fromkeys(m.group(0) for m in HEDGES.finditer(passage)))
-    return [{
-        "type": "hedged", "claim": None, "passage": hedge,
-        "message": f"the passage hedges (“{hedge}”) where the claim states it as fact",
-    } for hedge in hedges]
+    return [
+        {
+            "type": "hedged",
+            "claim": None,
+            "passage": hedge,
+            "message": f"the passage hedges (“{hedge}”) where the claim states it as fact",
+        }
+        for hedge in hedges
+    ]
 
 
-def flags_for(claim: str, passage: str, *, attribution: list[str] | None = None, implied: str = "") -> list[dict[str, Any]]:
+def flags_for(
+    claim: str, passage: str, *, attribution: list[str] | None = None, implied: str = ""
+) -> list[dict[str, Any]]:
     return number_flags(claim, passage, attribution) + name_flags(claim, passage, implied) + hedge_flags(claim, passage)

@@ -136,7 +136,9 @@ def index_source(conn: Connection, source_id: int) -> int:
     from sqlalchemy import text
 
     unindex_source(conn, source_id)
-    rows = conn.execute(text("SELECT id, source_id, text FROM passage WHERE source_id = :s ORDER BY id"), {"s": source_id}).all()
+    rows = conn.execute(
+        text("SELECT id, source_id, text FROM passage WHERE source_id = :s ORDER BY id"), {"s": source_id}
+    ).all()
     return index_passages(conn, [(r[0], r[1], r[2]) for r in rows])
 
 
@@ -206,12 +208,14 @@ class _Term:
     blocks: list[tuple[array[int], array[int], array[int]]]
 
 
-def _load(reader: Reader, found: dict[str, float], source_id: int | None, avgdl: float,
-          k1: float, b: float) -> dict[str, _Term]:
+def _load(
+    reader: Reader, found: dict[str, float], source_id: int | None, avgdl: float, k1: float, b: float
+) -> dict[str, _Term]:
     params: dict[str, object] = {"sid": source_id}
     where = f"term IN ({in_list('t', found, params)})" + (" AND source_id = :sid" if source_id is not None else "")
     rows = reader.rows(
-        f"SELECT term, max_tf, min_length, passage_ids, tfs, lengths FROM search_block WHERE {where} ORDER BY term, source_id",
+        f"SELECT term, max_tf, min_length, passage_ids, tfs, lengths FROM search_block WHERE {where} ORDER BY term, "
+        "source_id",
         params,
     )
     loaded: dict[str, _Term] = {}
@@ -223,8 +227,9 @@ def _load(reader: Reader, found: dict[str, float], source_id: int | None, avgdl:
     return loaded
 
 
-def _lookup(blocks: list[tuple[array[int], array[int], array[int]]], starts: list[int], reach: list[int],
-            passage_id: int) -> tuple[int, int] | None:
+def _lookup(
+    blocks: list[tuple[array[int], array[int], array[int]]], starts: list[int], reach: list[int], passage_id: int
+) -> tuple[int, int] | None:
     """(tf, length) of a passage in a term's blocks (sorted by first id), by binary search.
 
     ``reach[k]`` is the highest id in blocks 0..k, so the search stops at the
@@ -241,7 +246,13 @@ def _lookup(blocks: list[tuple[array[int], array[int], array[int]]], starts: lis
 
 
 def bm25(
-    reader: Reader, query_terms: Sequence[str], *, limit: int, source_id: int | None = None, k1: float = K1, b: float = B
+    reader: Reader,
+    query_terms: Sequence[str],
+    *,
+    limit: int,
+    source_id: int | None = None,
+    k1: float = K1,
+    b: float = B,
 ) -> list[Ranked]:
     """Top passages for the (already tokenized) query terms, best first — exact BM25, ties by passage id."""
     unique = list(dict.fromkeys(query_terms))

@@ -58,7 +58,9 @@ def _inside(windows: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in windows)
 
 
-def word_occurrences(text: str, quote: str, windows: Sequence[tuple[int, int]], folded: Folded | None = None) -> list[Anchor]:
+def word_occurrences(
+    text: str, quote: str, windows: Sequence[tuple[int, int]], folded: Folded | None = None
+) -> list[Anchor]:
     """Exact occurrences on whole words inside the windows or, when none, typography-folded ones."""
     needle = quote.strip()
     if not needle:
@@ -137,14 +139,21 @@ def locate(text: str, quote: str, windows: Sequence[tuple[int, int]]) -> Located
     ties = [(Anchor(c.start, c.end, "fuzzy", round(c.score, 2)), c.compared.differences) for c in others]
     if not best.compared.differences:
         typographic = Anchor(best.start, best.end, "normalized", 100.0)
-        return Located(occurrences=sorted([typographic, *[Anchor(c.start, c.end, "normalized", 100.0) for c in others]],
-                                          key=lambda a: a.start))
-    return Located(approximate=Anchor(best.start, best.end, "fuzzy", round(best.score, 2)),
-                   differences=best.compared.differences, ties=ties)
+        return Located(
+            occurrences=sorted(
+                [typographic, *[Anchor(c.start, c.end, "normalized", 100.0) for c in others]], key=lambda a: a.start
+            )
+        )
+    return Located(
+        approximate=Anchor(best.start, best.end, "fuzzy", round(best.score, 2)),
+        differences=best.compared.differences,
+        ties=ties,
+    )
 
 
-def _align_window(text: str, quote: str, quote_tokens: list[Token],
-                  windows: Sequence[tuple[int, int]], index: int) -> _Candidate | None:
+def _align_window(
+    text: str, quote: str, quote_tokens: list[Token], windows: Sequence[tuple[int, int]], index: int
+) -> _Candidate | None:
     from rapidfuzz import fuzz
 
     a, b = windows[index]
@@ -155,11 +164,19 @@ def _align_window(text: str, quote: str, quote_tokens: list[Token],
     start, end = cover_punctuation(quote, text, source_tokens[alignment.first].start, source_tokens[alignment.last].end)
     compared = compare(quote, quote_tokens, text, source_tokens, alignment)
     # The score leaves out a stretch the quote skips, so a mixed-in column is reported as such, not as "not found".
-    kept = "".join(text[t.start : t.end] + " " for st in alignment.steps if st.s is not None
-                   for t in [source_tokens[st.s]] if st.q is not None or not compared.breaks)
+    kept = "".join(
+        text[t.start : t.end] + " "
+        for st in alignment.steps
+        if st.s is not None
+        for t in [source_tokens[st.s]]
+        if st.q is not None or not compared.breaks
+    )
     score = fuzz.ratio(" ".join(t.key for t in quote_tokens), normalize(kept).text)
-    agreeing = sum(1 for st in alignment.steps if st.q is not None and st.s is not None
-                   and same(quote_tokens[st.q].key, source_tokens[st.s].key))
+    agreeing = sum(
+        1
+        for st in alignment.steps
+        if st.q is not None and st.s is not None and same(quote_tokens[st.q].key, source_tokens[st.s].key)
+    )
     share = agreeing / len(quote_tokens) if agreeing >= MIN_AGREEING else 0.0
     return _Candidate(index, start, end, alignment.cost, score, compared, share)
 

@@ -12,13 +12,35 @@ from dataclasses import dataclass
 from verify.claims.hints import DATE_RE, find_numbers
 
 WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a dozen": 12, "dozen": 12, "hundred": 100, "a hundred": 100, "thousand": 1000, "a thousand": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a dozen": 12,
+    "dozen": 12,
+    "hundred": 100,
+    "a hundred": 100,
+    "thousand": 1000,
+    "a thousand": 1000,
 }
 RANGES = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2_000_000, 9_999_999)}
 SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +57,16 @@ class Quantity:
         that); approximate qualifiers allow 15 %; vague ranges ("dozens")
         accept any value inside them.
         """
-        approximate = self.qualifier in ("around", "about", "approximately", "roughly", "some", "nearly", "almost", "an estimated")
+        approximate = self.qualifier in (
+            "around",
+            "about",
+            "approximately",
+            "roughly",
+            "some",
+            "nearly",
+            "almost",
+            "an estimated",
+        )
         slack = 0.15 if approximate else 0.0
         return self.low * (1 - slack) <= value <= self.high * (1 + slack)
 
@@ -43,8 +74,27 @@ class Quantity:
 def parse_quantity(text: str) -> Quantity | None:
     lowered = text.lower().strip()
     qualifier = None
-    for q in ("up to", "at least", "at most", "more than", "fewer than", "less than", "as many as", "as few as",
-              "an estimated", "approximately", "around", "about", "roughly", "nearly", "almost", "over", "under", "some", "between"):
+    for q in (
+        "up to",
+        "at least",
+        "at most",
+        "more than",
+        "fewer than",
+        "less than",
+        "as many as",
+        "as few as",
+        "an estimated",
+        "approximately",
+        "around",
+        "about",
+        "roughly",
+        "nearly",
+        "almost",
+        "over",
+        "under",
+        "some",
+        "between",
+    ):
         if lowered.startswith(q + " "):
             qualifier, lowered = q, lowered[len(q) + 1 :]
             break
@@ -67,11 +117,25 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-TENS = {"ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+TENS = {
+    "ten": 10,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 SPELLED_QUALIFIERS = r"up\s+to|at\s+least|more\s+than|about|around|some|nearly|almost|approximately"
 SPELLED_RE = re.compile(
     r"\b(?:(?P<qual>" + SPELLED_QUALIFIERS + r")\s+)?"
-    r"(?P<tens>" + "|".join(TENS) + r")?[\s-]?(?P<unit>" + "|".join(UNITS) + r")?\s+(?P<scale>hundred|thousand|million)\b",
+    r"(?P<tens>"
+    + "|".join(TENS)
+    + r")?[\s-]?(?P<unit>"
+    + "|".join(UNITS)
+    + r")?\s+(?P<scale>hundred|thousand|million)\b",
     re.IGNORECASE,
 )
 # "several dozen" says what "dozens" says, not "12".
@@ -101,7 +165,7 @@ def quantities(text: str) -> list[Quantity]:
 
 
 def between_ranges(text: str) -> list[tuple[float, float]]:
-    """"between 30 and 60" as a range, which the plain number list reads as two numbers."""
+    """ "between 30 and 60" as a range, which the plain number list reads as two numbers."""
     ranges = []
     for match in re.finditer(r"between\s+([\d,]+)\s+and\s+([\d,]+)", text, re.IGNORECASE):
         low, high = (float(g.replace(",", "")) for g in match.groups())
@@ -124,12 +188,14 @@ def dates(text: str) -> list[DateValue]:
         year = re.search(r"\b(19|20)\d{2}\b", value)
         month = next((n for name, n in MONTHS.items() if re.search(rf"\b{name}", value, re.IGNORECASE)), None)
         day = re.search(r"\b(\d{1,2})\b(?!/)", value)
-        found.append(DateValue(value, int(year.group(0)) if year else None, month, int(day.group(1)) if day and month else None))
+        found.append(
+            DateValue(value, int(year.group(0)) if year else None, month, int(day.group(1)) if day and month else None)
+        )
     return found
 
 
 def same_date(a: DateValue, b: DateValue) -> bool:
     """Dates agree on every part both of them state."""
-    return all(x is None or y is None or x == y for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day))) and (
-        a.year is not None and b.year is not None
-    )
+    return all(
+        x is None or y is None or x == y for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day))
+    ) and (a.year is not None and b.year is not None)

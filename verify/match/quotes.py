@@ -47,8 +47,14 @@ class QuoteCheck:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "claim_id": self.claim_id, "quote": self.quote, "state": self.state, "source": self.source,
-            "locator": self.locator, "source_text": self.source_text, "score": self.score, "differences": self.differences,
+            "claim_id": self.claim_id,
+            "quote": self.quote,
+            "state": self.state,
+            "source": self.source,
+            "locator": self.locator,
+            "source_text": self.source_text,
+            "score": self.score,
+            "differences": self.differences,
             "classes": self.classes,
             "note": self.note,
         }
@@ -77,8 +83,11 @@ def _compare(text: str, passages: list[Passage], part: str, found: Anchor) -> tu
     alignment = align(quote_tokens, source_tokens)
     if alignment is None:
         return found, []
-    span = Anchor(*cover_punctuation(part, text, source_tokens[alignment.first].start, source_tokens[alignment.last].end),
-                  found.method, found.score)
+    span = Anchor(
+        *cover_punctuation(part, text, source_tokens[alignment.first].start, source_tokens[alignment.last].end),
+        found.method,
+        found.score,
+    )
     compared = compare(part, quote_tokens, text, source_tokens, alignment)
     return span, list(compared.differences)
 
@@ -101,7 +110,9 @@ def _locate(text: str, passages: list[Passage], parts: list[str]) -> tuple[list[
         before = index < pivot
         neighbour = anchors[index + 1] if before else anchors[index - 1]
         reach = MAX_GAP_CHARS + 2 * len(parts[index])
-        start, end = (max(0, neighbour.start - reach), neighbour.start) if before else (neighbour.end, neighbour.end + reach)
+        start, end = (
+            (max(0, neighbour.start - reach), neighbour.start) if before else (neighbour.end, neighbour.end + reach)
+        )
         result = anchor(text[start:end], parts[index], threshold=NEIGHBOUR_THRESHOLD)
         if not isinstance(result, Anchor):
             return None
@@ -124,8 +135,17 @@ def check_quote(claim_id: int, quote: str, sources: list[tuple[Source, list[Pass
         found_text = text[anchors[0].start : anchors[-1].end]
         passage = next((p for p in passages if p.start <= anchors[0].start < p.end), None)
         differences = [d for _, found in compared for d in found]
-        check = QuoteCheck(claim_id, quote, "differs" if differences else "found", source.key, passage.locator if passage else None,
-                           found_text, score, [d.detail for d in differences], [d.kind for d in differences])
+        check = QuoteCheck(
+            claim_id,
+            quote,
+            "differs" if differences else "found",
+            source.key,
+            passage.locator if passage else None,
+            found_text,
+            score,
+            [d.detail for d in differences],
+            [d.kind for d in differences],
+        )
         if best.state == "not_found" or (check.state == "found" and best.state != "found") or check.score > best.score:
             best = check
         if best.state == "found":
@@ -154,6 +174,9 @@ def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteC
             ordered = sorted(sources, key=lambda item: item[0].key != attributed)
             result = check_quote(claim.id, quote, ordered)  # type: ignore[arg-type]
             if result.state == "not_found" and attributed and attributed not in retrieved:
-                result.note = f"its attributed source {attributed} is not retrieved yet: 'verify source fetch {attributed}' or 'verify source add FILE --key {attributed}'"
+                result.note = (
+                    f"its attributed source {attributed} is not retrieved yet: "
+                    f"'verify source fetch {attributed}' or 'verify source add FILE --key {attributed}'"
+                )
             results.append(result)
     return results

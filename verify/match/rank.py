@@ -1,10 +1,11 @@
 """Suggesting the passages that bear on a claim: a fast first stage, then re-ranking.
 
 1. First stage: BM25 over the search index (:mod:`verify.match.index`, the
-   one ``verify search`` uses, on every backend) with the claim's content words OR-ed, plus the spelling variants of its names (on a large
-   library its commonest words are left to the re-ranking, see
-   :func:`verify.match.query.prune`); the top ``Weights.candidates`` go on. When the claim is attributed to a
-   registered source, that source's best passages are always among them.
+   one ``verify search`` uses, on every backend) with the claim's content words OR-ed, plus the
+   spelling variants of its names (on a large library its commonest words are left to the
+   re-ranking, see :func:`verify.match.query.prune`); the top ``Weights.candidates`` go on.
+   When the claim is attributed to a registered source, that source's best
+   passages are always among them.
 2. Re-ranking: a weighted sum of features, each in [0, 1] (see :func:`features`):
    BM25 relative to the best candidate; how much of the claim (idf-weighted)
    the source's title, the passage's best sentence and the whole passage
@@ -208,7 +209,8 @@ def _rows(reader: Reader, ids: list[int]) -> list[Any]:
         return []
     marks = ", ".join(str(int(i)) for i in ids)
     return reader.rows(
-        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND s.is_current"
+        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND "
+        "s.is_current"
     )
 
 
@@ -216,7 +218,10 @@ def _rows(reader: Reader, ids: list[int]) -> list[Any]:
 
 
 def _coverage(idf: dict[str, float], present: set[str], synonyms: dict[str, frozenset[str]] | None = None) -> float:
-    """Share of the claim's idf the words in ``present`` cover; a word present only as a synonym counts ``SYNONYM_WEIGHT``."""
+    """Share of the claim's idf the words in ``present`` cover.
+
+    A word present only as a synonym counts ``SYNONYM_WEIGHT``.
+    """
     total = sum(idf.values())
     if not total:
         return 0.0
@@ -236,7 +241,9 @@ def _best_sentence(
 
 
 def _expansion(context: ClaimContext, passages: list[list[str]]) -> list[float]:
-    """BM25 of the synonyms each passage uses for claim words it lacks, relative to the best plain BM25 of the candidates.
+    """BM25 of the synonyms each passage uses for claim words it lacks.
+
+    Relative to the best plain BM25 of the candidates.
 
     Query expansion as a feature: a synonym stands for its claim word (the
     claim word's idf, BM25 saturation and length normalisation over the
@@ -291,7 +298,10 @@ def _share_names(claim_names: list[tuple[str, ...]], passage: str) -> float:
 
 
 def _passage_key(passage: str) -> str:
-    """:func:`~verify.claims.names.name_key` of a whole passage; plain ASCII skips the accent folding (same key, 10× faster)."""
+    """:func:`~verify.claims.names.name_key` of a whole passage.
+
+    Plain ASCII skips the accent folding (same key, 10× faster).
+    """
     if passage.isascii():
         return _KEY_DROP.sub("", passage).casefold()
     return name_key(passage)

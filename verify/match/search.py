@@ -4,8 +4,8 @@ Ranking is BM25 over the search index kept in the database
 (:mod:`verify.match.index`); query words are OR-ed, so a passage need not
 contain every word, and passages with more (and rarer) query words rank
 first. It is the index ``verify evidence suggest`` ranks with, read through a
-:class:`~verify.db.reader.Reader` (no ORM at start-up). Matching words are marked in the snippet by the same tokenizer that
-built the index, so "fighters" marks "fighter" too.
+:class:`~verify.db.reader.Reader` (no ORM at start-up). Matching words are marked in the
+snippet by the same tokenizer that built the index, so "fighters" marks "fighter" too.
 """
 
 from __future__ import annotations
@@ -74,15 +74,24 @@ def search(session: Reader | Session, query: str, *, source_key: str | None = No
     rows = {
         r[0]: r
         for r in reader.rows(
-            "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = p.source_id "
+            "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = "
+            "p.source_id "
             f"WHERE p.id IN ({marks})",
             params,
         )
     }
     wanted = set(query_terms)
     return [
-        Hit(r.passage_id, rows[r.passage_id][1], rows[r.passage_id][2], rows[r.passage_id][3], rows[r.passage_id][4],
-            round(r.score, 4), rows[r.passage_id][5], mark_terms(rows[r.passage_id][5], wanted))
+        Hit(
+            r.passage_id,
+            rows[r.passage_id][1],
+            rows[r.passage_id][2],
+            rows[r.passage_id][3],
+            rows[r.passage_id][4],
+            round(r.score, 4),
+            rows[r.passage_id][5],
+            mark_terms(rows[r.passage_id][5], wanted),
+        )
         for r in ranked
     ]
 
@@ -113,5 +122,3 @@ def hit_dict(hit: Hit) -> dict[str, Any]:
         "snippet": snippet(hit.marked),
         "text": hit.text,
     }
-
-

@@ -59,13 +59,15 @@ def annotated_data(session: Session, article_id: int | None = None) -> dict[str,
                 continue
             if claim.start > position:
                 segments.append({"text": revision.text[position : claim.start]})
-            segments.append({
-                "text": revision.text[claim.start : claim.end],
-                "claim": claim.id,
-                "status": claim.status,
-                "note": note_of.get(claim.id),
-                "signoff": signed.get(claim.id),  # type: ignore[arg-type]
-            })
+            segments.append(
+                {
+                    "text": revision.text[claim.start : claim.end],
+                    "claim": claim.id,
+                    "status": claim.status,
+                    "note": note_of.get(claim.id),
+                    "signoff": signed.get(claim.id),  # type: ignore[arg-type]
+                }
+            )
             position = claim.end
         if position < end:
             segments.append({"text": revision.text[position:end]})
@@ -73,8 +75,13 @@ def annotated_data(session: Session, article_id: int | None = None) -> dict[str,
     counts = {status: 0 for status in STATUS_STYLES}
     for claim in claims:
         counts[claim.status] = counts.get(claim.status, 0) + 1
-    return {"article": appendix["article"], "paragraphs": paragraphs, "counts": counts,
-            "signed_off": len(signed), "appendix": appendix}
+    return {
+        "article": appendix["article"],
+        "paragraphs": paragraphs,
+        "counts": counts,
+        "signed_off": len(signed),
+        "appendix": appendix,
+    }
 
 
 ANNOTATED_CSS = """
@@ -113,10 +120,14 @@ def label_of(status: str) -> str:
 def _claim_html(segment: dict[str, Any]) -> str:
     status, cid, note = segment["status"], segment["claim"], segment["note"]
     label = label_of(status) + (" · signed off" if segment["signoff"] else "")
-    tip = f"Claim {cid}: {status_label(status)}" + (f", signed off by {segment['signoff']['by']}" if segment["signoff"] else "")
+    tip = f"Claim {cid}: {status_label(status)}" + (
+        f", signed off by {segment['signoff']['by']}" if segment["signoff"] else ""
+    )
     ref = f'<sup class="ref"><a href="#note-{note}" aria-label="note {note}">[{note}]</a></sup>' if note else ""
-    return (f'<span class="claim st-{esc(status)}" id="claim-{cid}" data-claim="{cid}" data-status="{esc(status)}" '
-            f'title="{esc(tip)}"><span class="label">{esc(label)}</span>{esc(segment["text"])}{ref}</span>')
+    return (
+        f'<span class="claim st-{esc(status)}" id="claim-{cid}" data-claim="{cid}" data-status="{esc(status)}" '
+        f'title="{esc(tip)}"><span class="label">{esc(label)}</span>{esc(segment["text"])}{ref}</span>'
+    )
 
 
 def summary_html(data: dict[str, Any]) -> str:
@@ -127,9 +138,11 @@ def summary_html(data: dict[str, Any]) -> str:
         for s, n in counts.items()
     )
     words = " · ".join(f"<strong>{n}</strong> {esc(label_of(s).lower())}" for s, n in counts.items())
-    return (f'<section class="summary" id="summary" aria-label="summary">\n<div class="bar" role="img" '
-            f'aria-label="claims by status">{bar}</div>\n<p>{sum(counts.values())} claims: {words}. '
-            f"<strong>{data['signed_off']}</strong> verdicts signed off.</p>\n</section>\n")
+    return (
+        f'<section class="summary" id="summary" aria-label="summary">\n<div class="bar" role="img" '
+        f'aria-label="claims by status">{bar}</div>\n<p>{sum(counts.values())} claims: {words}. '
+        f"<strong>{data['signed_off']}</strong> verdicts signed off.</p>\n</section>\n"
+    )
 
 
 def legend_html() -> str:
@@ -148,11 +161,17 @@ def render_annotated(data: dict[str, Any]) -> str:
         for segments in data["paragraphs"]
     )
     body = (
-        f"<header>\n<h1>{esc(article['title'])}</h1>\n" + (f'<p class="meta">{meta}</p>\n' if meta else "")
+        f"<header>\n<h1>{esc(article['title'])}</h1>\n"
+        + (f'<p class="meta">{meta}</p>\n' if meta else "")
         + '<p class="meta">Annotated copy: every claim is marked with the status of its fact-check.</p>\n</header>\n'
-        + summary_html(data) + legend_html()
+        + summary_html(data)
+        + legend_html()
         + f'<section id="article" class="article">\n<h2>Article</h2>\n{paragraphs}</section>\n'
-        + '<section id="notes">\n<h2>Notes</h2>\n' + notes_html(data["appendix"]) + "</section>\n"
-        + '<section id="bibliography">\n<h2>Sources</h2>\n' + bibliography_html(data["appendix"]) + "</section>\n"
+        + '<section id="notes">\n<h2>Notes</h2>\n'
+        + notes_html(data["appendix"])
+        + "</section>\n"
+        + '<section id="bibliography">\n<h2>Sources</h2>\n'
+        + bibliography_html(data["appendix"])
+        + "</section>\n"
     )
     return page(f"Annotated: {article['title']}", body, ANNOTATED_CSS + status_css())

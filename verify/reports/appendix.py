@@ -59,11 +59,13 @@ def latest_revision(session: Session, article_id: int) -> ArticleRevision | None
 
 def article_claims(session: Session, article_id: int) -> list[Claim]:
     """The claims of the article as it stands (withdrawn ones are no longer in it)."""
-    return list(session.exec(
-        select(Claim)
-        .where(Claim.article_id == article_id, Claim.status != "withdrawn")
-        .order_by(col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
-    ))
+    return list(
+        session.exec(
+            select(Claim)
+            .where(Claim.article_id == article_id, Claim.status != "withdrawn")
+            .order_by(col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
+        )
+    )
 
 
 def article_header(article: Article, revision: ArticleRevision | None) -> dict[str, Any]:
@@ -96,14 +98,18 @@ def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
     }
 
 
-def evidence_by_claim(session: Session, claims: list[Claim]) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Source]]:
+def evidence_by_claim(
+    session: Session, claims: list[Claim]
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Source]]:
     """Evidence in force per claim (as citations, in note order) and the sources it cites."""
     ids = [c.id for c in claims]
-    rows = list(session.exec(
-        select(Evidence)
-        .where(col(Evidence.claim_id).in_(ids), col(Evidence.retracted_at).is_(None))
-        .order_by(col(Evidence.id))
-    ))
+    rows = list(
+        session.exec(
+            select(Evidence)
+            .where(col(Evidence.claim_id).in_(ids), col(Evidence.retracted_at).is_(None))
+            .order_by(col(Evidence.id))
+        )
+    )
     sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in rows})))}
     rows.sort(key=lambda e: (STANCE_ORDER.get(e.stance, 9), e.id))
     cited: dict[int, list[dict[str, Any]]] = {}
@@ -123,7 +129,9 @@ def claim_entry(claim: Claim, signed: dict[int, Any]) -> dict[str, Any]:
     }
 
 
-def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], signed: dict[int, Any], by: str) -> list[dict[str, Any]]:
+def build_notes(
+    claims: list[Claim], cited: dict[int, list[dict[str, Any]]], signed: dict[int, Any], by: str
+) -> list[dict[str, Any]]:
     """Numbered notes in article order, one per claim or per paragraph with evidence and a verdict."""
     notes: list[dict[str, Any]] = []
     for claim in claims:
@@ -134,12 +142,14 @@ def build_notes(claims: list[Claim], cited: dict[int, list[dict[str, Any]]], sig
             notes[-1]["claims"].append(claim_entry(claim, signed))
             notes[-1]["citations"].extend(citations)
             continue
-        notes.append({
-            "number": len(notes) + 1,
-            "paragraph": claim.paragraph,
-            "claims": [claim_entry(claim, signed)],
-            "citations": list(citations),
-        })
+        notes.append(
+            {
+                "number": len(notes) + 1,
+                "paragraph": claim.paragraph,
+                "claims": [claim_entry(claim, signed)],
+                "citations": list(citations),
+            }
+        )
     return notes
 
 
@@ -158,7 +168,9 @@ def appendix_data(session: Session, article_id: int | None = None, by: str = "cl
     signed = current_signoffs(session, [c.id for c in claims])  # type: ignore[misc]
     notes = build_notes(claims, cited, signed, by)
     used = {c["source"] for note in notes for c in note["citations"]}
-    bibliography = [source_entry(s) for s in sorted(sources.values(), key=lambda s: (s.key, s.version)) if s.key in used]
+    bibliography = [
+        source_entry(s) for s in sorted(sources.values(), key=lambda s: (s.key, s.version)) if s.key in used
+    ]
     open_claims = [
         {key: row[key] for key in ("id", "paragraph", "sentence", "text", "status", "reasons", "latest_note")}
         for row in unsupported_claims(session, UnsupportedOptions(article=article.id))

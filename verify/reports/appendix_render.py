@@ -28,8 +28,9 @@ def signoff_text(signoff: dict[str, Any] | None) -> str:
 def summary_line(data: dict[str, Any]) -> str:
     s = data["summary"]
     counts = ", ".join(f"{n} {status_label(k)}" for k, n in s["by_status"].items())
-    return (f"{s['claims']} claims ({counts}); {s['with_evidence']} with evidence; "
-            f"{s['signed_off']} verdicts signed off.")
+    return (
+        f"{s['claims']} claims ({counts}); {s['with_evidence']} with evidence; {s['signed_off']} verdicts signed off."
+    )
 
 
 def byline(article: dict[str, Any]) -> str:
@@ -40,14 +41,19 @@ def byline(article: dict[str, Any]) -> str:
 
 def difference_text(citation: dict[str, Any]) -> str:
     """An accepted quote difference, as the appendix prints it under the source's words."""
-    typed = f"Linked as “{citation['submitted_quote']}”, which differs from the source: " if citation.get("submitted_quote") else "Differs from the source: "
+    typed = (
+        f"Linked as “{citation['submitted_quote']}”, which differs from the source: "
+        if citation.get("submitted_quote")
+        else "Differs from the source: "
+    )
     why = f" Accepted because: {citation['difference_reason']}" if citation.get("difference_reason") else ""
     return typed + "; ".join(citation["differences"]) + "." + why
 
 
 def claim_heading(claim: dict[str, Any]) -> str:
     extra = f" · {signoff_text(claim['signoff'])}" if claim["signoff"] else ""
-    return f"¶ {claim['paragraph']}, sentence {claim['sentence']} · claim {claim['id']} · {status_label(claim['status'])}{extra}"
+    where = f"¶ {claim['paragraph']}, sentence {claim['sentence']}"
+    return f"{where} · claim {claim['id']} · {status_label(claim['status'])}{extra}"
 
 
 def retrieval(citation: dict[str, Any]) -> str:
@@ -57,7 +63,10 @@ def retrieval(citation: dict[str, Any]) -> str:
 def open_line(row: dict[str, Any]) -> tuple[str, str]:
     """(heading, reasons) of an unsupported claim, plain text."""
     reasons = "; ".join(REASON_LABELS.get(r, r) for r in row["reasons"])
-    return f"¶ {row['paragraph']}, sentence {row['sentence']} · claim {row['id']} · {status_label(row['status'])}", reasons
+    return (
+        f"¶ {row['paragraph']}, sentence {row['sentence']} · claim {row['id']} · {status_label(row['status'])}",
+        reasons,
+    )
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -67,8 +76,14 @@ def _md_citation(c: dict[str, Any], by: str) -> list[str]:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
     orphaned = " *Not found in the current version of the source.*" if c["orphaned"] else ""
     tail = " ".join(p for p in (md_url(c["url"]), md_text(retrieval(c)) if c["retrieved"] else "") if p)
-    line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_text(c['citation'])}." + (f" {tail}" if tail else "")
-    return [line + orphaned, f"  > “{md_text(c['quote'])}”", *([f"  {md_text(difference_text(c))}"] if c.get("differences") else [])]
+    line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_text(c['citation'])}." + (
+        f" {tail}" if tail else ""
+    )
+    return [
+        line + orphaned,
+        f"  > “{md_text(c['quote'])}”",
+        *([f"  {md_text(difference_text(c))}"] if c.get("differences") else []),
+    ]
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -132,7 +147,9 @@ APPENDIX_CSS = """
 
 def _html_citation(c: dict[str, Any], by: str) -> str:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
-    parts = [f'<span class="stance">{esc(STANCE_LABELS.get(c["stance"], c["stance"]))}{claim}:</span> {bdi(c["citation"])}.']
+    parts = [
+        f'<span class="stance">{esc(STANCE_LABELS.get(c["stance"], c["stance"]))}{claim}:</span> {bdi(c["citation"])}.'
+    ]
     if c["url"]:
         parts.append(link(c["url"]))
     if c["retrieved"]:
@@ -140,8 +157,10 @@ def _html_citation(c: dict[str, Any], by: str) -> str:
     if c["orphaned"]:
         parts.append('<span class="orphaned">Not found in the current version of the source.</span>')
     differs = f'<p class="differs">{esc(difference_text(c))}</p>' if c.get("differences") else ""
-    return (f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}'
-            f"<blockquote>“{bdi(c['quote'])}”</blockquote>{differs}</div>\n")
+    return (
+        f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}'
+        f"<blockquote>“{bdi(c['quote'])}”</blockquote>{differs}</div>\n"
+    )
 
 
 def notes_html(data: dict[str, Any]) -> str:
@@ -169,7 +188,9 @@ def bibliography_html(data: dict[str, Any]) -> str:
             parts.append(link(entry["url"]))
         if entry["retrieved"]:
             parts.append(f"Retrieved {esc(entry['retrieved'])}.")
-        parts.append(f'SHA-256 <span class="hash">{esc(entry["sha256"])}</span>.' if entry["sha256"] else "Not retrieved.")
+        parts.append(
+            f'SHA-256 <span class="hash">{esc(entry["sha256"])}</span>.' if entry["sha256"] else "Not retrieved."
+        )
         items.append(f"<li>{' '.join(parts)}</li>\n")
     return '<ul class="bib">\n' + "".join(items) + "</ul>\n"
 
@@ -183,10 +204,14 @@ def open_claims_html(data: dict[str, Any]) -> str:
         note = ""
         if row["latest_note"]:
             n = row["latest_note"]
-            note = f'<br><span class="muted">Latest note, {bdi(n["author"])}, {esc(n["at"][:10])}:</span> {bdi(n["text"])}'
-        items.append(f'<li id="open-{row["id"]}">{esc(heading)} (<span class="reasons">{esc(reasons)}</span>): '
-                     f'<span class="claim-text">“{esc(row["text"])}”</span>{note}</li>\n')
-    return "<p>These claims are not presented as sourced.</p>\n<ul class=\"open\">\n" + "".join(items) + "</ul>\n"
+            note = (
+                f'<br><span class="muted">Latest note, {bdi(n["author"])}, {esc(n["at"][:10])}:</span> {bdi(n["text"])}'
+            )
+        items.append(
+            f'<li id="open-{row["id"]}">{esc(heading)} (<span class="reasons">{esc(reasons)}</span>): '
+            f'<span class="claim-text">“{esc(row["text"])}”</span>{note}</li>\n'
+        )
+    return '<p>These claims are not presented as sourced.</p>\n<ul class="open">\n' + "".join(items) + "</ul>\n"
 
 
 def render_html(data: dict[str, Any]) -> str:
@@ -196,8 +221,14 @@ def render_html(data: dict[str, Any]) -> str:
         f"<header>\n<h1>Sourcing appendix: {esc(article['title'])}</h1>\n"
         + (f'<p class="meta">{meta}</p>\n' if meta else "")
         + f'<p class="meta">{esc(summary_line(data))}</p>\n</header>\n'
-        + '<section id="notes">\n<h2>Notes</h2>\n' + notes_html(data) + "</section>\n"
-        + '<section id="bibliography">\n<h2>Bibliography</h2>\n' + bibliography_html(data) + "</section>\n"
-        + '<section id="unsupported">\n<h2>Not yet supported</h2>\n' + open_claims_html(data) + "</section>\n"
+        + '<section id="notes">\n<h2>Notes</h2>\n'
+        + notes_html(data)
+        + "</section>\n"
+        + '<section id="bibliography">\n<h2>Bibliography</h2>\n'
+        + bibliography_html(data)
+        + "</section>\n"
+        + '<section id="unsupported">\n<h2>Not yet supported</h2>\n'
+        + open_claims_html(data)
+        + "</section>\n"
     )
     return page(f"Sourcing appendix: {article['title']}", body, APPENDIX_CSS)

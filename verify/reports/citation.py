@@ -15,8 +15,20 @@ from typing import Any
 
 from verify.db.models import Source
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # The principal organ named by a symbol's first component, for sources registered without a publisher.
 UN_BODIES = {

@@ -20,7 +20,9 @@ def md_text(value: object) -> str:
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: "\\" + m.group(0) if m.group(0)[0] in "-+#>=" else m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+    return _LINE_START.sub(
+        lambda m: "\\" + m.group(0) if m.group(0)[0] in "-+#>=" else m.group(0)[:-1] + "\\" + m.group(0)[-1], text
+    )
 
 
 def md_url(url: str | None) -> str:

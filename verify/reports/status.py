@@ -43,7 +43,9 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
         " WHERE e.anchor IN ('orphaned', 'reworded') AND e.retracted_at IS NULL GROUP BY c.article_id, e.anchor"
     ):
         recheck[anchor][article_id] = count
-    revisions: dict[int, int] = dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
+    revisions: dict[int, int] = dict(
+        reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id")
+    )
     result = []
     for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
         statuses = by_status.get(article_id, dict.fromkeys(CLAIM_STATUSES, 0))

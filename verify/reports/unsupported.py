@@ -82,23 +82,41 @@ def _supported(row: dict[str, Any]) -> bool:
 
 
 REASON_RULES: tuple[Reason, ...] = (
-    Reason("no_evidence", "no supporting evidence",
-           lambda row, facts: _checkable(row, facts) and not _supported(row)),
-    Reason("no_verdict", "evidence linked but no verdict yet",
-           lambda row, facts: row["status"] in NO_VERDICT and _supported(row)),
-    Reason("changed", "edited in the latest revision; re-check it against its evidence",
-           lambda row, facts: bool(row["changed"])),
-    Reason("conflict", "verdict of support, but contradicting evidence is in force",
-           lambda row, facts: is_conflict(row["status"], EvidenceCounts(**row["evidence_counts"]))),
+    Reason("no_evidence", "no supporting evidence", lambda row, facts: _checkable(row, facts) and not _supported(row)),
+    Reason(
+        "no_verdict",
+        "evidence linked but no verdict yet",
+        lambda row, facts: row["status"] in NO_VERDICT and _supported(row),
+    ),
+    Reason(
+        "changed",
+        "edited in the latest revision; re-check it against its evidence",
+        lambda row, facts: bool(row["changed"]),
+    ),
+    Reason(
+        "conflict",
+        "verdict of support, but contradicting evidence is in force",
+        lambda row, facts: is_conflict(row["status"], EvidenceCounts(**row["evidence_counts"])),
+    ),
     Reason("disputed", "disputed", lambda row, facts: row["status"] == "disputed"),
     Reason("partly_verified", "partly verified", lambda row, facts: row["status"] == "partly_verified"),
-    Reason("orphaned_evidence", "evidence no longer found in its source",
-           lambda row, facts: row["id"] in facts.anchors.get("orphaned_evidence", ())),
-    Reason("evidence_reworded", "evidence re-anchored with different wording in a new source version; re-check",
-           lambda row, facts: row["id"] in facts.anchors.get("evidence_reworded", ())),
-    Reason("unsigned", "verdict not signed off",
-           lambda row, facts: facts.options.require_signoff and row["status"] in FINAL_VERDICTS
-           and row["id"] not in facts.signed),
+    Reason(
+        "orphaned_evidence",
+        "evidence no longer found in its source",
+        lambda row, facts: row["id"] in facts.anchors.get("orphaned_evidence", ()),
+    ),
+    Reason(
+        "evidence_reworded",
+        "evidence re-anchored with different wording in a new source version; re-check",
+        lambda row, facts: row["id"] in facts.anchors.get("evidence_reworded", ()),
+    ),
+    Reason(
+        "unsigned",
+        "verdict not signed off",
+        lambda row, facts: (
+            facts.options.require_signoff and row["status"] in FINAL_VERDICTS and row["id"] not in facts.signed
+        ),
+    ),
 )
 REASONS = tuple(r.name for r in REASON_RULES)
 REASON_MESSAGES = {r.name: r.message for r in REASON_RULES}
@@ -116,8 +134,9 @@ def latest_notes(session: Session, claim_ids: list[int] | None = None) -> dict[i
 def anchor_claims(session: Session) -> dict[str, set[int]]:
     """Reason name (see :data:`ANCHOR_REASONS`) -> claims holding evidence in force in that anchor state."""
     rows = session.exec(
-        select(Evidence.claim_id, Evidence.anchor)
-        .where(col(Evidence.anchor).in_(list(ANCHOR_REASONS)), col(Evidence.retracted_at).is_(None))
+        select(Evidence.claim_id, Evidence.anchor).where(
+            col(Evidence.anchor).in_(list(ANCHOR_REASONS)), col(Evidence.retracted_at).is_(None)
+        )
     ).all()
     found: dict[str, set[int]] = {}
     for claim_id, anchor in rows:

@@ -19,8 +19,10 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
         for row in group:
             reasons = "; ".join(REASON_LABELS.get(r, r) for r in row["reasons"])
             who = f", assigned to {md_text(row['assignee'])}" if row["assignee"] else ""
-            out.append(f"- **Claim {row['id']}** (sentence {row['sentence']}, {status_label(row['status'])}{who}): "
-                       f"{md_text(reasons)}  ")
+            out.append(
+                f"- **Claim {row['id']}** (sentence {row['sentence']}, {status_label(row['status'])}{who}): "
+                f"{md_text(reasons)}  "
+            )
             out.append(f"  “{md_text(row['text'])}”")
             attribution = row.get("attribution") or {}
             if attribution.get("phrase"):

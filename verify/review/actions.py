@@ -68,9 +68,18 @@ class Actions:
         refuse_duplicate(self.db, self.visit.claim_id, candidate.passage_id, quote or candidate.text, command.stance)
         out = Outcome()
         self._act(out)
-        linked = link(self.db, self.visit.claim_id, candidate.source, command.stance, actor=self.reviewer,
-                      quote=quote, passage_id=None if quote else candidate.passage_id)
-        return self._linked(out, command.stance, linked.evidence_id, f"{linked.source} {linked.locator or ''}".strip() + where)
+        linked = link(
+            self.db,
+            self.visit.claim_id,
+            candidate.source,
+            command.stance,
+            actor=self.reviewer,
+            quote=quote,
+            passage_id=None if quote else candidate.passage_id,
+        )
+        return self._linked(
+            out, command.stance, linked.evidence_id, f"{linked.source} {linked.locator or ''}".strip() + where
+        )
 
     def _start_work(self, bumps: int) -> str | None:
         """After the first change to an ``unreviewed`` claim: it is in progress now. Returns the status it had."""
@@ -82,15 +91,21 @@ class Actions:
             self.shown_version = version
         if status != "unreviewed":
             return None
-        self.shown_version = workflow.mark(self.db, self.visit.claim_id, "in_progress", actor=self.reviewer,
-                                           if_version=version).version
+        self.shown_version = workflow.mark(
+            self.db, self.visit.claim_id, "in_progress", actor=self.reviewer, if_version=version
+        ).version
         return status
 
     def _linked(self, out: Outcome, stance: str, evidence_id: int, what: str) -> Outcome:
         assert self.visit is not None
         started = self._start_work(1)
-        self._record("link", f"evidence {evidence_id} ({what})", evidence_id=evidence_id, old=started,
-                     started=started is not None)
+        self._record(
+            "link",
+            f"evidence {evidence_id} ({what})",
+            evidence_id=evidence_id,
+            old=started,
+            started=started is not None,
+        )
         self.summary.add(self.visit.claim_id, "linked", f"linked {what} ({stance})")
         out.say("ok", f"evidence {evidence_id} linked: {stance} · {what}")
         if stance == "contradicts":
@@ -102,13 +117,18 @@ class Actions:
         with self.db.read() as session:
             found = workflow.conflict_of(session, self.visit.claim_id)
         if found is not None:
-            out.say("warning", f"conflict: claim {self.visit.claim_id} is {found[0]} but {', '.join(found[1])} "
-                               "contradicts it; it fails the publication gate until one is retracted (t) or the verdict changed")
+            out.say(
+                "warning",
+                f"conflict: claim {self.visit.claim_id} is {found[0]} but {', '.join(found[1])} "
+                "contradicts it; it fails the publication gate until one is retracted (t) or the verdict changed",
+            )
 
     def _do_quote(self, command: Command) -> Outcome:
         if command.text is None:
-            self._prompt = Prompt("Quote, as it stands in the source", lambda text: self._do_quote(
-                Command("quote", stance=command.stance, text=text)))
+            self._prompt = Prompt(
+                "Quote, as it stands in the source",
+                lambda text: self._do_quote(Command("quote", stance=command.stance, text=text)),
+            )
             return Outcome()
         assert self.visit is not None
         keys = source_keys(self.db)
@@ -119,8 +139,12 @@ class Actions:
                 source = keys[0]
             else:
                 self._prompt = Prompt(
-                    f"Source key [{default}] (one of {', '.join(keys)})" if default else f"Source key (one of {', '.join(keys)})",
-                    lambda key: self._link_quote(text, key or default or "", command.stance), allow_empty=bool(default))
+                    f"Source key [{default}] (one of {', '.join(keys)})"
+                    if default
+                    else f"Source key (one of {', '.join(keys)})",
+                    lambda key: self._link_quote(text, key or default or "", command.stance),
+                    allow_empty=bool(default),
+                )
                 return Outcome()
         return self._link_quote(text, source, command.stance)
 
@@ -142,8 +166,10 @@ class Actions:
             claim = workflow.get_claim(session, self.visit.claim_id)
             version, by, at = claim.version, claim.updated_by, claim.updated_at
         if version != self.shown_version:
-            raise StaleView(f"not saved: claim {self.visit.claim_id} was changed by {by} at {at[:16].replace('T', ' ')} "
-                            f"(version {self.shown_version} → {version}); the screen now shows it as it is: check, then repeat")
+            raise StaleView(
+                f"not saved: claim {self.visit.claim_id} was changed by {by} at {at[:16].replace('T', ' ')} "
+                f"(version {self.shown_version} → {version}); the screen now shows it as it is: check, then repeat"
+            )
 
     def _do_mark(self, command: Command, accept: str | None = None) -> Outcome:
         """A verdict; asks for what the rules need: a note, and a reason to rely on flagged evidence."""
@@ -162,26 +188,41 @@ class Actions:
                 check_status_change(self.visit.claim_id, status, counts, None)
             except RefusedChange:
                 question = {"unsupported": "What did you search?", "partly_verified": "Which part is verified?"}.get(
-                    status, f"Why is it {status}?")
-                self._prompt = Prompt(f"{question} (a note is required)", lambda text: self._do_mark(
-                    Command("mark", text=status, note=text), accept))
+                    status, f"Why is it {status}?"
+                )
+                self._prompt = Prompt(
+                    f"{question} (a note is required)",
+                    lambda text: self._do_mark(Command("mark", text=status, note=text), accept),
+                )
                 return Outcome()
         if flagged and not accept:
-            self._prompt = Prompt(f"{status} despite the flags? Why they do not matter (Enter cancels)",
-                                  lambda text: self._do_mark(Command("mark", text=status, note=note), text))
+            self._prompt = Prompt(
+                f"{status} despite the flags? Why they do not matter (Enter cancels)",
+                lambda text: self._do_mark(Command("mark", text=status, note=note), text),
+            )
             return Outcome().say("warning", f"flagged: {describe_flags(flagged)}")
         out = Outcome()
         self._act(out)
-        change = workflow.mark(self.db, self.visit.claim_id, status, actor=self.reviewer, note=note,
-                               if_version=self.shown_version, accept_flags=accept)
+        change = workflow.mark(
+            self.db,
+            self.visit.claim_id,
+            status,
+            actor=self.reviewer,
+            note=note,
+            if_version=self.shown_version,
+            accept_flags=accept,
+        )
         self._record("status", change.new or status, old=change.old)
         self.summary.add(self.visit.claim_id, "status", change.new or status)
         out.say("ok", f"claim {change.claim_id}: {change.old} → {change.new}" + (" (with a note)" if note else ""))
         if change.accepted:
             out.say("info", f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept}")
         if change.conflict:
-            out.say("warning", f"conflict: claim {change.claim_id} is {change.new} but {', '.join(change.conflict)} "
-                               "contradicts it; it fails the publication gate (u undoes the verdict)")
+            out.say(
+                "warning",
+                f"conflict: claim {change.claim_id} is {change.new} but {', '.join(change.conflict)} "
+                "contradicts it; it fails the publication gate (u undoes the verdict)",
+            )
         return self._advance(out)
 
     def _do_note(self, command: Command) -> Outcome:
@@ -207,7 +248,9 @@ class Actions:
         self.shown_version = change.version
         self._record("assign", change.new or "", old=change.old)
         self.summary.add(self.visit.claim_id, "assign", f"assigned to {change.new or 'nobody'}")
-        return out.say("ok", f"claim {change.claim_id} assigned to {change.new or 'nobody'} (was {change.old or 'nobody'})")
+        return out.say(
+            "ok", f"claim {change.claim_id} assigned to {change.new or 'nobody'} (was {change.old or 'nobody'})"
+        )
 
     def _do_retract(self, command: Command) -> Outcome:
         """``t [ID] [reason]``: retract an evidence of the claim on screen; asks which and why."""
@@ -219,16 +262,25 @@ class Actions:
         number = command.number if command.number is not None else (active[0]["id"] if len(active) == 1 else None)
         if number is None:
             ids = ", ".join(f"#{e['id']}" for e in active)
-            self._prompt = Prompt(f"Retract which evidence? ({ids})", lambda text: self._do_retract(
-                Command("retract", int(text.lstrip("#")) if text.lstrip("#").isdigit() else -1, text=command.text)))
+            self._prompt = Prompt(
+                f"Retract which evidence? ({ids})",
+                lambda text: self._do_retract(
+                    Command("retract", int(text.lstrip("#")) if text.lstrip("#").isdigit() else -1, text=command.text)
+                ),
+            )
             return Outcome()
         chosen = next((e for e in active if e["id"] == number), None)
         if chosen is None:
-            raise VerifyError(f"evidence #{number} is not listed on this claim; its evidence: "
-                              + ", ".join(f"#{e['id']}" for e in active))
+            raise VerifyError(
+                f"evidence #{number} is not listed on this claim; its evidence: "
+                + ", ".join(f"#{e['id']}" for e in active)
+            )
         if not command.text:
-            self._prompt = Prompt(f"Why retract evidence #{number} ({chosen['source']} {chosen['locator'] or ''})? "
-                                  "(a reason is required)", lambda text: self._do_retract(Command("retract", number, text=text)))
+            self._prompt = Prompt(
+                f"Why retract evidence #{number} ({chosen['source']} {chosen['locator'] or ''})? "
+                "(a reason is required)",
+                lambda text: self._do_retract(Command("retract", number, text=text)),
+            )
             return Outcome()
         out = Outcome()
         self._act(out)
@@ -238,7 +290,11 @@ class Actions:
         self.summary.add(self.visit.claim_id, "retract", f"retracted {what}")
         out.say("ok", f"{what} retracted")
         if done.status_change:
-            out.say("info", f"claim {done.claim_id}: {done.status_change[0]} → {done.status_change[1]} (no supporting evidence left)")
+            out.say(
+                "info",
+                f"claim {done.claim_id}: {done.status_change[0]} → {done.status_change[1]} (no supporting evidence "
+                "left)",
+            )
         out.new_claim = True
         return out
 

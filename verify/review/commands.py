@@ -14,18 +14,35 @@ from verify.errors import VerifyError
 
 STANCE_LETTERS = {"": "supports", "s": "supports", "c": "contradicts", "x": "context"}
 VERDICTS = {
-    "v": "verified", "verified": "verified",
-    "p": "partly_verified", "partly": "partly_verified", "partly_verified": "partly_verified",
-    "d": "disputed", "disputed": "disputed",
-    "f": "unsupported", "unsupported": "unsupported",
-    "o": "opinion", "opinion": "opinion",
+    "v": "verified",
+    "verified": "verified",
+    "p": "partly_verified",
+    "partly": "partly_verified",
+    "partly_verified": "partly_verified",
+    "d": "disputed",
+    "disputed": "disputed",
+    "f": "unsupported",
+    "unsupported": "unsupported",
+    "o": "opinion",
+    "opinion": "opinion",
 }
 SIMPLE = {
-    "s": "skip", "skip": "skip", "b": "back", "back": "back",
-    "x": "quit", "quit": "quit", "exit": "quit",
-    "?": "help", "h": "help", "help": "help",
-    "r": "refresh", "": "refresh",
-    "u": "undo", "undo": "undo", "*": "all", "all": "all",
+    "s": "skip",
+    "skip": "skip",
+    "b": "back",
+    "back": "back",
+    "x": "quit",
+    "quit": "quit",
+    "exit": "quit",
+    "?": "help",
+    "h": "help",
+    "help": "help",
+    "r": "refresh",
+    "": "refresh",
+    "u": "undo",
+    "undo": "undo",
+    "*": "all",
+    "all": "all",
 }
 
 HELP: list[tuple[str, str]] = [

@@ -15,8 +15,10 @@ def sentence_quote(candidate: Candidate, sentence: int | None) -> tuple[str | No
         return None, ""
     sentences = candidate.sentences()
     if not 1 <= sentence <= len(sentences):
-        raise VerifyError(f"suggestion {candidate.number} has {len(sentences)} sentence{'s' if len(sentences) != 1 else ''} "
-                          f"('e {candidate.number}' numbers them)")
+        raise VerifyError(
+            f"suggestion {candidate.number} has {len(sentences)} sentence{'s' if len(sentences) != 1 else ''} "
+            f"('e {candidate.number}' numbers them)"
+        )
     return sentences[sentence - 1], f", sentence {sentence}"
 
 
@@ -26,7 +28,9 @@ def refuse_duplicate(db: Database, claim_id: int, passage_id: int | None, quote:
         for e in list_evidence(session, claim_id):
             same_place = passage_id is None or e["passage_id"] == passage_id
             if not e["retracted"] and e["stance"] == stance and e["quote"].strip() == quote.strip() and same_place:
-                raise RefusedChange(f"already linked as {stance} (evidence {e['id']}, {e['source']} {e['locator'] or ''})")
+                raise RefusedChange(
+                    f"already linked as {stance} (evidence {e['id']}, {e['source']} {e['locator'] or ''})"
+                )
 
 
 def source_keys(db: Database) -> list[str]:

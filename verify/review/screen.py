@@ -26,7 +26,12 @@ from verify.text.safe import safe_renderable, visible
 from verify.workflow.rules import flag_kind
 
 PREFIX_PLAIN = {"ok": "ok: ", "refused": "refused: ", "warning": "warning: ", "info": "info: "}
-PREFIX_RICH = {"ok": ("✓ ", "green"), "refused": ("✗ ", "bold red"), "warning": ("! ", "bold yellow"), "info": ("· ", "dim")}
+PREFIX_RICH = {
+    "ok": ("✓ ", "green"),
+    "refused": ("✗ ", "bold red"),
+    "warning": ("! ", "bold yellow"),
+    "info": ("· ", "dim"),
+}
 CONTEXT_BUDGETS = (None, 600, 400, 280, 200, 140, 90, 50, 20, 0)
 
 
@@ -101,7 +106,11 @@ def _attribution(claim: dict[str, Any]) -> str | None:
         return None
     target = found.get("source_key")
     said = f"“{found['phrase']}”"
-    text = f"the author attributes this to {target} ({said})" if target else f"the author attributes this to {said}, no registered source matches"
+    text = (
+        f"the author attributes this to {target} ({said})"
+        if target
+        else f"the author attributes this to {said}, no registered source matches"
+    )
     if found.get("inherited_from"):
         text += f", carried over from claim {found['inherited_from']}"
     return text
@@ -109,10 +118,17 @@ def _attribution(claim: dict[str, Any]) -> str | None:
 
 def header(view: ClaimView, style: Style) -> list[Text]:
     c = view.claim
-    title = Text(f"Claim {c['id']} · ¶ {c['paragraph']}, sentence {c['sentence']} · claim {view.position} of "
-                 f"{view.total} in queue", style="bold")
-    state = f"{c['kind']} · {c['status']}" + (f" ({view.lock})" if view.lock else "") + \
-        f" · assignee {c['assignee'] or '-'} · version {c['version']}" + (" · edited in the latest revision" if c["changed"] else "")
+    title = Text(
+        f"Claim {c['id']} · ¶ {c['paragraph']}, sentence {c['sentence']} · claim {view.position} of "
+        f"{view.total} in queue",
+        style="bold",
+    )
+    state = (
+        f"{c['kind']} · {c['status']}"
+        + (f" ({view.lock})" if view.lock else "")
+        + f" · assignee {c['assignee'] or '-'} · version {c['version']}"
+        + (" · edited in the latest revision" if c["changed"] else "")
+    )
     lines = style.wrap(title) + style.wrap(Text(state))
     attribution = _attribution(c)
     if attribution:
@@ -131,8 +147,10 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     if len(evidence) > len(shown):
         lines.append(Text(f"  … {len(evidence) - len(shown)} earlier"))
     for e in shown:
-        row = Text(f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''}{_evidence_flags(e)} · "
-                   f"“{' '.join(e['quote'].split())}”")
+        row = Text(
+            f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''}{_evidence_flags(e)} · "
+            f"“{' '.join(e['quote'].split())}”"
+        )
         lines += _fit(style.wrap(row), 1, style.width) if compact else style.wrap(row, hang=5)
     note_head = Text(f"Notes: {len(notes) or 'none'}", style="bold")
     if notes and compact:
@@ -147,7 +165,7 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
 
 
 def _evidence_flags(evidence: dict[str, Any]) -> str:
-    """" · ⚑ missing_name ×2" for flags nobody accepted yet, " · ⚑ accepted" once someone did."""
+    """ " · ⚑ missing_name ×2" for flags nobody accepted yet, " · ⚑ accepted" once someone did."""
     flags = evidence.get("flags") or []
     if not flags:
         return ""
@@ -163,7 +181,9 @@ def snippet(candidate: Candidate, chars: int) -> tuple[str, int]:
     """A window of the passage starting shortly before its first matched word."""
     flat = " ".join(candidate.text.split())
     stems = _stems(candidate.matched_terms)
-    first = next((m.start() for m in re.finditer(r"\w+", flat) if m.group().lower().startswith(stems)), 0) if stems else 0
+    first = (
+        next((m.start() for m in re.finditer(r"\w+", flat) if m.group().lower().startswith(stems)), 0) if stems else 0
+    )
     start = 0 if first < chars // 3 else flat.rfind(" ", 0, first - 20) + 1
     window = flat[start:]
     if len(window) > chars:
@@ -212,15 +232,19 @@ def candidate_rows(c: Candidate, style: Style, *, snippet_lines: int | None, fla
     flags = list(c.flags) if flag_lines is None else list(c.flags)[:flag_lines]
     for index, flag in enumerate(flags):
         more = len(c.flags) - len(flags)
-        line = Text(f"! {flag_text(flag)}" + (f" (+{more} more: e {c.number})" if more and index == len(flags) - 1 else ""),
-                    style="yellow")
+        line = Text(
+            f"! {flag_text(flag)}" + (f" (+{more} more: e {c.number})" if more and index == len(flags) - 1 else ""),
+            style="yellow",
+        )
         rows += _fit(style.wrap(line, "   "), 1, style.width) if style.height else style.wrap(line, "   ")
     return rows
 
 
 def expanded_rows(c: Candidate, style: Style) -> list[Text]:
-    head = Text(f"{c.number} {c.source}, {c.locator}" + (f", p. {c.page}" if c.page else "") + f"  score {c.score:.2f}",
-                style="bold")
+    head = Text(
+        f"{c.number} {c.source}, {c.locator}" + (f", p. {c.page}" if c.page else "") + f"  score {c.score:.2f}",
+        style="bold",
+    )
     text = Text()
     for n, sentence in enumerate(c.sentences(), start=1):
         text.append(f"[s{n}] ", style="dim")
@@ -274,12 +298,17 @@ def _panel_head(view: ClaimView) -> Text:
     if view.search:
         return Text(f"Search results for “{view.search}” (/ alone: back to the suggestions)", style="bold")
     if view.candidates:
-        return Text("Suggestions" + (", also below the relevance threshold (* hides those)" if view.showing_all else ""),
-                    style="bold")
+        return Text(
+            "Suggestions" + (", also below the relevance threshold (* hides those)" if view.showing_all else ""),
+            style="bold",
+        )
     best = view.best_below
     if best is not None:
-        return Text(f"Suggestions: no passage looks relevant (the best, {best.source} {best.locator}, stands out "
-                    f"{best.relevance or 0:.2f}, below {RELEVANCE_THRESHOLD:.2f}); * lists them anyway, / searches", style="bold")
+        return Text(
+            f"Suggestions: no passage looks relevant (the best, {best.source} {best.locator}, stands out "
+            f"{best.relevance or 0:.2f}, below {RELEVANCE_THRESHOLD:.2f}); * lists them anyway, / searches",
+            style="bold",
+        )
     return Text("Suggestions: none (add a source with 'verify source add', or search with /)", style="bold")
 
 
@@ -296,7 +325,9 @@ def message_rows(messages: Sequence[Message], style: Style, *, lines_each: int |
     return rows
 
 
-def claim_screen(view: ClaimView, style: Style, *, messages: Sequence[Message] = (), hint: str | None = None) -> list[Text]:
+def claim_screen(
+    view: ClaimView, style: Style, *, messages: Sequence[Message] = (), hint: str | None = None
+) -> list[Text]:
     """The whole screen for a claim; in a terminal exactly ``style.height`` lines (the last is the key hint)."""
     compact = style.height is not None
     top = header(view, style)

@@ -141,7 +141,10 @@ class ReviewSession(Actions):
             visit.leased = None
 
     def _act(self, out: Outcome | None = None) -> None:
-        """Before a change: take (or renew) the lease on the claim on screen; refused while another reviewer holds it."""
+        """Before a change: take (or renew) the lease on the claim on screen.
+
+        Refused while another reviewer holds it.
+        """
         from verify import clock
 
         visit = self.visit
@@ -167,8 +170,8 @@ class ReviewSession(Actions):
     def _record(self, kind: str, what: str, **extra: object) -> None:
         assert self.visit is not None
         self.visit.acted = True
-        self.done.append(Done(kind, self.visit.claim_id, self.visit.index, what,
-                              last_event(self.db, self.visit.claim_id), **extra))  # type: ignore[arg-type]
+        event = last_event(self.db, self.visit.claim_id)
+        self.done.append(Done(kind, self.visit.claim_id, self.visit.index, what, event, **extra))  # type: ignore[arg-type]
 
     # -- the screen ----------------------------------------------------------------------
 
@@ -191,10 +194,20 @@ class ReviewSession(Actions):
         visit = self.visit
         below = [] if visit.results is not None or visit.show_all else visit.below
         candidates = visit.candidates
-        return ClaimView(detail, visit.index + 1, len(self.queue), self.reviewer, candidates,
-                         visit.search, visit.expanded, show_help, lock.describe() if lock else None,
-                         below=len(below), best_below=below[0] if below and not candidates else None,
-                         showing_all=visit.show_all and visit.results is None)
+        return ClaimView(
+            detail,
+            visit.index + 1,
+            len(self.queue),
+            self.reviewer,
+            candidates,
+            visit.search,
+            visit.expanded,
+            show_help,
+            lock.describe() if lock else None,
+            below=len(below),
+            best_below=below[0] if below and not candidates else None,
+            showing_all=visit.show_all and visit.results is None,
+        )
 
     def finish(self) -> Summary:
         """Call at the end (quit, EOF, Ctrl-C): a claim worked on and left in progress keeps its lease."""
@@ -249,8 +262,11 @@ class ReviewSession(Actions):
                     claim = workflow.get_claim(session, self.visit.claim_id)
                     version, by, at = claim.version, claim.updated_by, claim.updated_at
                 if version != shown:
-                    out.say("info", f"claim {self.visit.claim_id} was changed by {by} at {at[:19]}; "
-                                    "the screen shows it as it is now")
+                    out.say(
+                        "info",
+                        f"claim {self.visit.claim_id} was changed by {by} at {at[:19]}; "
+                        "the screen shows it as it is now",
+                    )
                     out.new_claim = True
         if self._prompt is not None:
             out.prompt = self._prompt.label
@@ -312,7 +328,9 @@ class ReviewSession(Actions):
         if not results:
             return Outcome().say("refused", f"no passage matches {command.text!r}; the suggestions stay")
         self.visit.results, self.visit.search = results, command.text
-        return Outcome(panel=True).say("info", f"{len(results)} results for {command.text!r}: 1-{len(results)} links one")
+        return Outcome(panel=True).say(
+            "info", f"{len(results)} results for {command.text!r}: 1-{len(results)} links one"
+        )
 
     def _candidate(self, number: int) -> Candidate:
         assert self.visit is not None

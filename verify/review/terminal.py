@@ -56,8 +56,13 @@ def run(session: ReviewSession, ui: UI) -> bool:
 class ScriptUI:
     """Commands read line by line from a pipe or file; plain text out, no colour, no cursor movement."""
 
-    def __init__(self, session: ReviewSession, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 width: int | None = None) -> None:
+    def __init__(
+        self,
+        session: ReviewSession,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        width: int | None = None,
+    ) -> None:
         self.session = session
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -234,7 +239,7 @@ class TerminalUI:
             else:
                 continue
             shown = "".join(typed)
-            shown = shown if len(shown) <= room else "…" + shown[-room + 1:]
+            shown = shown if len(shown) <= room else "…" + shown[-room + 1 :]
             self.console.file.write(f"\r\x1b[K\x1b[1m{label}: \x1b[0m{shown}")
             self.console.file.flush()
 

@@ -73,16 +73,24 @@ def describe(done: Done) -> str:
 def undo(db: Database, done: Done, reviewer: str) -> str:
     """Take one action back; returns what was done, for the screen."""
     if done.kind in FINAL:
-        raise RefusedChange(f"cannot undo: you {describe(done)}, and "
-                            + ("notes are never deleted; add a note that corrects it" if done.kind == "note"
-                               else "a retraction is final; link the passage again") + " (u again undoes the action before)")
+        raise RefusedChange(
+            f"cannot undo: you {describe(done)}, and "
+            + (
+                "notes are never deleted; add a note that corrects it"
+                if done.kind == "note"
+                else "a retraction is final; link the passage again"
+            )
+            + " (u again undoes the action before)"
+        )
     check_untouched(db, done, reviewer)
     if done.kind == "link":
         assert done.evidence_id is not None
         retract(db, done.evidence_id, REASON, actor=reviewer)
         if done.started:
             _restore(db, done.claim_id, "unreviewed", reviewer)
-        return f"evidence {done.evidence_id} retracted ({REASON})" + ("; the claim is unreviewed again" if done.started else "")
+        return f"evidence {done.evidence_id} retracted ({REASON})" + (
+            "; the claim is unreviewed again" if done.started else ""
+        )
     if done.kind == "status":
         assert done.old is not None
         _restore(db, done.claim_id, done.old, reviewer)

@@ -105,10 +105,16 @@ class Summary:
     def lines(self) -> list[str]:
         claims = list(dict.fromkeys(cid for cid, kind, _ in self.entries))
         viewed = len(self.viewed)
-        counts = [(viewed, "claim viewed", "claims viewed"), (self.count("linked"), "evidence linked", "evidence linked"),
-                  (self.count("status"), "verdict", "verdicts"), (self.count("note"), "note", "notes"),
-                  (self.count("assign"), "assignment", "assignments"), (self.count("retract"), "retraction", "retractions"),
-                  (self.count("undo"), "undone", "undone"), (self.count("skip"), "skipped", "skipped")]
+        counts = [
+            (viewed, "claim viewed", "claims viewed"),
+            (self.count("linked"), "evidence linked", "evidence linked"),
+            (self.count("status"), "verdict", "verdicts"),
+            (self.count("note"), "note", "notes"),
+            (self.count("assign"), "assignment", "assignments"),
+            (self.count("retract"), "retraction", "retractions"),
+            (self.count("undo"), "undone", "undone"),
+            (self.count("skip"), "skipped", "skipped"),
+        ]
         done = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
         lines = [f"Session of {self.reviewer}: {done or 'nothing viewed'}."]
         if self.interrupted:
@@ -122,8 +128,20 @@ class Summary:
 
 def from_suggestions(suggestions: list[Suggestion]) -> list[Candidate]:
     return [
-        Candidate(n, s.passage_id, s.source.key, s.locator, s.page, s.score, s.text, tuple(s.matched_terms),
-                  tuple(s.flags), s.note, s.relevance, s.relevant)
+        Candidate(
+            n,
+            s.passage_id,
+            s.source.key,
+            s.locator,
+            s.page,
+            s.score,
+            s.text,
+            tuple(s.matched_terms),
+            tuple(s.flags),
+            s.note,
+            s.relevance,
+            s.relevant,
+        )
         for n, s in enumerate(suggestions, start=1)
     ]
 
@@ -132,8 +150,19 @@ def from_hits(hits: list[Hit], claim_text: str) -> list[Candidate]:
     out = []
     for n, hit in enumerate(hits, start=1):
         marked = [part.split(MARK_CLOSE)[0].lower() for part in hit.marked.split(MARK_OPEN)[1:]]
-        out.append(Candidate(n, hit.passage_id, hit.source, hit.locator, hit.page, hit.score, hit.text,
-                             tuple(dict.fromkeys(marked)), tuple(flags_for(claim_text, hit.text))))
+        out.append(
+            Candidate(
+                n,
+                hit.passage_id,
+                hit.source,
+                hit.locator,
+                hit.page,
+                hit.score,
+                hit.text,
+                tuple(dict.fromkeys(marked)),
+                tuple(flags_for(claim_text, hit.text)),
+            )
+        )
     return out
 
 

@@ -68,7 +68,10 @@ def _safe_text(value: Any) -> Any:
 
 
 def safe_console(**options: Any) -> Any:
-    """A rich Console whose ``print`` makes every str and Text it is given visible first (tables are made safe when built)."""
+    """A rich Console whose ``print`` makes every str and Text it is given visible first.
+
+    Tables are made safe when built.
+    """
     from rich.console import Console
 
     class SafeConsole(Console):

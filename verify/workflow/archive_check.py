@@ -20,7 +20,15 @@ from verify.ingest.storage import sha256_bytes
 from verify.workflow.archiving import EXTENSIONS, symbol_template
 from verify.workflow.reanchor import ORPHANED, evidence_to_recheck
 
-PROBLEMS = {"missing", "changed", "remote_changed", "remote_gone", "orphaned_evidence", "reworded_evidence", "evidence_unanchored"}
+PROBLEMS = {
+    "missing",
+    "changed",
+    "remote_changed",
+    "remote_gone",
+    "orphaned_evidence",
+    "reworded_evidence",
+    "evidence_unanchored",
+}
 Quote = tuple[int, int, str, str | None, str | None]  # evidence id, claim id, quote, prefix, suffix
 
 
@@ -52,15 +60,22 @@ def _check_files(source: Source, sources_dir: Path) -> list[Finding]:
     if not original.is_file():
         findings.append(Finding(source.key, source.version, "missing", f"{original} is missing"))
     elif sha256_bytes(original.read_bytes()) != source.sha256:
-        findings.append(Finding(source.key, source.version, "changed", f"{original} no longer has sha256 {source.sha256}"))
+        findings.append(
+            Finding(source.key, source.version, "changed", f"{original} no longer has sha256 {source.sha256}")
+        )
     text_file = folder / "text.txt"
     if not text_file.is_file():
         findings.append(Finding(source.key, source.version, "missing", f"{text_file} is missing"))
     elif text_file.read_bytes() != (source.text or "").encode("utf-8"):
-        findings.append(Finding(source.key, source.version, "changed", f"{text_file} differs from the extracted text in the database"))
+        findings.append(
+            Finding(
+                source.key, source.version, "changed", f"{text_file} differs from the extracted text in the database"
+            )
+        )
     if not (folder / "source.json").is_file():
         findings.append(Finding(source.key, source.version, "missing", f"{folder / 'source.json'} is missing"))
-    return findings or [Finding(source.key, source.version, "ok", f"sha256 {source.sha256[:12]}… matches")]  # type: ignore[index]
+    digest = source.sha256 or ""
+    return findings or [Finding(source.key, source.version, "ok", f"sha256 {digest[:12]}… matches")]
 
 
 def _check_online(source: Source, quotes: list[Quote]) -> list[Finding]:
@@ -76,11 +91,25 @@ def _check_online(source: Source, quotes: list[Quote]) -> list[Finding]:
         return [Finding(source.key, source.version, "remote_gone", f"{target}: {exc.message}")]
     digest = sha256_bytes(fetched.content)
     if source.sha256 is None:
-        return [Finding(source.key, source.version, "remote_ok", f"available at {target} (not yet retrieved: 'verify source fetch {source.key}')")]
+        return [
+            Finding(
+                source.key,
+                source.version,
+                "remote_ok",
+                f"available at {target} (not yet retrieved: 'verify source fetch {source.key}')",
+            )
+        ]
     if digest == source.sha256:
         return [Finding(source.key, source.version, "remote_ok", f"{target} unchanged")]
-    findings = [Finding(source.key, source.version, "remote_changed",
-                        f"{target} now serves different bytes (sha256 {digest[:12]}…); 'verify source fetch {source.key}' archives the new version")]
+    findings = [
+        Finding(
+            source.key,
+            source.version,
+            "remote_changed",
+            f"{target} now serves different bytes (sha256 {digest[:12]}…); 'verify source fetch {source.key}' "
+            "archives the new version",
+        )
+    ]
     return findings + _unanchored(source, fetched.content, fetched.media_type, quotes)
 
 
@@ -92,13 +121,21 @@ def _unanchored(source: Source, content: bytes, media_type: str, quotes: list[Qu
     try:
         document = extract_document(content, media_type)
     except VerifyError as exc:
-        return [Finding(source.key, source.version, "evidence_unanchored", f"the remote copy cannot be read: {exc.message}")]
+        return [
+            Finding(source.key, source.version, "evidence_unanchored", f"the remote copy cannot be read: {exc.message}")
+        ]
     windows = [(p.start, p.end) for p in document.passages] or None
     findings = []
     for evidence_id, claim_id, quote, prefix, suffix in quotes:
         if not isinstance(anchor(document.text, quote, windows=windows, prefix=prefix, suffix=suffix), Anchor):
-            findings.append(Finding(source.key, source.version, "evidence_unanchored",
-                                    f"evidence {evidence_id} of claim {claim_id} is not in the remote copy: “{quote[:80]}”"))
+            findings.append(
+                Finding(
+                    source.key,
+                    source.version,
+                    "evidence_unanchored",
+                    f"evidence {evidence_id} of claim {claim_id} is not in the remote copy: “{quote[:80]}”",
+                )
+            )
     return findings
 
 
@@ -128,8 +165,16 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
         if key is None or source_key == key:
             what = f"evidence {evidence_id} of claim {claim_id} ({locator or 'no locator'})"
             if anchor == ORPHANED:
-                findings.append(Finding(source_key, version, "orphaned_evidence", f"{what} was not found in the newer version"))
+                findings.append(
+                    Finding(source_key, version, "orphaned_evidence", f"{what} was not found in the newer version")
+                )
             else:
-                findings.append(Finding(source_key, version, "reworded_evidence",
-                                        f"{what} was re-anchored with different wording; re-check it, then retract and link it again"))
+                findings.append(
+                    Finding(
+                        source_key,
+                        version,
+                        "reworded_evidence",
+                        f"{what} was re-anchored with different wording; re-check it, then retract and link it again",
+                    )
+                )
     return findings

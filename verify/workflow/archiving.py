@@ -40,8 +40,20 @@ from verify.ingest.symbols import DEFAULT_SYMBOL_URL, is_symbol, looks_like_url,
 from verify.workflow.audit import record
 
 EXTENSIONS = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt", "text/markdown": "md"}
-SUFFIX_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
-UN_PUBLISHERS = {"S": "United Nations Security Council", "A": "United Nations General Assembly", "E": "United Nations Economic and Social Council"}
+SUFFIX_TYPES = {
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+}
+UN_PUBLISHERS = {
+    "S": "United Nations Security Council",
+    "A": "United Nations General Assembly",
+    "E": "United Nations Economic and Social Council",
+}
 
 
 @dataclass
@@ -117,8 +129,6 @@ def check_key(key: str) -> str:
     return text
 
 
-
-
 def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> SourceResult:
     """Record a cited document that has not been retrieved yet (url may be unknown)."""
     key = check_key(key)
@@ -128,8 +138,15 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
             raise VerifyError(f"source {key!r} is already registered; see 'verify source show {key}'")
         now = clock.now()
         source = Source(
-            key=key, title=meta.title, publisher=meta.publisher or _default_publisher(symbol), published=check_date(meta.published),
-            symbol=symbol, series=meta.series, url=check_meta_url(meta.url), created_at=now, created_by=actor,
+            key=key,
+            title=meta.title,
+            publisher=meta.publisher or _default_publisher(symbol),
+            published=check_date(meta.published),
+            symbol=symbol,
+            series=meta.series,
+            url=check_meta_url(meta.url),
+            created_at=now,
+            created_by=actor,
         )
         session.add(source)
         session.flush()
@@ -195,8 +212,9 @@ def _media_type_for_stdin(data: bytes) -> str:
 FILE_SUFFIX_RE = re.compile(r"\.(pdf|html?|txt|md|markdown|xhtml)$", re.IGNORECASE)
 
 
-def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None,
-             timeout: float = DEFAULT_TIMEOUT) -> Retrieved:
+def retrieve(
+    target: str, *, max_bytes: int, progress: Callable[[int, int | None], None] | None, timeout: float = DEFAULT_TIMEOUT
+) -> Retrieved:
     """Bytes for a URL, a local file or a UN symbol, before anything is stored."""
     from verify.ingest.reading import is_stdin, read_input
 
@@ -228,10 +246,14 @@ def retrieve(target: str, *, max_bytes: int, progress: Callable[[int, int | None
     raise VerifyError(f"{target!r} is not a URL, an existing file, or a UN document symbol (e.g. S/2023/370)")
 
 
-def _derived_key(meta: SourceMeta, symbol: str | None, title: str | None, file_name: str | None, url: str | None) -> str:
+def _derived_key(
+    meta: SourceMeta, symbol: str | None, title: str | None, file_name: str | None, url: str | None
+) -> str:
     if symbol:
         return symbol
-    base = title or (Path(file_name).stem if file_name else None) or (url.rstrip("/").rsplit("/", 1)[-1] if url else None)
+    base = (
+        title or (Path(file_name).stem if file_name else None) or (url.rstrip("/").rsplit("/", 1)[-1] if url else None)
+    )
     if not base:
         raise VerifyError("cannot derive a key for this source; give one with --key")
     return slugify_key(base)
@@ -239,12 +261,25 @@ def _derived_key(meta: SourceMeta, symbol: str | None, title: str | None, file_n
 
 def _source_json(source: Source, passages: int) -> dict[str, Any]:
     return {
-        "key": source.key, "version": source.version, "title": source.title, "publisher": source.publisher,
-        "date": source.published, "symbol": source.symbol, "series": source.series, "url": source.url,
-        "final_url": source.final_url, "http_status": source.http_status, "etag": source.etag,
-        "last_modified": source.last_modified, "retrieved_at": source.retrieved_at, "sha256": source.sha256,
-        "size": source.size, "media_type": source.media_type, "extractor": source.extractor,
-        "extractor_version": source.extractor_version, "passages": passages,
+        "key": source.key,
+        "version": source.version,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": source.published,
+        "symbol": source.symbol,
+        "series": source.series,
+        "url": source.url,
+        "final_url": source.final_url,
+        "http_status": source.http_status,
+        "etag": source.etag,
+        "last_modified": source.last_modified,
+        "retrieved_at": source.retrieved_at,
+        "sha256": source.sha256,
+        "size": source.size,
+        "media_type": source.media_type,
+        "extractor": source.extractor,
+        "extractor_version": source.extractor_version,
+        "passages": passages,
     }
 
 
@@ -276,16 +311,24 @@ def add_source(
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type, on_page)
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
-    symbol = retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
+    symbol = (
+        retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
+    )
     title = meta.title or document.title
-    key = check_key(meta.key) if meta.key is not None else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
+    key = (
+        check_key(meta.key)
+        if meta.key is not None
+        else _derived_key(meta, symbol, title, retrieved.file_name, retrieved.url)
+    )
     now = clock.now()
     staged: Path | None = None
     try:
         with db.write() as session:
             lock_sources(session)
             recover_locked(session, sources_dir)  # what a killed add left behind
-            result, staged = _archive(session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor)
+            result, staged = _archive(
+                session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor
+            )
     except BaseException:
         if staged is not None:  # the files were staged but the transaction did not commit
             remove_tree_quietly(staged)
@@ -303,37 +346,77 @@ def _edit_metadata(session: Session, source: Source, meta: SourceMeta, actor: st
     """Re-adding the same bytes with --title, --date, ... corrects those fields (audited)."""
     from verify.workflow.sources import apply_changes
 
-    values: dict[str, str | None] = {name: value for name, value in (
-        ("title", meta.title), ("date", check_date(meta.published)), ("publisher", meta.publisher),
-        ("series", meta.series), ("url", check_meta_url(meta.url))) if value}
+    values: dict[str, str | None] = {
+        name: value
+        for name, value in (
+            ("title", meta.title),
+            ("date", check_date(meta.published)),
+            ("publisher", meta.publisher),
+            ("series", meta.series),
+            ("url", check_meta_url(meta.url)),
+        )
+        if value
+    }
     return [change.field for change in apply_changes(session, source, values, actor=actor, now=now)]
 
 
 def _archive(
-    session: Session, sources_dir: Path, key: str, meta: SourceMeta, retrieved: Retrieved, document: Any,
-    digest: str, symbol: str | None, title: str | None, now: str, actor: str,
+    session: Session,
+    sources_dir: Path,
+    key: str,
+    meta: SourceMeta,
+    retrieved: Retrieved,
+    document: Any,
+    digest: str,
+    symbol: str | None,
+    title: str | None,
+    now: str,
+    actor: str,
 ) -> tuple[SourceResult, Path | None]:
     """Rows and files for one retrieved document, inside the caller's transaction."""
     existing = current_source(session, key)
     if existing is None and retrieved.url:
-        existing = session.exec(select(Source).where(Source.url == retrieved.url, Source.is_current == True)).first()  # noqa: E712
+        existing = session.exec(
+            select(Source).where(Source.url == retrieved.url, col(Source.is_current).is_(True))
+        ).first()
         key = existing.key if existing else key
     if existing is not None and existing.sha256 == digest:
         count = len(session.exec(select(Passage.id).where(Passage.source_id == existing.id)).all())
         edited = _edit_metadata(session, existing, meta, actor, now)
-        result = SourceResult(existing.key, existing.version, "edited" if edited else "unchanged", existing.title, count,
-                              existing.path, digest, existing.media_type, existing.size)
+        result = SourceResult(
+            existing.key,
+            existing.version,
+            "edited" if edited else "unchanged",
+            existing.title,
+            count,
+            existing.path,
+            digest,
+            existing.media_type,
+            existing.size,
+        )
         result.edited = edited
         if edited and existing.path:
             result.source_json = _source_json(existing, count)
         return result, None
-    duplicate = session.exec(select(Source).where(Source.sha256 == digest, Source.is_current == True)).first()  # noqa: E712
+    duplicate = session.exec(select(Source).where(Source.sha256 == digest, col(Source.is_current).is_(True))).first()
     if duplicate is not None and meta.key is not None and duplicate.key != key:
-        raise VerifyError(f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
-                          f"--key {key} was not used; cite {duplicate.key}")
+        raise VerifyError(
+            f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
+            f"--key {key} was not used; cite {duplicate.key}"
+        )
     if duplicate is not None:  # the same bytes under another key: nothing to add
         count = len(session.exec(select(Passage.id).where(Passage.source_id == duplicate.id)).all())
-        return SourceResult(duplicate.key, duplicate.version, "unchanged", duplicate.title, count, duplicate.path, digest, duplicate.media_type, duplicate.size), None
+        return SourceResult(
+            duplicate.key,
+            duplicate.version,
+            "unchanged",
+            duplicate.title,
+            count,
+            duplicate.path,
+            digest,
+            duplicate.media_type,
+            duplicate.size,
+        ), None
     fill_registered = existing is not None and existing.sha256 is None
     if fill_registered:
         source = existing
@@ -349,8 +432,12 @@ def _archive(
     # What the user typed (now, or when registering) wins over what the first page says; a new
     # version of a document keeps its title (citations must not change because a heading moved).
     source.title = meta.title or source.title or (previous.title if previous else None) or title
-    source.publisher = meta.publisher or source.publisher or (previous.publisher if previous else None) or _default_publisher(symbol)
-    source.published = check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
+    source.publisher = (
+        meta.publisher or source.publisher or (previous.publisher if previous else None) or _default_publisher(symbol)
+    )
+    source.published = (
+        check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
+    )
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
     source.series = meta.series or source.series or (previous.series if previous else None)
     source.url = check_meta_url(meta.url) or retrieved.url or source.url or (previous.url if previous else None)
@@ -369,8 +456,16 @@ def _archive(
     for seq, passage in enumerate(document.passages):
         session.add(
             Passage(
-                source_id=source.id, seq=seq, locator=passage.locator, kind=passage.kind, paragraph=passage.paragraph,  # type: ignore[arg-type]
-                page=passage.page, start=passage.start, end=passage.end, text=passage.text, footnote_to=passage.footnote_to,
+                source_id=source.id,  # type: ignore[arg-type]
+                seq=seq,
+                locator=passage.locator,
+                kind=passage.kind,
+                paragraph=passage.paragraph,
+                page=passage.page,
+                start=passage.start,
+                end=passage.end,
+                text=passage.text,
+                footnote_to=passage.footnote_to,
                 note_refs=[{"note": note, "offset": at} for note, at in passage.note_refs] or None,
             )
         )
@@ -390,8 +485,16 @@ def _archive(
         outcome_of = reanchor(session, previous, source, stored, actor=actor, now=now)
         moved, orphaned = len(outcome_of.moved), len(outcome_of.orphaned)
         reworded = list(outcome_of.reworded)
-    record(session, actor, "source_add", source_id=source.id, old=previous.sha256 if previous else None, new=digest,
-           note=f"{outcome}: {key} version {source.version} from {retrieved.url or retrieved.file_name}", at=now)
+    record(
+        session,
+        actor,
+        "source_add",
+        source_id=source.id,
+        old=previous.sha256 if previous else None,
+        new=digest,
+        note=f"{outcome}: {key} version {source.version} from {retrieved.url or retrieved.file_name}",
+        at=now,
+    )
     _refresh_attributions(session)
     extension = EXTENSIONS.get(retrieved.media_type, "bin")
     files = {
@@ -400,23 +503,45 @@ def _archive(
         "source.json": json_bytes(_source_json(source, len(document.passages))),
     }
     staged = stage_source_files(sources_dir, slug, files)
-    result = SourceResult(key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size)
+    result = SourceResult(
+        key, source.version, outcome, source.title, len(document.passages), slug, digest, source.media_type, source.size
+    )
     result.reanchored, result.orphaned = moved, orphaned
     result.reworded = list(reworded)
     return result, staged
 
 
-def fetch_registered(db: Database, sources_dir: Path, key: str, *, actor: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                     progress: Callable[[int, int | None], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
-                     on_page: Callable[[int, int], None] | None = None) -> SourceResult:
+def fetch_registered(
+    db: Database,
+    sources_dir: Path,
+    key: str,
+    *,
+    actor: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Callable[[int, int | None], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_page: Callable[[int, int], None] | None = None,
+) -> SourceResult:
     """Retrieve a source that was registered (or re-fetch a known one) from its URL or symbol."""
     with db.read() as session:
         source = require_source(session, key)
         target = source.url or (source.symbol and symbol_url(source.symbol, symbol_template()))
     if not target:
-        raise VerifyError(f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH --key {key}'")
-    return add_source(db, sources_dir, target, SourceMeta(key=key), actor=actor, max_bytes=max_bytes, progress=progress, timeout=timeout,
-                      on_page=on_page)
+        raise VerifyError(
+            f"source {key!r} has no URL or UN symbol to fetch it from; add the file with 'verify source add PATH "
+            f"--key {key}'"
+        )
+    return add_source(
+        db,
+        sources_dir,
+        target,
+        SourceMeta(key=key),
+        actor=actor,
+        max_bytes=max_bytes,
+        progress=progress,
+        timeout=timeout,
+        on_page=on_page,
+    )
 
 
 def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:
@@ -425,21 +550,37 @@ def list_sources(session: Session, include_old: bool = False) -> list[dict[str, 
         query = query.where(Source.is_current == True)  # noqa: E712
     counts = {
         source_id: n
-        for source_id, n in session.execute(
-            select(Passage.source_id, func.count()).group_by(col(Passage.source_id))
-        )
+        for source_id, n in session.execute(select(Passage.source_id, func.count()).group_by(col(Passage.source_id)))
     }
-    return [source_dict(s, counts.get(s.id, 0)) for s in session.exec(query.order_by(col(Source.key), col(Source.version)))]
+    return [
+        source_dict(s, counts.get(s.id, 0)) for s in session.exec(query.order_by(col(Source.key), col(Source.version)))
+    ]
 
 
 def source_dict(source: Source, passages: int) -> dict[str, Any]:
     return {
-        "key": source.key, "version": source.version, "current": source.is_current, "title": source.title,
-        "publisher": source.publisher, "date": source.published, "symbol": source.symbol, "series": source.series,
-        "url": source.url, "final_url": source.final_url, "retrieved": source.retrieved_at is not None,
-        "retrieved_at": source.retrieved_at, "sha256": source.sha256, "size": source.size, "media_type": source.media_type,
-        "path": source.path, "extractor": source.extractor, "extractor_version": source.extractor_version,
-        "http_status": source.http_status, "etag": source.etag, "last_modified": source.last_modified, "passages": passages,
+        "key": source.key,
+        "version": source.version,
+        "current": source.is_current,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": source.published,
+        "symbol": source.symbol,
+        "series": source.series,
+        "url": source.url,
+        "final_url": source.final_url,
+        "retrieved": source.retrieved_at is not None,
+        "retrieved_at": source.retrieved_at,
+        "sha256": source.sha256,
+        "size": source.size,
+        "media_type": source.media_type,
+        "path": source.path,
+        "extractor": source.extractor,
+        "extractor_version": source.extractor_version,
+        "http_status": source.http_status,
+        "etag": source.etag,
+        "last_modified": source.last_modified,
+        "passages": passages,
     }
 
 
@@ -449,8 +590,16 @@ def show_source(session: Session, key: str, with_passages: bool) -> dict[str, An
     result = source_dict(source, len(passages))
     if with_passages:
         result["passages"] = [
-            {"passage_id": p.id, "locator": p.locator, "paragraph": p.paragraph, "page": p.page, "kind": p.kind, "text": p.text,
-             "footnote_to": p.footnote_to, "note_refs": p.note_refs or []}
+            {
+                "passage_id": p.id,
+                "locator": p.locator,
+                "paragraph": p.paragraph,
+                "page": p.page,
+                "kind": p.kind,
+                "text": p.text,
+                "footnote_to": p.footnote_to,
+                "note_refs": p.note_refs or [],
+            }
             for p in passages
         ]
     return result

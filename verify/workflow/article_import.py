@@ -139,7 +139,13 @@ def _match(old: list[Claim], new: list[Sentence]) -> tuple[dict[int, Claim], dic
 
 
 def _apply_revision(
-    session: Session, article: Article, revision: ArticleRevision, prepared: list[Prepared], actor: str, now: str, result: ImportResult
+    session: Session,
+    article: Article,
+    revision: ArticleRevision,
+    prepared: list[Prepared],
+    actor: str,
+    now: str,
+    result: ImportResult,
 ) -> None:
     old = list(session.exec(select(Claim).where(Claim.article_id == article.id)))
     exact, fuzzy = _match(old, [p.sentence for p in prepared])
@@ -150,16 +156,53 @@ def _apply_revision(
             claim = exact[index]
             _place(claim, revision, sentence)
             if claim.status == "withdrawn":
-                record(session, actor, "status", article_id=article.id, claim_id=claim.id, old="withdrawn", new="unreviewed", note="sentence is back in the new revision", at=now)
-                claim.status, claim.version, claim.updated_at, claim.updated_by = "unreviewed", claim.version + 1, now, actor
+                record(
+                    session,
+                    actor,
+                    "status",
+                    article_id=article.id,
+                    claim_id=claim.id,
+                    old="withdrawn",
+                    new="unreviewed",
+                    note="sentence is back in the new revision",
+                    at=now,
+                )
+                claim.status, claim.version, claim.updated_at, claim.updated_by = (
+                    "unreviewed",
+                    claim.version + 1,
+                    now,
+                    actor,
+                )
             claim.changed = False
             result.kept.append(claim.id)  # type: ignore[arg-type]
         elif index in fuzzy:
             claim = fuzzy[index]
-            record(session, actor, "text", article_id=article.id, claim_id=claim.id, old=claim.text, new=sentence.text, note=f"edited in revision {revision.number}", at=now)
-            lapse_signoffs(session, claim, actor=actor, reason=f"claim text edited in revision {revision.number}", at=now)
+            record(
+                session,
+                actor,
+                "text",
+                article_id=article.id,
+                claim_id=claim.id,
+                old=claim.text,
+                new=sentence.text,
+                note=f"edited in revision {revision.number}",
+                at=now,
+            )
+            lapse_signoffs(
+                session, claim, actor=actor, reason=f"claim text edited in revision {revision.number}", at=now
+            )
             if claim.status != "unreviewed":
-                record(session, actor, "status", article_id=article.id, claim_id=claim.id, old=claim.status, new="unreviewed", note="claim text changed; review again", at=now)
+                record(
+                    session,
+                    actor,
+                    "status",
+                    article_id=article.id,
+                    claim_id=claim.id,
+                    old=claim.status,
+                    new="unreviewed",
+                    note="claim text changed; review again",
+                    at=now,
+                )
             _place(claim, revision, sentence)
             claim.text, claim.hints = sentence.text, item.hints
             claim.status, claim.changed = "unreviewed", True
@@ -169,12 +212,31 @@ def _apply_revision(
             claim = _new_claim(article, revision, item, actor, now)
             session.add(claim)
             session.flush()
-            record(session, actor, "create", article_id=article.id, claim_id=claim.id, new=claim.text, note=f"new in revision {revision.number}", at=now)
+            record(
+                session,
+                actor,
+                "create",
+                article_id=article.id,
+                claim_id=claim.id,
+                new=claim.text,
+                note=f"new in revision {revision.number}",
+                at=now,
+            )
             result.added.append(claim.id)  # type: ignore[arg-type]
     for claim in old:
         if id(claim) in matched or claim.status == "withdrawn":
             continue
-        record(session, actor, "status", article_id=article.id, claim_id=claim.id, old=claim.status, new="withdrawn", note=f"sentence removed in revision {revision.number}", at=now)
+        record(
+            session,
+            actor,
+            "status",
+            article_id=article.id,
+            claim_id=claim.id,
+            old=claim.status,
+            new="withdrawn",
+            note=f"sentence removed in revision {revision.number}",
+            at=now,
+        )
         lapse_signoffs(session, claim, actor=actor, reason=f"claim withdrawn in revision {revision.number}", at=now)
         claim.status, claim.changed = "withdrawn", False
         claim.version, claim.updated_at, claim.updated_by = claim.version + 1, now, actor
@@ -238,19 +300,31 @@ def add_article(
         latest = None
         if article is not None:
             latest = session.exec(
-                select(ArticleRevision).where(ArticleRevision.article_id == article.id).order_by(col(ArticleRevision.number).desc())
+                select(ArticleRevision)
+                .where(ArticleRevision.article_id == article.id)
+                .order_by(col(ArticleRevision.number).desc())
             ).first()
             if latest is not None and latest.content_hash == digest:
-                count = len(session.exec(select(Claim.id).where(Claim.article_id == article.id, Claim.status != "withdrawn")).all())
+                count = len(
+                    session.exec(
+                        select(Claim.id).where(Claim.article_id == article.id, Claim.status != "withdrawn")
+                    ).all()
+                )
                 return ImportResult(article.id, article.title, latest.number, "unchanged", claims=count)  # type: ignore[arg-type]
         created = article is None
         if article is None:
-            article = Article(title=final_title, author=author, url=url, published=published, created_at=now, created_by=actor)
+            article = Article(
+                title=final_title, author=author, url=url, published=published, created_at=now, created_by=actor
+            )
             session.add(article)
             session.flush()
         else:
             article.title = final_title
-            article.author, article.url, article.published = author or article.author, url or article.url, published or article.published
+            article.author, article.url, article.published = (
+                author or article.author,
+                url or article.url,
+                published or article.published,
+            )
         revision = ArticleRevision(
             article_id=article.id,  # type: ignore[arg-type]
             number=(latest.number + 1) if latest else 1,
@@ -310,28 +384,48 @@ def _attributions(prepared: list[Prepared], sources: list[SimpleNamespace]) -> l
 
 
 def _insert_claims(
-    session: Session, article_id: int, revision_id: int, prepared: list[Prepared],
-    attributions: list[dict[str, Any] | None], actor: str, now: str,
+    session: Session,
+    article_id: int,
+    revision_id: int,
+    prepared: list[Prepared],
+    attributions: list[dict[str, Any] | None],
+    actor: str,
+    now: str,
 ) -> list[int]:
     """Insert a new article's claims and their ``create`` events in bulk; returns the claim ids in order."""
     claims = Claim.__table__  # type: ignore[attr-defined]
     rows = [
         {
-            "article_id": article_id, "revision_id": revision_id, "paragraph": p.sentence.paragraph,
-            "sentence": p.sentence.sentence, "start": p.sentence.start, "end": p.sentence.end, "text": p.sentence.text,
-            "kind": p.kind, "hints": p.hints,
+            "article_id": article_id,
+            "revision_id": revision_id,
+            "paragraph": p.sentence.paragraph,
+            "sentence": p.sentence.sentence,
+            "start": p.sentence.start,
+            "end": p.sentence.end,
+            "text": p.sentence.text,
+            "kind": p.kind,
+            "hints": p.hints,
             "attribution": value if value is None or value["inherited_from"] is None else None,
-            "status": "unreviewed", "assignee": None, "changed": False, "version": 1,
-            "created_at": now, "updated_at": now, "updated_by": actor,
+            "status": "unreviewed",
+            "assignee": None,
+            "changed": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": actor,
         }
         for p, value in zip(prepared, attributions, strict=True)
     ]
     if not rows:
         return []
     session.execute(insert(claims), rows)
-    ids = list(session.scalars(
-        select(claims.c.id).where(claims.c.revision_id == revision_id).order_by(claims.c.paragraph, claims.c.sentence)
-    ))
+    ids = list(
+        session.scalars(
+            select(claims.c.id)
+            .where(claims.c.revision_id == revision_id)
+            .order_by(claims.c.paragraph, claims.c.sentence)
+        )
+    )
     inherited = [
         {"claim_id": ids[index], "value": {**value, "inherited_from": ids[value["inherited_from"] - 1]}}
         for index, value in enumerate(attributions)
@@ -344,9 +438,22 @@ def _insert_claims(
             execution_options={"synchronize_session": False},
         )
     events = Event.__table__  # type: ignore[attr-defined]
-    session.execute(insert(events), [
-        {"at": now, "actor": actor, "action": "create", "article_id": article_id, "claim_id": claim_id,
-         "source_id": None, "evidence_id": None, "old": None, "new": row["text"], "note": "revision 1"}
-        for claim_id, row in zip(ids, rows, strict=True)
-    ])
+    session.execute(
+        insert(events),
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "action": "create",
+                "article_id": article_id,
+                "claim_id": claim_id,
+                "source_id": None,
+                "evidence_id": None,
+                "old": None,
+                "new": row["text"],
+                "note": "revision 1",
+            }
+            for claim_id, row in zip(ids, rows, strict=True)
+        ],
+    )
     return ids

@@ -64,7 +64,9 @@ def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:
 
 
 def _where(evidence: Evidence, source: Source | None) -> str:
-    return " ".join(p for p in (source.key if source else None, evidence.locator) if p) or f"source {evidence.source_id}"
+    return (
+        " ".join(p for p in (source.key if source else None, evidence.locator) if p) or f"source {evidence.source_id}"
+    )
 
 
 def _in_force(session: Session, claim_id: int, stance: str) -> list[tuple[Evidence, Source | None]]:
@@ -92,7 +94,10 @@ def contradicting(session: Session, claim_id: int) -> tuple[str, ...]:
 
 
 def conflict_of(session: Session, claim_id: int) -> tuple[str, tuple[str, ...]] | None:
-    """(status, contradicting evidence) when the claim is in conflict (see :func:`verify.workflow.rules.is_conflict`)."""
+    """(status, contradicting evidence) when the claim is in conflict.
+
+    See :func:`verify.workflow.rules.is_conflict`.
+    """
     claim = get_claim(session, claim_id)
     if not is_conflict(claim.status, evidence_counts(session, claim_id)):
         return None
@@ -170,7 +175,17 @@ def mark(
         note_id = _add_note(session, claim, note, actor, now).id if note and note.strip() else None
         claim.status, claim.changed = new, False
         _touch(claim, actor, now)
-        record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=old, new=new, note=note, at=now)
+        record(
+            session,
+            actor,
+            "status",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            old=old,
+            new=new,
+            note=note,
+            at=now,
+        )
         lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
         conflict = contradicting(session, claim_id) if is_conflict(new, counts) else ()
         return Change(claim_id, "status", old, new, claim.version, note_id, accepted, conflict)
@@ -186,9 +201,18 @@ def _accept_flags(
         assert evidence is not None
         evidence.flags_accepted_by, evidence.flags_accepted_at = actor, now
         evidence.flags_accepted_reason = reason.strip()
-        record(session, actor, "flags_accepted", article_id=claim.article_id, claim_id=claim.id,
-               source_id=evidence.source_id, evidence_id=evidence.id,
-               new=", ".join(dict.fromkeys(flag_kind(f) for f in item.flags)), note=reason.strip(), at=now)
+        record(
+            session,
+            actor,
+            "flags_accepted",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            source_id=evidence.source_id,
+            evidence_id=evidence.id,
+            new=", ".join(dict.fromkeys(flag_kind(f) for f in item.flags)),
+            note=reason.strip(),
+            at=now,
+        )
     return tuple(item.evidence_id for item in flagged)
 
 
@@ -210,7 +234,17 @@ def restore_status(db: Database, claim_id: int, status: str, *, actor: str, reas
         now = clock.now()
         claim.status = new
         _touch(claim, actor, now)
-        record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=old, new=new, note=reason, at=now)
+        record(
+            session,
+            actor,
+            "status",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            old=old,
+            new=new,
+            note=reason,
+            at=now,
+        )
         lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
         return Change(claim_id, "status", old, new, claim.version)
 

@@ -96,7 +96,9 @@ def link(
     if occurrence is not None and quote is None:
         raise VerifyError("--occurrence picks among the places a --quote stands; give --quote too")
     if quote is None and passage_id is None:
-        raise VerifyError("give exactly one of --quote TEXT or --passage ID (or both, to find the quote in that passage)")
+        raise VerifyError(
+            "give exactly one of --quote TEXT or --passage ID (or both, to find the quote in that passage)"
+        )
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
         source = require_source(session, source_key)
@@ -107,7 +109,10 @@ def link(
         if passage_id is not None:
             chosen = next((p for p in passages if p.id == passage_id), None)
             if chosen is None:
-                raise NotFound(f"passage {passage_id} is not a passage of source {source.key!r}; see 'verify source show {source.key} --passages'")
+                raise NotFound(
+                    f"passage {passage_id} is not a passage of source {source.key!r}; see 'verify source show "
+                    f"{source.key} --passages'"
+                )
         differences: tuple[Difference, ...] = ()
         if quote is None:
             assert chosen is not None
@@ -119,17 +124,29 @@ def link(
         if differences and accept_difference is None:
             raise RefusedChange(
                 f"quote differs from {source.key}: {describe_differences(differences, where)}; "
-                "quote the source's words, or repeat with --accept-difference \"why it still holds\" to link them as the source has them"
+                'quote the source\'s words, or repeat with --accept-difference "why it still holds" to link them as '
+                "the source has them"
             )
         prefix, suffix = found.context(source.text)
         stored = source.text[found.start : found.end]
         now = clock.now()
         evidence = Evidence(
-            claim_id=claim.id, source_id=source.id, passage_id=passage.id if passage else None,  # type: ignore[arg-type]
-            quote=stored, submitted_quote=quote if quote is not None and quote.strip() != stored else None,
-            start=found.start, end=found.end, prefix=prefix, suffix=suffix,
-            locator=locator or (passage.locator if passage else None), stance=stance,
-            anchor=found.method, anchor_score=found.score, note=note, added_by=actor, added_at=now,
+            claim_id=claim.id,  # type: ignore[arg-type]
+            source_id=source.id,  # type: ignore[arg-type]
+            passage_id=passage.id if passage else None,
+            quote=stored,
+            submitted_quote=quote if quote is not None and quote.strip() != stored else None,
+            start=found.start,
+            end=found.end,
+            prefix=prefix,
+            suffix=suffix,
+            locator=locator or (passage.locator if passage else None),
+            stance=stance,
+            anchor=found.method,
+            anchor_score=found.score,
+            note=note,
+            added_by=actor,
+            added_at=now,
             flags=[*claim_flags(claim, source, stored), *(d.as_flag(where) for d in differences)],
             difference_reason=accept_difference.strip() if differences and accept_difference else None,
         )
@@ -137,15 +154,43 @@ def link(
         session.flush()
         claim.version += 1
         claim.updated_at, claim.updated_by = now, actor
-        record(session, actor, "evidence_link", article_id=claim.article_id, claim_id=claim.id, source_id=source.id,
-               evidence_id=evidence.id, new=f"{stance}: {source.key} {evidence.locator or ''}".strip(), note=note, at=now)
+        record(
+            session,
+            actor,
+            "evidence_link",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            source_id=source.id,
+            evidence_id=evidence.id,
+            new=f"{stance}: {source.key} {evidence.locator or ''}".strip(),
+            note=note,
+            at=now,
+        )
         if differences:
-            record(session, actor, "quote_difference_accepted", article_id=claim.article_id, claim_id=claim.id,
-                   source_id=source.id, evidence_id=evidence.id, old=quote, new=describe_differences(differences, where),
-                   note=evidence.difference_reason, at=now)
+            record(
+                session,
+                actor,
+                "quote_difference_accepted",
+                article_id=claim.article_id,
+                claim_id=claim.id,
+                source_id=source.id,
+                evidence_id=evidence.id,
+                old=quote,
+                new=describe_differences(differences, where),
+                note=evidence.difference_reason,
+                at=now,
+            )
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
-        return Linked(evidence.id, claim.id, source.key, evidence.locator, stored, found.method, found.score,  # type: ignore[arg-type]
-                      differences)
+        return Linked(
+            evidence.id,  # type: ignore[arg-type]
+            claim.id,  # type: ignore[arg-type]
+            source.key,
+            evidence.locator,
+            stored,
+            found.method,
+            found.score,
+            differences,
+        )
 
 
 def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]:
@@ -167,7 +212,11 @@ def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]
 
 
 def _anchor_quote(
-    source: Source, passages: list[Passage], quote: str, chosen: Passage | None, occurrence: int | None = None,
+    source: Source,
+    passages: list[Passage],
+    quote: str,
+    chosen: Passage | None,
+    occurrence: int | None = None,
 ) -> tuple[Anchor, tuple[Difference, ...]]:
     """Anchor a quote inside a passage (``chosen`` if given): evidence must have a locator to cite.
 
@@ -181,8 +230,10 @@ def _anchor_quote(
     words = word_count(quote)
     if words < MIN_QUOTE_WORDS:
         raise RefusedChange(
-            f"quote too short to be evidence ({words} word{'s' if words != 1 else ''}); quote at least {MIN_QUOTE_WORDS} words "
-            f"of the source, or link a whole passage with --passage ID (see 'verify source show {source.key} --passages')"
+            f"quote too short to be evidence ({words} word{'s' if words != 1 else ''}); quote at least "
+            f"{MIN_QUOTE_WORDS} words "
+            f"of the source, or link a whole passage with --passage ID (see 'verify source show {source.key} "
+            "--passages')"
         )
     scope = [chosen] if chosen is not None else passages
     windows = [(p.start, p.end) for p in scope] or [(0, len(text))]  # a source without passages: the whole text
@@ -209,8 +260,10 @@ def _anchor_quote(
     outside = anchor(text, quote) if chosen is None and passages else None
     if isinstance(outside, Anchor) and outside.method != "fuzzy":
         raise RefusedChange(
-            f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot be cited; "
-            f"closest passage {where} (score {miss.score:.0f}/100): “{_short(_whole_words(text, miss.start, miss.end))}”"
+            f"quote found in {source.key} only outside every passage (a title line, header or footer), which cannot "
+            "be cited; "
+            f"closest passage {where} (score {miss.score:.0f}/100): "
+            f"“{_short(_whole_words(text, miss.start, miss.end))}”"
         )
     raise RefusedChange(
         f"quote not found in {scope_name}; closest match in {where} (score {miss.score:.0f}/100): "
@@ -222,8 +275,10 @@ def _one_occurrence(source: Source, scope: list[Passage], hits: list[Anchor], oc
     """The single occurrence, or the one ``--occurrence N`` picks; several without it are refused, listed."""
     if occurrence is not None:
         if not 1 <= occurrence <= len(hits):
-            raise VerifyError(f"--occurrence {occurrence} is out of range: the quote occurs {len(hits)} time"
-                              f"{'s' if len(hits) != 1 else ''} in {source.key}")
+            raise VerifyError(
+                f"--occurrence {occurrence} is out of range: the quote occurs {len(hits)} time"
+                f"{'s' if len(hits) != 1 else ''} in {source.key}"
+            )
         return hits[occurrence - 1]
     if len(hits) == 1:
         return hits[0]
@@ -249,7 +304,7 @@ def _one_occurrence(source: Source, scope: list[Passage], hits: list[Anchor], oc
 
 
 def describe_differences(differences: tuple[Difference, ...], locator: str | None) -> str:
-    """"quote says 32, source says 23 (para. 6); …": what a refusal shows."""
+    """ "quote says 32, source says 23 (para. 6); …": what a refusal shows."""
     where = f" ({locator})" if locator else ""
     return "; ".join(f"{d.detail}{where}" for d in differences)
 
@@ -271,21 +326,44 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
         if evidence is None:
             raise NotFound(f"no evidence with id {evidence_id}; see 'verify evidence list CLAIM_ID'")
         if evidence.retracted_at is not None:
-            raise RefusedChange(f"evidence {evidence_id} was already retracted by {evidence.retracted_by} at {evidence.retracted_at}")
+            raise RefusedChange(
+                f"evidence {evidence_id} was already retracted by {evidence.retracted_by} at {evidence.retracted_at}"
+            )
         claim = get_claim(session, evidence.claim_id, for_update=True)
         now = clock.now()
         evidence.retracted_at, evidence.retracted_by, evidence.retraction_reason = now, actor, reason.strip()
         session.flush()
         claim.version += 1
         claim.updated_at, claim.updated_by = now, actor
-        record(session, actor, "evidence_retract", article_id=claim.article_id, claim_id=claim.id, source_id=evidence.source_id,
-               evidence_id=evidence.id, old=evidence.stance, new="retracted", note=reason.strip(), at=now)
+        record(
+            session,
+            actor,
+            "evidence_retract",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            source_id=evidence.source_id,
+            evidence_id=evidence.id,
+            old=evidence.stance,
+            new="retracted",
+            note=reason.strip(),
+            at=now,
+        )
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} retracted", at=now)
         change = None
-        if claim.status in ("verified", "partly_verified") and evidence_counts(session, claim.id).supports == 0:  # type: ignore[arg-type]
+        supports = evidence_counts(session, claim.id).supports  # type: ignore[arg-type]
+        if claim.status in ("verified", "partly_verified") and supports == 0:
             change = (claim.status, "in_progress")
-            record(session, actor, "status", article_id=claim.article_id, claim_id=claim.id, old=claim.status, new="in_progress",
-                   note=f"last supporting evidence retracted: {reason.strip()}", at=now)
+            record(
+                session,
+                actor,
+                "status",
+                article_id=claim.article_id,
+                claim_id=claim.id,
+                old=claim.status,
+                new="in_progress",
+                note=f"last supporting evidence retracted: {reason.strip()}",
+                at=now,
+            )
             claim.status = "in_progress"
         return Retracted(evidence_id, claim.id, change)  # type: ignore[arg-type]
 

@@ -42,11 +42,15 @@ def _passage_at(passages: list[Passage], position: int) -> Passage | None:
     return next((p for p in passages if p.start <= position < p.end), None)
 
 
-def reanchor(session: Session, old: Source, new: Source, passages: list[Passage], *, actor: str, now: str) -> Reanchored:
+def reanchor(
+    session: Session, old: Source, new: Source, passages: list[Passage], *, actor: str, now: str
+) -> Reanchored:
     result = Reanchored()
     text = new.text or ""
     windows = [(p.start, p.end) for p in passages] or None
-    active = session.exec(select(Evidence).where(Evidence.source_id == old.id, Evidence.retracted_at == None)).all()  # noqa: E711
+    active = session.exec(
+        select(Evidence).where(Evidence.source_id == old.id, col(Evidence.retracted_at).is_(None))
+    ).all()
     for evidence in active:
         found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
         claim = session.get(Claim, evidence.claim_id)
@@ -55,7 +59,9 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
             passage = _passage_at(passages, found.start)
             old_locator, old_quote = evidence.locator, evidence.quote
             new_quote = text[found.start : found.end]
-            reworded = new_quote != old_quote or evidence.anchor == REWORDED  # a reworded quote stays flagged until re-checked
+            reworded = (
+                new_quote != old_quote or evidence.anchor == REWORDED
+            )  # a reworded quote stays flagged until re-checked
             evidence.source_id = new.id  # type: ignore[assignment]
             evidence.passage_id = passage.id if passage else None
             evidence.start, evidence.end = found.start, found.end
@@ -63,26 +69,70 @@ def reanchor(session: Session, old: Source, new: Source, passages: list[Passage]
             evidence.prefix, evidence.suffix = found.context(text)
             evidence.locator = passage.locator if passage else evidence.locator
             evidence.anchor, evidence.anchor_score = (REWORDED if reworded else found.method), found.score
-            record(session, actor, "evidence_reanchor", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
-                   evidence_id=evidence.id, old=f"{old.key} v{old.version} {old_locator or ''}".strip(),
-                   new=f"{new.key} v{new.version} {evidence.locator or ''}".strip(), note=f"{found.method} match", at=now)
+            record(
+                session,
+                actor,
+                "evidence_reanchor",
+                article_id=claim_article,
+                claim_id=evidence.claim_id,
+                source_id=new.id,
+                evidence_id=evidence.id,
+                old=f"{old.key} v{old.version} {old_locator or ''}".strip(),
+                new=f"{new.key} v{new.version} {evidence.locator or ''}".strip(),
+                note=f"{found.method} match",
+                at=now,
+            )
             if new_quote != old_quote:
-                record(session, actor, "evidence_reworded", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id,
-                       evidence_id=evidence.id, old=old_quote, new=new_quote,
-                       note=f"re-anchored with different wording in {new.key} v{new.version} ({found.method} match, score {found.score:.0f}); re-check",
-                       at=now)
-            if claim is not None and (found.method != "exact" or new_quote != old_quote):  # the quoted words changed: the verdict needs a new look
-                lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} re-anchored in a reworded source", at=now)
+                record(
+                    session,
+                    actor,
+                    "evidence_reworded",
+                    article_id=claim_article,
+                    claim_id=evidence.claim_id,
+                    source_id=new.id,
+                    evidence_id=evidence.id,
+                    old=old_quote,
+                    new=new_quote,
+                    note=f"re-anchored with different wording in {new.key} v{new.version} ({found.method} match, "
+                    f"score {found.score:.0f}); re-check",
+                    at=now,
+                )
+            if claim is not None and (
+                found.method != "exact" or new_quote != old_quote
+            ):  # the quoted words changed: the verdict needs a new look
+                lapse_signoffs(
+                    session,
+                    claim,
+                    actor=actor,
+                    reason=f"evidence {evidence.id} re-anchored in a reworded source",
+                    at=now,
+                )
             result.moved.append(evidence.id)  # type: ignore[arg-type]
             if reworded:
                 result.reworded.append(evidence.id)  # type: ignore[arg-type]
         else:
             evidence.anchor, evidence.anchor_score = ORPHANED, found.score
-            record(session, actor, "evidence_orphaned", article_id=claim_article, claim_id=evidence.claim_id, source_id=new.id, evidence_id=evidence.id,
-                   old=f"{old.key} v{old.version}", new=None,
-                   note=f"quote not found in version {new.version} (closest score {found.score:.0f})", at=now)
+            record(
+                session,
+                actor,
+                "evidence_orphaned",
+                article_id=claim_article,
+                claim_id=evidence.claim_id,
+                source_id=new.id,
+                evidence_id=evidence.id,
+                old=f"{old.key} v{old.version}",
+                new=None,
+                note=f"quote not found in version {new.version} (closest score {found.score:.0f})",
+                at=now,
+            )
             if claim is not None:
-                lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} orphaned by a new source version", at=now)
+                lapse_signoffs(
+                    session,
+                    claim,
+                    actor=actor,
+                    reason=f"evidence {evidence.id} orphaned by a new source version",
+                    at=now,
+                )
             result.orphaned.append(evidence.id)  # type: ignore[arg-type]
     return result
 

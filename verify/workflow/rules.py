@@ -72,8 +72,6 @@ def is_conflict(status: str, evidence: EvidenceCounts) -> bool:
     return status in VERDICTS_ON_SUPPORT and evidence.contradicts > 0
 
 
-
-
 def check_status_change(
     claim_id: int,
     new: str,
@@ -103,7 +101,7 @@ def check_status_change(
     if new in VERDICTS_ON_SUPPORT and flagged and not (accept_flags and accept_flags.strip()):
         raise FlagsNotAccepted(
             f"claim {claim_id}: '{new}' rests on flagged evidence: {describe_flags(flagged)}; "
-            "re-check it, then repeat with --accept-flags \"why it holds\" (or retract the evidence)"
+            're-check it, then repeat with --accept-flags "why it holds" (or retract the evidence)'
         )
     if new == "disputed" and evidence.contradicts == 0 and not has_note:
         raise RefusedChange(f"claim {claim_id}: 'disputed' needs contradicting evidence or a --note saying why")

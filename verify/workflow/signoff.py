@@ -41,9 +41,7 @@ class SignedOff:
 def verdict_setter(session: Session, claim_id: int) -> str | None:
     """Who set the claim's current status: the actor of its last status event."""
     return session.exec(
-        select(Event.actor)
-        .where(Event.claim_id == claim_id, Event.action == "status")
-        .order_by(col(Event.id).desc())
+        select(Event.actor).where(Event.claim_id == claim_id, Event.action == "status").order_by(col(Event.id).desc())
     ).first()
 
 
@@ -72,19 +70,35 @@ def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None
         signoff = Signoff(claim_id=claim_id, status=claim.status, signed_by=actor, signed_at=now, note=text)
         session.add(signoff)
         session.flush()
-        record(session, actor, "signoff", article_id=claim.article_id, claim_id=claim_id, new=claim.status, note=text, at=now)
+        record(
+            session,
+            actor,
+            "signoff",
+            article_id=claim.article_id,
+            claim_id=claim_id,
+            new=claim.status,
+            note=text,
+            at=now,
+        )
         return SignedOff(signoff.id, claim_id, claim.status, setter)  # type: ignore[arg-type]
 
 
 def lapse_signoffs(session: Session, claim: Claim, *, actor: str, reason: str, at: str) -> int:
     """Mark the claim's active sign-offs lapsed (inside the caller's transaction); returns how many."""
-    active = session.exec(
-        select(Signoff).where(Signoff.claim_id == claim.id, col(Signoff.lapsed_at).is_(None))
-    ).all()
+    active = session.exec(select(Signoff).where(Signoff.claim_id == claim.id, col(Signoff.lapsed_at).is_(None))).all()
     for signoff in active:
         signoff.lapsed_at, signoff.lapse_reason = at, reason
-        record(session, actor, "signoff_lapse", article_id=claim.article_id, claim_id=claim.id,
-               old=f"{signoff.status} signed off by {signoff.signed_by}", new="lapsed", note=reason, at=at)
+        record(
+            session,
+            actor,
+            "signoff_lapse",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            old=f"{signoff.status} signed off by {signoff.signed_by}",
+            new="lapsed",
+            note=reason,
+            at=at,
+        )
     return len(active)
 
 

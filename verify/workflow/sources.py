@@ -24,8 +24,14 @@ from verify.errors import VerifyError
 from verify.workflow.audit import record
 
 # CLI option -> Source column, in the order they are reported.
-FIELDS = {"title": "title", "date": "published", "publisher": "publisher", "series": "series",
-          "symbol": "symbol", "url": "url"}
+FIELDS = {
+    "title": "title",
+    "date": "published",
+    "publisher": "publisher",
+    "series": "series",
+    "symbol": "symbol",
+    "url": "url",
+}
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,9 @@ def check_value(name: str, value: str) -> str | None:
     return text
 
 
-def apply_changes(session: Session, source: Source, values: dict[str, str | None], *, actor: str,
-                  now: str | None = None) -> list[Change]:
+def apply_changes(
+    session: Session, source: Source, values: dict[str, str | None], *, actor: str, now: str | None = None
+) -> list[Change]:
     """Set the given fields (already checked) on ``source``; audit and re-resolve attributions."""
     now = now or clock.now()
     changes: list[Change] = []
@@ -67,8 +74,9 @@ def apply_changes(session: Session, source: Source, values: dict[str, str | None
             continue
         setattr(source, column, new)
         changes.append(Change(name, old, new))
-        record(session, actor, "source_edit", source_id=source.id, old=old, new=new,
-               note=f"{source.key}: {name}", at=now)
+        record(
+            session, actor, "source_edit", source_id=source.id, old=old, new=new, note=f"{source.key}: {name}", at=now
+        )
     if changes:
         from verify.workflow.article_import import refresh_attributions
 

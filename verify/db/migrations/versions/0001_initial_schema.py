@@ -83,9 +83,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("article_id", "number"),
     )
     with op.batch_alter_table("article_revision", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_article_revision_article_id"), ["article_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_article_revision_article_id"), ["article_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_article_revision_content_hash"),
             ["content_hash"],
@@ -112,9 +110,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("passage", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_passage_source_seq", ["source_id", "seq"], unique=False
-        )
+        batch_op.create_index("ix_passage_source_seq", ["source_id", "seq"], unique=False)
 
     op.create_table(
         "claim",
@@ -152,9 +148,7 @@ def upgrade() -> None:
             ["article_id", "paragraph", "sentence"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_claim_assignee"), ["assignee"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_claim_assignee"), ["assignee"], unique=False)
         batch_op.create_index(batch_op.f("ix_claim_status"), ["status"], unique=False)
 
     op.create_table(
@@ -194,12 +188,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_evidence_claim_id"), ["claim_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_evidence_source_id"), ["source_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_evidence_claim_id"), ["claim_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evidence_source_id"), ["source_id"], unique=False)
 
     op.create_table(
         "note",
@@ -215,9 +205,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("note", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_note_claim_id"), ["claim_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_note_claim_id"), ["claim_id"], unique=False)
 
     op.create_table(
         "event",
@@ -251,13 +239,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_event_article_id"), ["article_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_event_article_id"), ["article_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_at"), ["at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_event_claim_id"), ["claim_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_event_claim_id"), ["claim_id"], unique=False)
 
 
 def downgrade() -> None:
