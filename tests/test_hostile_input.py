@@ -6,8 +6,17 @@ deadline in either (a loaded CI machine must not turn slowness into failure).
 The profile is applied per test here, so other test files keep their own
 settings.
 
-Paths, pipes, read caps, terminal escapes, 64-bit ids and byte-order marks
-through the CLI, on both backends: ``tests/cli/test_hostile_io.py``.
+The rest of the hostile-input suite, through the CLI:
+
+* ``--output`` onto links, devices, FIFOs, sockets, folders and hard links; ``-``
+  for standard input and output; read caps; terminal escapes and bidi controls;
+  64-bit ids; byte-order marks; NUL in notes; ``--note-file``; ``--key`` over bytes
+  archived under another key: ``tests/cli/test_hostile_io.py`` (both backends);
+* pages nested 2,000 and 100,000 deep: ``tests/test_deep_html.py``;
+* servers that trickle bytes, ``Retry-After`` and ``--timeout``: ``tests/test_download_deadline.py``;
+* import files whose source paths leave ``sources/``: ``tests/test_import_paths.py``;
+* SIGKILL during every writing command, and writers beside a long import:
+  ``tests/test_crash.py``, ``tests/test_load.py``.
 
 Covered elsewhere and referenced, not repeated: http(s) only
 (``tests/test_fetch.py::test_only_http_and_https``), credentials refused before
