@@ -8,7 +8,7 @@ A sign-off is worth something only if it is independent and current, so:
   workflow services that change either call :func:`lapse_signoffs` inside
   their own transaction.
 
-Readers use :func:`current_signoffs`, which also ignores a sign-off whose
+Readers use :func:`~verify.workflow.signoff_state.current_signoffs`, which also ignores a sign-off whose
 status no longer matches the claim's (belt and braces for any code path that
 changes a status without calling the hook, such as an article re-import).
 """
@@ -16,7 +16,6 @@ changes a status without calling the hook, such as an article re-import).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -107,16 +106,3 @@ def _active(session: Session, claim_ids: list[int] | None) -> dict[int, Signoff]
     if claim_ids is not None:
         query = query.where(col(Signoff.claim_id).in_(claim_ids))
     return {s.claim_id: s for s in session.exec(query)}
-
-
-def current_signoffs(session: Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Claim id -> the sign-off that still vouches for its current status, as plain data."""
-    active = _active(session, claim_ids)
-    if not active:
-        return {}
-    statuses = dict(session.execute(select(Claim.id, Claim.status).where(col(Claim.id).in_(list(active)))).all())
-    return {
-        claim_id: {"by": s.signed_by, "at": s.signed_at, "status": s.status, "note": s.note}
-        for claim_id, s in active.items()
-        if statuses.get(claim_id) == s.status
-    }
