@@ -36,6 +36,15 @@ def _latest_active(reader: Reader, claim_ids: list[int] | None) -> dict[int, tup
     return {row[0]: row for row in reader.rows(sql + " ORDER BY s.id", params)}
 
 
+def active_signoff(source: Reader | Session, claim_id: int) -> dict[str, Any] | None:
+    """The claim's latest sign-off that has not lapsed, whatever status it names (``sign_off`` refuses a second)."""
+    row = _latest_active(as_reader(source), [claim_id]).get(claim_id)
+    if row is None:
+        return None
+    _, _, status, signed_by, signed_at, note, _ = row
+    return {"by": signed_by, "at": signed_at, "status": status, "note": note}
+
+
 def current_signoffs(source: Reader | Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Claim id -> the sign-off that still vouches for its current status, as plain data."""
     return {
