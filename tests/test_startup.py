@@ -201,3 +201,102 @@ def test_search_and_suggest_on_postgresql_read_with_psycopg_alone(library):
             assert on_server["stdout"] == probe("--db", str(library), *args)["stdout"]
     finally:
         server.drop(name)
+
+
+@pytest.fixture(scope="module")
+def reviewed(library, tmp_path_factory) -> tuple[Path, int]:
+    """A copy of the library where one claim has evidence, a note, a verdict and an editor's sign-off."""
+    folder = tmp_path_factory.mktemp("reviewed")
+    db = folder / "claims.db"
+    db.write_bytes(library.read_bytes())
+    claim_id = _claim_about_fighters(db)
+    env = {**os.environ, "VERIFY_SOURCES": str(library.parent / "sources"), "VERIFY_USER": "amina"}
+    for user, args in (
+        ("amina", ("evidence", "link", str(claim_id), "--source", "REP/1", "--stance", "supports", "--passage", "2")),
+        ("amina", ("claim", "note", str(claim_id), "para. 2 gives the number")),
+        ("amina", ("claim", "mark", str(claim_id), "verified")),
+        ("bob", ("claim", "signoff", str(claim_id))),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "verify", "--db", str(db), *args],
+            check=True,
+            capture_output=True,
+            env={**env, "VERIFY_USER": user},
+        )
+    return db, claim_id
+
+
+def _detail_commands(claim_id: int) -> list[tuple[str, ...]]:
+    return [
+        ("claim", "show", str(claim_id), "--format", "json"),
+        ("claim", "show", str(claim_id)),
+        ("source", "show", "REP/1", "--format", "json"),
+        ("source", "show", "REP/1"),
+        ("source", "show", "REP/1", "--passages", "--format", "json"),
+        ("source", "show", "REP/1", "--passages"),
+        ("report", "unsupported", "--require-signoff", "--format", "json"),
+        ("report", "unsupported", "--format", "csv"),
+        ("report", "unsupported", "--format", "md"),
+        ("report", "unsupported"),
+    ]
+
+
+@pytest.mark.parametrize("number", range(10))
+def test_detail_and_report_commands_do_not_load_the_orm(reviewed, number):
+    """claim show, source show (with and without passages) and report unsupported: plain SQL, every format."""
+    db, claim_id = reviewed
+    args = _detail_commands(claim_id)[number]
+    result = probe("--db", str(db), *args)
+    assert result["code"] == 0, result
+    # Tables are drawn with rich; no format loads SQLAlchemy's ORM, SQLModel or pydantic.
+    assert result["heavy"] == ([] if "--format" in args else ["rich"])
+    assert result["stdout"]
+
+
+def test_detail_and_report_without_the_orm_match_the_session_path(reviewed):
+    """The start-up path and a library caller's ORM session give the same claim, source and unsupported list."""
+    from verify.claims.listing import show_claim
+    from verify.db.engine import open_database
+    from verify.ingest.catalogue import show_source
+    from verify.reports.unsupported import UnsupportedOptions, unsupported_claims
+
+    db, claim_id = reviewed
+    shown = json.loads(probe("--db", str(db), "claim", "show", str(claim_id), "--format", "json")["stdout"])
+    source = json.loads(probe("--db", str(db), "source", "show", "REP/1", "--passages", "--format", "json")["stdout"])
+    unsupported = json.loads(
+        probe("--db", str(db), "report", "unsupported", "--require-signoff", "--format", "json")["stdout"]
+    )
+    database = open_database(str(db))
+    try:
+        with database.read() as session:
+            expected = (
+                show_claim(session, claim_id),
+                show_source(session, "REP/1", True),
+                unsupported_claims(session, UnsupportedOptions(require_signoff=True)),
+            )
+    finally:
+        database.dispose()
+    assert [shown, source, unsupported] == json.loads(json.dumps(expected))
+    assert shown["status"] == "verified" and shown["evidence"][0]["source"] == "REP/1"
+    assert shown["evidence"][0]["page"] is None and shown["notes"][0]["text"] == "para. 2 gives the number"
+    assert [p["locator"] for p in source["passages"]] == ["para. 1", "para. 2", "para. 3"]
+    assert claim_id not in [row["id"] for row in unsupported]  # verified, evidenced and signed off
+
+
+@pytest.mark.postgres
+def test_detail_and_report_on_postgresql_read_with_psycopg_alone(reviewed):
+    from tests.conftest import postgres_server
+
+    db, claim_id = reviewed
+    server = postgres_server()
+    name = server.create()
+    url = server.url_for(name)
+    try:
+        subprocess.run([sys.executable, "-m", "verify", "db", "copy", str(db), url], check=True, capture_output=True)
+        for args in _detail_commands(claim_id):
+            on_server = probe("--db", url, *args)
+            assert on_server["code"] == 0 and "sqlalchemy" not in on_server["heavy"]
+            assert "sqlmodel" not in on_server["heavy"] and "pydantic" not in on_server["heavy"]
+            assert on_server["stdout"] == probe("--db", str(db), *args)["stdout"]
+    finally:
+        server.drop(name)

@@ -3,7 +3,8 @@
 Listings are plain SQL through a :class:`~verify.db.reader.Reader`, so
 ``verify claim list`` neither loads the ORM nor builds objects, and counts
 evidence in one grouped query: 10,000 claims list in a fraction of a second.
-The detail view is one claim and uses the models.
+The detail view (one claim with its evidence, notes and history) reads the
+same way, so ``verify claim show`` starts as fast as ``verify status``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from verify.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-    from verify.db.models import Evidence, Source
 
 LIST_SQL = (
     "SELECT c.id, c.article_id, c.paragraph, c.sentence, c.text, c.kind, c.status, c.assignee,"
@@ -123,85 +122,114 @@ def article_titles(source: Reader | Session) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in as_reader(source).rows("SELECT id, title FROM article ORDER BY id")}
 
 
-def evidence_dict(evidence: Evidence, source: Source | None) -> dict[str, Any]:
-    return {
-        "id": evidence.id,
-        "source": source.key if source else None,
-        "source_title": source.title if source else None,
-        "passage_id": evidence.passage_id,
-        "locator": evidence.locator,
-        "stance": evidence.stance,
-        "quote": evidence.quote,
-        "submitted_quote": evidence.submitted_quote,
-        "difference_reason": evidence.difference_reason,
-        "anchor": evidence.anchor,
-        "note": evidence.note,
-        "added_by": evidence.added_by,
-        "added_at": evidence.added_at,
-        "retracted": evidence.retracted_at is not None,
-        "retracted_at": evidence.retracted_at,
-        "retracted_by": evidence.retracted_by,
-        "retraction_reason": evidence.retraction_reason,
-        "flags": list(evidence.flags or []),
-        "flags_accepted": None
-        if evidence.flags_accepted_at is None
-        else {
-            "by": evidence.flags_accepted_by,
-            "at": evidence.flags_accepted_at,
-            "reason": evidence.flags_accepted_reason,
-        },
-    }
+EVIDENCE_SQL = (
+    "SELECT e.id, s.key, s.title, e.passage_id, e.locator, e.stance, e.quote, e.submitted_quote, e.difference_reason,"
+    " e.anchor, e.note, e.added_by, e.added_at, e.retracted_at, e.retracted_by, e.retraction_reason, e.flags,"
+    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page"
+    " FROM evidence e LEFT JOIN source s ON s.id = e.source_id LEFT JOIN passage p ON p.id = e.passage_id"
+    " WHERE e.claim_id = :claim ORDER BY e.id"
+)
 
 
-def show_claim(session: Session, claim_id: int) -> dict[str, Any]:
-    """One claim with its context, hints, evidence, notes and full history."""
-    from sqlmodel import col, select
+def claim_evidence(source: Reader | Session, claim_id: int, *, with_page: bool = False) -> list[dict[str, Any]]:
+    """The claim's evidence, retracted included, oldest first (``evidence list``, ``claim show``, review)."""
+    result = []
+    for row in as_reader(source).rows(EVIDENCE_SQL, {"claim": claim_id}):
+        (
+            evidence_id,
+            key,
+            title,
+            passage_id,
+            locator,
+            stance,
+            quote,
+            submitted_quote,
+            difference_reason,
+            anchor,
+            note,
+            added_by,
+            added_at,
+            retracted_at,
+            retracted_by,
+            retraction_reason,
+            flags,
+            accepted_by,
+            accepted_at,
+            accepted_reason,
+            page,
+        ) = row
+        item = {
+            "id": evidence_id,
+            "source": key,
+            "source_title": title,
+            "passage_id": passage_id,
+            "locator": locator,
+            "stance": stance,
+            "quote": quote,
+            "submitted_quote": submitted_quote,
+            "difference_reason": difference_reason,
+            "anchor": anchor,
+            "note": note,
+            "added_by": added_by,
+            "added_at": added_at,
+            "retracted": retracted_at is not None,
+            "retracted_at": retracted_at,
+            "retracted_by": retracted_by,
+            "retraction_reason": retraction_reason,
+            "flags": list(json_value(flags) or []),
+            "flags_accepted": None
+            if accepted_at is None
+            else {"by": accepted_by, "at": accepted_at, "reason": accepted_reason},
+        }
+        if with_page:
+            item["page"] = page
+        result.append(item)
+    return result
 
-    from verify.db.models import Article, ArticleRevision, Claim, Event, Evidence, Note, Passage, Source
 
-    reader = as_reader(session)
+def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
+    """One claim with its context, hints, evidence, notes and full history.
+
+    Plain SQL like the listings, so ``verify claim show`` starts without the
+    ORM; the review screen passes its session and runs the same statements.
+    """
+    reader = as_reader(source)
     found = reader.rows(LIST_SQL + " WHERE c.id = :id", {"id": claim_id})
     if not found:
         raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    claim = session.get(Claim, claim_id)
-    assert claim is not None
     result = _row(found[0], _counts(reader, [claim_id]))
-    revision = session.get(ArticleRevision, claim.revision_id)
-    article = session.get(Article, claim.article_id)
+    [(start, end, hints, revision_text, spans, title)] = reader.rows(
+        'SELECT c.start, c."end", c.hints, r.text, r.paragraph_spans, a.title FROM claim c'
+        " LEFT JOIN article_revision r ON r.id = c.revision_id LEFT JOIN article a ON a.id = c.article_id"
+        " WHERE c.id = :id",
+        {"id": claim_id},
+    )
+    spans = json_value(spans)
     paragraph = ""
-    if revision is not None and 0 < claim.paragraph <= len(revision.paragraph_spans):
-        start, end = revision.paragraph_spans[claim.paragraph - 1]
-        paragraph = revision.text[start:end]
+    if revision_text is not None and 0 < result["paragraph"] <= len(spans):
+        first, last = spans[result["paragraph"] - 1]
+        paragraph = revision_text[first:last]
         result["context"] = {
-            "before": revision.text[start : claim.start],
-            "claim": revision.text[claim.start : claim.end],
-            "after": revision.text[claim.end : end],
+            "before": revision_text[first:start],
+            "claim": revision_text[start:end],
+            "after": revision_text[end:last],
         }
     result["paragraph_text"] = paragraph
-    result["article_title"] = article.title if article else None
-    result["hints"] = claim.hints
-    result["span"] = [claim.start, claim.end]
-    evidence = session.exec(select(Evidence).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id))).all()
-    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in evidence})))}
-    passages = {
-        p.id: p
-        for p in session.exec(
-            select(Passage).where(col(Passage.id).in_({e.passage_id for e in evidence if e.passage_id}))
-        )
-    }
-    result["evidence"] = [
-        {
-            **evidence_dict(e, sources.get(e.source_id)),
-            "page": passages[e.passage_id].page if e.passage_id in passages else None,
-        }
-        for e in evidence
-    ]
+    result["article_title"] = title
+    result["hints"] = json_value(hints)
+    result["span"] = [start, end]
+    result["evidence"] = claim_evidence(reader, claim_id, with_page=True)
     result["notes"] = [
-        {"id": n.id, "author": n.author, "at": n.created_at, "text": n.text}
-        for n in session.exec(select(Note).where(Note.claim_id == claim_id).order_by(col(Note.id)))
+        {"id": note_id, "author": author, "at": at, "text": text}
+        for note_id, author, at, text in reader.rows(
+            "SELECT id, author, created_at, text FROM note WHERE claim_id = :claim ORDER BY id", {"claim": claim_id}
+        )
     ]
     result["history"] = [
-        {"actor": e.actor, "at": e.at, "action": e.action, "old": e.old, "new": e.new, "note": e.note}
-        for e in session.exec(select(Event).where(Event.claim_id == claim_id).order_by(col(Event.id)))
+        {"actor": actor, "at": at, "action": action, "old": old, "new": new, "note": note}
+        for actor, at, action, old, new, note in reader.rows(
+            "SELECT actor, at, action, old, new, note FROM event WHERE claim_id = :claim ORDER BY id",
+            {"claim": claim_id},
+        )
     ]
     return result

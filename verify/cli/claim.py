@@ -119,8 +119,8 @@ def show(
     """Show a claim in its paragraph, with hints, attribution, evidence, notes and history."""
     from verify.claims.listing import show_claim
 
-    with state(ctx).database().read() as session:
-        detail = show_claim(session, claim_id)
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        detail = show_claim(reader, claim_id)
     if output is ItemFormat.json:
         print_json(detail)
         return

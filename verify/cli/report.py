@@ -89,8 +89,8 @@ def unsupported(
     from verify.errors import EXIT_GATE, VerifyError
     from verify.reports.unsupported import UnsupportedOptions, gate_message, unsupported_claims
 
-    with state(ctx).database().read() as session:
-        rows = unsupported_claims(session, UnsupportedOptions(article, include_opinion, require_signoff))
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        rows = unsupported_claims(reader, UnsupportedOptions(article, include_opinion, require_signoff))
     if output is UnsupportedFormat.json:
         print_json(rows)
     elif output is UnsupportedFormat.csv:

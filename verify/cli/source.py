@@ -238,10 +238,10 @@ def list_command(
     output: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.table,
 ) -> None:
     """List sources: key, title, date, whether retrieved, passages."""
-    from verify.workflow.archiving import list_sources
+    from verify.ingest.catalogue import list_sources
 
-    with state(ctx).database().read() as session:
-        rows = list_sources(session, include_old=all_versions)
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        rows = list_sources(reader, include_old=all_versions)
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
@@ -288,10 +288,10 @@ def show(
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
     """Show a source's metadata (and its passages)."""
-    from verify.workflow.archiving import show_source
+    from verify.ingest.catalogue import show_source
 
-    with state(ctx).database().read() as session:
-        detail = show_source(session, key, passages)
+    with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
+        detail = show_source(reader, key, passages)
     if output is ItemFormat.json:
         print_json(detail)
         return

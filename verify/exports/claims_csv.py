@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from verify.claims.listing import ClaimFilter, list_claims
 from verify.db.models import Evidence, Source
 from verify.reports.unsupported import latest_notes
-from verify.workflow.signoff import current_signoffs
+from verify.workflow.signoff_state import current_signoffs
 
 COLUMNS = [
     "id",

@@ -119,14 +119,15 @@ def index_passages(conn: Connection, rows: Iterable[tuple[int, int, str]]) -> in
     conn.exec_driver_sql(
         f"INSERT INTO search_document (passage_id, source_id, length) VALUES ({_placeholders(conn, 3)})", documents
     )
-    conn.exec_driver_sql(
-        "INSERT INTO search_block (term, source_id, postings, max_tf, min_length, passage_ids, tfs, lengths) "
-        f"VALUES ({_placeholders(conn, 8)})",
-        [
-            (term, source_id, len(ids), max(tfs), min(lengths), pack(ids), pack(tfs), pack(lengths))
-            for (term, source_id), (ids, tfs, lengths) in blocks.items()
-        ],
-    )
+    if blocks:  # passages without a single word (an empty table cell, a lone symbol) have no postings
+        conn.exec_driver_sql(
+            "INSERT INTO search_block (term, source_id, postings, max_tf, min_length, passage_ids, tfs, lengths) "
+            f"VALUES ({_placeholders(conn, 8)})",
+            [
+                (term, source_id, len(ids), max(tfs), min(lengths), pack(ids), pack(tfs), pack(lengths))
+                for (term, source_id), (ids, tfs, lengths) in blocks.items()
+            ],
+        )
     _bump_stats(conn, len(documents), total)
     return len(documents)
 

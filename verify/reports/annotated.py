@@ -17,7 +17,7 @@ from verify.errors import VerifyError
 from verify.reports.appendix import appendix_data, article_claims, latest_revision, pick_article
 from verify.reports.appendix_render import bibliography_html, byline, notes_html, status_label
 from verify.reports.html import esc, link, page
-from verify.workflow.signoff import current_signoffs
+from verify.workflow.signoff_state import current_signoffs
 
 # status: (label, background, accent, underline style) — order is the legend's and the summary bar's.
 STATUS_STYLES = {

@@ -28,7 +28,7 @@ from verify.errors import NotFound, VerifyError
 from verify.reports.citation import long_date, source_citation, source_entry
 from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
 from verify.workflow.rules import EvidenceCounts, is_conflict
-from verify.workflow.signoff import current_signoffs
+from verify.workflow.signoff_state import current_signoffs
 
 STANCE_ORDER = {"supports": 0, "contradicts": 1, "context": 2}
 GROUPINGS = ("claim", "paragraph")

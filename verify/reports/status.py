@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from verify.db.reader import Reader, as_reader
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
+from verify.workflow.signoff_state import signed_off_by_article
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -36,7 +37,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
             people = assigned.setdefault(article_id, {})
             people[assignee] = people.get(assignee, 0) + count
     verdicts = _verdicts_by_reviewer(reader)
-    signed_off = _signed_off_by_article(reader)
+    signed_off = signed_off_by_article(reader)
     recheck: dict[str, dict[int, int]] = {"orphaned": {}, "reworded": {}}
     for article_id, anchor, count in reader.rows(
         "SELECT c.article_id, e.anchor, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
@@ -94,26 +95,6 @@ def _verdicts_by_reviewer(reader: Reader) -> dict[int, dict[str, int]]:
         people = verdicts.setdefault(article_id, {})
         people[actor] = people.get(actor, 0) + count
     return verdicts
-
-
-def _signed_off_by_article(reader: Reader) -> dict[int, int]:
-    """Article id -> verdicts carrying a current sign-off.
-
-    The same rule as :func:`verify.workflow.signoff.current_signoffs`: a
-    claim's latest unlapsed sign-off counts only while it names the claim's
-    current status.
-    """
-    latest: dict[int, tuple[int, bool]] = {}
-    for claim_id, article_id, matches in reader.rows(
-        "SELECT s.claim_id, c.article_id, CASE WHEN s.status = c.status THEN 1 ELSE 0 END"
-        " FROM signoff s JOIN claim c ON c.id = s.claim_id WHERE s.lapsed_at IS NULL ORDER BY s.id"
-    ):
-        latest[claim_id] = (article_id, bool(matches))
-    counts: dict[int, int] = {}
-    for article_id, matches in latest.values():
-        if matches:
-            counts[article_id] = counts.get(article_id, 0) + 1
-    return counts
 
 
 def source_status(source: Reader | Session) -> list[dict[str, Any]]:

@@ -35,14 +35,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlmodel import Session, col, func, select
+from typing import TYPE_CHECKING, Any
 
 from verify.claims.listing import ClaimFilter, list_claims
-from verify.db.models import Evidence, Note
+from verify.db.reader import Reader, as_reader, in_list
 from verify.workflow.rules import EvidenceCounts, is_conflict
-from verify.workflow.signoff import current_signoffs
+from verify.workflow.signoff_state import current_signoffs
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FINAL_VERDICTS = ("verified", "partly_verified", "disputed", "unsupported")
 NO_VERDICT = ("unreviewed", "in_progress")
@@ -122,22 +123,26 @@ REASONS = tuple(r.name for r in REASON_RULES)
 REASON_MESSAGES = {r.name: r.message for r in REASON_RULES}
 
 
-def latest_notes(session: Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
+def latest_notes(source: Reader | Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Claim id -> its most recent note (author, at, text)."""
-    newest = select(func.max(Note.id)).group_by(col(Note.claim_id))
-    query = select(Note).where(col(Note.id).in_(newest))
+    params: dict[str, Any] = {}
+    sql = "SELECT claim_id, author, created_at, text FROM note WHERE id IN (SELECT max(id) FROM note GROUP BY claim_id)"
     if claim_ids is not None:
-        query = query.where(col(Note.claim_id).in_(claim_ids))
-    return {n.claim_id: {"author": n.author, "at": n.created_at, "text": n.text} for n in session.exec(query)}
+        sql += f" AND claim_id IN ({in_list('c', claim_ids, params)})"
+    return {
+        claim_id: {"author": author, "at": at, "text": text}
+        for claim_id, author, at, text in as_reader(source).rows(sql, params)
+    }
 
 
-def anchor_claims(session: Session) -> dict[str, set[int]]:
+def anchor_claims(source: Reader | Session) -> dict[str, set[int]]:
     """Reason name (see :data:`ANCHOR_REASONS`) -> claims holding evidence in force in that anchor state."""
-    rows = session.exec(
-        select(Evidence.claim_id, Evidence.anchor).where(
-            col(Evidence.anchor).in_(list(ANCHOR_REASONS)), col(Evidence.retracted_at).is_(None)
-        )
-    ).all()
+    params: dict[str, Any] = {}
+    rows = as_reader(source).rows(
+        "SELECT claim_id, anchor FROM evidence"
+        f" WHERE anchor IN ({in_list('anchor', ANCHOR_REASONS, params)}) AND retracted_at IS NULL",
+        params,
+    )
     found: dict[str, set[int]] = {}
     for claim_id, anchor in rows:
         found.setdefault(ANCHOR_REASONS[anchor], set()).add(claim_id)
@@ -154,16 +159,21 @@ def reasons_for(row: dict[str, Any], facts: Facts) -> list[str]:
     return [reason.name for reason in REASON_RULES if reason.applies(row, facts)]
 
 
-def unsupported_claims(session: Session, options: UnsupportedOptions) -> list[dict[str, Any]]:
-    """The listed claims in article order (article, paragraph, sentence), each with its reasons."""
-    rows, _ = list_claims(session, ClaimFilter(article=options.article))
-    facts = Facts(options, anchor_claims(session), current_signoffs(session))
+def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) -> list[dict[str, Any]]:
+    """The listed claims in article order (article, paragraph, sentence), each with its reasons.
+
+    Plain SQL through a :class:`~verify.db.reader.Reader` (or a session's
+    connection): ``verify report unsupported`` starts without the ORM.
+    """
+    reader = as_reader(source)
+    rows, _ = list_claims(reader, ClaimFilter(article=options.article))
+    facts = Facts(options, anchor_claims(reader), current_signoffs(reader))
     listed = []
     for row in rows:
         reasons = reasons_for(row, facts)
         if reasons:
             listed.append({**row, "reasons": reasons, "signoff": facts.signed.get(row["id"])})
-    notes = latest_notes(session, [r["id"] for r in listed] if len(listed) <= 500 else None)
+    notes = latest_notes(reader, [r["id"] for r in listed] if len(listed) <= 500 else None)
     for row in listed:
         row["latest_note"] = notes.get(row["id"])
     return listed

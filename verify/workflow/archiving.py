@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from verify import clock
 from verify.db.engine import Database
@@ -542,64 +542,3 @@ def fetch_registered(
         timeout=timeout,
         on_page=on_page,
     )
-
-
-def list_sources(session: Session, include_old: bool = False) -> list[dict[str, Any]]:
-    query = select(Source)
-    if not include_old:
-        query = query.where(Source.is_current == True)  # noqa: E712
-    counts = {
-        source_id: n
-        for source_id, n in session.execute(select(Passage.source_id, func.count()).group_by(col(Passage.source_id)))
-    }
-    return [
-        source_dict(s, counts.get(s.id, 0)) for s in session.exec(query.order_by(col(Source.key), col(Source.version)))
-    ]
-
-
-def source_dict(source: Source, passages: int) -> dict[str, Any]:
-    return {
-        "key": source.key,
-        "version": source.version,
-        "current": source.is_current,
-        "title": source.title,
-        "publisher": source.publisher,
-        "date": source.published,
-        "symbol": source.symbol,
-        "series": source.series,
-        "url": source.url,
-        "final_url": source.final_url,
-        "retrieved": source.retrieved_at is not None,
-        "retrieved_at": source.retrieved_at,
-        "sha256": source.sha256,
-        "size": source.size,
-        "media_type": source.media_type,
-        "path": source.path,
-        "extractor": source.extractor,
-        "extractor_version": source.extractor_version,
-        "http_status": source.http_status,
-        "etag": source.etag,
-        "last_modified": source.last_modified,
-        "passages": passages,
-    }
-
-
-def show_source(session: Session, key: str, with_passages: bool) -> dict[str, Any]:
-    source = require_source(session, key)
-    passages = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
-    result = source_dict(source, len(passages))
-    if with_passages:
-        result["passages"] = [
-            {
-                "passage_id": p.id,
-                "locator": p.locator,
-                "paragraph": p.paragraph,
-                "page": p.page,
-                "kind": p.kind,
-                "text": p.text,
-                "footnote_to": p.footnote_to,
-                "note_refs": p.note_refs or [],
-            }
-            for p in passages
-        ]
-    return result

@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from verify import clock
+from verify.claims.listing import claim_evidence
 from verify.db.engine import Database
 from verify.db.lookups import require_source
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
@@ -369,9 +370,6 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
 
 
 def list_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
-    from verify.claims.listing import evidence_dict
-
+    """The claim's evidence (retracted included); the same statement ``claim show`` runs."""
     get_claim(session, claim_id)
-    rows = session.exec(select(Evidence).where(Evidence.claim_id == claim_id).order_by(col(Evidence.id))).all()
-    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in rows})))}
-    return [evidence_dict(e, sources.get(e.source_id)) for e in rows]
+    return claim_evidence(session, claim_id)

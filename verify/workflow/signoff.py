@@ -8,15 +8,15 @@ A sign-off is worth something only if it is independent and current, so:
   workflow services that change either call :func:`lapse_signoffs` inside
   their own transaction.
 
-Readers use :func:`current_signoffs`, which also ignores a sign-off whose
-status no longer matches the claim's (belt and braces for any code path that
-changes a status without calling the hook, such as an article re-import).
+Readers use :func:`verify.workflow.signoff_state.current_signoffs`, which
+also ignores a sign-off whose status no longer matches the claim's (belt and
+braces for any code path that changes a status without calling the hook,
+such as an article re-import).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from verify.db.engine import Database
 from verify.db.models import Claim, Event, Signoff
 from verify.errors import RefusedChange
 from verify.workflow.audit import record
+from verify.workflow.signoff_state import active_signoff
 
 # Statuses that are verdicts an editor can sign off.
 VERDICTS = ("verified", "partly_verified", "disputed", "unsupported", "opinion")
@@ -60,11 +61,9 @@ def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None
             raise RefusedChange(
                 f"claim {claim_id}: {actor} set the status '{claim.status}'; a sign-off must come from someone else"
             )
-        existing = _active(session, [claim_id]).get(claim_id)
+        existing = active_signoff(session, claim_id)
         if existing is not None:
-            raise RefusedChange(
-                f"claim {claim_id} is already signed off by {existing.signed_by} at {existing.signed_at}"
-            )
+            raise RefusedChange(f"claim {claim_id} is already signed off by {existing['by']} at {existing['at']}")
         now = clock.now()
         text = note.strip() if note and note.strip() else None
         signoff = Signoff(claim_id=claim_id, status=claim.status, signed_by=actor, signed_at=now, note=text)
@@ -100,23 +99,3 @@ def lapse_signoffs(session: Session, claim: Claim, *, actor: str, reason: str, a
             at=at,
         )
     return len(active)
-
-
-def _active(session: Session, claim_ids: list[int] | None) -> dict[int, Signoff]:
-    query = select(Signoff).where(col(Signoff.lapsed_at).is_(None)).order_by(col(Signoff.id))
-    if claim_ids is not None:
-        query = query.where(col(Signoff.claim_id).in_(claim_ids))
-    return {s.claim_id: s for s in session.exec(query)}
-
-
-def current_signoffs(session: Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Claim id -> the sign-off that still vouches for its current status, as plain data."""
-    active = _active(session, claim_ids)
-    if not active:
-        return {}
-    statuses = dict(session.execute(select(Claim.id, Claim.status).where(col(Claim.id).in_(list(active)))).all())
-    return {
-        claim_id: {"by": s.signed_by, "at": s.signed_at, "status": s.status, "note": s.note}
-        for claim_id, s in active.items()
-        if statuses.get(claim_id) == s.status
-    }
