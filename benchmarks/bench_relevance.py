@@ -28,9 +28,9 @@ of claims with nothing relevant present that are told so, the share of claims
 with a relevant passage in the top 5 that still see it, and the ROC AUC of
 ``relevance`` beside that of the plain ranking ``score``.
 
-On PostgreSQL (``--backend postgresql``) suggest's first stage is the shared
-search index (Snowball BM25) instead of FTS5, so the same sets are measured
-there too, each in a fresh database created on ``--pg-url`` and dropped after.
+Both backends rank with the one search index, so their figures agree;
+``--backend postgresql`` measures the same sets there, each in a fresh
+database created on ``--pg-url`` and dropped after.
 
 Run: ``.venv/bin/python benchmarks/bench_relevance.py /work/shared/bench/scifact [--backend sqlite|postgresql]
 [--threshold T] [--out FILE]`` (3 to 6 minutes on 2 CPUs; the SciFact folder is an argument, the data is not in

@@ -69,7 +69,7 @@ PAIR_WINDOW = 2  # claim words "a b" count as a pair when at most one content wo
 SYNONYM_WEIGHT = 0.5  # a claim word present only as a synonym counts half in the coverage features
 BM25_K1, BM25_B = 1.2, 0.75  # as the search index's bm25(), for the expansion feature
 LEAD_RANK = 5  # relevance = score − the score of the 5th best candidate
-RELEVANCE_THRESHOLD = 0.26  # chosen by benchmarks/bench_relevance.py: mean recall ≥ 0.85 on the training sets
+RELEVANCE_THRESHOLD = 0.20  # chosen by benchmarks/bench_relevance.py: mean recall ≥ 0.85 on the training sets
 
 
 @dataclass(frozen=True)
