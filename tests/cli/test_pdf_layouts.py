@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 from tests import realdocs
-from tests.unpdf_layouts import OLD_SYMBOL, OLD_TITLE, Expected, columns_report, old_un_report
+from tests.unpdf_layouts import (
+    NOTE_SYMBOL,
+    NOTE_TITLE,
+    OLD_SYMBOL,
+    OLD_TITLE,
+    Expected,
+    columns_report,
+    old_un_report,
+    un_note_with_table,
+)
 
 
 @pytest.fixture
@@ -123,6 +132,39 @@ def test_old_un_layout_keeps_no_furniture(run, initialised, old, tmp_path):
         assert leak not in text, leak
     # sub-headings stay in the text, as headings, not as passages
     assert "\n\n2. The death penalty\n\n" in text
+
+
+def test_un_note_table_keeps_its_rows_and_lettered_notes_become_footnotes(run, initialised, tmp_path):
+    note = un_note_with_table()
+    pdf = tmp_path / "note.pdf"
+    pdf.write_bytes(note.pdf)
+    detail = add(run, pdf)
+    assert (detail["symbol"], detail["date"], detail["title"]) == (NOTE_SYMBOL, "2099-03-12", NOTE_TITLE)
+    assert [p["locator"] for p in detail["passages"]] == [
+        "para. 1",
+        "para. 2",
+        "para. 3",
+        "p. 1, table 1",
+        "footnote a",
+        "footnote b",
+        "para. 4",
+        "para. 5",
+    ]
+    assert texts(detail) == note.passages
+    found = {p["locator"]: p for p in detail["passages"]}
+    table = found["p. 1, table 1"]["text"]
+    assert table.splitlines()[2] == "Field office, north | 41 | 6"  # the raised "a" is out of the cell
+    assert len(table.splitlines()) == 10
+    assert found["footnote b"]["text"].endswith("before the review of its staffing table by the Advisory Committee.")
+    links = dict(initialised.query("SELECT locator, footnote_to FROM passage WHERE kind = 'footnote'"))
+    assert links == note.footnote_to == {"footnote a": "p. 1, table 1", "footnote b": "p. 1, table 1"}
+    assert found["p. 1, table 1"]["note_refs"] == [
+        {"note": "a", "offset": table.index("north") + len("north")},
+        {"note": "b", "offset": table.index("capital") + len("capital")},
+    ]
+    text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
+    for leak in ("99-99999", "*9999999*", "2/2", "northa", "capitalb"):
+        assert leak not in text, leak
 
 
 @pytest.mark.parametrize("columns", [2, 3])
