@@ -258,6 +258,27 @@ def test_real_three_column_register_reads_sentences_whole(run, initialised, tmp_
     )
 
 
+def test_real_three_column_register_notes_once_each_and_no_print_stamp(run, initialised, tmp_path):
+    detail = add(run, real(tmp_path, "pdfplumber-federal-register"), "--key", "fr-2020-17221")
+    notes = [p for p in detail["passages"] if p["kind"] == "footnote"]
+    assert [p["locator"] for p in notes] == [f"footnote {n}" for n in range(1, 16)]
+    found = {p["locator"]: p for p in notes}
+    # note 12 runs from the foot of the first column to the foot of the second, above note 13
+    assert found["footnote 12"]["text"] == (
+        "The magnitude of the command varies according to parameters such as the airplane’s altitude "
+        "and airspeed, and would be limited such that after the command is made, the pilot would be "
+        "able to maintain level flight, climb, and descend, using control column inputs only."
+    )
+    assert (found["footnote 13"]["text"], found["footnote 13"]["page"]) == (
+        "More than 10 degrees difference for more than 10 seconds.",
+        3,
+    )
+    text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
+    assert "VerDate" not in text
+    # "14 CFR 39.19, send ..." at the foot of page 14, in small type, is the rule's text, not note 14
+    assert "In accordance with 14 CFR 39.19, send your request to your principal inspector" in text
+
+
 def test_real_fake_bold_is_read_once(run, initialised, tmp_path):
     detail = add(run, real(tmp_path, "pdfplumber-duplicate-chars"))
     assert detail["passages"][0]["text"].startswith("项目描述：负责四川省甘孜州丹巴磨子电站")

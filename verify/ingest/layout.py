@@ -86,11 +86,17 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     first_margin: list[str] = []
     cleaned = [_strip_margins(_drop_rules(p), i == 0) for i, p in enumerate(pages)]
     repeated = _repeated_edges([body for body, _ in cleaned])
+    raised = [{m for ln in body for m in _MARKER.findall(ln.text) if m.isdigit()} for body, _ in cleaned]
+    any_raised = any(raised)
     for i, (body, margin) in enumerate(cleaned):
         if i == 0:
             first_margin = margin
-        body = [ln for k, ln in enumerate(body) if not ((k < 2 or k >= len(body) - 2) and _norm(ln.text) in repeated)]
-        body, page_notes = _split_footnotes(body, body_h, i + 1)
+        edges = _edges(body)
+        body = [ln for k, ln in enumerate(body) if not (k in edges and _norm(ln.text) in repeated)]
+        # where the document raises its note markers, a note at the foot of a page is one this
+        # page (or the one before) cites: "14 CFR 39.19, send ..." in small type is not note 14
+        cited = {int(n) for n in raised[i] | (raised[i - 1] if i else set())} if any_raised else None
+        body, page_notes = _split_footnotes(body, body_h, i + 1, cited)
         bodies.append(body)
         notes.append(page_notes)
     vocab, hyphenated = _vocabulary(bodies, notes)
@@ -186,23 +192,46 @@ def _norm(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
 
+def _edges(body: list[Line]) -> set[int]:
+    """Indices of the lines on the two highest and the two lowest baselines of a page.
+
+    By position, not by reading order: with columns, a print stamp at the foot
+    of the page ("VerDate Sep<11>2014") is read at the end of the first column.
+    """
+    bottoms = sorted({round(ln.bottom) for ln in body})
+    if len(bottoms) <= 4:
+        return set(range(len(body)))
+    low, high = bottoms[1], bottoms[-2]
+    return {k for k, ln in enumerate(body) if round(ln.bottom) <= low or round(ln.bottom) >= high}
+
+
 def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
     """Lines that recur at the top or bottom edge of many pages (running furniture)."""
     if len(bodies) < 3:
         return set()
     counts: Counter[str] = Counter()
     for body in bodies:
-        edge = body[:2] + body[-2:]
-        counts.update({_norm(ln.text) for ln in edge})
+        edges = _edges(body)
+        counts.update({_norm(ln.text) for k, ln in enumerate(body) if k in edges})
     return {text for text, n in counts.items() if n >= max(3, len(bodies) // 2)}
 
 
-def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[Line], list[_Draft]]:
+def _split_footnotes(
+    body: list[Line], body_h: float, page: int, cited: set[int] | None = None
+) -> tuple[list[Line], list[_Draft]]:
     """Footnotes: the runs of small-type lines at the bottom of the page or of a column.
 
     With columns, each column may end with its own notes; they are moved after
     the page's text so a paragraph running on into the next column stays whole.
+    A small-type run at the foot of a later column that does not start with a
+    number carries on the previous column's last note. ``cited``, when given,
+    holds the only note numbers a note may have on this page.
     """
+
+    def starts_note(line: Line) -> bool:
+        match = _FOOTNOTE_START.match(unmark(line.text))
+        return match is not None and (cited is None or int(match.group(1)) in cited)
+
     kept: list[Line] = []
     moved: list[Line] = []
     k = 0
@@ -211,7 +240,8 @@ def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[L
         while end < len(body) and _small_note_line(body[end], body_h):
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
-        if end > k and at_bottom and _FOOTNOTE_START.match(unmark(body[k].text)):
+        carried = bool(moved) and any(starts_note(ln) for ln in body[k:end])
+        if end > k and at_bottom and (starts_note(body[k]) or carried):
             moved.extend(body[k:end])
             k = end
             continue
@@ -223,11 +253,11 @@ def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[L
     if not moved:  # notes not led by their number at once: the small type at the foot
         while k > 0 and _small_note_line(body[k - 1], body_h):
             k -= 1
-    while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
+    while k < len(body) and not starts_note(body[k]) and not (moved and k == notes_start):
         k += 1
     drafts: list[_Draft] = []
     for ln in body[k:]:
-        match = _FOOTNOTE_START.match(unmark(ln.text))
+        match = _FOOTNOTE_START.match(unmark(ln.text)) if starts_note(ln) else None
         if match and not re.search(r"[^\W\d_]", match.group(2)):
             match = None  # "6 700": a figure of a small-type table, not note 6
         last = drafts[-1].number if drafts else 0
