@@ -260,6 +260,8 @@ def test_real_three_column_register_reads_sentences_whole(run, initialised, tmp_
 
 def test_real_three_column_register_notes_once_each_and_no_print_stamp(run, initialised, tmp_path):
     detail = add(run, real(tmp_path, "pdfplumber-federal-register"), "--key", "fr-2020-17221")
+    # the subject before "AGENCY:", not the register's section name "Proposed Rules"
+    assert detail["title"] == "Airworthiness Directives; The Boeing Company Airplanes"
     notes = [p for p in detail["passages"] if p["kind"] == "footnote"]
     assert [p["locator"] for p in notes] == [f"footnote {n}" for n in range(1, 16)]
     found = {p["locator"]: p for p in notes}
