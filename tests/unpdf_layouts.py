@@ -411,10 +411,26 @@ NOTE_TABLE_NOTES = {
 }
 
 
-def un_note_with_table() -> Expected:
-    """The 2-page UN note (see the module doc); the table notes end page 1's table."""
+MODIFIER_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # has "ᵃ", "ᵇ"; not every machine
+_MODIFIERS = {"a": "ᵃ", "b": "ᵇ"}
+
+
+def un_note_with_table(modifier_letters: bool = False) -> Expected:
+    """The 2-page UN note (see the module doc); the table notes end page 1's table.
+
+    ``modifier_letters`` writes the markers as the characters "ᵃ", "ᵇ" at text
+    size (as some producers and copy-pasted tables do) instead of raised
+    letters; the table and its notes are then set in DejaVu Sans.
+    """
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=True)
+    cell_font = "Times-Roman"
+    if modifier_letters:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("DejaVuSans", MODIFIER_FONT))
+        cell_font = "DejaVuSans"
     canvas.setFont("Helvetica-Bold", 16)
     canvas.drawString(LEFT, 790, "United Nations")
     canvas.setFont("Times-Roman", 10)
@@ -446,8 +462,12 @@ def un_note_with_table() -> Expected:
         y = paragraph(number, y)
     rows = []
     for cells in NOTE_TABLE:
-        font = "Times-Bold" if cells[0] == "Office" else "Times-Roman"
-        draw(canvas, LEFT + 20, y, cells[0], font, 9)
+        font = "Times-Bold" if cells[0] == "Office" else cell_font
+        if modifier_letters:
+            canvas.setFont(font, 9)
+            canvas.drawString(LEFT + 20, y, re.sub(r"\^([a-z])", lambda m: _MODIFIERS[m.group(1)], cells[0]))
+        else:
+            draw(canvas, LEFT + 20, y, cells[0], font, 9)
         canvas.setFont(font, 9)
         canvas.drawRightString(360, y, cells[1])
         canvas.drawRightString(460, y, cells[2])
@@ -458,11 +478,13 @@ def un_note_with_table() -> Expected:
     y -= 0.3 * LEAD
     for letter, note in NOTE_TABLE_NOTES.items():
         for k, line in enumerate(wrap(note, RIGHT - LEFT - 30, size=8)):
-            if k == 0:
+            if k == 0 and modifier_letters:
+                line = f"{_MODIFIERS[letter]} {line}"
+            elif k == 0:
                 canvas.setFont("Times-Roman", 6)
                 canvas.drawString(LEFT + 20, y + 3, letter)
-            canvas.setFont("Times-Roman", 8)
-            canvas.drawString(LEFT + 26, y, line)
+            canvas.setFont(cell_font, 8)
+            canvas.drawString(LEFT + (20 if modifier_letters and k == 0 else 26), y, line)
             y -= 10
         expected[f"footnote {letter}"] = note
         order.append(f"footnote {letter}")

@@ -18,6 +18,7 @@ import pytest
 
 from tests import realdocs
 from tests.unpdf_layouts import (
+    MODIFIER_FONT,
     NOTE_SYMBOL,
     NOTE_TITLE,
     OLD_SYMBOL,
@@ -134,8 +135,11 @@ def test_old_un_layout_keeps_no_furniture(run, initialised, old, tmp_path):
     assert "\n\n2. The death penalty\n\n" in text
 
 
-def test_un_note_table_keeps_its_rows_and_lettered_notes_become_footnotes(run, initialised, tmp_path):
-    note = un_note_with_table()
+@pytest.mark.parametrize("modifier_letters", [False, True], ids=["raised", "modifier-letters"])
+def test_un_note_table_keeps_its_rows_and_lettered_notes_become_footnotes(run, initialised, tmp_path, modifier_letters):
+    if modifier_letters and not Path(MODIFIER_FONT).exists():
+        pytest.skip(f"no font with modifier letters (ᵃ) on this machine: {MODIFIER_FONT}")
+    note = un_note_with_table(modifier_letters)
     pdf = tmp_path / "note.pdf"
     pdf.write_bytes(note.pdf)
     detail = add(run, pdf)
@@ -163,7 +167,7 @@ def test_un_note_table_keeps_its_rows_and_lettered_notes_become_footnotes(run, i
         {"note": "b", "offset": table.index("capital") + len("capital")},
     ]
     text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
-    for leak in ("99-99999", "*9999999*", "2/2", "northa", "capitalb"):
+    for leak in ("99-99999", "*9999999*", "2/2", "northa", "capitalb", "ᵃ", "ᵇ"):
         assert leak not in text, leak
 
 

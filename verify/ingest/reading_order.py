@@ -167,6 +167,8 @@ def _runs(chars: list[_Char]) -> list[Run]:
             pending_space = True
             continue
         if c.ch in _SUPER_LETTERS:
+            if cur is not None and (abs(c.base - cur.base) >= 0.3 * cur.size or abs(c.x0 - last_x1) > 1.2 * cur.size):
+                close()
             if cur is None:  # a note line led by its marker: "ᵃ Includes ..."
                 cur, x0 = c, c.x0
                 glyphs, x1 = 1, c.x1
