@@ -47,7 +47,7 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from tests import realdocs  # noqa: E402
 from tests.unpdf import make_report  # noqa: E402
-from tests.unpdf_layouts import columns_report, old_un_report  # noqa: E402
+from tests.unpdf_layouts import columns_report, old_un_report, un_note_with_table  # noqa: E402
 from verify.errors import VerifyError  # noqa: E402
 from verify.ingest.layout import pages_to_blocks  # noqa: E402
 from verify.ingest.passages import Passage, build  # noqa: E402
@@ -96,6 +96,8 @@ def fixtures() -> tuple[list[Fixture], list[str]]:
     for n in (2, 3):
         cols = columns_report(n)
         out.append(Fixture(f"generated: {n} columns", cols.pdf, 12, 0, cols.passages))
+    note = un_note_with_table()
+    out.append(Fixture("generated: UN note, table with notes a, b", note.pdf, 5, 2, note.passages))
     skipped = []
     for key, (paras, notes) in REAL.items():
         try:

@@ -175,3 +175,22 @@ def test_a_numbered_paragraph_ends_the_summary_even_when_too_few_to_count_as_num
     source = "A short note\n\nSummary\n\nThe ties remain close.\n\n1. First paragraph.\n\n2. Second paragraph.\n"
     document = extract_document(source.encode(), "text/plain")
     assert [p.locator for p in document.passages] == ["summary", "¶ 2", "¶ 3"]
+
+
+def test_lettered_table_notes_link_to_their_table_and_a_repeated_letter_names_it() -> None:
+    blocks = [
+        Block("Region | Posts\nNorth | 41", "table", 2, ("a",), note_refs=(("a", 11),)),
+        Block("a Includes two posts on loan.", "footnote", 2, number="a"),
+        Block("The second table gives the vacancies.", "paragraph", 3),
+        Block("Region | Vacant\nSouth | 4", "table", 3, ("a",), note_refs=(("a", 21),)),
+        Block("a Opened in 2025.", "footnote", 3, number="a"),
+    ]
+    _, passages, _ = build(blocks, paged=True)
+    found = {p.locator: p for p in passages}
+    assert list(found) == ["p. 2, table 1", "footnote a", "p. 3, ¶ 1", "p. 3, table 1", "p. 3, table 1, footnote a"]
+    assert (found["footnote a"].text, found["footnote a"].footnote_to) == (
+        "Includes two posts on loan.",
+        "p. 2, table 1",
+    )
+    assert found["p. 3, table 1, footnote a"].footnote_to == "p. 3, table 1"
+    assert found["p. 3, table 1"].note_refs == (("a", 21),)

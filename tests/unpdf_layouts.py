@@ -10,6 +10,9 @@ the notes gathered under a "Notes" heading at the end (endnotes), and a
 fake-bold title (each glyph drawn twice, slightly offset, as some producers do).
 ``columns_report`` lays paragraphs out in two or three columns that run from
 column to column and page to page, under a full-width title.
+``un_note_with_table`` is a 2-page UN note whose 10-row table carries raised
+letters ("Field office, north^a") explained by lettered notes in smaller type
+under the table ("a Includes ..."), one of them wrapped over two lines.
 
 Each function returns the PDF and what a perfect extractor finds: passage
 texts by locator, and the order of the locators.
@@ -42,8 +45,11 @@ class Expected:
 
 
 def plain(text: str) -> str:
-    """The source markup (``^N`` note markers) removed, as the passage should read."""
-    return re.sub(r"\^\d+", "", text)
+    """The source markup (``^N``, ``^a`` note markers) removed, as the passage should read."""
+    return re.sub(_MARKUP, "", text)
+
+
+_MARKUP = r"\^(\d+|[a-z](?![a-z]))"
 
 
 def wrap(
@@ -66,8 +72,8 @@ def wrap(
 
 
 def draw(canvas: Canvas, x: float, y: float, text: str, font: str = "Times-Roman", size: float = BODY) -> None:
-    """Draw a line; ``^N`` becomes a raised, smaller note number glued to the word."""
-    for k, part in enumerate(re.split(r"\^(\d+)", text)):
+    """Draw a line; ``^N`` (``^a``) becomes a raised, smaller note number (letter) glued to the word."""
+    for k, part in enumerate(re.split(_MARKUP, text)):
         if not part:
             continue
         if k % 2:
@@ -370,3 +376,133 @@ def columns_report(columns: int, copies: int = 2) -> Expected:
     canvas.showPage()
     canvas.save()
     return Expected(buf.getvalue(), expected, order)
+
+
+# --- a 2-page UN note with a table and lettered table notes -----------------------
+
+NOTE_SYMBOL = "S/2099/101"  # invented
+NOTE_TITLE = "Note by the Secretariat on the staffing of field offices"
+NOTE_PARAS = [
+    "The present note provides information on the staffing of the field offices of the "
+    "mission as at 31 January 2025, as requested by the Council in its resolution 9999 (2099).",
+    "The mission operates eight field offices. Their approved posts and vacancies are set out in the table below.",
+    "Vacancy rates remain highest in the offices opened most recently, where recruitment was "
+    "delayed by the security situation.",
+    "The Secretariat will continue to fill vacant posts as a matter of priority and will report "
+    "on progress in its next note.",
+    "The Council may wish to take note of the present information.",
+]
+NOTE_TABLE = [
+    ("Office", "Posts", "Vacant"),
+    ("Headquarters", "112", "9"),
+    ("Field office, north^a", "41", "6"),
+    ("Field office, south", "38", "4"),
+    ("Field office, east", "27", "5"),
+    ("Field office, west", "25", "3"),
+    ("Liaison office, capital^b", "12", "2"),
+    ("Logistics base", "19", "1"),
+    ("Regional hub", "16", "2"),
+    ("Total", "290", "32"),
+]
+NOTE_TABLE_NOTES = {
+    "a": "Includes two posts on loan from the regional service centre.",
+    "b": "Opened in January 2025; the figures cover the posts approved for the first year of "
+    "operation only, before the review of its staffing table by the Advisory Committee.",
+}
+
+
+MODIFIER_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # has "ᵃ", "ᵇ"; not every machine
+_MODIFIERS = {"a": "ᵃ", "b": "ᵇ"}
+
+
+def un_note_with_table(modifier_letters: bool = False) -> Expected:
+    """The 2-page UN note (see the module doc); the table notes end page 1's table.
+
+    ``modifier_letters`` writes the markers as the characters "ᵃ", "ᵇ" at text
+    size (as some producers and copy-pasted tables do) instead of raised
+    letters; the table and its notes are then set in DejaVu Sans.
+    """
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=True)
+    cell_font = "Times-Roman"
+    if modifier_letters:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont("DejaVuSans", MODIFIER_FONT))
+        cell_font = "DejaVuSans"
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(LEFT, 790, "United Nations")
+    canvas.setFont("Times-Roman", 10)
+    canvas.drawRightString(RIGHT, 790, NOTE_SYMBOL)
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(LEFT, 760, "Security Council")
+    canvas.setFont("Times-Roman", 10)
+    for k, line in enumerate(("Distr.: General", "12 March 2099", "Original: English")):
+        canvas.drawString(400, 760 - 12 * k, line)
+    y = 700.0
+    canvas.setFont("Times-Bold", 14)
+    canvas.drawString(LEFT, y, NOTE_TITLE)
+    y -= 2.5 * LEAD
+    expected: dict[str, str] = {}
+    order: list[str] = []
+
+    def paragraph(number: int, y: float) -> float:
+        lines = wrap(NOTE_PARAS[number - 1], RIGHT - LEFT, first_indent=28)
+        for k, line in enumerate(lines):
+            if k == 0:
+                draw(canvas, LEFT, y, f"{number}.")
+            draw(canvas, LEFT + (28 if k == 0 else 0), y, line)
+            y -= LEAD
+        expected[f"para. {number}"] = NOTE_PARAS[number - 1]
+        order.append(f"para. {number}")
+        return y - 0.6 * LEAD
+
+    for number in (1, 2, 3):
+        y = paragraph(number, y)
+    rows = []
+    for cells in NOTE_TABLE:
+        font = "Times-Bold" if cells[0] == "Office" else cell_font
+        if modifier_letters:
+            canvas.setFont(font, 9)
+            canvas.drawString(LEFT + 20, y, re.sub(r"\^([a-z])", lambda m: _MODIFIERS[m.group(1)], cells[0]))
+        else:
+            draw(canvas, LEFT + 20, y, cells[0], font, 9)
+        canvas.setFont(font, 9)
+        canvas.drawRightString(360, y, cells[1])
+        canvas.drawRightString(460, y, cells[2])
+        rows.append(" | ".join(plain(c) for c in cells))
+        y -= LEAD
+    expected["p. 1, table 1"] = "\n".join(rows)
+    order.append("p. 1, table 1")
+    y -= 0.3 * LEAD
+    for letter, note in NOTE_TABLE_NOTES.items():
+        for k, line in enumerate(wrap(note, RIGHT - LEFT - 30, size=8)):
+            if k == 0 and modifier_letters:
+                line = f"{_MODIFIERS[letter]} {line}"
+            elif k == 0:
+                canvas.setFont("Times-Roman", 6)
+                canvas.drawString(LEFT + 20, y + 3, letter)
+            canvas.setFont(cell_font, 8)
+            canvas.drawString(LEFT + (20 if modifier_letters and k == 0 else 26), y, line)
+            y -= 10
+        expected[f"footnote {letter}"] = note
+        order.append(f"footnote {letter}")
+    y -= LEAD
+    y = paragraph(4, y)
+    canvas.setFont("Times-Roman", 8)
+    canvas.drawString(LEFT, 60, "99-99999 (E)    120399")
+    canvas.setFont("Courier", 10)
+    canvas.drawString(LEFT, 45, "*9999999*")
+    canvas.showPage()
+    canvas.setFont("Times-Roman", 9)
+    canvas.drawString(LEFT, 800, NOTE_SYMBOL)
+    y = TOP
+    y = paragraph(5, y)
+    canvas.setFont("Times-Roman", 9)
+    canvas.drawRightString(RIGHT, 50, "2/2")
+    canvas.drawString(LEFT, 50, "99-99999")
+    canvas.showPage()
+    canvas.save()
+    links = {"footnote a": "p. 1, table 1", "footnote b": "p. 1, table 1"}
+    return Expected(buf.getvalue(), expected, order, links)

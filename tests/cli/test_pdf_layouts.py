@@ -17,7 +17,17 @@ from pathlib import Path
 import pytest
 
 from tests import realdocs
-from tests.unpdf_layouts import OLD_SYMBOL, OLD_TITLE, Expected, columns_report, old_un_report
+from tests.unpdf_layouts import (
+    MODIFIER_FONT,
+    NOTE_SYMBOL,
+    NOTE_TITLE,
+    OLD_SYMBOL,
+    OLD_TITLE,
+    Expected,
+    columns_report,
+    old_un_report,
+    un_note_with_table,
+)
 
 
 @pytest.fixture
@@ -125,6 +135,42 @@ def test_old_un_layout_keeps_no_furniture(run, initialised, old, tmp_path):
     assert "\n\n2. The death penalty\n\n" in text
 
 
+@pytest.mark.parametrize("modifier_letters", [False, True], ids=["raised", "modifier-letters"])
+def test_un_note_table_keeps_its_rows_and_lettered_notes_become_footnotes(run, initialised, tmp_path, modifier_letters):
+    if modifier_letters and not Path(MODIFIER_FONT).exists():
+        pytest.skip(f"no font with modifier letters (ᵃ) on this machine: {MODIFIER_FONT}")
+    note = un_note_with_table(modifier_letters)
+    pdf = tmp_path / "note.pdf"
+    pdf.write_bytes(note.pdf)
+    detail = add(run, pdf)
+    assert (detail["symbol"], detail["date"], detail["title"]) == (NOTE_SYMBOL, "2099-03-12", NOTE_TITLE)
+    assert [p["locator"] for p in detail["passages"]] == [
+        "para. 1",
+        "para. 2",
+        "para. 3",
+        "p. 1, table 1",
+        "footnote a",
+        "footnote b",
+        "para. 4",
+        "para. 5",
+    ]
+    assert texts(detail) == note.passages
+    found = {p["locator"]: p for p in detail["passages"]}
+    table = found["p. 1, table 1"]["text"]
+    assert table.splitlines()[2] == "Field office, north | 41 | 6"  # the raised "a" is out of the cell
+    assert len(table.splitlines()) == 10
+    assert found["footnote b"]["text"].endswith("before the review of its staffing table by the Advisory Committee.")
+    links = dict(initialised.query("SELECT locator, footnote_to FROM passage WHERE kind = 'footnote'"))
+    assert links == note.footnote_to == {"footnote a": "p. 1, table 1", "footnote b": "p. 1, table 1"}
+    assert found["p. 1, table 1"]["note_refs"] == [
+        {"note": "a", "offset": table.index("north") + len("north")},
+        {"note": "b", "offset": table.index("capital") + len("capital")},
+    ]
+    text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
+    for leak in ("99-99999", "*9999999*", "2/2", "northa", "capitalb", "ᵃ", "ᵇ"):
+        assert leak not in text, leak
+
+
 @pytest.mark.parametrize("columns", [2, 3])
 def test_columns_are_read_one_after_the_other(run, initialised, tmp_path, columns):
     report = columns_report(columns)
@@ -214,6 +260,29 @@ def test_real_three_column_register_reads_sentences_whole(run, initialised, tmp_
         "Safety Board (NTSB) and the FAA of the United States, the manufacturer, and the operator." in p["text"]
         for p in detail["passages"]
     )
+
+
+def test_real_three_column_register_notes_once_each_and_no_print_stamp(run, initialised, tmp_path):
+    detail = add(run, real(tmp_path, "pdfplumber-federal-register"), "--key", "fr-2020-17221")
+    # the subject before "AGENCY:", not the register's section name "Proposed Rules"
+    assert detail["title"] == "Airworthiness Directives; The Boeing Company Airplanes"
+    notes = [p for p in detail["passages"] if p["kind"] == "footnote"]
+    assert [p["locator"] for p in notes] == [f"footnote {n}" for n in range(1, 16)]
+    found = {p["locator"]: p for p in notes}
+    # note 12 runs from the foot of the first column to the foot of the second, above note 13
+    assert found["footnote 12"]["text"] == (
+        "The magnitude of the command varies according to parameters such as the airplane’s altitude "
+        "and airspeed, and would be limited such that after the command is made, the pilot would be "
+        "able to maintain level flight, climb, and descend, using control column inputs only."
+    )
+    assert (found["footnote 13"]["text"], found["footnote 13"]["page"]) == (
+        "More than 10 degrees difference for more than 10 seconds.",
+        3,
+    )
+    text = (initialised.sources / detail["path"] / "text.txt").read_text(encoding="utf-8")
+    assert "VerDate" not in text
+    # "14 CFR 39.19, send ..." at the foot of page 14, in small type, is the rule's text, not note 14
+    assert "In accordance with 14 CFR 39.19, send your request to your principal inspector" in text
 
 
 def test_real_fake_bold_is_read_once(run, initialised, tmp_path):

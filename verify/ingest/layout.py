@@ -43,7 +43,9 @@ _JOB_LINE = re.compile(
     r"|\d{1,4}\s+(?:GE\.)?\d{2}-\d{5}|(?:GE\.)?\d{2}-\d{5}\s+\d{1,4})\s*$"
 )
 _RULE = re.compile(r"^\s*_{5,}\s*|\s*_{5,}\s*$")
-_MARKER = re.compile("\ue000(\\d{1,4})\ue001")
+_MARKER = re.compile("\ue000(\\d{1,4}|[a-z])\ue001")
+# a table note under its table: "a Includes ...", the letter raised or not
+_TABLE_NOTE = re.compile(r"^([a-z])\s+(\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ class _Draft:
     top: float
     height: float
     kind: str = "paragraph"
-    refs: list[int] = field(default_factory=list)
-    marks: list[tuple[int, int, int]] = field(default_factory=list)  # (line, column, note)
+    refs: list[int | str] = field(default_factory=list)
+    marks: list[tuple[int, int, int | str]] = field(default_factory=list)  # (line, column, note)
     page_breaks: list[tuple[int, int]] = field(default_factory=list)  # (line idx, page)
-    number: int | None = None
+    number: int | str | None = None  # a note's number, or its letter for a table note
 
 
 def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
@@ -84,11 +86,17 @@ def pages_to_blocks(pages: list[list[Line]]) -> tuple[list[Block], list[str]]:
     first_margin: list[str] = []
     cleaned = [_strip_margins(_drop_rules(p), i == 0) for i, p in enumerate(pages)]
     repeated = _repeated_edges([body for body, _ in cleaned])
+    raised = [{m for ln in body for m in _MARKER.findall(ln.text) if m.isdigit()} for body, _ in cleaned]
+    any_raised = any(raised)
     for i, (body, margin) in enumerate(cleaned):
         if i == 0:
             first_margin = margin
-        body = [ln for k, ln in enumerate(body) if not ((k < 2 or k >= len(body) - 2) and _norm(ln.text) in repeated)]
-        body, page_notes = _split_footnotes(body, body_h, i + 1)
+        edges = _edges(body)
+        body = [ln for k, ln in enumerate(body) if not (k in edges and _norm(ln.text) in repeated)]
+        # where the document raises its note markers, a note at the foot of a page is one this
+        # page (or the one before) cites: "14 CFR 39.19, send ..." in small type is not note 14
+        cited = {int(n) for n in raised[i] | (raised[i - 1] if i else set())} if any_raised else None
+        body, page_notes = _split_footnotes(body, body_h, i + 1, cited)
         bodies.append(body)
         notes.append(page_notes)
     vocab, hyphenated = _vocabulary(bodies, notes)
@@ -161,7 +169,7 @@ def body_size(pages: list[list[Line]]) -> float:
     weight: Counter[float] = Counter()
     for page in pages:
         for ln in page:
-            if len(ln.text) > 25 and "   " not in ln.text:
+            if len(ln.text) > 25 and len(cells(ln.text)) < 2:  # prose, a hanging "1.   " included
                 weight[round(ln.size * 2) / 2] += len(ln.text)
     if weight:
         bucket = weight.most_common(1)[0][0]
@@ -184,23 +192,46 @@ def _norm(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split())).lower()
 
 
+def _edges(body: list[Line]) -> set[int]:
+    """Indices of the lines on the two highest and the two lowest baselines of a page.
+
+    By position, not by reading order: with columns, a print stamp at the foot
+    of the page ("VerDate Sep<11>2014") is read at the end of the first column.
+    """
+    bottoms = sorted({round(ln.bottom) for ln in body})
+    if len(bottoms) <= 4:
+        return set(range(len(body)))
+    low, high = bottoms[1], bottoms[-2]
+    return {k for k, ln in enumerate(body) if round(ln.bottom) <= low or round(ln.bottom) >= high}
+
+
 def _repeated_edges(bodies: list[list[Line]]) -> set[str]:
     """Lines that recur at the top or bottom edge of many pages (running furniture)."""
     if len(bodies) < 3:
         return set()
     counts: Counter[str] = Counter()
     for body in bodies:
-        edge = body[:2] + body[-2:]
-        counts.update({_norm(ln.text) for ln in edge})
+        edges = _edges(body)
+        counts.update({_norm(ln.text) for k, ln in enumerate(body) if k in edges})
     return {text for text, n in counts.items() if n >= max(3, len(bodies) // 2)}
 
 
-def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[Line], list[_Draft]]:
+def _split_footnotes(
+    body: list[Line], body_h: float, page: int, cited: set[int] | None = None
+) -> tuple[list[Line], list[_Draft]]:
     """Footnotes: the runs of small-type lines at the bottom of the page or of a column.
 
     With columns, each column may end with its own notes; they are moved after
     the page's text so a paragraph running on into the next column stays whole.
+    A small-type run at the foot of a later column that does not start with a
+    number carries on the previous column's last note. ``cited``, when given,
+    holds the only note numbers a note may have on this page.
     """
+
+    def starts_note(line: Line) -> bool:
+        match = _FOOTNOTE_START.match(unmark(line.text))
+        return match is not None and (cited is None or int(match.group(1)) in cited)
+
     kept: list[Line] = []
     moved: list[Line] = []
     k = 0
@@ -209,7 +240,8 @@ def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[L
         while end < len(body) and _small_note_line(body[end], body_h):
             end += 1
         at_bottom = end == len(body) or body[end].top < body[end - 1].top - 2 * body_h
-        if end > k and at_bottom and _FOOTNOTE_START.match(unmark(body[k].text)):
+        carried = bool(moved) and any(starts_note(ln) for ln in body[k:end])
+        if end > k and at_bottom and (starts_note(body[k]) or carried):
             moved.extend(body[k:end])
             k = end
             continue
@@ -221,14 +253,15 @@ def _split_footnotes(body: list[Line], body_h: float, page: int) -> tuple[list[L
     if not moved:  # notes not led by their number at once: the small type at the foot
         while k > 0 and _small_note_line(body[k - 1], body_h):
             k -= 1
-    while k < len(body) and not _FOOTNOTE_START.match(unmark(body[k].text)):
+    while k < len(body) and not starts_note(body[k]) and not (moved and k == notes_start):
         k += 1
     drafts: list[_Draft] = []
     for ln in body[k:]:
-        match = _FOOTNOTE_START.match(unmark(ln.text))
+        match = _FOOTNOTE_START.match(unmark(ln.text)) if starts_note(ln) else None
         if match and not re.search(r"[^\W\d_]", match.group(2)):
             match = None  # "6 700": a figure of a small-type table, not note 6
-        if match and (not drafts or int(match.group(1)) > (drafts[-1].number or 0)):
+        last = drafts[-1].number if drafts else 0
+        if match and (not drafts or (isinstance(last, int) and int(match.group(1)) > last)):
             drafts.append(_Draft([match.group(2)], page, ln.top, ln.size, kind="footnote", number=int(match.group(1))))
         elif drafts:
             drafts[-1].lines.append(unmark(ln.text))
@@ -276,13 +309,15 @@ def _vocabulary(bodies: list[list[Line]], notes: list[list[_Draft]]) -> tuple[Co
 
 
 def _paragraphs(
-    body: list[Line], page: int, body_h: float, notes: set[int], last_number: int
+    body: list[Line], page: int, body_h: float, notes: set[int | str], last_number: int
 ) -> tuple[list[_Draft], int]:
-    """Split a page's body lines into paragraph, sub-heading and table drafts.
+    """Split a page's body lines into paragraph, sub-heading, table and table-note drafts.
 
     A numbered sub-heading ("5. Racism and xenophobia": one short line without
     closing punctuation, bold or set apart from the text below) is a heading
     with its own numbering, so it neither becomes nor advances ``para. N``.
+    A table note ("a Includes ...") right under a table whose cells carry the
+    raised letter becomes a footnote draft numbered by its letter.
     """
     drafts: list[_Draft] = []
     # line pitch: the lower quartile of baseline steps, so paragraph gaps and
@@ -297,10 +332,15 @@ def _paragraphs(
     prev: Line | None = None
     for k, ln in enumerate(body):
         if k in tables:
-            row = " | ".join(cells(_strip_refs(ln.text, notes)[0]))
+            row, refs, marks = _table_row(ln.text, notes)
             if prev is None or drafts[-1].kind != "table" or (k - 1) not in tables:
                 drafts.append(_Draft([], page, ln.top, ln.size, kind="table"))
+            drafts[-1].marks.extend((len(drafts[-1].lines), col, n) for col, n in marks)
+            drafts[-1].refs.extend(refs)
             drafts[-1].lines.append(row)
+            prev = ln
+            continue
+        if drafts and _table_note(drafts, ln, prev, body_h, page):
             prev = ln
             continue
         text, refs, marks = _strip_refs(" ".join(ln.text.split()), notes)
@@ -345,7 +385,7 @@ def _paragraphs(
             or gap_before
             or sub_heading
             or abs(ln.size - prev.size) > 0.2 * body_h
-            or drafts[-1].kind in ("table", "subheading")
+            or drafts[-1].kind in ("table", "subheading", "footnote")
             or (numbered and drafts[-1].lines[-1].endswith(_TERMINAL))
         )
         if new:
@@ -366,6 +406,52 @@ def _paragraphs(
             if re.match(r"^Annex\b", draft.lines[0]):
                 last_number = 0
     return drafts, last_number
+
+
+def _table_row(text: str, notes: set[int | str]) -> tuple[str, list[int | str], list[tuple[int, int | str]]]:
+    """A table line as ``cell | cell``, note markers taken out of each cell and remembered."""
+    row = ""
+    refs: list[int | str] = []
+    marks: list[tuple[int, int | str]] = []
+    for cell in cells(text):
+        clean, cell_refs, cell_marks = _strip_refs(cell, notes)
+        if row:
+            row += " | "
+        marks.extend((len(row) + col, n) for col, n in cell_marks)
+        refs.extend(cell_refs)
+        row += clean.strip()
+    return row, refs, marks
+
+
+def _table_note(drafts: list[_Draft], ln: Line, prev: Line | None, body_h: float, page: int) -> bool:
+    """Add ``ln`` to the lettered notes under the last table, if it is one; say whether it was.
+
+    A note starts with a letter the table cites ("a Includes ..."; for a table
+    without raised markers, "a" then the next letters in turn), in type no
+    larger than the body's; the lines after it, up to a gap, continue it.
+    """
+    last = drafts[-1]
+    table = last if last.kind == "table" else None
+    if table is None and last.kind == "footnote" and isinstance(last.number, str):
+        table = next((d for d in reversed(drafts) if d.kind == "table"), None)
+    if table is None or table.page != page or ln.size > body_h + 0.1:
+        return False
+    text = unmark(" ".join(ln.text.split()))
+    match = _TABLE_NOTE.match(text)
+    cited = {r for r in table.refs if isinstance(r, str)}
+    letter = match.group(1) if match else None
+    if last.kind == "footnote" and isinstance(last.number, str):
+        expected = chr(ord(last.number) + 1)
+    else:
+        expected = "a"
+    if letter is not None and (letter in cited or (not cited and letter == expected)):
+        drafts.append(_Draft([match.group(2)] if match else [], page, ln.top, ln.size, kind="footnote", number=letter))
+        return True
+    gap = prev is not None and ln.top - prev.bottom > 0.8 * body_h
+    if last is not table and not gap and ln.size < body_h - 0.1:
+        last.lines.append(text)  # a note wrapped over several lines
+        return True
+    return False
 
 
 def _extend_tables(body: list[Line], rows: set[int], lead: float) -> set[int]:
@@ -393,20 +479,20 @@ def _extend_tables(body: list[Line], rows: set[int], lead: float) -> set[int]:
     return out
 
 
-def _strip_refs(text: str, notes: set[int]) -> tuple[str, list[int], list[tuple[int, int]]]:
+def _strip_refs(text: str, notes: set[int | str]) -> tuple[str, list[int | str], list[tuple[int, int | str]]]:
     """Take note markers out of a line: the raised numbers ``reading_order`` marked,
     and digits glued to a word when a note of that number is on this or the next page.
 
     Returns the clean text, the note numbers and (column in the clean text, number).
     """
-    refs: list[int] = []
-    marks: list[tuple[int, int]] = []
+    refs: list[int | str] = []
+    marks: list[tuple[int, int | str]] = []
     out: list[str] = []
     pos = 0
     pattern = re.compile(f"{_MARKER.pattern}|{_GLUED_REF.pattern}")
     for match in pattern.finditer(text):
         raised, glued = match.group(1), match.group(2)
-        number = int(raised or glued)
+        number: int | str = int(raised or glued) if (raised or glued).isdigit() else raised
         if glued and number not in notes:
             continue
         out.append(text[pos : match.start()])
@@ -469,14 +555,14 @@ def _emit(
 
 def _join(
     draft: _Draft, vocab: Counter[str], hyphenated: Counter[str]
-) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int | str], ...]]:
     """Join soft line breaks, repairing hyphenation; note where later pages begin
     and where each note marker stood, as (offset in the text, note number)."""
     breaks = dict(draft.page_breaks)
-    by_line: dict[int, list[tuple[int, int]]] = {}
+    by_line: dict[int, list[tuple[int, int | str]]] = {}
     for li, col, number in draft.marks:
         by_line.setdefault(li, []).append((col, number))
-    marks: list[tuple[int, int]] = []
+    marks: list[tuple[int, int | str]] = []
     text = ""
     offsets: list[tuple[int, int]] = []
     for k, raw in enumerate(draft.lines):

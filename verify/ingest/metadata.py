@@ -56,8 +56,21 @@ def header_date(lines: list[str]) -> str | None:
 
 
 def title_from_blocks(blocks: list[Block]) -> str | None:
-    """The first heading of the title block: not the organ, session, agenda item or a section."""
-    for block in blocks[:40]:
+    """The first heading of the title block: not the organ, session, agenda item or a section.
+
+    A Federal Register document (and the US agency documents that copy its
+    form) states its subject just before "AGENCY:", under the register's
+    section name ("Proposed Rules"), the department and the docket lines; that
+    subject is the title.
+    """
+    head = blocks[:40]
+    for k, block in enumerate(head[1:], 1):
+        if block.kind == "paragraph" and block.text.startswith("AGENCY:"):
+            subject = head[k - 1].text.rstrip("*").strip()
+            if subject[:1].isupper() and len(subject) < 300 and not subject.endswith((".", ":", ",")):
+                return subject
+            break
+    for block in head:
         if block.kind == "heading":
             text = block.text.rstrip("*").strip()
             if not _NOT_TITLE.match(text) and not is_margin_text(text, masthead=True):

@@ -15,7 +15,9 @@ Passage kinds and locators:
 * ``summary`` - each unnumbered paragraph under a "Summary" heading (``summary``).
 * ``table`` - a whole table, one row a line (``p. 3, table 1``: the n-th table on that page).
 * ``footnote`` - ``footnote 12``, ``footnote_to`` the locator of the passage
-  whose text carried the reference.
+  whose text carried the reference.  A lettered table note is ``footnote a``
+  (``footnote_to`` the table citing it); when another table of the document
+  already has a note ``a``, the table qualifies it: ``p. 5, table 1, footnote a``.
 
 Headings stay in the text but belong to no passage; paragraph numbers and
 footnote numbers stay in the text but not in the passage span. Note markers
@@ -45,7 +47,7 @@ _HEADING = re.compile(r"^(?:[IVXLC]+\.\s|[A-H]\.\s|Annex\b|Appendix\b|Enclosure\
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+")
 _ANNEX = re.compile(r"^Annex(?:\s+([IVXLC]+|\d+|[A-Z])\b)?")
 _SUMMARY = re.compile(r"^(?:[IVXLC]+\.\s+)?(?:Executive\s+)?Summary$", re.IGNORECASE)
-_FOOTNOTE = re.compile(r"^(\d{1,3})\s+")
+_FOOTNOTE = re.compile(r"^(\d{1,3}|[a-z])\s+")
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,11 @@ class Block:
     text: str
     kind: str  # "paragraph", "heading", "footnote"
     page: int | None = None
-    refs: tuple[int, ...] = ()
+    refs: tuple[int | str, ...] = ()
     page_offsets: tuple[tuple[int, int], ...] = ()
-    number: int | None = None  # footnote number
-    # (note number, offset in ``text``) where a note marker was taken out of the text.
-    note_refs: tuple[tuple[int, int], ...] = ()
+    number: int | str | None = None  # footnote number, or the letter of a table note
+    # (note number or letter, offset in ``text``) where a note marker was taken out of the text.
+    note_refs: tuple[tuple[int | str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Passage:
     paragraph: int | None
     kind: str
     footnote_to: str | None
-    note_refs: tuple[tuple[int, int], ...] = ()  # (note, offset in ``text``)
+    note_refs: tuple[tuple[int | str, int], ...] = ()  # (note, offset in ``text``)
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,10 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
     numbered = _is_numbered(blocks)
     pieces: list[str] = []
     drafts: list[dict[str, object]] = []
-    refs: dict[int, str] = {}
+    refs: dict[int | str, str] = {}
+    lettered: dict[str, str] = {}  # table note letter -> the last table citing it
+    letters_used: set[str] = set()
+    last_table = ""
     page_starts: dict[int, int] = {}
     per_page: dict[int | None, int] = {}
     tables: dict[int | None, int] = {}
@@ -168,15 +173,23 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
             number = block.number
             match = _FOOTNOTE.match(block.text)
             skip = match.end() if match else 0
+            locator = f"footnote {number}"
+            to: str | None = None
+            if isinstance(number, str):  # a table note: linked to its table, never to a paragraph
+                to = lettered.get(number, last_table or None)
+                if number in letters_used and to:
+                    locator = f"{to}, footnote {number}"
+                letters_used.add(number)
             drafts.append(
                 dict(
                     start=start + skip,
                     end=end,
                     page=block.page,
-                    locator=f"footnote {number}",
+                    locator=locator,
                     paragraph=None,
                     kind="footnote",
                     note=number,
+                    to=to,
                 )
             )
             continue
@@ -184,7 +197,18 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
         if block.kind == "table":  # one passage per table: "p. 3, table 1" (n-th on the page)
             tables[key] = tables.get(key, 0) + 1
             where = f"p. {block.page}, table {tables[key]}" if paged else f"table {tables[key]}"
-            drafts.append(dict(start=start, end=end, page=block.page, locator=where, paragraph=None, kind="table"))
+            notes = tuple(block.note_refs)
+            drafts.append(
+                dict(
+                    start=start, end=end, page=block.page, locator=where, paragraph=None, kind="table", note_refs=notes
+                )
+            )
+            last_table = where
+            for ref in block.refs:
+                if isinstance(ref, str):
+                    lettered[ref] = where
+                else:
+                    refs.setdefault(ref, where)
             continue
         per_page[key] = per_page.get(key, 0) + 1
         draft: dict[str, object]
@@ -219,9 +243,10 @@ def build(blocks: list[Block], paged: bool) -> tuple[str, list[Passage], list[in
     return text, passages, _page_list(page_starts)
 
 
-def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
+def _passage(text: str, d: dict[str, object], refs: dict[int | str, str]) -> Passage:
     start, end = int(str(d["start"])), int(str(d["end"]))
     note = d.get("note")
+    to = d.get("to")
     paragraph = d["paragraph"]
     page = d["page"]
     return Passage(
@@ -232,7 +257,7 @@ def _passage(text: str, d: dict[str, object], refs: dict[int, str]) -> Passage:
         locator=str(d["locator"]),
         paragraph=paragraph if isinstance(paragraph, int) else None,
         kind=str(d["kind"]),
-        footnote_to=refs.get(note) if isinstance(note, int) else None,
+        footnote_to=to if isinstance(to, str) else refs.get(note) if isinstance(note, int) else None,
         note_refs=tuple(d.get("note_refs", ())),  # type: ignore[arg-type]
     )
 

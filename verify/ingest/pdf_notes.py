@@ -32,7 +32,7 @@ class Draft(Protocol):
     lines: list[str]
     page: int
     kind: str
-    number: int | None
+    number: int | str | None
 
 
 D = TypeVar("D", bound=Draft)

@@ -84,7 +84,11 @@ def text_to_blocks(source: str, join: Callable[[list[str]], str]) -> tuple[list[
     notes = _page_notes(foot_lines, join) + _notes(note_lines, join)
     blocks = [Block(join(u.lines), u.kind) for u in units]
     if notes:
-        stripped = strip_markers([b.text for b in blocks], [n.number or 0 for n in notes], loose=not note_lines)
+        stripped = strip_markers(
+            [b.text for b in blocks],
+            [n.number if isinstance(n.number, int) else 0 for n in notes],
+            loose=not note_lines,
+        )
         blocks = [
             Block(
                 text,

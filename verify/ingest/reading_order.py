@@ -16,6 +16,9 @@ Steps, per page:
    form a run.  Superscript digits (smaller and raised above the baseline of
    the glyph before them) are note markers: they are kept out of the text and
    written as ``\\ue000N\\ue001`` so ``layout`` can record them as references.
+   A single raised lowercase letter (or a modifier letter such as "ᵃ") is a
+   table note marker, ``\\ue000a\\ue001``; raised letters that are not one
+   letter alone ("1st" set with a raised "st") stay ordinary text.
 3. **Columns.**  Within a region of the page, a gutter is a vertical band no
    run crosses, with enough lines on both sides, each column at least a fifth
    of the text width and filled (lines running most of the column width, which
@@ -38,6 +41,16 @@ from verify.ingest.layout import Line
 
 NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
 _DASHES = {"\x02": "-", "\ufffe": "-", "\u00ad": "-"}
+# modifier letters used as table note markers ("Total ᵃ")
+_SUPER_LETTERS = dict(zip("ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", "abcdefghijklmnoprstuvwxyz", strict=True))
+
+
+def _marker(note: list[str]) -> str:
+    """Raised glyphs as a note marker: digits, or one lowercase letter; anything else is text."""
+    text = "".join(note)
+    if text.isdigit() or (len(text) == 1 and "a" <= text <= "z"):
+        return NOTE_OPEN + text + NOTE_CLOSE
+    return text
 
 
 @dataclass
@@ -141,7 +154,7 @@ def _runs(chars: list[_Char]) -> list[Run]:
     def close() -> None:
         nonlocal cur, parts, note, bold, glyphs
         if note:
-            parts.append(NOTE_OPEN + "".join(note) + NOTE_CLOSE)
+            parts.append(_marker(note))
             note = []
         if cur is not None and glyphs:
             text = "".join(parts).strip()
@@ -153,9 +166,19 @@ def _runs(chars: list[_Char]) -> list[Run]:
         if c.ch == " ":
             pending_space = True
             continue
+        if c.ch in _SUPER_LETTERS:
+            if cur is not None and (abs(c.base - cur.base) >= 0.3 * cur.size or abs(c.x0 - last_x1) > 1.2 * cur.size):
+                close()
+            if cur is None:  # a note line led by its marker: "ᵃ Includes ..."
+                cur, x0 = c, c.x0
+                glyphs, x1 = 1, c.x1
+            note.append(_SUPER_LETTERS[c.ch])
+            last_x1 = c.x1
+            continue
         if cur is not None:
             raised = cur.base - c.base
-            superscript = c.ch.isdigit() and c.size < 0.85 * cur.size and 0.2 * cur.size < raised < 0.8 * cur.size
+            small = c.size < 0.85 * cur.size and 0.2 * cur.size < raised < 0.8 * cur.size
+            superscript = small and (c.ch.isdigit() or ("a" <= c.ch <= "z" and not any(n.isdigit() for n in note)))
             if superscript and c.x0 >= last_x1 - 1 and c.x0 - last_x1 < cur.size:
                 note.append(c.ch)
                 last_x1 = c.x1
@@ -165,7 +188,7 @@ def _runs(chars: list[_Char]) -> list[Run]:
             if not same_line or gap > 1.2 * cur.size or gap < -0.5 * cur.size:
                 close()
         if note:
-            parts.append(NOTE_OPEN + "".join(note) + NOTE_CLOSE)
+            parts.append(_marker(note))
             note = []
         if cur is None:
             cur, x0 = c, c.x0
