@@ -43,6 +43,17 @@ POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CLI_TESTS = Path(__file__).resolve().parent / "cli"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """PostgreSQL runs belong to the long loop: ``pytest -m "not slow"`` is SQLite only.
+
+    Every CLI test runs again on a server, which doubles the suite's time; the
+    quick development loop leaves those repeats out, CI runs them all.
+    """
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): about SQLite files; the PostgreSQL variant is skipped")
     config.addinivalue_line(
