@@ -12,18 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.claims import claim_context, claim_row, claim_rows, not_found
 from verify.db.reader import Reader, as_reader, in_list, json_value
 from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-LIST_SQL = (
-    "SELECT c.id, c.article_id, c.paragraph, c.sentence, c.text, c.kind, c.status, c.assignee,"
-    " c.attribution, c.version, c.changed, c.updated_at, c.updated_by FROM claim c"
-)
-ORDER_SQL = " ORDER BY c.article_id, c.paragraph, c.sentence, c.id"
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,7 @@ def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[dict
             params["assignee"] = where.assignee
         else:
             conditions.append("c.assignee IS NULL")
-    rows = reader.rows(LIST_SQL + " WHERE " + " AND ".join(conditions) + ORDER_SQL, params)
+    rows = claim_rows(reader, " AND ".join(conditions), params)
     total = len(rows)
     if where.limit is not None:
         rows = rows[: where.limit]
@@ -194,16 +189,11 @@ def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
     ORM; the review screen passes its session and runs the same statements.
     """
     reader = as_reader(source)
-    found = reader.rows(LIST_SQL + " WHERE c.id = :id", {"id": claim_id})
-    if not found:
-        raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    result = _row(found[0], _counts(reader, [claim_id]))
-    [(start, end, hints, revision_text, spans, title)] = reader.rows(
-        'SELECT c.start, c."end", c.hints, r.text, r.paragraph_spans, a.title FROM claim c'
-        " LEFT JOIN article_revision r ON r.id = c.revision_id LEFT JOIN article a ON a.id = c.article_id"
-        " WHERE c.id = :id",
-        {"id": claim_id},
-    )
+    row = claim_row(reader, claim_id)
+    if row is None:
+        raise not_found(claim_id)
+    result = _row(row, _counts(reader, [claim_id]))
+    start, end, hints, revision_text, spans, title = claim_context(reader, claim_id)
     spans = json_value(spans)
     paragraph = ""
     if revision_text is not None and 0 < result["paragraph"] <= len(spans):

@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from verify.db.models import Article, Claim, Event
+from verify.db.models import Article, Event
+from verify.db.queries.claims import claims_in_order
 from verify.errors import VerifyError
 
 RATINGS = {
@@ -86,14 +87,9 @@ def claim_reviews(
     session: Session, *, article_id: int | None = None, org: str | None = None, review_url_template: str | None = None
 ) -> list[dict[str, Any]]:
     """One ClaimReview object per claim with a final status, in article order."""
-    query = select(Claim).where(col(Claim.status).in_(list(RATINGS)))
-    if article_id is not None:
-        if session.get(Article, article_id) is None:
-            raise VerifyError(f"no article with id {article_id}; see 'verify status'")
-        query = query.where(Claim.article_id == article_id)
-    claims = list(
-        session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id)))
-    )
+    if article_id is not None and session.get(Article, article_id) is None:
+        raise VerifyError(f"no article with id {article_id}; see 'verify status'")
+    claims = claims_in_order(session, article_id=article_id, statuses=RATINGS)
     articles = {a.id: a for a in session.exec(select(Article))}
     verdicts = _verdicts(session, [c.id for c in claims])  # type: ignore[misc]
     reviews = []

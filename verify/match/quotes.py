@@ -19,7 +19,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from verify.claims.hints import find_quotes
-from verify.db.models import Article, Claim, Passage, Source
+from verify.db.models import Article, Passage, Source
+from verify.db.queries.claims import claims_in_order
 from verify.errors import NotFound
 from verify.match.align import align, cover_punctuation, tokens
 from verify.match.anchor import Anchor, anchor
@@ -154,12 +155,9 @@ def check_quote(claim_id: int, quote: str, sources: list[tuple[Source, list[Pass
 
 
 def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteCheck]:
-    query = select(Claim).where(Claim.status != "withdrawn")
-    if article_id is not None:
-        if session.get(Article, article_id) is None:
-            raise NotFound(f"no article with id {article_id}; see 'verify status'")
-        query = query.where(Claim.article_id == article_id)
-    claims = session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))).all()
+    if article_id is not None and session.get(Article, article_id) is None:
+        raise NotFound(f"no article with id {article_id}; see 'verify status'")
+    claims = claims_in_order(session, article_id=article_id)
     sources = [
         (s, list(session.exec(select(Passage).where(Passage.source_id == s.id).order_by(col(Passage.seq)))))
         for s in session.exec(select(Source).where(Source.is_current == True, Source.text != None))  # noqa: E711,E712

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.sources import require_source_id
 from verify.db.reader import Reader, as_reader, in_list
-from verify.errors import NotFound, VerifyError
+from verify.errors import VerifyError
 from verify.match.index import bm25
 from verify.match.tokenize import TOKEN_RE, terms
 
@@ -51,10 +52,7 @@ def mark_terms(passage: str, wanted: set[str]) -> str:
 
 
 def source_id_for(session: Reader | Session, source_key: str) -> int:
-    found = as_reader(session).rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": source_key})
-    if not found:
-        raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
-    return int(found[0][0])
+    return require_source_id(session, source_key)
 
 
 def search(session: Reader | Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:

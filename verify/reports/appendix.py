@@ -24,6 +24,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from verify.db.models import Article, ArticleRevision, Claim, Evidence, Source
+from verify.db.queries.claims import claims_in_order
 from verify.errors import NotFound, VerifyError
 from verify.reports.citation import long_date, source_citation, source_entry
 from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
@@ -59,13 +60,7 @@ def latest_revision(session: Session, article_id: int) -> ArticleRevision | None
 
 def article_claims(session: Session, article_id: int) -> list[Claim]:
     """The claims of the article as it stands (withdrawn ones are no longer in it)."""
-    return list(
-        session.exec(
-            select(Claim)
-            .where(Claim.article_id == article_id, Claim.status != "withdrawn")
-            .order_by(col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
-        )
-    )
+    return claims_in_order(session, article_id=article_id)
 
 
 def article_header(article: Article, revision: ArticleRevision | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.claims import claim_tallies
 from verify.db.reader import Reader, as_reader
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
 from verify.workflow.signoff_state import signed_off_by_article
@@ -24,9 +25,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
     by_status: dict[int, dict[str, int]] = {}
     by_kind: dict[int, dict[str, int]] = {}
     assigned: dict[int, dict[str, int]] = {}
-    for article_id, status, kind, assignee, count in reader.rows(
-        "SELECT article_id, status, kind, assignee, count(*) FROM claim GROUP BY article_id, status, kind, assignee"
-    ):
+    for article_id, status, kind, assignee, count in claim_tallies(reader):
         statuses = by_status.setdefault(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         statuses[status] = statuses.get(status, 0) + count
         if status == "withdrawn":

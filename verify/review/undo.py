@@ -17,6 +17,7 @@ from sqlmodel import col, func, select
 
 from verify.db.engine import Database
 from verify.db.models import Event
+from verify.db.queries.claims import get_claim
 from verify.errors import RefusedChange
 from verify.workflow import claims as workflow
 from verify.workflow.evidence import retract
@@ -102,7 +103,7 @@ def undo(db: Database, done: Done, reviewer: str) -> str:
 
 def _version(db: Database, claim_id: int) -> int:
     with db.read() as session:
-        return workflow.get_claim(session, claim_id).version
+        return get_claim(session, claim_id).version
 
 
 def _restore(db: Database, claim_id: int, status: str, reviewer: str) -> None:

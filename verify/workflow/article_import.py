@@ -24,6 +24,7 @@ from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.engine import Database
 from verify.db.models import Article, ArticleRevision, Claim, Event, Source
+from verify.db.queries.claims import claims_in_order, every_claim_of, live_claim_count
 from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
@@ -147,7 +148,7 @@ def _apply_revision(
     now: str,
     result: ImportResult,
 ) -> None:
-    old = list(session.exec(select(Claim).where(Claim.article_id == article.id)))
+    old = every_claim_of(session, article.id)
     exact, fuzzy = _match(old, [p.sentence for p in prepared])
     matched = {id(c) for c in (*exact.values(), *fuzzy.values())}
     for index, item in enumerate(prepared):
@@ -246,10 +247,7 @@ def _apply_revision(
 def refresh_attributions(session: Session, article_id: int | None = None) -> int:
     """Recompute attributions (after an import or when sources change); returns claims updated."""
     sources = list(session.exec(select(Source).where(Source.is_current == True)))  # noqa: E712
-    query = select(Claim).where(Claim.status != "withdrawn")
-    if article_id is not None:
-        query = query.where(Claim.article_id == article_id)
-    claims = list(session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))))
+    claims = claims_in_order(session, article_id=article_id)
     updated = 0
     by_article: dict[int, list[Claim]] = {}
     for claim in claims:
@@ -305,11 +303,7 @@ def add_article(
                 .order_by(col(ArticleRevision.number).desc())
             ).first()
             if latest is not None and latest.content_hash == digest:
-                count = len(
-                    session.exec(
-                        select(Claim.id).where(Claim.article_id == article.id, Claim.status != "withdrawn")
-                    ).all()
-                )
+                count = live_claim_count(session, article.id)
                 return ImportResult(article.id, article.title, latest.number, "unchanged", claims=count)  # type: ignore[arg-type]
         created = article is None
         if article is None:

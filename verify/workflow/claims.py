@@ -13,8 +13,9 @@ from sqlmodel import Session, func, select
 from verify import clock
 from verify.db.engine import Database
 from verify.db.models import Claim, Event, Evidence, Note, Source
+from verify.db.queries.claims import get_claim
 from verify.db.vocabulary import check_kind_name, check_status_name
-from verify.errors import NotFound, RefusedChange, VerifyError
+from verify.errors import RefusedChange, VerifyError
 from verify.workflow.audit import record
 from verify.workflow.rules import (
     VERDICTS_ON_SUPPORT,
@@ -37,20 +38,6 @@ class Change:
     note_id: int | None = None
     accepted: tuple[int, ...] = ()  # evidence whose flags this change accepted
     conflict: tuple[str, ...] = ()  # the contradicting evidence in force when the verdict is one of support
-
-
-def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
-    """The claim, or NotFound; ``for_update`` locks its row until the transaction ends.
-
-    Writers that check and bump ``version`` lock the row so that on PostgreSQL a
-    second writer waits and then sees the new version (and is refused if it
-    was stale) instead of both writing the same next version. SQLite ignores
-    the lock: ``BEGIN IMMEDIATE`` already serialises writers.
-    """
-    claim = session.get(Claim, claim_id, with_for_update=True if for_update else None)
-    if claim is None:
-        raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    return claim
 
 
 def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:

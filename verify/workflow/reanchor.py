@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from verify.db.models import Claim, Evidence, Passage, Source
+from verify.db.models import Evidence, Passage, Source
+from verify.db.queries.claims import find_claim
 from verify.match.anchor import Anchor, anchor
 from verify.workflow.audit import record
 from verify.workflow.signoff import lapse_signoffs
@@ -53,7 +54,7 @@ def reanchor(
     ).all()
     for evidence in active:
         found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
-        claim = session.get(Claim, evidence.claim_id)
+        claim = find_claim(session, evidence.claim_id)
         claim_article = claim.article_id if claim else None
         if isinstance(found, Anchor):
             passage = _passage_at(passages, found.start)

@@ -48,7 +48,7 @@ def verdict_setter(session: Session, claim_id: int) -> str | None:
 
 def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None) -> SignedOff:
     """Record ``actor``'s sign-off of the claim's current verdict (refused for the verdict's author)."""
-    from verify.workflow.claims import get_claim
+    from verify.db.queries.claims import get_claim
 
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
