@@ -42,7 +42,7 @@ from verify.claims.attribution import match_score
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
 from verify.db.queries.claims import claim_for_suggest, live_attributions
-from verify.db.queries.sources import current_source_id
+from verify.db.queries.sources import current_source_id, passages_by_id
 from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
@@ -207,13 +207,7 @@ def first_stage(
 
 
 def _rows(reader: Reader, ids: list[int]) -> list[Any]:
-    if not ids:
-        return []
-    marks = ", ".join(str(int(i)) for i in ids)
-    return reader.rows(
-        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND "
-        "s.is_current"
-    )
+    return passages_by_id(reader, ROW_COLUMNS, ids, current_only=True)
 
 
 # ---------------------------------------------------------------- features

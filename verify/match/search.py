@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from verify.db.queries.sources import require_source_id
-from verify.db.reader import Reader, as_reader, in_list
+from verify.db.queries.sources import passages_by_id, require_source_id
+from verify.db.reader import Reader, as_reader
 from verify.errors import VerifyError
 from verify.match.index import bm25
 from verify.match.tokenize import TOKEN_RE, terms
@@ -67,17 +67,8 @@ def search(session: Reader | Session, query: str, *, source_key: str | None = No
     ranked = bm25(reader, query_terms, limit=limit, source_id=source_id)
     if not ranked:
         return []
-    params: dict[str, object] = {}
-    marks = in_list("p", [r.passage_id for r in ranked], params)
-    rows = {
-        r[0]: r
-        for r in reader.rows(
-            "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = "
-            "p.source_id "
-            f"WHERE p.id IN ({marks})",
-            params,
-        )
-    }
+    columns = "p.id, s.key, p.locator, p.paragraph, p.page, p.text"
+    rows = {r[0]: r for r in passages_by_id(reader, columns, [r.passage_id for r in ranked])}
     wanted = set(query_terms)
     return [
         Hit(

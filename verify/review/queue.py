@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from verify.db.models import Article, Claim, Event
+from verify.db.models import Claim
+from verify.db.queries.articles import find_article
 from verify.db.queries.claims import queue_rows
+from verify.db.queries.events import last_claim_acted_on
 from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
 from verify.workflow.leases import Lease, active, held_by
@@ -88,7 +90,7 @@ def lock_for(session: Session, claim: Claim, reviewer: str) -> Lock | None:
 def build_queue(session: Session, reviewer: str, where: QueueFilter) -> Queue:
     """The claims to review in article order, the reviewer's last open claim first."""
     where = where.normalised()
-    if where.article is not None and session.get(Article, where.article) is None:
+    if where.article is not None and find_article(session, where.article) is None:
         raise NotFound(f"no article with id {where.article}; see 'verify status'")
     rows = queue_rows(session, where.statuses, where.kinds, where.article, where.paragraph)
     rows = [r for r in rows if assignee_ok(r[2], where, reviewer)]
@@ -108,13 +110,7 @@ def _resume_claim(session: Session, in_progress: list[int], candidates: list[int
             return lease.claim_id
     if not in_progress:
         return None
-    last = session.exec(
-        select(Event.claim_id)
-        .where(Event.actor == reviewer, col(Event.claim_id).in_(in_progress))
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
-    return last
+    return last_claim_acted_on(session, reviewer, in_progress)
 
 
 def eligible(session: Session, claim: Claim, reviewer: str, where: QueueFilter) -> str | None:

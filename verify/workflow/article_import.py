@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from verify import clock
 from verify.claims.attribution import resolve
@@ -24,7 +24,9 @@ from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.engine import Database
 from verify.db.models import Article, ArticleRevision, Claim, Event, Source
+from verify.db.queries.articles import article_by_title, article_by_url, latest_revision
 from verify.db.queries.claims import claims_in_order, every_claim_of, live_claim_count
+from verify.db.queries.sources import current_sources
 from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
@@ -53,10 +55,10 @@ def content_hash(title: str, body: str) -> str:
 
 def _find_article(session: Session, title: str, url: str | None) -> Article | None:
     if url:
-        found = session.exec(select(Article).where(Article.url == url)).first()
+        found = article_by_url(session, url)
         if found:
             return found
-    return session.exec(select(Article).where(Article.title == title).order_by(col(Article.id))).first()
+    return article_by_title(session, title)
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,7 @@ def _apply_revision(
 
 def refresh_attributions(session: Session, article_id: int | None = None) -> int:
     """Recompute attributions (after an import or when sources change); returns claims updated."""
-    sources = list(session.exec(select(Source).where(Source.is_current == True)))  # noqa: E712
+    sources = current_sources(session)
     claims = claims_in_order(session, article_id=article_id)
     updated = 0
     by_article: dict[int, list[Claim]] = {}
@@ -297,11 +299,7 @@ def add_article(
         article = _find_article(session, final_title, url)
         latest = None
         if article is not None:
-            latest = session.exec(
-                select(ArticleRevision)
-                .where(ArticleRevision.article_id == article.id)
-                .order_by(col(ArticleRevision.number).desc())
-            ).first()
+            latest = latest_revision(session, article.id)
             if latest is not None and latest.content_hash == digest:
                 count = live_claim_count(session, article.id)
                 return ImportResult(article.id, article.title, latest.number, "unchanged", claims=count)  # type: ignore[arg-type]

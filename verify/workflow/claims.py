@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import Claim, Event, Evidence, Note, Source
+from verify.db.models import Claim, Evidence, Note, Source
 from verify.db.queries.claims import get_claim
+from verify.db.queries.events import last_event
+from verify.db.queries.evidence import find_evidence, in_force_with_source, stance_counts_of
 from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import RefusedChange, VerifyError
 from verify.workflow.audit import record
@@ -41,12 +43,7 @@ class Change:
 
 
 def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:
-    rows = session.exec(
-        select(Evidence.stance, func.count())
-        .where(Evidence.claim_id == claim_id, Evidence.retracted_at == None)  # noqa: E711
-        .group_by(Evidence.stance)
-    ).all()
-    counts = dict(rows)
+    counts = stance_counts_of(session, claim_id)
     return EvidenceCounts(counts.get("supports", 0), counts.get("contradicts", 0), counts.get("context", 0))
 
 
@@ -57,13 +54,7 @@ def _where(evidence: Evidence, source: Source | None) -> str:
 
 
 def _in_force(session: Session, claim_id: int, stance: str) -> list[tuple[Evidence, Source | None]]:
-    rows = session.exec(
-        select(Evidence, Source)
-        .join(Source, Source.id == Evidence.source_id, isouter=True)  # type: ignore[arg-type]
-        .where(Evidence.claim_id == claim_id, Evidence.stance == stance, Evidence.retracted_at == None)  # noqa: E711
-        .order_by(Evidence.id)  # type: ignore[arg-type]
-    ).all()
-    return [(e, s) for e, s in rows]
+    return in_force_with_source(session, claim_id, stance)
 
 
 def flagged_support(session: Session, claim_id: int) -> list[FlaggedEvidence]:
@@ -95,9 +86,7 @@ def check_version(session: Session, claim: Claim, if_version: int | None) -> Non
     """Refuse a write based on a stale read, naming who changed the claim and when."""
     if if_version is None or if_version == claim.version:
         return
-    last = session.exec(
-        select(Event).where(Event.claim_id == claim.id).order_by(Event.id.desc())  # type: ignore[union-attr]
-    ).first()
+    last = last_event(session, claim.id)
     who = f" by {last.actor} at {last.at}" if last else ""
     raise RefusedChange(
         f"claim {claim.id} changed since version {if_version} (now version {claim.version}, last changed{who}); "
@@ -184,7 +173,7 @@ def _accept_flags(
     """Record who relied on flagged evidence, when and why: on the evidence and in the audit log."""
     assert reason and reason.strip()
     for item in flagged:
-        evidence = session.get(Evidence, item.evidence_id)
+        evidence = find_evidence(session, item.evidence_id)
         assert evidence is not None
         evidence.flags_accepted_by, evidence.flags_accepted_at = actor, now
         evidence.flags_accepted_reason = reason.strip()

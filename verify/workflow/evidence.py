@@ -21,6 +21,7 @@ from verify import clock
 from verify.claims.listing import claim_evidence
 from verify.db.engine import Database
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
+from verify.db.queries.evidence import find_evidence
 from verify.db.queries.sources import passages_of, require_source
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, Miss, anchor, word_count
@@ -323,7 +324,7 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
         raise VerifyError("a retraction needs --reason")
     with db.write() as session:
         # Locked (PostgreSQL) so two reviewers retracting the same evidence queue and the second is refused.
-        evidence = session.get(Evidence, evidence_id, with_for_update=True)
+        evidence = find_evidence(session, evidence_id, for_update=True)
         if evidence is None:
             raise NotFound(f"no evidence with id {evidence_id}; see 'verify evidence list CLAIM_ID'")
         if evidence.retracted_at is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from verify.db.reader import Reader, as_reader
+from verify.db.reader import Reader, as_reader, in_list
 from verify.errors import NotFound
 
 if TYPE_CHECKING:
@@ -60,8 +60,33 @@ def current_source_row(reader: Reader, key: str) -> Any | None:
     return found[0] if found else None
 
 
-def current_source_keys(source: Reader | Session) -> list[str]:
-    return [key for (key,) in as_reader(source).rows("SELECT key FROM source WHERE is_current ORDER BY key")]
+def retrieved_source_keys(source: Reader | Session) -> list[str]:
+    """Keys of the current sources that have text (the ones evidence can come from)."""
+    rows = as_reader(source).rows("SELECT key FROM source WHERE is_current AND text IS NOT NULL ORDER BY key")
+    return [key for (key,) in rows]
+
+
+def source_summary_rows(reader: Reader) -> list[Any]:
+    """(id, key, title, publisher, published, url, retrieved_at, version) of current sources by key."""
+    return reader.rows(
+        "SELECT id, key, title, publisher, published, url, retrieved_at, version FROM source"
+        " WHERE is_current ORDER BY key"
+    )
+
+
+def passage_total(reader: Reader) -> int:
+    """How many passages the archive holds (every version)."""
+    return int(reader.rows("SELECT count(*) FROM passage")[0][0] or 0)
+
+
+def passages_by_id(reader: Reader, columns: str, ids: list[int], *, current_only: bool = False) -> list[Any]:
+    """``columns`` (over ``p`` passage and ``s`` source) of the passages ``ids``, of current sources if asked."""
+    if not ids:
+        return []
+    params: dict[str, object] = {}
+    marks = in_list("p", ids, params)
+    sql = f"SELECT {columns} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks})"
+    return reader.rows(sql + (" AND s.is_current" if current_only else ""), params)
 
 
 def passage_rows(reader: Reader, source_id: int) -> list[Any]:
@@ -109,7 +134,7 @@ def current_source_at(session: Session, *, url: str | None = None, sha256: str |
     return session.exec(select(Source).where(where, col(Source.is_current).is_(True))).first()
 
 
-def versions(session: Session, key: str | None = None) -> list[Source]:
+def versions(session: Session, key: str | None = None, *, current_only: bool = False) -> list[Source]:
     """Every version of the source ``key`` (of every source when None), by key and version."""
     from sqlmodel import col, select
 
@@ -118,6 +143,8 @@ def versions(session: Session, key: str | None = None) -> list[Source]:
     query = select(Source)
     if key is not None:
         query = query.where(Source.key == key)
+    if current_only:
+        query = query.where(Source.is_current == True)  # noqa: E712
     return list(session.exec(query.order_by(col(Source.key), col(Source.version))))
 
 
@@ -136,3 +163,37 @@ def passage_count(session: Session, source_id: int | None) -> int:
     from verify.db.models import Passage
 
     return len(session.exec(select(Passage.id).where(Passage.source_id == source_id)).all())
+
+
+def retrieved_sources(session: Session) -> list[Source]:
+    """The current sources that have text."""
+    from sqlmodel import select
+
+    from verify.db.models import Source
+
+    return list(session.exec(select(Source).where(Source.is_current == True, Source.text != None)))  # noqa: E711,E712
+
+
+def sources_by_id(session: Session, ids: set[int | None]) -> list[Source]:
+    from sqlmodel import col, select
+
+    from verify.db.models import Source
+
+    return list(session.exec(select(Source).where(col(Source.id).in_(ids))))
+
+
+def current_sources(session: Session) -> list[Source]:
+    from sqlmodel import select
+
+    from verify.db.models import Source
+
+    return list(session.exec(select(Source).where(Source.is_current == True)))  # noqa: E712
+
+
+def archived_at(session: Session, path: str) -> bool:
+    """Whether a source row points at the folder ``sources/<path>`` (its files were committed)."""
+    from sqlmodel import select
+
+    from verify.db.models import Source
+
+    return session.exec(select(Source.id).where(Source.path == path)).first() is not None
