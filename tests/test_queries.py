@@ -88,7 +88,7 @@ def queries(path: Path) -> list[tuple[int, str]]:
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if name in ("select", "update", "delete", "insert") and node.args:
-                model = next((n.id for a in node.args for n in ast.walk(a) if _model(n)), None)  # type: ignore[attr-defined]
+                model = next((m for a in node.args for n in ast.walk(a) if (m := _model(n))), None)
                 if model:
                     found.append((node.lineno, MODELS[model]))
             elif name == "get" and isinstance(node.func, ast.Attribute) and node.args:
