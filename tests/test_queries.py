@@ -2,7 +2,8 @@
 
 The test reads the source of every module of verify and finds the queries
 in it: ORM statements (``select(Claim …)``, ``session.get(Claim, …)``,
-``update``/``delete``/``insert`` of a model) and SQL text (a string that
+``update``/``delete``/``insert`` of a model, Core statements over
+``Claim.__table__``) and SQL text (a string that
 reads ``SELECT … FROM claim``). A query belongs to the aggregate of its
 first model or its ``FROM``/``INTO``/``UPDATE`` table; it may appear only in
 that aggregate's owner module. A second copy of "the current source by key"
@@ -95,11 +96,13 @@ def queries(path: Path) -> list[tuple[int, str]]:
                 model = _model(node.args[0]) if isinstance(node.args[0], ast.Name) else None
                 if model:
                     found.append((node.lineno, MODELS[model]))
+        elif isinstance(node, ast.Attribute) and node.attr == "__table__" and _model(node.value):
+            found.append((node.lineno, MODELS[_model(node.value)]))  # type: ignore[index]  # Core statements
         elif isinstance(node, ast.Constant | ast.JoinedStr) and id(node) not in skipped:
             text = _text(node)
             if text and SQL.search(text) and (table := TABLE.search(text)):
                 found.append((node.lineno, table.group(1)))
-    return found
+    return sorted(set(found))
 
 
 MODULES = sorted(
@@ -131,7 +134,8 @@ def test_the_scan_finds_queries(tmp_path: Path) -> None:
         "    session.exec(select(Source).where(Source.key == 'k'))\n"
         "    session.get(Claim, 1)\n"
         "    reader.rows('SELECT id FROM evidence WHERE claim_id = :c', {})\n"
-        "    reader.rows(f'SELECT count(*) FROM passage WHERE id IN ({marks})')\n",
+        "    reader.rows(f'SELECT count(*) FROM passage WHERE id IN ({marks})')\n"
+        "    session.execute(insert(Event.__table__), [])\n",
         encoding="utf-8",
     )
-    assert sorted(queries(sample)) == [(3, "source"), (4, "claim"), (5, "evidence"), (6, "passage")]
+    assert queries(sample) == [(3, "source"), (4, "claim"), (5, "evidence"), (6, "passage"), (7, "event")]

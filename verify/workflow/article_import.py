@@ -15,18 +15,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.claims.attribution import resolve
 from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.engine import Database
-from verify.db.models import Article, ArticleRevision, Claim, Event, Source
+from verify.db.models import Article, ArticleRevision, Claim
 from verify.db.queries.articles import article_by_title, article_by_url, latest_revision
-from verify.db.queries.claims import claims_in_order, every_claim_of, live_claim_count
-from verify.db.queries.sources import current_sources
+from verify.db.queries.claims import claims_in_order, every_claim_of, insert_claims, live_claim_count, set_attributions
+from verify.db.queries.events import insert_events
+from verify.db.queries.sources import current_source_values, current_sources
 from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
@@ -357,11 +357,7 @@ _SOURCE_FIELDS = ("id", "key", "title", "publisher", "published", "symbol", "ser
 
 def _current_sources(session: Session) -> list[SimpleNamespace]:
     """The current sources as plain values: a snapshot that outlives the session and compares by value."""
-    table = Source.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(*(table.c[name] for name in _SOURCE_FIELDS)).where(table.c.is_current == True).order_by(table.c.id)  # noqa: E712
-    )
-    return [SimpleNamespace(**dict(row._mapping)) for row in rows]
+    return [SimpleNamespace(**values) for values in current_source_values(session, _SOURCE_FIELDS)]
 
 
 def _attributions(prepared: list[Prepared], sources: list[SimpleNamespace]) -> list[dict[str, Any] | None]:
@@ -385,7 +381,6 @@ def _insert_claims(
     now: str,
 ) -> list[int]:
     """Insert a new article's claims and their ``create`` events in bulk; returns the claim ids in order."""
-    claims = Claim.__table__  # type: ignore[attr-defined]
     rows = [
         {
             "article_id": article_id,
@@ -410,28 +405,16 @@ def _insert_claims(
     ]
     if not rows:
         return []
-    session.execute(insert(claims), rows)
-    ids = list(
-        session.scalars(
-            select(claims.c.id)
-            .where(claims.c.revision_id == revision_id)
-            .order_by(claims.c.paragraph, claims.c.sentence)
-        )
-    )
+    ids = insert_claims(session, rows, revision_id)
     inherited = [
         {"claim_id": ids[index], "value": {**value, "inherited_from": ids[value["inherited_from"] - 1]}}
         for index, value in enumerate(attributions)
         if value is not None and value["inherited_from"] is not None
     ]
     if inherited:
-        session.execute(
-            update(claims).where(claims.c.id == bindparam("claim_id")).values(attribution=bindparam("value")),
-            inherited,
-            execution_options={"synchronize_session": False},
-        )
-    events = Event.__table__  # type: ignore[attr-defined]
-    session.execute(
-        insert(events),
+        set_attributions(session, inherited)
+    insert_events(
+        session,
         [
             {
                 "at": now,

@@ -161,3 +161,34 @@ def queue_rows(
         query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
     ).all()
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def insert_claims(session: Session, rows: list[dict[str, Any]], revision_id: int) -> list[int]:
+    """Insert a new revision's claims in bulk; returns their ids in paragraph and sentence order."""
+    from sqlalchemy import insert, select
+
+    from verify.db.models import Claim
+
+    claims = Claim.__table__  # type: ignore[attr-defined]
+    session.execute(insert(claims), rows)
+    return list(
+        session.scalars(
+            select(claims.c.id)
+            .where(claims.c.revision_id == revision_id)
+            .order_by(claims.c.paragraph, claims.c.sentence)
+        )
+    )
+
+
+def set_attributions(session: Session, values: list[dict[str, Any]]) -> None:
+    """Set the attribution of many claims at once (``{"claim_id": ..., "value": ...}`` each)."""
+    from sqlalchemy import bindparam, update
+
+    from verify.db.models import Claim
+
+    claims = Claim.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(claims).where(claims.c.id == bindparam("claim_id")).values(attribution=bindparam("value")),
+        values,
+        execution_options={"synchronize_session": False},
+    )

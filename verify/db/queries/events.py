@@ -119,3 +119,12 @@ def status_events(session: Session, claim_ids: list[int]) -> list[Event]:
             select(Event).where(Event.action == "status", col(Event.claim_id).in_(claim_ids)).order_by(col(Event.id))
         )
     )
+
+
+def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert many events at once (a new article's ``create`` events)."""
+    from sqlalchemy import insert
+
+    from verify.db.models import Event
+
+    session.execute(insert(Event.__table__), rows)  # type: ignore[attr-defined]

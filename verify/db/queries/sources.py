@@ -197,3 +197,16 @@ def archived_at(session: Session, path: str) -> bool:
     from verify.db.models import Source
 
     return session.exec(select(Source.id).where(Source.path == path)).first() is not None
+
+
+def current_source_values(session: Session, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``fields`` of every current source by id, as plain values (no ORM objects to outlive the session)."""
+    from sqlmodel import select
+
+    from verify.db.models import Source
+
+    table = Source.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(*(table.c[name] for name in fields)).where(table.c.is_current == True).order_by(table.c.id)  # noqa: E712
+    )
+    return [dict(row._mapping) for row in rows]
