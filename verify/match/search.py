@@ -51,10 +51,6 @@ def mark_terms(passage: str, wanted: set[str]) -> str:
     return "".join(out)
 
 
-def source_id_for(session: Reader | Session, source_key: str) -> int:
-    return require_source_id(session, source_key)
-
-
 def search(session: Reader | Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:
     """Best passages first; scores are positive, higher is better."""
     if limit < 1:
@@ -63,7 +59,7 @@ def search(session: Reader | Session, query: str, *, source_key: str | None = No
     if not query_terms:
         raise VerifyError("the search has no words to look for (only very common words?)")
     reader = as_reader(session)
-    source_id = source_id_for(reader, source_key) if source_key is not None else None
+    source_id = require_source_id(reader, source_key) if source_key is not None else None
     ranked = bm25(reader, query_terms, limit=limit, source_id=source_id)
     if not ranked:
         return []
