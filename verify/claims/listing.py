@@ -12,18 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.articles import article_exists, article_rows
+from verify.db.queries.claims import claim_context, claim_row, claim_rows, not_found
+from verify.db.queries.events import history_rows, note_rows
+from verify.db.queries.evidence import evidence_rows, stance_counts
 from verify.db.reader import Reader, as_reader, in_list, json_value
 from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-LIST_SQL = (
-    "SELECT c.id, c.article_id, c.paragraph, c.sentence, c.text, c.kind, c.status, c.assignee,"
-    " c.attribution, c.version, c.changed, c.updated_at, c.updated_by FROM claim c"
-)
-ORDER_SQL = " ORDER BY c.article_id, c.paragraph, c.sentence, c.id"
 
 
 @dataclass(frozen=True)
@@ -34,17 +32,6 @@ class ClaimFilter:
     paragraph: int | None = None
     assignee: str | None = None
     limit: int | None = None
-
-
-def _counts(reader: Reader, claim_ids: list[int] | None) -> dict[int, dict[str, int]]:
-    params: dict[str, Any] = {}
-    sql = "SELECT claim_id, stance, count(*) FROM evidence WHERE retracted_at IS NULL"
-    if claim_ids is not None:
-        sql += f" AND claim_id IN ({in_list('c', claim_ids, params)})"
-    counts: dict[int, dict[str, int]] = {}
-    for claim_id, stance, count in reader.rows(sql + " GROUP BY claim_id, stance", params):
-        counts.setdefault(claim_id, {})[stance] = count
-    return counts
 
 
 def _row(values: Any, counts: dict[int, dict[str, int]]) -> dict[str, Any]:
@@ -88,7 +75,7 @@ def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[dict
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if where.article is not None:
-        if not reader.rows("SELECT 1 FROM article WHERE id = :article", {"article": where.article}):
+        if not article_exists(reader, where.article):
             raise NotFound(f"no article with id {where.article}; see 'verify status'")
         conditions.append("c.article_id = :article")
         params["article"] = where.article
@@ -109,32 +96,23 @@ def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[dict
             params["assignee"] = where.assignee
         else:
             conditions.append("c.assignee IS NULL")
-    rows = reader.rows(LIST_SQL + " WHERE " + " AND ".join(conditions) + ORDER_SQL, params)
+    rows = claim_rows(reader, " AND ".join(conditions), params)
     total = len(rows)
     if where.limit is not None:
         rows = rows[: where.limit]
-    counts = _counts(reader, None if len(rows) > 500 else [r[0] for r in rows])
+    counts = stance_counts(reader, None if len(rows) > 500 else [r[0] for r in rows])
     return [_row(r, counts) for r in rows], total
 
 
 def article_titles(source: Reader | Session) -> dict[int, str]:
     """Article id -> title, for listings that must say which article a claim is from."""
-    return {int(r[0]): str(r[1]) for r in as_reader(source).rows("SELECT id, title FROM article ORDER BY id")}
-
-
-EVIDENCE_SQL = (
-    "SELECT e.id, s.key, s.title, e.passage_id, e.locator, e.stance, e.quote, e.submitted_quote, e.difference_reason,"
-    " e.anchor, e.note, e.added_by, e.added_at, e.retracted_at, e.retracted_by, e.retraction_reason, e.flags,"
-    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page"
-    " FROM evidence e LEFT JOIN source s ON s.id = e.source_id LEFT JOIN passage p ON p.id = e.passage_id"
-    " WHERE e.claim_id = :claim ORDER BY e.id"
-)
+    return {int(r[0]): str(r[1]) for r in article_rows(source)}
 
 
 def claim_evidence(source: Reader | Session, claim_id: int, *, with_page: bool = False) -> list[dict[str, Any]]:
     """The claim's evidence, retracted included, oldest first (``evidence list``, ``claim show``, review)."""
     result = []
-    for row in as_reader(source).rows(EVIDENCE_SQL, {"claim": claim_id}):
+    for row in evidence_rows(source, claim_id):
         (
             evidence_id,
             key,
@@ -194,16 +172,11 @@ def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
     ORM; the review screen passes its session and runs the same statements.
     """
     reader = as_reader(source)
-    found = reader.rows(LIST_SQL + " WHERE c.id = :id", {"id": claim_id})
-    if not found:
-        raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    result = _row(found[0], _counts(reader, [claim_id]))
-    [(start, end, hints, revision_text, spans, title)] = reader.rows(
-        'SELECT c.start, c."end", c.hints, r.text, r.paragraph_spans, a.title FROM claim c'
-        " LEFT JOIN article_revision r ON r.id = c.revision_id LEFT JOIN article a ON a.id = c.article_id"
-        " WHERE c.id = :id",
-        {"id": claim_id},
-    )
+    row = claim_row(reader, claim_id)
+    if row is None:
+        raise not_found(claim_id)
+    result = _row(row, stance_counts(reader, [claim_id]))
+    start, end, hints, revision_text, spans, title = claim_context(reader, claim_id)
     spans = json_value(spans)
     paragraph = ""
     if revision_text is not None and 0 < result["paragraph"] <= len(spans):
@@ -221,15 +194,10 @@ def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
     result["evidence"] = claim_evidence(reader, claim_id, with_page=True)
     result["notes"] = [
         {"id": note_id, "author": author, "at": at, "text": text}
-        for note_id, author, at, text in reader.rows(
-            "SELECT id, author, created_at, text FROM note WHERE claim_id = :claim ORDER BY id", {"claim": claim_id}
-        )
+        for note_id, author, at, text in note_rows(reader, claim_id)
     ]
     result["history"] = [
         {"actor": actor, "at": at, "action": action, "old": old, "new": new, "note": note}
-        for actor, at, action, old, new, note in reader.rows(
-            "SELECT actor, at, action, old, new, note FROM event WHERE claim_id = :claim ORDER BY id",
-            {"claim": claim_id},
-        )
+        for actor, at, action, old, new, note in history_rows(reader, claim_id)
     ]
     return result

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from verify.db.models import Article, Claim, Event
+from verify.db.models import Article, Event
+from verify.db.queries.articles import articles_by_id, find_article
+from verify.db.queries.claims import claims_in_order
+from verify.db.queries.events import status_events
 from verify.errors import VerifyError
 
 RATINGS = {
@@ -62,9 +65,7 @@ def review_url(article: Article, claim_id: int, template: str | None) -> str:
 def _verdicts(session: Session, claim_ids: list[int]) -> dict[int, Event]:
     """The event that set each claim's current status."""
     verdicts: dict[int, Event] = {}
-    for event in session.exec(
-        select(Event).where(Event.action == "status", col(Event.claim_id).in_(claim_ids)).order_by(col(Event.id))
-    ):
+    for event in status_events(session, claim_ids):
         verdicts[event.claim_id] = event  # type: ignore[index]
     return verdicts
 
@@ -86,15 +87,10 @@ def claim_reviews(
     session: Session, *, article_id: int | None = None, org: str | None = None, review_url_template: str | None = None
 ) -> list[dict[str, Any]]:
     """One ClaimReview object per claim with a final status, in article order."""
-    query = select(Claim).where(col(Claim.status).in_(list(RATINGS)))
-    if article_id is not None:
-        if session.get(Article, article_id) is None:
-            raise VerifyError(f"no article with id {article_id}; see 'verify status'")
-        query = query.where(Claim.article_id == article_id)
-    claims = list(
-        session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id)))
-    )
-    articles = {a.id: a for a in session.exec(select(Article))}
+    if article_id is not None and find_article(session, article_id) is None:
+        raise VerifyError(f"no article with id {article_id}; see 'verify status'")
+    claims = claims_in_order(session, article_id=article_id, statuses=RATINGS)
+    articles = {a.id: a for a in articles_by_id(session)}
     verdicts = _verdicts(session, [c.id for c in claims])  # type: ignore[misc]
     reviews = []
     for claim in claims:

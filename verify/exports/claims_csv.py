@@ -6,10 +6,10 @@ import csv
 import io
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify.claims.listing import ClaimFilter, list_claims
-from verify.db.models import Evidence, Source
+from verify.db.queries.evidence import citations_in_force
 from verify.reports.unsupported import latest_notes
 from verify.workflow.signoff_state import current_signoffs
 
@@ -37,12 +37,7 @@ COLUMNS = [
 
 def _sources_cited(session: Session) -> dict[int, str]:
     """Claim id -> "KEY locator; KEY locator" for evidence in force, by evidence id."""
-    rows = session.execute(
-        select(Evidence.claim_id, Source.key, Evidence.locator)
-        .join(Source, col(Source.id) == Evidence.source_id)
-        .where(col(Evidence.retracted_at).is_(None))
-        .order_by(col(Evidence.id))
-    ).all()
+    rows = citations_in_force(session)
     cited: dict[int, list[str]] = {}
     for claim_id, key, locator in rows:
         cited.setdefault(claim_id, []).append(f"{key} {locator}".strip() if locator else key)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify.db.models import Source
+from verify.db.queries.sources import versions
 from verify.reports.citation import publisher_of
 
 
@@ -55,7 +56,4 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 def csl_items(session: Session, *, all_versions: bool = False) -> list[dict[str, Any]]:
     """Every current source (or every version), by key then version."""
-    query = select(Source).order_by(col(Source.key), col(Source.version))
-    if not all_versions:
-        query = query.where(Source.is_current == True)  # noqa: E712
-    return [csl_item(s) for s in session.exec(query)]
+    return [csl_item(s) for s in versions(session, current_only=not all_versions)]

@@ -12,25 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.sources import current_source_row, not_found, passage_counts, passage_rows, source_rows
 from verify.db.reader import Reader, as_reader, json_value
-from verify.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SOURCE_SQL = (
-    "SELECT s.id, s.key, s.version, s.is_current, s.title, s.publisher, s.published, s.symbol, s.series, s.url,"
-    " s.final_url, s.retrieved_at, s.sha256, s.size, s.media_type, s.path, s.extractor, s.extractor_version,"
-    " s.http_status, s.etag, s.last_modified FROM source s"
-)
-PASSAGE_SQL = (
-    "SELECT id, locator, paragraph, page, kind, text, footnote_to, note_refs FROM passage"
-    " WHERE source_id = :source ORDER BY seq"
-)
-
 
 def source_dict(values: Any, passages: int) -> dict[str, Any]:
-    """One :data:`SOURCE_SQL` row as the documented source object (without its id)."""
+    """One :data:`~verify.db.queries.sources.SOURCE_SQL` row as the documented source object (without its id)."""
     (
         _id,
         key,
@@ -80,38 +70,22 @@ def source_dict(values: Any, passages: int) -> dict[str, Any]:
     }
 
 
-def _passage_counts(reader: Reader, source_id: int | None = None) -> dict[int, int]:
-    if source_id is None:
-        return dict(reader.rows("SELECT source_id, count(*) FROM passage GROUP BY source_id"))
-    return dict(
-        reader.rows(
-            "SELECT source_id, count(*) FROM passage WHERE source_id = :source GROUP BY source_id",
-            {"source": source_id},
-        )
-    )
-
-
 def list_sources(source: Reader | Session, include_old: bool = False) -> list[dict[str, Any]]:
     """Sources ordered by key and version; only the current version of each unless ``include_old``."""
     reader = as_reader(source)
-    counts = _passage_counts(reader)
-    where = "" if include_old else " WHERE s.is_current"
-    return [
-        source_dict(row, counts.get(row[0], 0))
-        for row in reader.rows(SOURCE_SQL + where + " ORDER BY s.key, s.version")
-    ]
+    counts = passage_counts(reader)
+    return [source_dict(row, counts.get(row[0], 0)) for row in source_rows(reader, include_old)]
 
 
 def show_source(source: Reader | Session, key: str, with_passages: bool) -> dict[str, Any]:
     """The current version of the source ``key`` (and its passages in document order)."""
     reader = as_reader(source)
-    found = reader.rows(SOURCE_SQL + " WHERE s.key = :key AND s.is_current", {"key": key})
-    if not found:
-        raise NotFound(f"no source with key {key!r}; see 'verify source list'")
-    row = found[0]
+    row = current_source_row(reader, key)
+    if row is None:
+        raise not_found(key)
     if not with_passages:
-        return source_dict(row, _passage_counts(reader, row[0]).get(row[0], 0))
-    passages = reader.rows(PASSAGE_SQL, {"source": row[0]})
+        return source_dict(row, passage_counts(reader, row[0]).get(row[0], 0))
+    passages = passage_rows(reader, row[0])
     result = source_dict(row, len(passages))
     result["passages"] = [
         {

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from verify.db.engine import Database
-from verify.db.models import Source
+from verify.db.queries.sources import archived_at
 from verify.ingest.storage import PENDING_PREFIX, TEMP_PREFIX, leftovers, remove_tree_quietly
 
 SOURCES_LOCK_ID = 0x76657269  # "veri": the PostgreSQL advisory lock guarding sources/
@@ -74,7 +74,7 @@ def recover_locked(session: Session, sources_dir: Path) -> Recovery:
             done.removed_temp.append(name)
             continue
         slug = name[len(PENDING_PREFIX) :]
-        committed = session.exec(select(Source.id).where(Source.path == slug)).first() is not None
+        committed = archived_at(session, slug)
         target = sources_dir / slug
         if committed and slug and not os.path.lexists(target) and entry.is_dir() and not entry.is_symlink():
             try:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verify.claims.names import gazetteer, name_key
+from verify.db.queries.sources import passage_total
 
 if TYPE_CHECKING:
     from verify.db.reader import Reader
@@ -166,7 +167,7 @@ def word_counts(reader: Reader, words: tuple[str, ...]) -> tuple[int, dict[str, 
     from verify.match.index import document_frequencies
     from verify.match.tokenize import terms as index_terms
 
-    total = reader.rows("SELECT count(*) FROM passage")[0][0] or 1
+    total = passage_total(reader) or 1
     per_word = {w: index_terms(w) for w in words}
     counts = document_frequencies(reader, sorted({t for found in per_word.values() for t in found}))
     return total, {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}

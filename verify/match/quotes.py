@@ -16,10 +16,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify.claims.hints import find_quotes
-from verify.db.models import Article, Claim, Passage, Source
+from verify.db.models import Passage, Source
+from verify.db.queries.articles import find_article
+from verify.db.queries.claims import claims_in_order
+from verify.db.queries.sources import passages_of, retrieved_sources
 from verify.errors import NotFound
 from verify.match.align import align, cover_punctuation, tokens
 from verify.match.anchor import Anchor, anchor
@@ -154,16 +157,10 @@ def check_quote(claim_id: int, quote: str, sources: list[tuple[Source, list[Pass
 
 
 def check_quotes(session: Session, article_id: int | None = None) -> list[QuoteCheck]:
-    query = select(Claim).where(Claim.status != "withdrawn")
-    if article_id is not None:
-        if session.get(Article, article_id) is None:
-            raise NotFound(f"no article with id {article_id}; see 'verify status'")
-        query = query.where(Claim.article_id == article_id)
-    claims = session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))).all()
-    sources = [
-        (s, list(session.exec(select(Passage).where(Passage.source_id == s.id).order_by(col(Passage.seq)))))
-        for s in session.exec(select(Source).where(Source.is_current == True, Source.text != None))  # noqa: E711,E712
-    ]
+    if article_id is not None and find_article(session, article_id) is None:
+        raise NotFound(f"no article with id {article_id}; see 'verify status'")
+    claims = claims_in_order(session, article_id=article_id)
+    sources = [(s, passages_of(session, s.id)) for s in retrieved_sources(session)]
     retrieved = {source.key for source, _ in sources}
     results = []
     for claim in claims:

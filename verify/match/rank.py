@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 from verify.claims.attribution import match_score
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
+from verify.db.queries.claims import claim_for_suggest, live_attributions
+from verify.db.queries.sources import current_source_id, passages_by_id
 from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
@@ -205,13 +207,7 @@ def first_stage(
 
 
 def _rows(reader: Reader, ids: list[int]) -> list[Any]:
-    if not ids:
-        return []
-    marks = ", ".join(str(int(i)) for i in ids)
-    return reader.rows(
-        f"SELECT {ROW_COLUMNS} FROM passage p JOIN source s ON s.id = p.source_id WHERE p.id IN ({marks}) AND "
-        "s.is_current"
-    )
+    return passages_by_id(reader, ROW_COLUMNS, ids, current_only=True)
 
 
 # ---------------------------------------------------------------- features
@@ -489,20 +485,12 @@ def suggest_for_text(
 def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) -> int | None:
     if not attribution or not attribution.get("source_key"):
         return None
-    return _current_source_id(reader, attribution["source_key"])
-
-
-def _current_source_id(reader: Reader, key: str) -> int | None:
-    found = reader.rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": key})
-    return int(found[0][0]) if found else None
+    return current_source_id(reader, attribution["source_key"])
 
 
 def article_citations(session: Reader | Session, article_id: int) -> frozenset[str]:
     """Keys of the sources the article's claims are attributed to."""
-    attributions = as_reader(session).rows(
-        "SELECT attribution FROM claim WHERE article_id = :a AND status != 'withdrawn'", {"a": article_id}
-    )
-    found = (json_value(a) for (a,) in attributions)
+    found = (json_value(a) for a in live_attributions(session, article_id))
     return frozenset(a["source_key"] for a in found if a and a.get("source_key"))
 
 
@@ -520,13 +508,10 @@ def suggest_for_claim(
     suggest`` runs without importing the ORM.
     """
     reader = as_reader(session)
-    found = reader.rows("SELECT text, hints, attribution, article_id FROM claim WHERE id = :c", {"c": claim_id})
-    if not found:
-        raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    text, hints, attribution, article_id = found[0]
+    text, hints, attribution, article_id = claim_for_suggest(reader, claim_id)
     source_id = None
     if source_key:
-        source_id = _current_source_id(reader, source_key)
+        source_id = current_source_id(reader, source_key)
         if source_id is None:
             raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
     return suggest_for_text(

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from verify.db.reader import Reader, as_reader, in_list
-from verify.errors import NotFound, VerifyError
+from verify.db.queries.sources import passages_by_id, require_source_id
+from verify.db.reader import Reader, as_reader
+from verify.errors import VerifyError
 from verify.match.index import bm25
 from verify.match.tokenize import TOKEN_RE, terms
 
@@ -50,13 +51,6 @@ def mark_terms(passage: str, wanted: set[str]) -> str:
     return "".join(out)
 
 
-def source_id_for(session: Reader | Session, source_key: str) -> int:
-    found = as_reader(session).rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": source_key})
-    if not found:
-        raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
-    return int(found[0][0])
-
-
 def search(session: Reader | Session, query: str, *, source_key: str | None = None, limit: int = 10) -> list[Hit]:
     """Best passages first; scores are positive, higher is better."""
     if limit < 1:
@@ -65,21 +59,12 @@ def search(session: Reader | Session, query: str, *, source_key: str | None = No
     if not query_terms:
         raise VerifyError("the search has no words to look for (only very common words?)")
     reader = as_reader(session)
-    source_id = source_id_for(reader, source_key) if source_key is not None else None
+    source_id = require_source_id(reader, source_key) if source_key is not None else None
     ranked = bm25(reader, query_terms, limit=limit, source_id=source_id)
     if not ranked:
         return []
-    params: dict[str, object] = {}
-    marks = in_list("p", [r.passage_id for r in ranked], params)
-    rows = {
-        r[0]: r
-        for r in reader.rows(
-            "SELECT p.id, s.key, p.locator, p.paragraph, p.page, p.text FROM passage p JOIN source s ON s.id = "
-            "p.source_id "
-            f"WHERE p.id IN ({marks})",
-            params,
-        )
-    }
+    columns = "p.id, s.key, p.locator, p.paragraph, p.page, p.text"
+    rows = {r[0]: r for r in passages_by_id(reader, columns, [r.passage_id for r in ranked])}
     wanted = set(query_terms)
     return [
         Hit(

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from verify.db.queries.articles import latest_revision
 from verify.errors import VerifyError
-from verify.reports.appendix import appendix_data, article_claims, latest_revision, pick_article
+from verify.reports.appendix import appendix_data, article_claims, pick_article
 from verify.reports.appendix_render import bibliography_html, byline, notes_html, status_label
 from verify.reports.html import esc, link, page
 from verify.workflow.signoff_state import current_signoffs

@@ -21,9 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify.db.models import Article, ArticleRevision, Claim, Evidence, Source
+from verify.db.queries.articles import articles_by_id, find_article, latest_revision
+from verify.db.queries.claims import claims_in_order
+from verify.db.queries.evidence import in_force
+from verify.db.queries.sources import sources_by_id
 from verify.errors import NotFound, VerifyError
 from verify.reports.citation import long_date, source_citation, source_entry
 from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
@@ -37,11 +41,11 @@ GROUPINGS = ("claim", "paragraph")
 def pick_article(session: Session, article_id: int | None) -> Article:
     """The article asked for, or the only one; several articles need ``--article``."""
     if article_id is not None:
-        article = session.get(Article, article_id)
+        article = find_article(session, article_id)
         if article is None:
             raise NotFound(f"no article with id {article_id}; see 'verify status'")
         return article
-    articles = session.exec(select(Article).order_by(col(Article.id)).limit(2)).all()
+    articles = articles_by_id(session, limit=2)
     if not articles:
         raise VerifyError("the database holds no article; import one with 'verify article add PATH'")
     if len(articles) > 1:
@@ -49,23 +53,9 @@ def pick_article(session: Session, article_id: int | None) -> Article:
     return articles[0]
 
 
-def latest_revision(session: Session, article_id: int) -> ArticleRevision | None:
-    return session.exec(
-        select(ArticleRevision)
-        .where(ArticleRevision.article_id == article_id)
-        .order_by(col(ArticleRevision.number).desc())
-    ).first()
-
-
 def article_claims(session: Session, article_id: int) -> list[Claim]:
     """The claims of the article as it stands (withdrawn ones are no longer in it)."""
-    return list(
-        session.exec(
-            select(Claim)
-            .where(Claim.article_id == article_id, Claim.status != "withdrawn")
-            .order_by(col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
-        )
-    )
+    return claims_in_order(session, article_id=article_id)
 
 
 def article_header(article: Article, revision: ArticleRevision | None) -> dict[str, Any]:
@@ -103,14 +93,8 @@ def evidence_by_claim(
 ) -> tuple[dict[int, list[dict[str, Any]]], dict[int, Source]]:
     """Evidence in force per claim (as citations, in note order) and the sources it cites."""
     ids = [c.id for c in claims]
-    rows = list(
-        session.exec(
-            select(Evidence)
-            .where(col(Evidence.claim_id).in_(ids), col(Evidence.retracted_at).is_(None))
-            .order_by(col(Evidence.id))
-        )
-    )
-    sources = {s.id: s for s in session.exec(select(Source).where(col(Source.id).in_({e.source_id for e in rows})))}
+    rows = in_force(session, claim_ids=ids)
+    sources = {s.id: s for s in sources_by_id(session, {e.source_id for e in rows})}
     rows.sort(key=lambda e: (STANCE_ORDER.get(e.stance, 9), e.id))
     cited: dict[int, list[dict[str, Any]]] = {}
     for evidence in rows:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from verify.db.queries.articles import article_rows, latest_revision_numbers
+from verify.db.queries.claims import claim_tallies
+from verify.db.queries.events import verdict_setter_counts
+from verify.db.queries.evidence import recheck_counts
+from verify.db.queries.sources import passage_counts, source_summary_rows
 from verify.db.reader import Reader, as_reader
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES
 from verify.workflow.signoff_state import signed_off_by_article
@@ -24,9 +29,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
     by_status: dict[int, dict[str, int]] = {}
     by_kind: dict[int, dict[str, int]] = {}
     assigned: dict[int, dict[str, int]] = {}
-    for article_id, status, kind, assignee, count in reader.rows(
-        "SELECT article_id, status, kind, assignee, count(*) FROM claim GROUP BY article_id, status, kind, assignee"
-    ):
+    for article_id, status, kind, assignee, count in claim_tallies(reader):
         statuses = by_status.setdefault(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         statuses[status] = statuses.get(status, 0) + count
         if status == "withdrawn":
@@ -39,16 +42,11 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
     verdicts = _verdicts_by_reviewer(reader)
     signed_off = signed_off_by_article(reader)
     recheck: dict[str, dict[int, int]] = {"orphaned": {}, "reworded": {}}
-    for article_id, anchor, count in reader.rows(
-        "SELECT c.article_id, e.anchor, count(*) FROM evidence e JOIN claim c ON c.id = e.claim_id"
-        " WHERE e.anchor IN ('orphaned', 'reworded') AND e.retracted_at IS NULL GROUP BY c.article_id, e.anchor"
-    ):
+    for article_id, anchor, count in recheck_counts(reader):
         recheck[anchor][article_id] = count
-    revisions: dict[int, int] = dict(
-        reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id")
-    )
+    revisions = latest_revision_numbers(reader)
     result = []
-    for article_id, title, url in reader.rows("SELECT id, title, url FROM article ORDER BY id"):
+    for article_id, title, url in article_rows(reader):
         statuses = by_status.get(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
         total = sum(n for s, n in statuses.items() if s != "withdrawn")
         reviewed = total - sum(statuses[s] for s in OPEN_STATUSES)
@@ -83,11 +81,7 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
 
 def _verdicts_by_reviewer(reader: Reader) -> dict[int, dict[str, int]]:
     """Who set each claim's current status (the last status event per claim)."""
-    rows = reader.rows(
-        "SELECT article_id, actor, new, count(*) FROM event WHERE id IN"
-        " (SELECT max(id) FROM event WHERE action = 'status' AND claim_id IS NOT NULL GROUP BY claim_id)"
-        " GROUP BY article_id, actor, new"
-    )
+    rows = verdict_setter_counts(reader)
     verdicts: dict[int, dict[str, int]] = {}
     for article_id, actor, new, count in rows:
         if new in OPEN_STATUSES or new == "withdrawn" or article_id is None:
@@ -100,7 +94,7 @@ def _verdicts_by_reviewer(reader: Reader) -> dict[int, dict[str, int]]:
 def source_status(source: Reader | Session) -> list[dict[str, Any]]:
     """Current sources: retrieved or only registered, and how many passages each has."""
     reader = as_reader(source)
-    passages: dict[int, int] = dict(reader.rows("SELECT source_id, count(*) FROM passage GROUP BY source_id"))
+    passages = passage_counts(reader)
     return [
         {
             "key": key,
@@ -113,10 +107,7 @@ def source_status(source: Reader | Session) -> list[dict[str, Any]]:
             "version": version,
             "passages": passages.get(source_id, 0),
         }
-        for source_id, key, title, publisher, published, url, retrieved_at, version in reader.rows(
-            "SELECT id, key, title, publisher, published, url, retrieved_at, version FROM source"
-            " WHERE is_current ORDER BY key"
-        )
+        for source_id, key, title, publisher, published, url, retrieved_at, version in source_summary_rows(reader)
     ]
 
 

@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from verify.claims.listing import ClaimFilter, list_claims
-from verify.db.reader import Reader, as_reader, in_list
+from verify.db.queries.events import latest_note_rows
+from verify.db.queries.evidence import claims_by_anchor
+from verify.db.reader import Reader, as_reader
 from verify.workflow.rules import EvidenceCounts, is_conflict
 from verify.workflow.signoff_state import current_signoffs
 
@@ -125,26 +127,16 @@ REASON_MESSAGES = {r.name: r.message for r in REASON_RULES}
 
 def latest_notes(source: Reader | Session, claim_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Claim id -> its most recent note (author, at, text)."""
-    params: dict[str, Any] = {}
-    sql = "SELECT claim_id, author, created_at, text FROM note WHERE id IN (SELECT max(id) FROM note GROUP BY claim_id)"
-    if claim_ids is not None:
-        sql += f" AND claim_id IN ({in_list('c', claim_ids, params)})"
     return {
         claim_id: {"author": author, "at": at, "text": text}
-        for claim_id, author, at, text in as_reader(source).rows(sql, params)
+        for claim_id, author, at, text in latest_note_rows(source, claim_ids)
     }
 
 
 def anchor_claims(source: Reader | Session) -> dict[str, set[int]]:
     """Reason name (see :data:`ANCHOR_REASONS`) -> claims holding evidence in force in that anchor state."""
-    params: dict[str, Any] = {}
-    rows = as_reader(source).rows(
-        "SELECT claim_id, anchor FROM evidence"
-        f" WHERE anchor IN ({in_list('anchor', ANCHOR_REASONS, params)}) AND retracted_at IS NULL",
-        params,
-    )
     found: dict[str, set[int]] = {}
-    for claim_id, anchor in rows:
+    for claim_id, anchor in claims_by_anchor(source, ANCHOR_REASONS):
         found.setdefault(ANCHOR_REASONS[anchor], set()).add(claim_id)
     return found
 

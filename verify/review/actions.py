@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from verify.db.queries.claims import get_claim
 from verify.errors import RefusedChange, VerifyError
 from verify.review.commands import Command
 from verify.review.linking import default_source, refuse_duplicate, sentence_quote, source_keys, split_source
@@ -85,7 +86,7 @@ class Actions:
         """After the first change to an ``unreviewed`` claim: it is in progress now. Returns the status it had."""
         assert self.visit is not None
         with self.db.read() as session:
-            claim = workflow.get_claim(session, self.visit.claim_id)
+            claim = get_claim(session, self.visit.claim_id)
             status, version = claim.status, claim.version
         if version == self.shown_version + bumps:  # only our own change: the screen is still current
             self.shown_version = version
@@ -163,7 +164,7 @@ class Actions:
         """Refuse a change decided on a screen that no longer shows the claim as it is."""
         assert self.visit is not None
         with self.db.read() as session:
-            claim = workflow.get_claim(session, self.visit.claim_id)
+            claim = get_claim(session, self.visit.claim_id)
             version, by, at = claim.version, claim.updated_by, claim.updated_at
         if version != self.shown_version:
             raise StaleView(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from verify.db.engine import Database
+from verify.db.queries.claims import get_claim
 from verify.errors import RefusedChange, VerifyError
 from verify.review.view import Candidate, retrieved_sources
-from verify.workflow.claims import get_claim
 from verify.workflow.evidence import list_evidence
 
 

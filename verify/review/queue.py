@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from verify.db.models import Article, Claim, Event
+from verify.db.models import Claim
+from verify.db.queries.articles import find_article
+from verify.db.queries.claims import queue_rows
+from verify.db.queries.events import last_claim_acted_on
 from verify.db.vocabulary import check_kind_name, check_status_name
 from verify.errors import NotFound
 from verify.workflow.leases import Lease, active, held_by
@@ -87,18 +90,9 @@ def lock_for(session: Session, claim: Claim, reviewer: str) -> Lock | None:
 def build_queue(session: Session, reviewer: str, where: QueueFilter) -> Queue:
     """The claims to review in article order, the reviewer's last open claim first."""
     where = where.normalised()
-    query = select(Claim.id, Claim.status, Claim.assignee).where(
-        col(Claim.status).in_(where.statuses), col(Claim.kind).in_(where.kinds)
-    )
-    if where.article is not None:
-        if session.get(Article, where.article) is None:
-            raise NotFound(f"no article with id {where.article}; see 'verify status'")
-        query = query.where(Claim.article_id == where.article)
-    if where.paragraph is not None:
-        query = query.where(Claim.paragraph == where.paragraph)
-    rows = session.execute(
-        query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence), col(Claim.id))
-    ).all()
+    if where.article is not None and find_article(session, where.article) is None:
+        raise NotFound(f"no article with id {where.article}; see 'verify status'")
+    rows = queue_rows(session, where.statuses, where.kinds, where.article, where.paragraph)
     rows = [r for r in rows if assignee_ok(r[2], where, reviewer)]
     locked = locks(session, [r[0] for r in rows], reviewer)
     ids = [r[0] for r in rows if where.include_locked or r[0] not in locked]
@@ -116,13 +110,7 @@ def _resume_claim(session: Session, in_progress: list[int], candidates: list[int
             return lease.claim_id
     if not in_progress:
         return None
-    last = session.exec(
-        select(Event.claim_id)
-        .where(Event.actor == reviewer, col(Event.claim_id).in_(in_progress))
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
-    return last
+    return last_claim_acted_on(session, reviewer, in_progress)
 
 
 def eligible(session: Session, claim: Claim, reviewer: str, where: QueueFilter) -> str | None:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from verify.db.engine import Database
-from verify.db.models import Claim
+from verify.db.queries.claims import find_claim, get_claim
 from verify.errors import RefusedChange, VerifyError
 from verify.review import commands
 from verify.review.actions import Actions, Prompt, StaleView
@@ -33,7 +33,6 @@ from verify.review.commands import Command
 from verify.review.queue import Queue, QueueFilter, build_queue, eligible, lock_for
 from verify.review.undo import Done, last_event
 from verify.review.view import Candidate, ClaimView, Outcome, Summary, from_hits, from_suggestions
-from verify.workflow import claims as workflow
 from verify.workflow import leases
 
 RENEW_SECONDS = 60  # a held lease is renewed by the next key press after this long
@@ -111,7 +110,7 @@ class ReviewSession(Actions):
         """Show a claim: read only (no status change, no lease)."""
         claim_id = self.queue.claim_ids[index]
         with self.db.read() as session:
-            claim = workflow.get_claim(session, claim_id)
+            claim = get_claim(session, claim_id)
             reason = eligible(session, claim, self.reviewer, self.where) if from_queue else None
             version, updated_by = claim.version, claim.updated_by
         if reason is not None:
@@ -187,7 +186,7 @@ class ReviewSession(Actions):
             return None
         with self.db.read() as session:
             detail = show_claim(session, self.visit.claim_id)
-            claim = session.get(Claim, self.visit.claim_id)
+            claim = find_claim(session, self.visit.claim_id)
             lock = lock_for(session, claim, self.reviewer) if claim else None
         self.shown_version = detail["version"]
         show_help, self._help = self._help, False
@@ -214,7 +213,7 @@ class ReviewSession(Actions):
         visit = self.visit
         if visit is not None and visit.leased is not None:
             with self.db.read() as session:
-                claim = session.get(Claim, visit.claim_id)
+                claim = find_claim(session, visit.claim_id)
                 status = claim.status if claim is not None else None
             if status == "in_progress" and visit.acted:
                 self.summary.left_open = visit.claim_id
@@ -259,7 +258,7 @@ class ReviewSession(Actions):
                 out.new_claim = True
             elif self.visit is not None:
                 with self.db.read() as session:
-                    claim = workflow.get_claim(session, self.visit.claim_id)
+                    claim = get_claim(session, self.visit.claim_id)
                     version, by, at = claim.version, claim.updated_by, claim.updated_at
                 if version != shown:
                     out.say(
@@ -323,7 +322,7 @@ class ReviewSession(Actions):
             self.visit.results, self.visit.search = None, None
             return Outcome(panel=True).say("info", "back to the suggestions")
         with self.db.read() as session:
-            claim = workflow.get_claim(session, self.visit.claim_id)
+            claim = get_claim(session, self.visit.claim_id)
             results = from_hits(search(session, command.text, limit=9), claim.text)
         if not results:
             return Outcome().say("refused", f"no passage matches {command.text!r}; the suggestions stay")

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, func, select
-
 from verify.db.engine import Database
-from verify.db.models import Event
+from verify.db.queries.claims import get_claim
+from verify.db.queries.events import last_event_id, later_change_by_other
 from verify.errors import RefusedChange
 from verify.workflow import claims as workflow
 from verify.workflow.evidence import retract
@@ -41,17 +40,13 @@ class Done:
 
 def last_event(db: Database, claim_id: int) -> int:
     with db.read() as session:
-        return int(session.exec(select(func.max(Event.id)).where(Event.claim_id == claim_id)).one() or 0)
+        return last_event_id(session, claim_id)
 
 
 def check_untouched(db: Database, done: Done, reviewer: str) -> None:
     """Refuse to undo over someone else's later change to the claim."""
     with db.read() as session:
-        later = session.exec(
-            select(Event.actor, Event.at)
-            .where(Event.claim_id == done.claim_id, col(Event.id) > done.last_event, Event.actor != reviewer)
-            .order_by(col(Event.id))
-        ).first()
+        later = later_change_by_other(session, done.claim_id, done.last_event, reviewer)
     if later is not None:
         actor, at = later
         raise RefusedChange(
@@ -102,7 +97,7 @@ def undo(db: Database, done: Done, reviewer: str) -> str:
 
 def _version(db: Database, claim_id: int) -> int:
     with db.read() as session:
-        return workflow.get_claim(session, claim_id).version
+        return get_claim(session, claim_id).version
 
 
 def _restore(db: Database, claim_id: int, status: str, reviewer: str) -> None:

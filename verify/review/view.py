@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from verify.db.queries.sources import retrieved_source_keys
 from verify.ingest.segment import split_sentences
 from verify.match.flags import flags_for
 from verify.match.rank import Suggestion
@@ -168,7 +169,4 @@ def from_hits(hits: list[Hit], claim_text: str) -> list[Candidate]:
 
 def retrieved_sources(session: Session) -> list[str]:
     """Keys of the current sources that have text (the ones evidence can come from)."""
-    from sqlalchemy import text
-
-    rows = session.execute(text("SELECT key FROM source WHERE is_current AND text IS NOT NULL ORDER BY key"))
-    return [r[0] for r in rows]
+    return retrieved_source_keys(session)

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from verify.db.engine import Database
-from verify.db.lookups import require_source
-from verify.db.models import Evidence, Source
+from verify.db.models import Source
+from verify.db.queries.evidence import in_force
+from verify.db.queries.sources import require_source, versions
 from verify.errors import VerifyError
 from verify.ingest.storage import sha256_bytes
 from verify.workflow.archiving import EXTENSIONS, symbol_template
@@ -146,13 +145,13 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
     with db.read() as session:
         if key is not None:
             current = require_source(session, key)
-            sources = list(session.exec(select(Source).where(Source.key == current.key).order_by(col(Source.version))))
+            sources = versions(session, current.key)
         else:
-            sources = list(session.exec(select(Source).order_by(col(Source.key), col(Source.version))))
+            sources = versions(session)
         session.expunge_all()
         recheck = [(e.anchor, e.id, e.claim_id, e.locator, s.key, s.version) for e, s in evidence_to_recheck(session)]
         quotes: dict[int, list[Quote]] = {}
-        for evidence in session.exec(select(Evidence).where(Evidence.retracted_at == None)):  # noqa: E711
+        for evidence in in_force(session):
             quotes.setdefault(evidence.source_id, []).append(
                 (evidence.id, evidence.claim_id, evidence.quote, evidence.prefix, evidence.suffix)  # type: ignore[arg-type]
             )

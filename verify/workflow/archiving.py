@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.lookups import current_source, require_source
 from verify.db.models import Passage, Source
+from verify.db.queries.sources import current_source, current_source_at, passage_count, passages_of, require_source
 from verify.errors import VerifyError
 from verify.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Download, download, sniff_media_type
 from verify.ingest.recovery import lock_sources, recover_locked
@@ -376,12 +376,10 @@ def _archive(
     """Rows and files for one retrieved document, inside the caller's transaction."""
     existing = current_source(session, key)
     if existing is None and retrieved.url:
-        existing = session.exec(
-            select(Source).where(Source.url == retrieved.url, col(Source.is_current).is_(True))
-        ).first()
+        existing = current_source_at(session, url=retrieved.url)
         key = existing.key if existing else key
     if existing is not None and existing.sha256 == digest:
-        count = len(session.exec(select(Passage.id).where(Passage.source_id == existing.id)).all())
+        count = passage_count(session, existing.id)
         edited = _edit_metadata(session, existing, meta, actor, now)
         result = SourceResult(
             existing.key,
@@ -398,14 +396,14 @@ def _archive(
         if edited and existing.path:
             result.source_json = _source_json(existing, count)
         return result, None
-    duplicate = session.exec(select(Source).where(Source.sha256 == digest, col(Source.is_current).is_(True))).first()
+    duplicate = current_source_at(session, sha256=digest)
     if duplicate is not None and meta.key is not None and duplicate.key != key:
         raise VerifyError(
             f"these bytes are already archived as source {duplicate.key} (version {duplicate.version}); "
             f"--key {key} was not used; cite {duplicate.key}"
         )
     if duplicate is not None:  # the same bytes under another key: nothing to add
-        count = len(session.exec(select(Passage.id).where(Passage.source_id == duplicate.id)).all())
+        count = passage_count(session, duplicate.id)
         return SourceResult(
             duplicate.key,
             duplicate.version,
@@ -481,7 +479,7 @@ def _archive(
         from verify.workflow.reanchor import reanchor
 
         session.flush()
-        stored = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+        stored = passages_of(session, source.id)
         outcome_of = reanchor(session, previous, source, stored, actor=actor, now=now)
         moved, orphaned = len(outcome_of.moved), len(outcome_of.orphaned)
         reworded = list(outcome_of.reworded)

@@ -15,15 +15,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.claims.attribution import resolve
 from verify.claims.hints import compute_hints
 from verify.claims.kinds import detect_kind
 from verify.db.engine import Database
-from verify.db.models import Article, ArticleRevision, Claim, Event, Source
+from verify.db.models import Article, ArticleRevision, Claim
+from verify.db.queries.articles import article_by_title, article_by_url, latest_revision
+from verify.db.queries.claims import claims_in_order, every_claim_of, insert_claims, live_claim_count, set_attributions
+from verify.db.queries.events import insert_events
+from verify.db.queries.sources import current_source_values, current_sources
 from verify.errors import VerifyError
 from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
 from verify.ingest.segment import Sentence, segment
@@ -52,10 +55,10 @@ def content_hash(title: str, body: str) -> str:
 
 def _find_article(session: Session, title: str, url: str | None) -> Article | None:
     if url:
-        found = session.exec(select(Article).where(Article.url == url)).first()
+        found = article_by_url(session, url)
         if found:
             return found
-    return session.exec(select(Article).where(Article.title == title).order_by(col(Article.id))).first()
+    return article_by_title(session, title)
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def _apply_revision(
     now: str,
     result: ImportResult,
 ) -> None:
-    old = list(session.exec(select(Claim).where(Claim.article_id == article.id)))
+    old = every_claim_of(session, article.id)
     exact, fuzzy = _match(old, [p.sentence for p in prepared])
     matched = {id(c) for c in (*exact.values(), *fuzzy.values())}
     for index, item in enumerate(prepared):
@@ -245,11 +248,8 @@ def _apply_revision(
 
 def refresh_attributions(session: Session, article_id: int | None = None) -> int:
     """Recompute attributions (after an import or when sources change); returns claims updated."""
-    sources = list(session.exec(select(Source).where(Source.is_current == True)))  # noqa: E712
-    query = select(Claim).where(Claim.status != "withdrawn")
-    if article_id is not None:
-        query = query.where(Claim.article_id == article_id)
-    claims = list(session.exec(query.order_by(col(Claim.article_id), col(Claim.paragraph), col(Claim.sentence))))
+    sources = current_sources(session)
+    claims = claims_in_order(session, article_id=article_id)
     updated = 0
     by_article: dict[int, list[Claim]] = {}
     for claim in claims:
@@ -299,17 +299,9 @@ def add_article(
         article = _find_article(session, final_title, url)
         latest = None
         if article is not None:
-            latest = session.exec(
-                select(ArticleRevision)
-                .where(ArticleRevision.article_id == article.id)
-                .order_by(col(ArticleRevision.number).desc())
-            ).first()
+            latest = latest_revision(session, article.id)
             if latest is not None and latest.content_hash == digest:
-                count = len(
-                    session.exec(
-                        select(Claim.id).where(Claim.article_id == article.id, Claim.status != "withdrawn")
-                    ).all()
-                )
+                count = live_claim_count(session, article.id)
                 return ImportResult(article.id, article.title, latest.number, "unchanged", claims=count)  # type: ignore[arg-type]
         created = article is None
         if article is None:
@@ -365,11 +357,7 @@ _SOURCE_FIELDS = ("id", "key", "title", "publisher", "published", "symbol", "ser
 
 def _current_sources(session: Session) -> list[SimpleNamespace]:
     """The current sources as plain values: a snapshot that outlives the session and compares by value."""
-    table = Source.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(*(table.c[name] for name in _SOURCE_FIELDS)).where(table.c.is_current == True).order_by(table.c.id)  # noqa: E712
-    )
-    return [SimpleNamespace(**dict(row._mapping)) for row in rows]
+    return [SimpleNamespace(**values) for values in current_source_values(session, _SOURCE_FIELDS)]
 
 
 def _attributions(prepared: list[Prepared], sources: list[SimpleNamespace]) -> list[dict[str, Any] | None]:
@@ -393,7 +381,6 @@ def _insert_claims(
     now: str,
 ) -> list[int]:
     """Insert a new article's claims and their ``create`` events in bulk; returns the claim ids in order."""
-    claims = Claim.__table__  # type: ignore[attr-defined]
     rows = [
         {
             "article_id": article_id,
@@ -418,28 +405,16 @@ def _insert_claims(
     ]
     if not rows:
         return []
-    session.execute(insert(claims), rows)
-    ids = list(
-        session.scalars(
-            select(claims.c.id)
-            .where(claims.c.revision_id == revision_id)
-            .order_by(claims.c.paragraph, claims.c.sentence)
-        )
-    )
+    ids = insert_claims(session, rows, revision_id)
     inherited = [
         {"claim_id": ids[index], "value": {**value, "inherited_from": ids[value["inherited_from"] - 1]}}
         for index, value in enumerate(attributions)
         if value is not None and value["inherited_from"] is not None
     ]
     if inherited:
-        session.execute(
-            update(claims).where(claims.c.id == bindparam("claim_id")).values(attribution=bindparam("value")),
-            inherited,
-            execution_options={"synchronize_session": False},
-        )
-    events = Event.__table__  # type: ignore[attr-defined]
-    session.execute(
-        insert(events),
+        set_attributions(session, inherited)
+    insert_events(
+        session,
         [
             {
                 "at": now,

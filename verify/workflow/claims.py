@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import Claim, Event, Evidence, Note, Source
+from verify.db.models import Claim, Evidence, Note, Source
+from verify.db.queries.claims import get_claim
+from verify.db.queries.events import last_event
+from verify.db.queries.evidence import find_evidence, in_force_with_source, stance_counts_of
 from verify.db.vocabulary import check_kind_name, check_status_name
-from verify.errors import NotFound, RefusedChange, VerifyError
+from verify.errors import RefusedChange, VerifyError
 from verify.workflow.audit import record
 from verify.workflow.rules import (
     VERDICTS_ON_SUPPORT,
@@ -39,27 +42,8 @@ class Change:
     conflict: tuple[str, ...] = ()  # the contradicting evidence in force when the verdict is one of support
 
 
-def get_claim(session: Session, claim_id: int, *, for_update: bool = False) -> Claim:
-    """The claim, or NotFound; ``for_update`` locks its row until the transaction ends.
-
-    Writers that check and bump ``version`` lock the row so that on PostgreSQL a
-    second writer waits and then sees the new version (and is refused if it
-    was stale) instead of both writing the same next version. SQLite ignores
-    the lock: ``BEGIN IMMEDIATE`` already serialises writers.
-    """
-    claim = session.get(Claim, claim_id, with_for_update=True if for_update else None)
-    if claim is None:
-        raise NotFound(f"no claim with id {claim_id}; see 'verify claim list'")
-    return claim
-
-
 def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:
-    rows = session.exec(
-        select(Evidence.stance, func.count())
-        .where(Evidence.claim_id == claim_id, Evidence.retracted_at == None)  # noqa: E711
-        .group_by(Evidence.stance)
-    ).all()
-    counts = dict(rows)
+    counts = stance_counts_of(session, claim_id)
     return EvidenceCounts(counts.get("supports", 0), counts.get("contradicts", 0), counts.get("context", 0))
 
 
@@ -70,13 +54,7 @@ def _where(evidence: Evidence, source: Source | None) -> str:
 
 
 def _in_force(session: Session, claim_id: int, stance: str) -> list[tuple[Evidence, Source | None]]:
-    rows = session.exec(
-        select(Evidence, Source)
-        .join(Source, Source.id == Evidence.source_id, isouter=True)  # type: ignore[arg-type]
-        .where(Evidence.claim_id == claim_id, Evidence.stance == stance, Evidence.retracted_at == None)  # noqa: E711
-        .order_by(Evidence.id)  # type: ignore[arg-type]
-    ).all()
-    return [(e, s) for e, s in rows]
+    return in_force_with_source(session, claim_id, stance)
 
 
 def flagged_support(session: Session, claim_id: int) -> list[FlaggedEvidence]:
@@ -108,9 +86,7 @@ def check_version(session: Session, claim: Claim, if_version: int | None) -> Non
     """Refuse a write based on a stale read, naming who changed the claim and when."""
     if if_version is None or if_version == claim.version:
         return
-    last = session.exec(
-        select(Event).where(Event.claim_id == claim.id).order_by(Event.id.desc())  # type: ignore[union-attr]
-    ).first()
+    last = last_event(session, claim.id)
     who = f" by {last.actor} at {last.at}" if last else ""
     raise RefusedChange(
         f"claim {claim.id} changed since version {if_version} (now version {claim.version}, last changed{who}); "
@@ -197,7 +173,7 @@ def _accept_flags(
     """Record who relied on flagged evidence, when and why: on the evidence and in the audit log."""
     assert reason and reason.strip()
     for item in flagged:
-        evidence = session.get(Evidence, item.evidence_id)
+        evidence = find_evidence(session, item.evidence_id)
         assert evidence is not None
         evidence.flags_accepted_by, evidence.flags_accepted_at = actor, now
         evidence.flags_accepted_reason = reason.strip()

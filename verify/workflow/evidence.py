@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.claims.listing import claim_evidence
 from verify.db.engine import Database
-from verify.db.lookups import require_source
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
+from verify.db.queries.evidence import find_evidence
+from verify.db.queries.sources import passages_of, require_source
 from verify.errors import NotFound, RefusedChange, VerifyError
 from verify.match.anchor import MIN_QUOTE_WORDS, Anchor, Miss, anchor, word_count
 from verify.match.differences import Difference
@@ -105,7 +106,7 @@ def link(
         source = require_source(session, source_key)
         if source.text is None:
             raise VerifyError(f"source {source.key!r} is registered but not retrieved; fetch or add it first")
-        passages = list(session.exec(select(Passage).where(Passage.source_id == source.id).order_by(col(Passage.seq))))
+        passages = passages_of(session, source.id)
         chosen = None
         if passage_id is not None:
             chosen = next((p for p in passages if p.id == passage_id), None)
@@ -323,7 +324,7 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
         raise VerifyError("a retraction needs --reason")
     with db.write() as session:
         # Locked (PostgreSQL) so two reviewers retracting the same evidence queue and the second is refused.
-        evidence = session.get(Evidence, evidence_id, with_for_update=True)
+        evidence = find_evidence(session, evidence_id, for_update=True)
         if evidence is None:
             raise NotFound(f"no evidence with id {evidence_id}; see 'verify evidence list CLAIM_ID'")
         if evidence.retracted_at is not None:

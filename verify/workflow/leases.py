@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
 from verify.db.models import ReviewLease
+from verify.db.queries.leases import lease_for_update, leases_in_force
 from verify.errors import RefusedChange
 
 LEASE_MINUTES = 30
@@ -60,17 +61,13 @@ def active(session: Session, claim_ids: list[int]) -> dict[int, Lease]:
     """The leases in force (not expired) on these claims."""
     if not claim_ids:
         return {}
-    rows = session.exec(
-        select(ReviewLease).where(col(ReviewLease.claim_id).in_(claim_ids), col(ReviewLease.expires_at) > clock.now())
-    )
+    rows = leases_in_force(session, clock.now(), claim_ids=claim_ids)
     return {row.claim_id: _lease(row) for row in rows}
 
 
 def held_by(session: Session, holder: str) -> list[Lease]:
     """The leases in force of one reviewer, latest action first."""
-    rows = session.exec(
-        select(ReviewLease).where(ReviewLease.holder == holder, col(ReviewLease.expires_at) > clock.now())
-    )
+    rows = leases_in_force(session, clock.now(), holder=holder)
     return sorted((_lease(r) for r in rows), key=lambda lease: lease.expires_at, reverse=True)
 
 
@@ -91,7 +88,7 @@ def acquire(db: Database, claim_id: int, holder: str, *, take_over: bool = False
 def _acquire(db: Database, claim_id: int, holder: str, take_over: bool) -> Lease | None:
     with db.write() as session:
         now = clock.now()
-        row = session.get(ReviewLease, claim_id, with_for_update=True)
+        row = lease_for_update(session, claim_id)
         replaced = None
         if row is not None and row.holder != holder and row.expires_at > now:
             if not take_over:
@@ -113,6 +110,6 @@ def _acquire(db: Database, claim_id: int, holder: str, take_over: bool) -> Lease
 def release(db: Database, claim_id: int, holder: str) -> None:
     """Give the claim back (only one's own lease)."""
     with db.write() as session:
-        row = session.get(ReviewLease, claim_id, with_for_update=True)
+        row = lease_for_update(session, claim_id)
         if row is not None and row.holder == holder:
             session.delete(row)

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from verify.db.models import Claim, Evidence, Passage, Source
+from verify.db.models import Evidence, Passage, Source
+from verify.db.queries.claims import find_claim
+from verify.db.queries.evidence import in_force, in_force_anchored
 from verify.match.anchor import Anchor, anchor
 from verify.workflow.audit import record
 from verify.workflow.signoff import lapse_signoffs
@@ -48,12 +50,10 @@ def reanchor(
     result = Reanchored()
     text = new.text or ""
     windows = [(p.start, p.end) for p in passages] or None
-    active = session.exec(
-        select(Evidence).where(Evidence.source_id == old.id, col(Evidence.retracted_at).is_(None))
-    ).all()
+    active = in_force(session, source_id=old.id)
     for evidence in active:
         found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
-        claim = session.get(Claim, evidence.claim_id)
+        claim = find_claim(session, evidence.claim_id)
         claim_article = claim.article_id if claim else None
         if isinstance(found, Anchor):
             passage = _passage_at(passages, found.start)
@@ -139,10 +139,4 @@ def reanchor(
 
 def evidence_to_recheck(session: Session) -> list[tuple[Evidence, Source]]:
     """Active evidence a new source version left orphaned or reworded, ordered by id."""
-    rows = session.exec(
-        select(Evidence, Source)
-        .join(Source, col(Source.id) == col(Evidence.source_id))
-        .where(col(Evidence.anchor).in_((ORPHANED, REWORDED)), Evidence.retracted_at == None)  # noqa: E711
-        .order_by(col(Evidence.id))
-    ).all()
-    return [(e, s) for e, s in rows]
+    return in_force_anchored(session, (ORPHANED, REWORDED))

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import Claim, Event, Signoff
+from verify.db.models import Claim, Signoff
+from verify.db.queries.events import last_status_actor
+from verify.db.queries.signoffs import unlapsed
 from verify.errors import RefusedChange
 from verify.workflow.audit import record
 from verify.workflow.signoff_state import active_signoff
@@ -41,14 +43,12 @@ class SignedOff:
 
 def verdict_setter(session: Session, claim_id: int) -> str | None:
     """Who set the claim's current status: the actor of its last status event."""
-    return session.exec(
-        select(Event.actor).where(Event.claim_id == claim_id, Event.action == "status").order_by(col(Event.id).desc())
-    ).first()
+    return last_status_actor(session, claim_id)
 
 
 def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None) -> SignedOff:
     """Record ``actor``'s sign-off of the claim's current verdict (refused for the verdict's author)."""
-    from verify.workflow.claims import get_claim
+    from verify.db.queries.claims import get_claim
 
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
@@ -84,7 +84,7 @@ def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None
 
 def lapse_signoffs(session: Session, claim: Claim, *, actor: str, reason: str, at: str) -> int:
     """Mark the claim's active sign-offs lapsed (inside the caller's transaction); returns how many."""
-    active = session.exec(select(Signoff).where(Signoff.claim_id == claim.id, col(Signoff.lapsed_at).is_(None))).all()
+    active = unlapsed(session, claim.id)
     for signoff in active:
         signoff.lapsed_at, signoff.lapse_reason = at, reason
         record(

@@ -15,25 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from verify.db.reader import Reader, as_reader, in_list
+from verify.db.queries.signoffs import unlapsed_rows
+from verify.db.reader import Reader, as_reader
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-ACTIVE_SQL = (
-    "SELECT s.claim_id, c.article_id, s.status, s.signed_by, s.signed_at, s.note,"
-    " CASE WHEN s.status = c.status THEN 1 ELSE 0 END"
-    " FROM signoff s JOIN claim c ON c.id = s.claim_id WHERE s.lapsed_at IS NULL"
-)
-
 
 def _latest_active(reader: Reader, claim_ids: list[int] | None) -> dict[int, tuple[Any, ...]]:
-    """Claim id -> its latest unlapsed sign-off row (see :data:`ACTIVE_SQL`)."""
-    params: dict[str, Any] = {}
-    sql = ACTIVE_SQL
-    if claim_ids is not None:
-        sql += f" AND s.claim_id IN ({in_list('c', claim_ids, params)})"
-    return {row[0]: row for row in reader.rows(sql + " ORDER BY s.id", params)}
+    """Claim id -> its latest unlapsed sign-off row (see :data:`~verify.db.queries.signoffs.ACTIVE_SQL`)."""
+    return {row[0]: row for row in unlapsed_rows(reader, claim_ids)}
 
 
 def active_signoff(source: Reader | Session, claim_id: int) -> dict[str, Any] | None:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from verify import clock
 from verify.db.engine import Database
-from verify.db.models import Passage, Source
+from verify.db.models import Source
+from verify.db.queries.sources import passage_count
 from verify.errors import VerifyError
 from verify.workflow.audit import record
 
@@ -88,7 +89,7 @@ def apply_changes(
 
 def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, str], *, actor: str) -> list[Change]:
     """Correct the metadata of the current version of source ``key``; returns what changed."""
-    from verify.workflow.archiving import require_source
+    from verify.db.queries.sources import require_source
 
     if not values:
         raise VerifyError("nothing to change; give --title, --date, --publisher, --series, --symbol or --url")
@@ -106,7 +107,7 @@ def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, str
 def _json(session: Session, source: Source) -> dict[str, object]:
     from verify.workflow.archiving import _source_json
 
-    count = len(session.exec(select(Passage.id).where(Passage.source_id == source.id)).all())
+    count = passage_count(session, source.id)
     return _source_json(source, count)
 
 
