@@ -226,7 +226,7 @@ def test_a_stale_screen_is_refused_then_shown_as_it_is(db):
     assert out.messages[0].level == "refused" and "changed by bob" in out.messages[0].text and out.new_claim
     assert status(db, 25) == "in_progress"
     view = session.view()
-    assert view is not None and view.claim["kind"] == "quote"
+    assert view is not None and view.claim.kind == "quote"
     session.handle("o")
     assert status(db, 25) == "opinion"
 

@@ -270,7 +270,7 @@ def test_detail_and_report_without_the_orm_match_the_session_path(reviewed):
     try:
         with database.read() as session:
             expected = (
-                show_claim(session, claim_id),
+                show_claim(session, claim_id).to_json(),
                 show_source(session, "REP/1", True),
                 unsupported_claims(session, UnsupportedOptions(require_signoff=True)),
             )

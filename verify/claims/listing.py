@@ -165,7 +165,82 @@ def claim_evidence(source: Reader | Session, claim_id: int, *, with_page: bool =
     return result
 
 
-def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ClaimContext:
+    """The claim's paragraph cut around it, so a screen can mark the claim without recomputing spans."""
+
+    before: str
+    claim: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDetail:
+    """One claim as ``claim show`` and the review screen see it.
+
+    Typed so renderers read attributes a type checker can follow instead of
+    string keys; :meth:`to_json` gives the documented JSON shape, unchanged.
+    Evidence, notes and history stay in their JSON shape (``claim_evidence``).
+    """
+
+    id: int
+    article_id: int
+    paragraph: int
+    sentence: int
+    text: str
+    kind: str
+    status: str
+    assignee: str | None
+    attribution: dict[str, Any] | None
+    evidence_counts: dict[str, int]
+    version: int
+    changed: bool
+    updated_at: str | None
+    updated_by: str | None
+    context: ClaimContext | None
+    paragraph_text: str
+    article_title: str | None
+    hints: dict[str, Any] | None
+    span: tuple[int, int]
+    evidence: tuple[dict[str, Any], ...]
+    notes: tuple[dict[str, Any], ...]
+    history: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape, keys in their historical order (``context`` only when known)."""
+        result: dict[str, Any] = {
+            "id": self.id,
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "sentence": self.sentence,
+            "text": self.text,
+            "kind": self.kind,
+            "status": self.status,
+            "assignee": self.assignee,
+            "attribution": self.attribution,
+            "evidence_counts": self.evidence_counts,
+            "version": self.version,
+            "changed": self.changed,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+        }
+        if self.context is not None:
+            result["context"] = {
+                "before": self.context.before,
+                "claim": self.context.claim,
+                "after": self.context.after,
+            }
+        result["paragraph_text"] = self.paragraph_text
+        result["article_title"] = self.article_title
+        result["hints"] = self.hints
+        result["span"] = list(self.span)
+        result["evidence"] = list(self.evidence)
+        result["notes"] = list(self.notes)
+        result["history"] = list(self.history)
+        return result
+
+
+def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
     """One claim with its context, hints, evidence, notes and full history.
 
     Plain SQL like the listings, so ``verify claim show`` starts without the
@@ -175,29 +250,29 @@ def show_claim(source: Reader | Session, claim_id: int) -> dict[str, Any]:
     row = claim_row(reader, claim_id)
     if row is None:
         raise not_found(claim_id)
-    result = _row(row, stance_counts(reader, [claim_id]))
+    base = _row(row, stance_counts(reader, [claim_id]))
     start, end, hints, revision_text, spans, title = claim_context(reader, claim_id)
     spans = json_value(spans)
     paragraph = ""
-    if revision_text is not None and 0 < result["paragraph"] <= len(spans):
-        first, last = spans[result["paragraph"] - 1]
+    context = None
+    if revision_text is not None and 0 < base["paragraph"] <= len(spans):
+        first, last = spans[base["paragraph"] - 1]
         paragraph = revision_text[first:last]
-        result["context"] = {
-            "before": revision_text[first:start],
-            "claim": revision_text[start:end],
-            "after": revision_text[end:last],
-        }
-    result["paragraph_text"] = paragraph
-    result["article_title"] = title
-    result["hints"] = json_value(hints)
-    result["span"] = [start, end]
-    result["evidence"] = claim_evidence(reader, claim_id, with_page=True)
-    result["notes"] = [
-        {"id": note_id, "author": author, "at": at, "text": text}
-        for note_id, author, at, text in note_rows(reader, claim_id)
-    ]
-    result["history"] = [
-        {"actor": actor, "at": at, "action": action, "old": old, "new": new, "note": note}
-        for actor, at, action, old, new, note in history_rows(reader, claim_id)
-    ]
-    return result
+        context = ClaimContext(revision_text[first:start], revision_text[start:end], revision_text[end:last])
+    return ClaimDetail(
+        **base,
+        context=context,
+        paragraph_text=paragraph,
+        article_title=title,
+        hints=json_value(hints),
+        span=(start, end),
+        evidence=tuple(claim_evidence(reader, claim_id, with_page=True)),
+        notes=tuple(
+            {"id": note_id, "author": author, "at": at, "text": text}
+            for note_id, author, at, text in note_rows(reader, claim_id)
+        ),
+        history=tuple(
+            {"actor": actor, "at": at, "action": action, "old": old, "new": new, "note": note}
+            for actor, at, action, old, new, note in history_rows(reader, claim_id)
+        ),
+    )

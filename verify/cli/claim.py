@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from verify.cli.render import ItemFormat, ListFormat, console, print_csv, print_json, say, table, warn
 from verify.cli.state import state
+
+if TYPE_CHECKING:
+    from verify.claims.listing import ClaimDetail
 
 app = typer.Typer(help="List, inspect and change claims.", no_args_is_help=True)
 
@@ -122,42 +125,41 @@ def show(
     with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
         detail = show_claim(reader, claim_id)
     if output is ItemFormat.json:
-        print_json(detail)
+        print_json(detail.to_json())
         return
     _print_detail(detail)
 
 
-def _print_detail(d: dict[str, Any]) -> None:
+def _print_detail(d: ClaimDetail) -> None:
     from rich.text import Text
 
     out = console()
     out.print(
         Text(
-            f"Claim {d['id']} · article {d['article_id']} · ¶ {d['paragraph']}, sentence {d['sentence']} · version "
-            f"{d['version']}",
+            f"Claim {d.id} · article {d.article_id} · ¶ {d.paragraph}, sentence {d.sentence} · version {d.version}",
             style="bold",
         )
     )
-    context = d.get("context")
+    context = d.context
     if context:
-        paragraph = Text(context["before"])
-        paragraph.append(context["claim"], style="reverse")
-        paragraph.append(context["after"])
+        paragraph = Text(context.before)
+        paragraph.append(context.claim, style="reverse")
+        paragraph.append(context.after)
         out.print(paragraph)
     out.print(
         Text(
-            f"kind: {d['kind']}   status: {d['status']}   assignee: {d['assignee'] or '-'}"
-            + ("   (edited in the latest revision)" if d["changed"] else "")
+            f"kind: {d.kind}   status: {d.status}   assignee: {d.assignee or '-'}"
+            + ("   (edited in the latest revision)" if d.changed else "")
         )
     )
-    attribution = d.get("attribution")
+    attribution = d.attribution
     if attribution:
         target = attribution.get("source_key") or "no registered source matches yet"
         inherited = (
             f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
         )
         out.print(Text(f'attribution: "{attribution["phrase"]}" -> {target}{inherited}'))
-    hints = d.get("hints") or {}
+    hints = d.hints or {}
     shown = [
         f"{k}: {', '.join(f'“{q}”' for q in v) if k == 'quotes' else ', '.join(v)}"
         for k, v in hints.items()
@@ -165,8 +167,8 @@ def _print_detail(d: dict[str, Any]) -> None:
     ]
     if shown:
         out.print(Text("hints: " + "; ".join(shown)))
-    out.print(Text(f"evidence ({len(d['evidence'])}):", style="bold"))
-    for e in d["evidence"]:
+    out.print(Text(f"evidence ({len(d.evidence)}):", style="bold"))
+    for e in d.evidence:
         flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
         out.print(
             Text(
@@ -186,11 +188,11 @@ def _print_detail(d: dict[str, Any]) -> None:
         for f in e.get("flags") or []:
             state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""
             out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
-    out.print(Text(f"notes ({len(d['notes'])}):", style="bold"))
-    for n in d["notes"]:
+    out.print(Text(f"notes ({len(d.notes)}):", style="bold"))
+    for n in d.notes:
         out.print(Text(f"  {n['at'][:16]} {n['author']}: {n['text']}"))
     out.print(Text("history:", style="bold"))
-    for h in d["history"]:
+    for h in d.history:
         change = f"{h['old']} -> {h['new']}" if h["old"] is not None else (h["new"] or "")
         out.print(
             Text(

@@ -19,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from verify.claims.listing import ClaimContext, ClaimDetail
 from verify.match.rank import RELEVANCE_THRESHOLD
 from verify.review.commands import HELP, KEYS_HINT
 from verify.review.view import Candidate, ClaimView, Message, Summary
@@ -87,8 +88,8 @@ def _head(text: str, budget: int | None) -> str:
 
 def paragraph(view: ClaimView, style: Style, max_lines: int | None) -> list[Text]:
     """The paragraph with the claim marked, folded around the claim to ``max_lines``."""
-    context = view.claim.get("context") or {"before": "", "claim": view.claim["text"], "after": ""}
-    before, claim, after = _flat(context["before"]), " ".join(context["claim"].split()), _flat(context["after"])
+    context = view.claim.context or ClaimContext("", view.claim.text, "")
+    before, claim, after = _flat(context.before), " ".join(context.claim.split()), _flat(context.after)
     lines: list[Text] = []
     for budget in CONTEXT_BUDGETS:
         text = Text(_tail(before, budget))
@@ -100,8 +101,8 @@ def paragraph(view: ClaimView, style: Style, max_lines: int | None) -> list[Text
     return _fit(lines, max_lines or len(lines), style.width)
 
 
-def _attribution(claim: dict[str, Any]) -> str | None:
-    found = claim.get("attribution")
+def _attribution(claim: ClaimDetail) -> str | None:
+    found = claim.attribution
     if not found:
         return None
     target = found.get("source_key")
@@ -119,15 +120,14 @@ def _attribution(claim: dict[str, Any]) -> str | None:
 def header(view: ClaimView, style: Style) -> list[Text]:
     c = view.claim
     title = Text(
-        f"Claim {c['id']} · ¶ {c['paragraph']}, sentence {c['sentence']} · claim {view.position} of "
-        f"{view.total} in queue",
+        f"Claim {c.id} · ¶ {c.paragraph}, sentence {c.sentence} · claim {view.position} of {view.total} in queue",
         style="bold",
     )
     state = (
-        f"{c['kind']} · {c['status']}"
+        f"{c.kind} · {c.status}"
         + (f" ({view.lock})" if view.lock else "")
-        + f" · assignee {c['assignee'] or '-'} · version {c['version']}"
-        + (" · edited in the latest revision" if c["changed"] else "")
+        + f" · assignee {c.assignee or '-'} · version {c.version}"
+        + (" · edited in the latest revision" if c.changed else "")
     )
     lines = style.wrap(title) + style.wrap(Text(state))
     attribution = _attribution(c)
@@ -138,8 +138,8 @@ def header(view: ClaimView, style: Style) -> list[Text]:
 
 def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     """Evidence linked so far and the notes: one line each in a terminal."""
-    evidence, notes = view.active_evidence, view.claim["notes"]
-    retracted = len(view.claim["evidence"]) - len(evidence)
+    evidence, notes = view.active_evidence, view.claim.notes
+    retracted = len(view.claim.evidence) - len(evidence)
     lines: list[Text] = []
     head = f"Evidence: {len(evidence) or 'none'}" + (f" ({retracted} retracted)" if retracted else "")
     lines.append(Text(head, style="bold"))

@@ -188,7 +188,7 @@ class ReviewSession(Actions):
             detail = show_claim(session, self.visit.claim_id)
             claim = find_claim(session, self.visit.claim_id)
             lock = lock_for(session, claim, self.reviewer) if claim else None
-        self.shown_version = detail["version"]
+        self.shown_version = detail.version
         show_help, self._help = self._help, False
         visit = self.visit
         below = [] if visit.results is not None or visit.show_all else visit.below

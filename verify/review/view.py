@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from verify.claims.listing import ClaimDetail
 from verify.db.queries.sources import retrieved_source_keys
 from verify.ingest.segment import split_sentences
 from verify.match.flags import flags_for
@@ -49,7 +50,7 @@ class Candidate:
 
 @dataclass
 class ClaimView:
-    claim: dict[str, Any]  # verify.claims.listing.show_claim
+    claim: ClaimDetail  # verify.claims.listing.show_claim
     position: int  # 1-based, in the queue
     total: int
     reviewer: str
@@ -65,11 +66,11 @@ class ClaimView:
 
     @property
     def claim_id(self) -> int:
-        return int(self.claim["id"])
+        return self.claim.id
 
     @property
     def active_evidence(self) -> list[dict[str, Any]]:
-        return [e for e in self.claim["evidence"] if not e["retracted"]]
+        return [e for e in self.claim.evidence if not e["retracted"]]
 
 
 @dataclass
