@@ -271,7 +271,7 @@ def test_detail_and_report_without_the_orm_match_the_session_path(reviewed):
         with database.read() as session:
             expected = (
                 show_claim(session, claim_id).to_json(),
-                show_source(session, "REP/1", True),
+                show_source(session, "REP/1", True).to_json(),
                 unsupported_claims(session, UnsupportedOptions(require_signoff=True)),
             )
     finally:

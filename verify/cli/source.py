@@ -243,10 +243,10 @@ def list_command(
     with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
         rows = list_sources(reader, include_old=all_versions)
     if output is ListFormat.json:
-        print_json(rows)
+        print_json([r.to_json() for r in rows])
     elif output is ListFormat.csv:
         print_csv(
-            rows,
+            (r.to_json() for r in rows),
             [
                 "key",
                 "version",
@@ -267,12 +267,12 @@ def list_command(
             ["key", "v", "date", "state", "passages", "title"],
             [
                 [
-                    r["key"],
-                    r["version"],
-                    r["date"] or "",
-                    "retrieved" if r["retrieved"] else "not retrieved",
-                    r["passages"],
-                    r["title"] or "",
+                    r.key,
+                    r.version,
+                    r.date or "",
+                    "retrieved" if r.retrieved else "not retrieved",
+                    r.passage_count,
+                    r.title or "",
                 ]
                 for r in rows
             ],
@@ -293,7 +293,7 @@ def show(
     with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
         detail = show_source(reader, key, passages)
     if output is ItemFormat.json:
-        print_json(detail)
+        print_json(detail.to_json())
         return
     out = console(soft_wrap=True)
     for field in (
@@ -313,15 +313,16 @@ def show(
         "extractor",
         "extractor_version",
         "path",
-        "passages",
+        "passage_count",
     ):
-        value = detail[field] if field != "passages" or not passages else len(detail["passages"])
-        out.print(f"{field:>17}: {'' if value is None else value}", markup=False, highlight=False)
-    if passages:
+        value = getattr(detail, field)
+        label = "passages" if field == "passage_count" else field
+        out.print(f"{label:>17}: {'' if value is None else value}", markup=False, highlight=False)
+    if detail.passages is not None:
         table(
             None,
             ["id", "locator", "page", "text"],
-            [[p["passage_id"], p["locator"], p["page"] or "", p["text"]] for p in detail["passages"]],
+            [[p.passage_id, p.locator, p.page or "", p.text] for p in detail.passages],
         )
 
 

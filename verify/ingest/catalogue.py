@@ -10,6 +10,7 @@ run the very same statements.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from verify.db.queries.sources import current_source_row, not_found, passage_counts, passage_rows, source_rows
@@ -19,8 +20,97 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-def source_dict(values: Any, passages: int) -> dict[str, Any]:
-    """One :data:`~verify.db.queries.sources.SOURCE_SQL` row as the documented source object (without its id)."""
+@dataclass(frozen=True, slots=True)
+class CataloguePassage:
+    """One citable passage of a source, as ``source show --passages`` lists it."""
+
+    passage_id: int
+    locator: str
+    paragraph: int | None
+    page: int | None
+    kind: str
+    text: str
+    footnote_to: int | None
+    note_refs: tuple[Any, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented passage object."""
+        return {
+            "passage_id": self.passage_id,
+            "locator": self.locator,
+            "paragraph": self.paragraph,
+            "page": self.page,
+            "kind": self.kind,
+            "text": self.text,
+            "footnote_to": self.footnote_to,
+            "note_refs": list(self.note_refs),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One version of a source in the catalogue: its metadata, archive state and passage count.
+
+    Typed so the CLI reads attributes a type checker can follow; :meth:`to_json`
+    gives the documented source object unchanged. ``passages`` holds the
+    passages themselves only when they were asked for (``source show --passages``),
+    and the JSON then lists them under ``passages`` in place of the count.
+    """
+
+    key: str
+    version: int
+    current: bool
+    title: str | None
+    publisher: str | None
+    date: str | None
+    symbol: str | None
+    series: str | None
+    url: str | None
+    final_url: str | None
+    retrieved: bool
+    retrieved_at: str | None
+    sha256: str | None
+    size: int | None
+    media_type: str | None
+    path: str | None
+    extractor: str | None
+    extractor_version: str | None
+    http_status: int | None
+    etag: str | None
+    last_modified: str | None
+    passage_count: int
+    passages: tuple[CataloguePassage, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented source object (without its id), keys in their historical order."""
+        return {
+            "key": self.key,
+            "version": self.version,
+            "current": self.current,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date,
+            "symbol": self.symbol,
+            "series": self.series,
+            "url": self.url,
+            "final_url": self.final_url,
+            "retrieved": self.retrieved,
+            "retrieved_at": self.retrieved_at,
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "path": self.path,
+            "extractor": self.extractor,
+            "extractor_version": self.extractor_version,
+            "http_status": self.http_status,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "passages": self.passage_count if self.passages is None else [p.to_json() for p in self.passages],
+        }
+
+
+def source_entry(values: Any, passage_count: int, passages: tuple[CataloguePassage, ...] | None = None) -> SourceEntry:
+    """One :data:`~verify.db.queries.sources.SOURCE_SQL` row as a :class:`SourceEntry`."""
     (
         _id,
         key,
@@ -44,60 +134,50 @@ def source_dict(values: Any, passages: int) -> dict[str, Any]:
         etag,
         last_modified,
     ) = values
-    return {
-        "key": key,
-        "version": version,
-        "current": bool(is_current),
-        "title": title,
-        "publisher": publisher,
-        "date": published,
-        "symbol": symbol,
-        "series": series,
-        "url": url,
-        "final_url": final_url,
-        "retrieved": retrieved_at is not None,
-        "retrieved_at": retrieved_at,
-        "sha256": sha256,
-        "size": size,
-        "media_type": media_type,
-        "path": path,
-        "extractor": extractor,
-        "extractor_version": extractor_version,
-        "http_status": http_status,
-        "etag": etag,
-        "last_modified": last_modified,
-        "passages": passages,
-    }
+    return SourceEntry(
+        key=key,
+        version=version,
+        current=bool(is_current),
+        title=title,
+        publisher=publisher,
+        date=published,
+        symbol=symbol,
+        series=series,
+        url=url,
+        final_url=final_url,
+        retrieved=retrieved_at is not None,
+        retrieved_at=retrieved_at,
+        sha256=sha256,
+        size=size,
+        media_type=media_type,
+        path=path,
+        extractor=extractor,
+        extractor_version=extractor_version,
+        http_status=http_status,
+        etag=etag,
+        last_modified=last_modified,
+        passage_count=passage_count,
+        passages=passages,
+    )
 
 
-def list_sources(source: Reader | Session, include_old: bool = False) -> list[dict[str, Any]]:
+def list_sources(source: Reader | Session, include_old: bool = False) -> list[SourceEntry]:
     """Sources ordered by key and version; only the current version of each unless ``include_old``."""
     reader = as_reader(source)
     counts = passage_counts(reader)
-    return [source_dict(row, counts.get(row[0], 0)) for row in source_rows(reader, include_old)]
+    return [source_entry(row, counts.get(row[0], 0)) for row in source_rows(reader, include_old)]
 
 
-def show_source(source: Reader | Session, key: str, with_passages: bool) -> dict[str, Any]:
+def show_source(source: Reader | Session, key: str, with_passages: bool) -> SourceEntry:
     """The current version of the source ``key`` (and its passages in document order)."""
     reader = as_reader(source)
     row = current_source_row(reader, key)
     if row is None:
         raise not_found(key)
     if not with_passages:
-        return source_dict(row, passage_counts(reader, row[0]).get(row[0], 0))
-    passages = passage_rows(reader, row[0])
-    result = source_dict(row, len(passages))
-    result["passages"] = [
-        {
-            "passage_id": passage_id,
-            "locator": locator,
-            "paragraph": paragraph,
-            "page": page,
-            "kind": kind,
-            "text": text,
-            "footnote_to": footnote_to,
-            "note_refs": json_value(note_refs) or [],
-        }
-        for passage_id, locator, paragraph, page, kind, text, footnote_to, note_refs in passages
-    ]
-    return result
+        return source_entry(row, passage_counts(reader, row[0]).get(row[0], 0))
+    passages = tuple(
+        CataloguePassage(passage_id, locator, paragraph, page, kind, text, footnote_to, tuple(json_value(refs) or []))
+        for passage_id, locator, paragraph, page, kind, text, footnote_to, refs in passage_rows(reader, row[0])
+    )
+    return source_entry(row, len(passages), passages)
