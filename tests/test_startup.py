@@ -272,7 +272,7 @@ def test_detail_and_report_without_the_orm_match_the_session_path(reviewed):
             expected = (
                 show_claim(session, claim_id).to_json(),
                 show_source(session, "REP/1", True).to_json(),
-                unsupported_claims(session, UnsupportedOptions(require_signoff=True)),
+                [row.to_json() for row in unsupported_claims(session, UnsupportedOptions(require_signoff=True))],
             )
     finally:
         database.dispose()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from verify.cli.render import console, print_csv, print_json
 from verify.cli.state import state
+
+if TYPE_CHECKING:
+    from verify.reports.unsupported import UnsupportedClaim
 
 app = typer.Typer(
     help="Reports for editors and readers: unsupported claims, sourcing appendix, annotated copy.", no_args_is_help=True
@@ -92,7 +95,7 @@ def unsupported(
     with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
         rows = unsupported_claims(reader, UnsupportedOptions(article, include_opinion, require_signoff))
     if output is UnsupportedFormat.json:
-        print_json(rows)
+        print_json([r.to_json() for r in rows])
     elif output is UnsupportedFormat.csv:
         print_csv((_csv_row(r) for r in rows), UNSUPPORTED_CSV)
     elif output is UnsupportedFormat.md:
@@ -105,18 +108,18 @@ def unsupported(
         raise VerifyError(gate_message(rows), exit_code=EXIT_GATE)
 
 
-def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
-    note = row["latest_note"]
+def _csv_row(row: UnsupportedClaim) -> dict[str, Any]:
+    note = row.latest_note
     return {
-        **row,
-        **row["evidence_counts"],
-        "reasons": " ".join(row["reasons"]),
-        "signed_off_by": row["signoff"]["by"] if row["signoff"] else None,
+        **row.to_json(),
+        **row.evidence_counts,
+        "reasons": " ".join(row.reasons),
+        "signed_off_by": row.signoff["by"] if row.signoff else None,
         "latest_note": f"{note['author']}: {note['text']}" if note else None,
     }
 
 
-def _print_table(rows: list[dict[str, Any]]) -> None:
+def _print_table(rows: list[UnsupportedClaim]) -> None:
     """One line per claim in article order (the ¶ column groups them), like ``claim list``.
 
     Position, id, status and reasons are always shown whole; the text is cut to the
@@ -126,23 +129,23 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         console().print("Every checkable claim has supporting evidence.", markup=False)
         return
-    multiple = len({r["article_id"] for r in rows}) > 1
+    multiple = len({r.article_id for r in rows}) > 1
     table(
         None,
         ["article", "¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"]
         if multiple
         else ["¶", "s", "id", "status", "assignee", "reasons", "latest note", "text"],
         [
-            ([r["article_id"]] if multiple else [])
+            ([r.article_id] if multiple else [])
             + [
-                r["paragraph"],
-                r["sentence"],
-                r["id"],
-                r["status"],
-                r["assignee"] or "",
-                ",".join(r["reasons"]),
-                f"{r['latest_note']['author']}: {r['latest_note']['text']}" if r["latest_note"] else "",
-                r["text"],
+                r.paragraph,
+                r.sentence,
+                r.id,
+                r.status,
+                r.assignee or "",
+                ",".join(r.reasons),
+                f"{r.latest_note['author']}: {r.latest_note['text']}" if r.latest_note else "",
+                r.text,
             ]
             for r in rows
         ],

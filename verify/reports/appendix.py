@@ -156,7 +156,15 @@ def appendix_data(session: Session, article_id: int | None = None, by: str = "cl
         source_entry(s) for s in sorted(sources.values(), key=lambda s: (s.key, s.version)) if s.key in used
     ]
     open_claims = [
-        {key: row[key] for key in ("id", "paragraph", "sentence", "text", "status", "reasons", "latest_note")}
+        {
+            "id": row.id,
+            "paragraph": row.paragraph,
+            "sentence": row.sentence,
+            "text": row.text,
+            "status": row.status,
+            "reasons": list(row.reasons),
+            "latest_note": row.latest_note,
+        }
         for row in unsupported_claims(session, UnsupportedOptions(article=article.id))
     ]
     statuses: dict[str, int] = {}

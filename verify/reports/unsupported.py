@@ -151,7 +151,58 @@ def reasons_for(row: dict[str, Any], facts: Facts) -> list[str]:
     return [reason.name for reason in REASON_RULES if reason.applies(row, facts)]
 
 
-def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class UnsupportedClaim:
+    """One listed claim: its ``claim list`` fields, why it is listed, its current sign-off and latest note.
+
+    Typed so the renderers (table, CSV, Markdown, the appendix, the gate)
+    read attributes a type checker can follow; :meth:`to_json` gives the
+    documented row unchanged (the ``claim list`` row, then ``reasons``,
+    ``signoff`` and ``latest_note``).
+    """
+
+    id: int
+    article_id: int
+    paragraph: int
+    sentence: int
+    text: str
+    kind: str
+    status: str
+    assignee: str | None
+    attribution: dict[str, Any] | None
+    evidence_counts: dict[str, int]
+    version: int
+    changed: bool
+    updated_at: str | None
+    updated_by: str | None
+    reasons: tuple[str, ...]
+    signoff: dict[str, Any] | None  # by, at, status, note
+    latest_note: dict[str, Any] | None  # author, at, text
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented row, keys in their historical order."""
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "sentence": self.sentence,
+            "text": self.text,
+            "kind": self.kind,
+            "status": self.status,
+            "assignee": self.assignee,
+            "attribution": self.attribution,
+            "evidence_counts": self.evidence_counts,
+            "version": self.version,
+            "changed": self.changed,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+            "reasons": list(self.reasons),
+            "signoff": self.signoff,
+            "latest_note": self.latest_note,
+        }
+
+
+def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) -> list[UnsupportedClaim]:
     """The listed claims in article order (article, paragraph, sentence), each with its reasons.
 
     Plain SQL through a :class:`~verify.db.reader.Reader` (or a session's
@@ -160,33 +211,32 @@ def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) ->
     reader = as_reader(source)
     rows, _ = list_claims(reader, ClaimFilter(article=options.article))
     facts = Facts(options, anchor_claims(reader), current_signoffs(reader))
-    listed = []
-    for row in rows:
-        reasons = reasons_for(row, facts)
-        if reasons:
-            listed.append({**row, "reasons": reasons, "signoff": facts.signed.get(row["id"])})
-    notes = latest_notes(reader, [r["id"] for r in listed] if len(listed) <= 500 else None)
-    for row in listed:
-        row["latest_note"] = notes.get(row["id"])
-    return listed
+    listed = [(row, reasons) for row in rows if (reasons := reasons_for(row, facts))]
+    notes = latest_notes(reader, [row["id"] for row, _ in listed] if len(listed) <= 500 else None)
+    return [
+        UnsupportedClaim(
+            **row, reasons=tuple(reasons), signoff=facts.signed.get(row["id"]), latest_note=notes.get(row["id"])
+        )
+        for row, reasons in listed
+    ]
 
 
-def by_paragraph(rows: list[dict[str, Any]]) -> list[tuple[tuple[int, int], list[dict[str, Any]]]]:
+def by_paragraph(rows: list[UnsupportedClaim]) -> list[tuple[tuple[int, int], list[UnsupportedClaim]]]:
     """Group rows (already in article order) under (article_id, paragraph)."""
-    groups: list[tuple[tuple[int, int], list[dict[str, Any]]]] = []
+    groups: list[tuple[tuple[int, int], list[UnsupportedClaim]]] = []
     for row in rows:
-        key = (row["article_id"], row["paragraph"])
+        key = (row.article_id, row.paragraph)
         if not groups or groups[-1][0] != key:
             groups.append((key, []))
         groups[-1][1].append(row)
     return groups
 
 
-def gate_message(rows: list[dict[str, Any]]) -> str:
+def gate_message(rows: list[UnsupportedClaim]) -> str:
     """The one line the publication gate prints when it fails."""
     counts: dict[str, int] = {}
     for row in rows:
-        for reason in row["reasons"]:
+        for reason in row.reasons:
             counts[reason] = counts.get(reason, 0) + 1
     detail = ", ".join(f"{counts[r]} {r}" for r in REASONS if r in counts)
     noun = "claim is" if len(rows) == 1 else "claims are"
