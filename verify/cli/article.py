@@ -96,10 +96,22 @@ def list_articles(
     with state(ctx).reader() as reader:
         rows = article_status(reader)
     if output is ItemFormat.json:
-        print_json([{k: r[k] for k in ("article_id", "title", "url", "revision", "claims", "withdrawn")} for r in rows])
+        print_json(
+            [
+                {
+                    "article_id": r.article_id,
+                    "title": r.title,
+                    "url": r.url,
+                    "revision": r.revision,
+                    "claims": r.claims,
+                    "withdrawn": r.withdrawn,
+                }
+                for r in rows
+            ]
+        )
         return
     table(
         None,
         ["id", "title", "revision", "claims", "withdrawn"],
-        [[r["article_id"], r["title"], r["revision"], r["claims"], r["withdrawn"]] for r in rows],
+        [[r.article_id, r.title, r.revision, r.claims, r.withdrawn] for r in rows],
     )

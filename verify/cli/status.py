@@ -26,59 +26,55 @@ def status(
     with current.reader() as reader:
         report = status_report(reader)
     if output is ItemFormat.json:
-        print_json(report)
+        print_json(report.to_json())
         return
     from rich.text import Text
 
     # One Text printed once: rich tables per article cost ~10 ms each, too slow for 100 articles.
     page = Text()
-    if not report["articles"]:
+    if not report.articles:
         page.append("No articles yet: import one with 'verify article add PATH'.\n")
-    for article in report["articles"]:
-        page.append(
-            f"Article {article['article_id']}: {article['title']}  (revision {article['revision']})\n", style="bold"
-        )
-        share = f"{article['share_reviewed']:.0%}"
-        withdrawn = f", {article['withdrawn']} withdrawn" if article["withdrawn"] else ""
-        page.append(f"{article['claims']} claims, {article['reviewed']} with a verdict ({share}){withdrawn}\n")
-        statuses = [(name, n) for name, n in article["by_status"].items() if n or name in ("unreviewed", "verified")]
-        for number, line in enumerate(_side_by_side(("status", statuses), ("kind", list(article["by_kind"].items())))):
+    for article in report.articles:
+        page.append(f"Article {article.article_id}: {article.title}  (revision {article.revision})\n", style="bold")
+        share = f"{article.share_reviewed:.0%}"
+        withdrawn = f", {article.withdrawn} withdrawn" if article.withdrawn else ""
+        page.append(f"{article.claims} claims, {article.reviewed} with a verdict ({share}){withdrawn}\n")
+        statuses = [(name, n) for name, n in article.by_status.items() if n or name in ("unreviewed", "verified")]
+        for number, line in enumerate(_side_by_side(("status", statuses), ("kind", list(article.by_kind.items())))):
             page.append(line + "\n", style="bold" if number == 0 else "")
-        if article["signed_off"]:
-            page.append(f"{article['signed_off']} of {article['reviewed']} verdicts signed off by an editor\n")
-        if article["orphaned_evidence"]:
+        if article.signed_off:
+            page.append(f"{article.signed_off} of {article.reviewed} verdicts signed off by an editor\n")
+        if article.orphaned_evidence:
             page.append(
-                f"{article['orphaned_evidence']} evidence orphaned by a new source version: see 'verify source check'\n"
+                f"{article.orphaned_evidence} evidence orphaned by a new source version: see 'verify source check'\n"
             )
-        if article["reworded_evidence"]:
+        if article.reworded_evidence:
             page.append(
-                f"{article['reworded_evidence']} evidence re-anchored with different wording by a new source version: "
+                f"{article.reworded_evidence} evidence re-anchored with different wording by a new source version: "
                 "see 'verify source check'\n"
             )
-        if article["reviewers"]:
+        if article.reviewers:
             page.append(
                 "Reviewers: "
-                + ", ".join(
-                    f"{r['name']} ({r['assigned']} assigned, {r['verdicts']} verdicts)" for r in article["reviewers"]
-                )
+                + ", ".join(f"{r.name} ({r.assigned} assigned, {r.verdicts} verdicts)" for r in article.reviewers)
                 + "\n"
             )
         page.append("\n")
     page.right_crop(1)  # print() ends the last line
     console(soft_wrap=True).print(page)
-    if report["sources"]:
+    if report.sources:
         table(
             "Sources",
             ["key", "date", "state", "passages", "title"],
             [
                 [
-                    s["key"],
-                    s["published"] or "",
-                    f"retrieved {s['retrieved_at'][:10]}" if s["retrieved"] else "not yet retrieved",
-                    s["passages"],
-                    s["title"] or "",
+                    s.key,
+                    s.published or "",
+                    f"retrieved {s.retrieved_at[:10]}" if s.retrieved and s.retrieved_at else "not yet retrieved",
+                    s.passages,
+                    s.title or "",
                 ]
-                for s in report["sources"]
+                for s in report.sources
             ],
         )
 

@@ -6,6 +6,7 @@ Plain SQL through a :class:`~verify.db.reader.Reader` (no ORM), because
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from verify.db.queries.articles import article_rows, latest_revision_numbers
@@ -23,7 +24,103 @@ if TYPE_CHECKING:
 OPEN_STATUSES = ("unreviewed", "in_progress")
 
 
-def article_status(source: Reader | Session) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ReviewerTally:
+    """What one person did on an article: claims assigned to them, and current verdicts they set."""
+
+    name: str
+    assigned: int
+    verdicts: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "assigned": self.assigned, "verdicts": self.verdicts}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStatus:
+    """One article's progress, as ``verify status`` and ``article list`` show it.
+
+    Typed so renderers read attributes a type checker can follow;
+    :meth:`to_json` gives the documented object unchanged. Withdrawn claims
+    are counted in ``withdrawn`` and ``by_status`` but not in ``claims``.
+    """
+
+    article_id: int
+    title: str
+    url: str | None
+    revision: int
+    claims: int
+    withdrawn: int
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    reviewed: int
+    orphaned_evidence: int
+    reworded_evidence: int
+    signed_off: int
+    share_reviewed: float
+    reviewers: tuple[ReviewerTally, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented article object, keys in their historical order."""
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "url": self.url,
+            "revision": self.revision,
+            "claims": self.claims,
+            "withdrawn": self.withdrawn,
+            "by_status": self.by_status,
+            "by_kind": self.by_kind,
+            "reviewed": self.reviewed,
+            "orphaned_evidence": self.orphaned_evidence,
+            "reworded_evidence": self.reworded_evidence,
+            "signed_off": self.signed_off,
+            "share_reviewed": self.share_reviewed,
+            "reviewers": [r.to_json() for r in self.reviewers],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """One current source in ``verify status``: retrieved or only registered, and its passage count."""
+
+    key: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    url: str | None
+    retrieved: bool
+    retrieved_at: str | None
+    version: int
+    passages: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented source object of the status report."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "url": self.url,
+            "retrieved": self.retrieved,
+            "retrieved_at": self.retrieved_at,
+            "version": self.version,
+            "passages": self.passages,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """Everything ``verify status`` shows: the articles' progress and the sources."""
+
+    articles: tuple[ArticleStatus, ...]
+    sources: tuple[SourceStatus, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"articles": [a.to_json() for a in self.articles], "sources": [s.to_json() for s in self.sources]}
+
+
+def article_status(source: Reader | Session) -> list[ArticleStatus]:
     """One object per article; withdrawn claims are counted but not in the totals."""
     reader = as_reader(source)
     by_status: dict[int, dict[str, int]] = {}
@@ -52,29 +149,29 @@ def article_status(source: Reader | Session) -> list[dict[str, Any]]:
         reviewed = total - sum(statuses[s] for s in OPEN_STATUSES)
         reviewers = sorted(set(assigned.get(article_id, {})) | set(verdicts.get(article_id, {})))
         result.append(
-            {
-                "article_id": article_id,
-                "title": title,
-                "url": url,
-                "revision": revisions.get(article_id, 0),
-                "claims": total,
-                "withdrawn": statuses["withdrawn"],
-                "by_status": statuses,
-                "by_kind": by_kind.get(article_id, dict.fromkeys(CLAIM_KINDS, 0)),
-                "reviewed": reviewed,
-                "orphaned_evidence": recheck["orphaned"].get(article_id, 0),
-                "reworded_evidence": recheck["reworded"].get(article_id, 0),
-                "signed_off": signed_off.get(article_id, 0),
-                "share_reviewed": round(reviewed / total, 4) if total else 0.0,
-                "reviewers": [
-                    {
-                        "name": name,
-                        "assigned": assigned.get(article_id, {}).get(name, 0),
-                        "verdicts": verdicts.get(article_id, {}).get(name, 0),
-                    }
+            ArticleStatus(
+                article_id=article_id,
+                title=title,
+                url=url,
+                revision=revisions.get(article_id, 0),
+                claims=total,
+                withdrawn=statuses["withdrawn"],
+                by_status=statuses,
+                by_kind=by_kind.get(article_id, dict.fromkeys(CLAIM_KINDS, 0)),
+                reviewed=reviewed,
+                orphaned_evidence=recheck["orphaned"].get(article_id, 0),
+                reworded_evidence=recheck["reworded"].get(article_id, 0),
+                signed_off=signed_off.get(article_id, 0),
+                share_reviewed=round(reviewed / total, 4) if total else 0.0,
+                reviewers=tuple(
+                    ReviewerTally(
+                        name,
+                        assigned.get(article_id, {}).get(name, 0),
+                        verdicts.get(article_id, {}).get(name, 0),
+                    )
                     for name in reviewers
-                ],
-            }
+                ),
+            )
         )
     return result
 
@@ -91,26 +188,27 @@ def _verdicts_by_reviewer(reader: Reader) -> dict[int, dict[str, int]]:
     return verdicts
 
 
-def source_status(source: Reader | Session) -> list[dict[str, Any]]:
+def source_status(source: Reader | Session) -> list[SourceStatus]:
     """Current sources: retrieved or only registered, and how many passages each has."""
     reader = as_reader(source)
     passages = passage_counts(reader)
     return [
-        {
-            "key": key,
-            "title": title,
-            "publisher": publisher,
-            "published": published,
-            "url": url,
-            "retrieved": retrieved_at is not None,
-            "retrieved_at": retrieved_at,
-            "version": version,
-            "passages": passages.get(source_id, 0),
-        }
+        SourceStatus(
+            key=key,
+            title=title,
+            publisher=publisher,
+            published=published,
+            url=url,
+            retrieved=retrieved_at is not None,
+            retrieved_at=retrieved_at,
+            version=version,
+            passages=passages.get(source_id, 0),
+        )
         for source_id, key, title, publisher, published, url, retrieved_at, version in source_summary_rows(reader)
     ]
 
 
-def status_report(source: Reader | Session) -> dict[str, Any]:
+def status_report(source: Reader | Session) -> StatusReport:
+    """Both parts of ``verify status`` read through one reader."""
     reader = as_reader(source)
-    return {"articles": article_status(reader), "sources": source_status(reader)}
+    return StatusReport(tuple(article_status(reader)), tuple(source_status(reader)))
