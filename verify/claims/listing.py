@@ -109,7 +109,65 @@ def article_titles(source: Reader | Session) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in article_rows(source)}
 
 
-def claim_evidence(source: Reader | Session, claim_id: int, *, with_page: bool = False) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One evidence of a claim, retracted or in force, with its flags and who accepted them.
+
+    Typed so ``evidence list``, ``claim show`` and the review screen read
+    attributes a type checker can follow; :meth:`to_json` gives the documented
+    evidence object unchanged (``page`` only where ``claim show`` prints it).
+    """
+
+    id: int
+    source: str
+    source_title: str | None
+    passage_id: int | None
+    locator: str | None
+    stance: str
+    quote: str
+    submitted_quote: str | None
+    difference_reason: str | None
+    anchor: str | None
+    note: str | None
+    added_by: str
+    added_at: str
+    retracted: bool
+    retracted_at: str | None
+    retracted_by: str | None
+    retraction_reason: str | None
+    flags: tuple[dict[str, Any], ...]
+    flags_accepted: dict[str, Any] | None  # by, at, reason
+    page: int | None
+
+    def to_json(self, with_page: bool = False) -> dict[str, Any]:
+        """The documented evidence object, keys in their historical order."""
+        item = {
+            "id": self.id,
+            "source": self.source,
+            "source_title": self.source_title,
+            "passage_id": self.passage_id,
+            "locator": self.locator,
+            "stance": self.stance,
+            "quote": self.quote,
+            "submitted_quote": self.submitted_quote,
+            "difference_reason": self.difference_reason,
+            "anchor": self.anchor,
+            "note": self.note,
+            "added_by": self.added_by,
+            "added_at": self.added_at,
+            "retracted": self.retracted,
+            "retracted_at": self.retracted_at,
+            "retracted_by": self.retracted_by,
+            "retraction_reason": self.retraction_reason,
+            "flags": list(self.flags),
+            "flags_accepted": self.flags_accepted,
+        }
+        if with_page:
+            item["page"] = self.page
+        return item
+
+
+def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem]:
     """The claim's evidence, retracted included, oldest first (``evidence list``, ``claim show``, review)."""
     result = []
     for row in evidence_rows(source, claim_id):
@@ -136,32 +194,32 @@ def claim_evidence(source: Reader | Session, claim_id: int, *, with_page: bool =
             accepted_reason,
             page,
         ) = row
-        item = {
-            "id": evidence_id,
-            "source": key,
-            "source_title": title,
-            "passage_id": passage_id,
-            "locator": locator,
-            "stance": stance,
-            "quote": quote,
-            "submitted_quote": submitted_quote,
-            "difference_reason": difference_reason,
-            "anchor": anchor,
-            "note": note,
-            "added_by": added_by,
-            "added_at": added_at,
-            "retracted": retracted_at is not None,
-            "retracted_at": retracted_at,
-            "retracted_by": retracted_by,
-            "retraction_reason": retraction_reason,
-            "flags": list(json_value(flags) or []),
-            "flags_accepted": None
-            if accepted_at is None
-            else {"by": accepted_by, "at": accepted_at, "reason": accepted_reason},
-        }
-        if with_page:
-            item["page"] = page
-        result.append(item)
+        result.append(
+            EvidenceItem(
+                id=evidence_id,
+                source=key,
+                source_title=title,
+                passage_id=passage_id,
+                locator=locator,
+                stance=stance,
+                quote=quote,
+                submitted_quote=submitted_quote,
+                difference_reason=difference_reason,
+                anchor=anchor,
+                note=note,
+                added_by=added_by,
+                added_at=added_at,
+                retracted=retracted_at is not None,
+                retracted_at=retracted_at,
+                retracted_by=retracted_by,
+                retraction_reason=retraction_reason,
+                flags=tuple(json_value(flags) or []),
+                flags_accepted=None
+                if accepted_at is None
+                else {"by": accepted_by, "at": accepted_at, "reason": accepted_reason},
+                page=page,
+            )
+        )
     return result
 
 
@@ -180,7 +238,7 @@ class ClaimDetail:
 
     Typed so renderers read attributes a type checker can follow instead of
     string keys; :meth:`to_json` gives the documented JSON shape, unchanged.
-    Evidence, notes and history stay in their JSON shape (``claim_evidence``).
+    Notes and history stay in their JSON shape.
     """
 
     id: int
@@ -202,7 +260,7 @@ class ClaimDetail:
     article_title: str | None
     hints: dict[str, Any] | None
     span: tuple[int, int]
-    evidence: tuple[dict[str, Any], ...]
+    evidence: tuple[EvidenceItem, ...]
     notes: tuple[dict[str, Any], ...]
     history: tuple[dict[str, Any], ...]
 
@@ -234,7 +292,7 @@ class ClaimDetail:
         result["article_title"] = self.article_title
         result["hints"] = self.hints
         result["span"] = list(self.span)
-        result["evidence"] = list(self.evidence)
+        result["evidence"] = [e.to_json(with_page=True) for e in self.evidence]
         result["notes"] = list(self.notes)
         result["history"] = list(self.history)
         return result
@@ -266,7 +324,7 @@ def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
         article_title=title,
         hints=json_value(hints),
         span=(start, end),
-        evidence=tuple(claim_evidence(reader, claim_id, with_page=True)),
+        evidence=tuple(claim_evidence(reader, claim_id)),
         notes=tuple(
             {"id": note_id, "author": author, "at": at, "text": text}
             for note_id, author, at, text in note_rows(reader, claim_id)

@@ -169,23 +169,15 @@ def _print_detail(d: ClaimDetail) -> None:
         out.print(Text("hints: " + "; ".join(shown)))
     out.print(Text(f"evidence ({len(d.evidence)}):", style="bold"))
     for e in d.evidence:
-        flag = " [retracted: " + (e["retraction_reason"] or "") + "]" if e["retracted"] else ""
-        out.print(
-            Text(
-                f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''} · {e['added_by']} "
-                f"{e['added_at'][:16]}{flag}"
-            )
-        )
-        out.print(Text(f"     “{e['quote']}”"))
-        if e.get("difference_reason"):
+        flag = " [retracted: " + (e.retraction_reason or "") + "]" if e.retracted else ""
+        out.print(Text(f"  #{e.id} {e.stance} · {e.source} {e.locator or ''} · {e.added_by} {e.added_at[:16]}{flag}"))
+        out.print(Text(f"     “{e.quote}”"))
+        if e.difference_reason:
             out.print(
-                Text(
-                    f"     typed as “{e['submitted_quote']}”; linked as the source has it because: "
-                    f"{e['difference_reason']}"
-                )
+                Text(f"     typed as “{e.submitted_quote}”; linked as the source has it because: {e.difference_reason}")
             )
-        accepted = e.get("flags_accepted")
-        for f in e.get("flags") or []:
+        accepted = e.flags_accepted
+        for f in e.flags:
             state = f" (accepted by {accepted['by']}: {accepted['reason']})" if accepted else ""
             out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
     out.print(Text(f"notes ({len(d.notes)}):", style="bold"))

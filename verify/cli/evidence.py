@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from verify.cli.render import ListFormat, print_csv, print_json, say, table
 from verify.cli.state import state
+
+if TYPE_CHECKING:
+    from verify.claims.listing import EvidenceItem
 
 app = typer.Typer(help="Link evidence from sources to claims, list and retract it.", no_args_is_help=True)
 
@@ -111,10 +114,10 @@ def list_command(
     with state(ctx).database().read() as session:
         rows = list_evidence(session, claim_id)
     if output is ListFormat.json:
-        print_json(rows)
+        print_json([r.to_json() for r in rows])
     elif output is ListFormat.csv:
         print_csv(
-            rows,
+            (r.to_json() for r in rows),
             [
                 "id",
                 "stance",
@@ -132,34 +135,32 @@ def list_command(
         table(
             None,
             ["id", "stance", "source", "locator", "state", "quote"],
-            [[r["id"], r["stance"], r["source"], r["locator"] or "", _state(r), r["quote"]] for r in rows],
+            [[r.id, r.stance, r.source, r.locator or "", _state(r), r.quote] for r in rows],
             caption=f"{len(rows)} evidence",
         )
         for line in flag_lines(rows):
             say(line)
 
 
-def flag_lines(rows: list[dict]) -> list[str]:
+def flag_lines(rows: list[EvidenceItem]) -> list[str]:
     """Each evidence's flags, one a line, as 'claim show' words them (a table cell would cut them short)."""
     lines = []
     for r in rows:
-        for f in r.get("flags") or []:
+        for f in r.flags:
+            lines.append(f"evidence {r.id}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}")
+        if r.difference_reason:
             lines.append(
-                f"evidence {r['id']}: ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}"
-            )
-        if r.get("difference_reason"):
-            lines.append(
-                f"evidence {r['id']}: typed as “{r['submitted_quote']}”; linked as the source has it because: "
-                f"{r['difference_reason']}"
+                f"evidence {r.id}: typed as “{r.submitted_quote}”; linked as the source has it because: "
+                f"{r.difference_reason}"
             )
     return lines
 
 
-def _state(row: dict) -> str:
-    if row["retracted"]:
+def _state(row: EvidenceItem) -> str:
+    if row.retracted:
         return "retracted"
     return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(
-        row["anchor"], "active"
+        row.anchor or "", "active"
     )
 
 

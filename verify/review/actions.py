@@ -257,12 +257,12 @@ class Actions:
         """``t [ID] [reason]``: retract an evidence of the claim on screen; asks which and why."""
         assert self.visit is not None
         with self.db.read() as session:
-            active = [e for e in list_evidence(session, self.visit.claim_id) if not e["retracted"]]
+            active = [e for e in list_evidence(session, self.visit.claim_id) if not e.retracted]
         if not active:
             raise RefusedChange(f"claim {self.visit.claim_id} has no evidence to retract")
-        number = command.number if command.number is not None else (active[0]["id"] if len(active) == 1 else None)
+        number = command.number if command.number is not None else (active[0].id if len(active) == 1 else None)
         if number is None:
-            ids = ", ".join(f"#{e['id']}" for e in active)
+            ids = ", ".join(f"#{e.id}" for e in active)
             self._prompt = Prompt(
                 f"Retract which evidence? ({ids})",
                 lambda text: self._do_retract(
@@ -270,23 +270,22 @@ class Actions:
                 ),
             )
             return Outcome()
-        chosen = next((e for e in active if e["id"] == number), None)
+        chosen = next((e for e in active if e.id == number), None)
         if chosen is None:
             raise VerifyError(
                 f"evidence #{number} is not listed on this claim; its evidence: "
-                + ", ".join(f"#{e['id']}" for e in active)
+                + ", ".join(f"#{e.id}" for e in active)
             )
         if not command.text:
             self._prompt = Prompt(
-                f"Why retract evidence #{number} ({chosen['source']} {chosen['locator'] or ''})? "
-                "(a reason is required)",
+                f"Why retract evidence #{number} ({chosen.source} {chosen.locator or ''})? (a reason is required)",
                 lambda text: self._do_retract(Command("retract", number, text=text)),
             )
             return Outcome()
         out = Outcome()
         self._act(out)
         done = retract(self.db, number, command.text, actor=self.reviewer)
-        what = f"evidence {number} ({chosen['source']} {chosen['locator'] or ''})".replace(" )", ")")
+        what = f"evidence {number} ({chosen.source} {chosen.locator or ''})".replace(" )", ")")
         self._record("retract", what)
         self.summary.add(self.visit.claim_id, "retract", f"retracted {what}")
         out.say("ok", f"{what} retracted")

@@ -26,11 +26,9 @@ def refuse_duplicate(db: Database, claim_id: int, passage_id: int | None, quote:
     """Linking the same quote with the same stance twice is almost always a slip of the finger."""
     with db.read() as session:
         for e in list_evidence(session, claim_id):
-            same_place = passage_id is None or e["passage_id"] == passage_id
-            if not e["retracted"] and e["stance"] == stance and e["quote"].strip() == quote.strip() and same_place:
-                raise RefusedChange(
-                    f"already linked as {stance} (evidence {e['id']}, {e['source']} {e['locator'] or ''})"
-                )
+            same_place = passage_id is None or e.passage_id == passage_id
+            if not e.retracted and e.stance == stance and e.quote.strip() == quote.strip() and same_place:
+                raise RefusedChange(f"already linked as {stance} (evidence {e.id}, {e.source} {e.locator or ''})")
 
 
 def source_keys(db: Database) -> list[str]:

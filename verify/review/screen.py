@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from verify.claims.listing import ClaimContext, ClaimDetail
+from verify.claims.listing import ClaimContext, ClaimDetail, EvidenceItem
 from verify.match.rank import RELEVANCE_THRESHOLD
 from verify.review.commands import HELP, KEYS_HINT
 from verify.review.view import Candidate, ClaimView, Message, Summary
@@ -148,8 +148,7 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
         lines.append(Text(f"  … {len(evidence) - len(shown)} earlier"))
     for e in shown:
         row = Text(
-            f"  #{e['id']} {e['stance']} · {e['source']} {e['locator'] or ''}{_evidence_flags(e)} · "
-            f"“{' '.join(e['quote'].split())}”"
+            f"  #{e.id} {e.stance} · {e.source} {e.locator or ''}{_evidence_flags(e)} · “{' '.join(e.quote.split())}”"
         )
         lines += _fit(style.wrap(row), 1, style.width) if compact else style.wrap(row, hang=5)
     note_head = Text(f"Notes: {len(notes) or 'none'}", style="bold")
@@ -164,12 +163,12 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     return lines
 
 
-def _evidence_flags(evidence: dict[str, Any]) -> str:
+def _evidence_flags(evidence: EvidenceItem) -> str:
     """ " · ⚑ missing_name ×2" for flags nobody accepted yet, " · ⚑ accepted" once someone did."""
-    flags = evidence.get("flags") or []
+    flags = evidence.flags
     if not flags:
         return ""
-    if evidence.get("flags_accepted"):
+    if evidence.flags_accepted:
         return " · ⚑ accepted"
     kinds: dict[str, int] = {}
     for flag in flags:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from verify.claims.listing import ClaimDetail
+from verify.claims.listing import ClaimDetail, EvidenceItem
 from verify.db.queries.sources import retrieved_source_keys
 from verify.ingest.segment import split_sentences
 from verify.match.flags import flags_for
@@ -69,8 +69,8 @@ class ClaimView:
         return self.claim.id
 
     @property
-    def active_evidence(self) -> list[dict[str, Any]]:
-        return [e for e in self.claim.evidence if not e["retracted"]]
+    def active_evidence(self) -> list[EvidenceItem]:
+        return [e for e in self.claim.evidence if not e.retracted]
 
 
 @dataclass

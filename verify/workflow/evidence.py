@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from verify import clock
-from verify.claims.listing import claim_evidence
+from verify.claims.listing import EvidenceItem, claim_evidence
 from verify.db.engine import Database
 from verify.db.models import STANCES, Claim, Evidence, Passage, Source
 from verify.db.queries.evidence import find_evidence
@@ -370,7 +370,7 @@ def retract(db: Database, evidence_id: int, reason: str, *, actor: str) -> Retra
         return Retracted(evidence_id, claim.id, change)  # type: ignore[arg-type]
 
 
-def list_evidence(session: Session, claim_id: int) -> list[dict[str, Any]]:
+def list_evidence(session: Session, claim_id: int) -> list[EvidenceItem]:
     """The claim's evidence (retracted included); the same statement ``claim show`` runs."""
     get_claim(session, claim_id)
     return claim_evidence(session, claim_id)
