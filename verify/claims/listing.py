@@ -34,7 +34,51 @@ class ClaimFilter:
     limit: int | None = None
 
 
-def _row(values: Any, counts: dict[int, dict[str, int]]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """One claim as ``claim list`` shows it: position, kind, status, assignee and evidence counts.
+
+    Typed so the listing, the unsupported reasons and the CSV export read
+    attributes a type checker can follow; :meth:`to_json` gives the
+    documented row unchanged.
+    """
+
+    id: int
+    article_id: int
+    paragraph: int
+    sentence: int
+    text: str
+    kind: str
+    status: str
+    assignee: str | None
+    attribution: dict[str, Any] | None
+    evidence_counts: dict[str, int]  # supports, contradicts, context (in force)
+    version: int
+    changed: bool
+    updated_at: str | None
+    updated_by: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented ``claim list`` row, keys in their historical order."""
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "paragraph": self.paragraph,
+            "sentence": self.sentence,
+            "text": self.text,
+            "kind": self.kind,
+            "status": self.status,
+            "assignee": self.assignee,
+            "attribution": self.attribution,
+            "evidence_counts": self.evidence_counts,
+            "version": self.version,
+            "changed": self.changed,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+        }
+
+
+def _row(values: Any, counts: dict[int, dict[str, int]]) -> ClaimRow:
     (
         cid,
         article_id,
@@ -51,25 +95,25 @@ def _row(values: Any, counts: dict[int, dict[str, int]]) -> dict[str, Any]:
         updated_by,
     ) = values
     found = counts.get(cid, {})
-    return {
-        "id": cid,
-        "article_id": article_id,
-        "paragraph": paragraph,
-        "sentence": sentence,
-        "text": text,
-        "kind": kind,
-        "status": status,
-        "assignee": assignee,
-        "attribution": json_value(attribution),
-        "evidence_counts": {stance: found.get(stance, 0) for stance in ("supports", "contradicts", "context")},
-        "version": version,
-        "changed": bool(changed),
-        "updated_at": updated_at,
-        "updated_by": updated_by,
-    }
+    return ClaimRow(
+        id=cid,
+        article_id=article_id,
+        paragraph=paragraph,
+        sentence=sentence,
+        text=text,
+        kind=kind,
+        status=status,
+        assignee=assignee,
+        attribution=json_value(attribution),
+        evidence_counts={stance: found.get(stance, 0) for stance in ("supports", "contradicts", "context")},
+        version=version,
+        changed=bool(changed),
+        updated_at=updated_at,
+        updated_by=updated_by,
+    )
 
 
-def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[dict[str, Any]], int]:
+def list_claims(source: Reader | Session, where: ClaimFilter) -> tuple[list[ClaimRow], int]:
     """Matching claims in article order, and how many matched before ``limit``."""
     reader = as_reader(source)
     conditions: list[str] = []
@@ -313,12 +357,12 @@ def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
     spans = json_value(spans)
     paragraph = ""
     context = None
-    if revision_text is not None and 0 < base["paragraph"] <= len(spans):
-        first, last = spans[base["paragraph"] - 1]
+    if revision_text is not None and 0 < base.paragraph <= len(spans):
+        first, last = spans[base.paragraph - 1]
         paragraph = revision_text[first:last]
         context = ClaimContext(revision_text[first:start], revision_text[start:end], revision_text[end:last])
     return ClaimDetail(
-        **base,
+        **base.to_json(),
         context=context,
         paragraph_text=paragraph,
         article_title=title,

@@ -64,9 +64,9 @@ def list_command(
         rows, total = list_claims(reader, where)
         titles = article_titles(reader) if output is ListFormat.table and article is None else {}
     if output is ListFormat.json:
-        print_json(rows)
+        print_json([r.to_json() for r in rows])
     elif output is ListFormat.csv:
-        print_csv(({**r, **r["evidence_counts"]} for r in rows), CSV_COLUMNS)
+        print_csv(({**r.to_json(), **r.evidence_counts} for r in rows), CSV_COLUMNS)
     elif not rows:
         say(
             "No claims match."
@@ -86,15 +86,15 @@ def list_command(
             ["id", *(["art"] if several else []), "¶", "s", "kind", "status", "assignee", "ev", "text"],
             [
                 [
-                    r["id"],
-                    *([r["article_id"]] if several else []),
-                    r["paragraph"],
-                    r["sentence"],
-                    r["kind"],
-                    r["status"],
-                    r["assignee"] or "",
-                    _evidence_cell(r["evidence_counts"]),
-                    _short(r["text"]),
+                    r.id,
+                    *([r.article_id] if several else []),
+                    r.paragraph,
+                    r.sentence,
+                    r.kind,
+                    r.status,
+                    r.assignee or "",
+                    _evidence_cell(r.evidence_counts),
+                    _short(r.text),
                 ]
                 for r in rows
             ],

@@ -49,12 +49,12 @@ def claim_rows(session: Session, article_id: int | None = None) -> list[dict[str
     cited, signed, notes = _sources_cited(session), current_signoffs(session), latest_notes(session)
     out = []
     for row in rows:
-        signoff, note = signed.get(row["id"]), notes.get(row["id"])
+        signoff, note = signed.get(row.id), notes.get(row.id)
         out.append(
             {
-                **row,
-                **row["evidence_counts"],
-                "sources": cited.get(row["id"], ""),
+                **row.to_json(),
+                **row.evidence_counts,
+                "sources": cited.get(row.id, ""),
                 "signed_off_by": signoff["by"] if signoff else None,
                 "signed_off_at": signoff["at"] if signoff else None,
                 "latest_note": note["text"] if note else None,

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.listing import ClaimFilter, list_claims
+from verify.claims.listing import ClaimFilter, ClaimRow, list_claims
 from verify.db.queries.events import latest_note_rows
 from verify.db.queries.evidence import claims_by_anchor
 from verify.db.reader import Reader, as_reader
@@ -73,15 +73,15 @@ class Facts:
 class Reason:
     name: str  # stable, in JSON/CSV and the gate message
     message: str  # for people: the Markdown list and the appendix
-    applies: Callable[[dict[str, Any], Facts], bool]
+    applies: Callable[[ClaimRow, Facts], bool]
 
 
-def _checkable(row: dict[str, Any], facts: Facts) -> bool:
-    return row["kind"] in ("factual", "quote") or facts.options.include_opinion
+def _checkable(row: ClaimRow, facts: Facts) -> bool:
+    return row.kind in ("factual", "quote") or facts.options.include_opinion
 
 
-def _supported(row: dict[str, Any]) -> bool:
-    return row["evidence_counts"]["supports"] > 0
+def _supported(row: ClaimRow) -> bool:
+    return row.evidence_counts["supports"] > 0
 
 
 REASON_RULES: tuple[Reason, ...] = (
@@ -89,35 +89,35 @@ REASON_RULES: tuple[Reason, ...] = (
     Reason(
         "no_verdict",
         "evidence linked but no verdict yet",
-        lambda row, facts: row["status"] in NO_VERDICT and _supported(row),
+        lambda row, facts: row.status in NO_VERDICT and _supported(row),
     ),
     Reason(
         "changed",
         "edited in the latest revision; re-check it against its evidence",
-        lambda row, facts: bool(row["changed"]),
+        lambda row, facts: row.changed,
     ),
     Reason(
         "conflict",
         "verdict of support, but contradicting evidence is in force",
-        lambda row, facts: is_conflict(row["status"], EvidenceCounts(**row["evidence_counts"])),
+        lambda row, facts: is_conflict(row.status, EvidenceCounts(**row.evidence_counts)),
     ),
-    Reason("disputed", "disputed", lambda row, facts: row["status"] == "disputed"),
-    Reason("partly_verified", "partly verified", lambda row, facts: row["status"] == "partly_verified"),
+    Reason("disputed", "disputed", lambda row, facts: row.status == "disputed"),
+    Reason("partly_verified", "partly verified", lambda row, facts: row.status == "partly_verified"),
     Reason(
         "orphaned_evidence",
         "evidence no longer found in its source",
-        lambda row, facts: row["id"] in facts.anchors.get("orphaned_evidence", ()),
+        lambda row, facts: row.id in facts.anchors.get("orphaned_evidence", ()),
     ),
     Reason(
         "evidence_reworded",
         "evidence re-anchored with different wording in a new source version; re-check",
-        lambda row, facts: row["id"] in facts.anchors.get("evidence_reworded", ()),
+        lambda row, facts: row.id in facts.anchors.get("evidence_reworded", ()),
     ),
     Reason(
         "unsigned",
         "verdict not signed off",
         lambda row, facts: (
-            facts.options.require_signoff and row["status"] in FINAL_VERDICTS and row["id"] not in facts.signed
+            facts.options.require_signoff and row.status in FINAL_VERDICTS and row.id not in facts.signed
         ),
     ),
 )
@@ -141,9 +141,9 @@ def anchor_claims(source: Reader | Session) -> dict[str, set[int]]:
     return found
 
 
-def reasons_for(row: dict[str, Any], facts: Facts) -> list[str]:
+def reasons_for(row: ClaimRow, facts: Facts) -> list[str]:
     """Why one claim (a ``claim list`` row) is listed, in :data:`REASONS` order; empty when it is not."""
-    status, kind = row["status"], row["kind"]
+    status, kind = row.status, row.kind
     if status == "withdrawn":
         return []
     if (kind == "opinion" or status == "opinion") and not facts.options.include_opinion:
@@ -212,10 +212,10 @@ def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) ->
     rows, _ = list_claims(reader, ClaimFilter(article=options.article))
     facts = Facts(options, anchor_claims(reader), current_signoffs(reader))
     listed = [(row, reasons) for row in rows if (reasons := reasons_for(row, facts))]
-    notes = latest_notes(reader, [row["id"] for row, _ in listed] if len(listed) <= 500 else None)
+    notes = latest_notes(reader, [row.id for row, _ in listed] if len(listed) <= 500 else None)
     return [
         UnsupportedClaim(
-            **row, reasons=tuple(reasons), signoff=facts.signed.get(row["id"]), latest_note=notes.get(row["id"])
+            **row.to_json(), reasons=tuple(reasons), signoff=facts.signed.get(row.id), latest_note=notes.get(row.id)
         )
         for row, reasons in listed
     ]
