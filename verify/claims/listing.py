@@ -268,6 +268,41 @@ def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimNote:
+    """A reviewer's note on a claim; notes are never edited, so this is the whole record."""
+
+    id: int
+    author: str
+    at: str
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "author": self.author, "at": self.at, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One audit event of a claim: who changed what from ``old`` to ``new``, and why."""
+
+    actor: str
+    at: str
+    action: str
+    old: str | None
+    new: str | None
+    note: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "at": self.at,
+            "action": self.action,
+            "old": self.old,
+            "new": self.new,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimContext:
     """The claim's paragraph cut around it, so a screen can mark the claim without recomputing spans."""
 
@@ -282,7 +317,6 @@ class ClaimDetail:
 
     Typed so renderers read attributes a type checker can follow instead of
     string keys; :meth:`to_json` gives the documented JSON shape, unchanged.
-    Notes and history stay in their JSON shape.
     """
 
     id: int
@@ -305,8 +339,8 @@ class ClaimDetail:
     hints: dict[str, Any] | None
     span: tuple[int, int]
     evidence: tuple[EvidenceItem, ...]
-    notes: tuple[dict[str, Any], ...]
-    history: tuple[dict[str, Any], ...]
+    notes: tuple[ClaimNote, ...]
+    history: tuple[HistoryEntry, ...]
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape, keys in their historical order (``context`` only when known)."""
@@ -337,8 +371,8 @@ class ClaimDetail:
         result["hints"] = self.hints
         result["span"] = list(self.span)
         result["evidence"] = [e.to_json(with_page=True) for e in self.evidence]
-        result["notes"] = list(self.notes)
-        result["history"] = list(self.history)
+        result["notes"] = [n.to_json() for n in self.notes]
+        result["history"] = [h.to_json() for h in self.history]
         return result
 
 
@@ -369,12 +403,6 @@ def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
         hints=json_value(hints),
         span=(start, end),
         evidence=tuple(claim_evidence(reader, claim_id)),
-        notes=tuple(
-            {"id": note_id, "author": author, "at": at, "text": text}
-            for note_id, author, at, text in note_rows(reader, claim_id)
-        ),
-        history=tuple(
-            {"actor": actor, "at": at, "action": action, "old": old, "new": new, "note": note}
-            for actor, at, action, old, new, note in history_rows(reader, claim_id)
-        ),
+        notes=tuple(ClaimNote(*row) for row in note_rows(reader, claim_id)),
+        history=tuple(HistoryEntry(*row) for row in history_rows(reader, claim_id)),
     )

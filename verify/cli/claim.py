@@ -182,14 +182,14 @@ def _print_detail(d: ClaimDetail) -> None:
             out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
     out.print(Text(f"notes ({len(d.notes)}):", style="bold"))
     for n in d.notes:
-        out.print(Text(f"  {n['at'][:16]} {n['author']}: {n['text']}"))
+        out.print(Text(f"  {n.at[:16]} {n.author}: {n.text}"))
     out.print(Text("history:", style="bold"))
     for h in d.history:
-        change = f"{h['old']} -> {h['new']}" if h["old"] is not None else (h["new"] or "")
+        change = f"{h.old} -> {h.new}" if h.old is not None else (h.new or "")
         out.print(
             Text(
-                f"  {h['at'][:19]} {h['actor']} {h['action']}: {_short(change, 70)}"
-                + (f" ({_short(h['note'], 60)})" if h["note"] else "")
+                f"  {h.at[:19]} {h.actor} {h.action}: {_short(change, 70)}"
+                + (f" ({_short(h.note, 60)})" if h.note else "")
             )
         )
 

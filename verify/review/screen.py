@@ -154,12 +154,12 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     note_head = Text(f"Notes: {len(notes) or 'none'}", style="bold")
     if notes and compact:
         last = notes[-1]
-        note_head.append(f" · last, {last['author']}: {' '.join(last['text'].split())}", style="")
+        note_head.append(f" · last, {last.author}: {' '.join(last.text.split())}", style="")
         lines += _fit(style.wrap(note_head), 1, style.width)
     else:
         lines.append(note_head)
         for n in notes:
-            lines += style.wrap(Text(f"  {n['at'][:16].replace('T', ' ')} {n['author']}: {n['text']}"), hang=4)
+            lines += style.wrap(Text(f"  {n.at[:16].replace('T', ' ')} {n.author}: {n.text}"), hang=4)
     return lines
 
 
