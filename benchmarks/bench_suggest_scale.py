@@ -98,7 +98,7 @@ def make_claims(texts: list[str], rng: random.Random, count: int, origins: list[
     return article + generated
 
 
-def build(folder: Path, texts: list[str]) -> tuple[Any, float]:
+def build(folder: Path, texts: list[str], url: str | None = None) -> tuple[Any, float]:
     from sqlalchemy import insert
 
     from verify.db.engine import open_database
@@ -106,7 +106,7 @@ def build(folder: Path, texts: list[str]) -> tuple[Any, float]:
     from verify.db.models import Passage, Source
     from verify.match.index import rebuild_on_connection
 
-    database = open_database(str(folder / "claims.db"), create=True, check_schema=False)
+    database = open_database(url or str(folder / "claims.db"), create=True, check_schema=False)
     upgrade(database)
     start = time.perf_counter()
     with database.write() as session:
@@ -207,6 +207,29 @@ def time_claims(database: Any, claims: list[str]) -> tuple[list[float], list[flo
     return times, cpu
 
 
+def time_postgres(server: str, texts: list[str], claims: list[str]) -> tuple[float, list[float], list[float]]:
+    """The same index and claims in a fresh database on ``server`` (created, then dropped)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"verify_scale_{os.getpid()}"
+    admin = create_engine(make_url(server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        database, seconds = build(Path("."), texts, make_url(server).set(database=name).render_as_string(False))
+        try:
+            times, cpu = time_claims(database, claims)
+        finally:
+            database.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+    return seconds, times, cpu
+
+
 def time_bm25s(texts: list[str], claims: list[str]) -> list[float] | None:
     """bm25s's retrieval of the top 50 for each claim (reference for the first stage)."""
     try:
@@ -237,6 +260,9 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=200_000)
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also time the same index on a PostgreSQL server (a SQLAlchemy URL)"
+    )
     args = parser.parse_args()
     from verify.match.rank import suggest_for_text
 
@@ -268,6 +294,7 @@ def main() -> None:
                 found["index"] += bool(ours) and ours[0].text == texts[origin]
                 found["fts5"] += bool(theirs) and theirs[0].text == texts[origin]
         database.dispose()
+    postgres = time_postgres(args.postgres, texts, claims) if args.postgres else None
     reference = time_bm25s(texts, claims)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     median = statistics.median(times)
@@ -289,6 +316,16 @@ def main() -> None:
         f"| peak memory (maxrss, whole process) | {rss:.0f} MB | | "
         f"< 1024 MB {'(met)' if rss < 1024 else '(NOT met)'} |",
     ]
+    if postgres:
+        pg_seconds, pg_times, pg_cpu = postgres
+        lines += [
+            f"| PostgreSQL: index build | {pg_seconds:.1f} s | | |",
+            f"| PostgreSQL: p50 / p95 latency | {statistics.median(pg_times):.1f} / "
+            f"{percentile(pg_times, 0.95):.1f} ms | | ≤ {goal} ms "
+            f"{'(met)' if statistics.median(pg_times) <= goal else '(NOT met)'} |",
+            f"| PostgreSQL: p50 / p95 CPU time (client) | {statistics.median(pg_cpu):.1f} / "
+            f"{percentile(pg_cpu, 0.95):.1f} ms | | |",
+        ]
     if reference:
         lines.append(
             f"| bm25s first stage alone (reference) | p50 {statistics.median(reference):.1f} ms, "
