@@ -9,7 +9,7 @@ same way, so ``verify claim show`` starts as fast as ``verify status``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from verify.db.queries.articles import article_exists, article_rows
@@ -60,22 +60,15 @@ class ClaimRow:
 
     def to_json(self) -> dict[str, Any]:
         """The documented ``claim list`` row, keys in their historical order."""
-        return {
-            "id": self.id,
-            "article_id": self.article_id,
-            "paragraph": self.paragraph,
-            "sentence": self.sentence,
-            "text": self.text,
-            "kind": self.kind,
-            "status": self.status,
-            "assignee": self.assignee,
-            "attribution": self.attribution,
-            "evidence_counts": self.evidence_counts,
-            "version": self.version,
-            "changed": self.changed,
-            "updated_at": self.updated_at,
-            "updated_by": self.updated_by,
-        }
+        return row_json(self)
+
+
+ROW_KEYS = tuple(f.name for f in fields(ClaimRow))  # the documented row's keys, in their historical order
+
+
+def row_json(claim: Any) -> dict[str, Any]:
+    """The claim-row keys every claim JSON starts with (list, show, unsupported), read from ``claim``."""
+    return {key: getattr(claim, key) for key in ROW_KEYS}
 
 
 def _row(values: Any, counts: dict[int, dict[str, int]]) -> ClaimRow:
@@ -344,22 +337,7 @@ class ClaimDetail:
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape, keys in their historical order (``context`` only when known)."""
-        result: dict[str, Any] = {
-            "id": self.id,
-            "article_id": self.article_id,
-            "paragraph": self.paragraph,
-            "sentence": self.sentence,
-            "text": self.text,
-            "kind": self.kind,
-            "status": self.status,
-            "assignee": self.assignee,
-            "attribution": self.attribution,
-            "evidence_counts": self.evidence_counts,
-            "version": self.version,
-            "changed": self.changed,
-            "updated_at": self.updated_at,
-            "updated_by": self.updated_by,
-        }
+        result = row_json(self)
         if self.context is not None:
             result["context"] = {
                 "before": self.context.before,

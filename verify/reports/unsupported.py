@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.listing import ClaimFilter, ClaimRow, list_claims
+from verify.claims.listing import ClaimFilter, ClaimRow, list_claims, row_json
 from verify.db.queries.events import latest_note_rows
 from verify.db.queries.evidence import claims_by_anchor
 from verify.db.reader import Reader, as_reader
@@ -182,20 +182,7 @@ class UnsupportedClaim:
     def to_json(self) -> dict[str, Any]:
         """The documented row, keys in their historical order."""
         return {
-            "id": self.id,
-            "article_id": self.article_id,
-            "paragraph": self.paragraph,
-            "sentence": self.sentence,
-            "text": self.text,
-            "kind": self.kind,
-            "status": self.status,
-            "assignee": self.assignee,
-            "attribution": self.attribution,
-            "evidence_counts": self.evidence_counts,
-            "version": self.version,
-            "changed": self.changed,
-            "updated_at": self.updated_at,
-            "updated_by": self.updated_by,
+            **row_json(self),
             "reasons": list(self.reasons),
             "signoff": self.signoff,
             "latest_note": self.latest_note,
