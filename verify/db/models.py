@@ -243,7 +243,8 @@ class SearchBlock(SQLModel, table=True):
     """The passages of one source that contain an index term, as packed arrays (see verify.match.index)."""
 
     __tablename__ = "search_block"
-    __table_args__ = {"sqlite_with_rowid": False}
+    # (term, postings) answers document frequencies from the index alone (migration 0013).
+    __table_args__ = (Index("ix_search_block_term_postings", "term", "postings"), {"sqlite_with_rowid": False})
 
     term: str = Field(primary_key=True)
     source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)

@@ -70,7 +70,10 @@ class PsycopgReader:
         import psycopg
 
         try:
-            return self.connection.execute(_NAMED.sub(r"%(\1)s", sql.replace("%", "%%")), dict(params or {})).fetchall()
+            # Binary results: the search index's packed postings arrive as raw bytes, not as hex text to decode.
+            return self.connection.execute(
+                _NAMED.sub(r"%(\1)s", sql.replace("%", "%%")), dict(params or {}), binary=True
+            ).fetchall()
         except psycopg.Error as exc:
             raise read_error(self.url, exc) from None
 

@@ -35,9 +35,9 @@ import math
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from verify.db.reader import Reader, in_list
 from verify.match.tokenize import term_counts
@@ -180,14 +180,54 @@ def index_is_stale(conn: Connection) -> bool:
     return indexed != passages or (stats is not None and stats[0] != INDEX_FORMAT) or (stats is None and passages > 0)
 
 
+class IndexView:
+    """A :class:`Reader` that reads the index's totals and document frequencies once per transaction.
+
+    One suggestion asks for them up to three times (the claim's idf
+    weights, the first stage, the first stage again within the attributed
+    report); on PostgreSQL each round trip costs more than the arithmetic,
+    so they are kept for the life of the view. Use one view per read
+    snapshot: it never sees writes made after its first read.
+    """
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self._totals: tuple[int, int] | None = None
+        self._frequencies: dict[str, int] = {}
+        self._asked: set[str] = set()
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        return self.reader.rows(sql, params)
+
+    def totals(self) -> tuple[int, int]:
+        """(indexed passages, their total length in terms); (0, 0) for an empty index."""
+        if self._totals is None:
+            found = self.reader.rows("SELECT documents, total_length FROM search_stats WHERE id = 1")
+            self._totals = (int(found[0][0] or 0), int(found[0][1] or 0)) if found else (0, 0)
+        return self._totals
+
+    def frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many indexed passages contain each term (terms absent from the index are left out)."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._asked]
+        if missing:
+            params: dict[str, object] = {}
+            marks = in_list("t", missing, params)
+            found = self.reader.rows(
+                f"SELECT term, sum(postings) FROM search_block WHERE term IN ({marks}) GROUP BY term", params
+            )
+            self._frequencies.update((t, int(df)) for t, df in found)
+            self._asked.update(missing)
+        return {t: self._frequencies[t] for t in terms if t in self._frequencies}
+
+
+def index_view(reader: Reader) -> IndexView:
+    """``reader`` itself when it already is a view, else a new view over it."""
+    return reader if isinstance(reader, IndexView) else IndexView(reader)
+
+
 def document_frequencies(reader: Reader, terms: Sequence[str]) -> dict[str, int]:
     """How many indexed passages contain each term (terms absent from the index are left out)."""
-    if not terms:
-        return {}
-    params: dict[str, object] = {}
-    marks = in_list("t", dict.fromkeys(terms), params)
-    found = reader.rows(f"SELECT term, sum(postings) FROM search_block WHERE term IN ({marks}) GROUP BY term", params)
-    return {t: int(df) for t, df in found}
+    return index_view(reader).frequencies(terms) if terms else {}
 
 
 def idf(documents: int, df: int) -> float:
@@ -259,12 +299,12 @@ def bm25(
     unique = list(dict.fromkeys(query_terms))
     if not unique or limit < 1:
         return []
-    stats = reader.rows("SELECT documents, total_length FROM search_stats WHERE id = 1")
-    if not stats or not stats[0][0]:
+    view = index_view(reader)
+    documents, total_length = view.totals()
+    if not documents:
         return []
-    documents, total_length = stats[0]
     avgdl = total_length / documents or 1.0
-    frequencies = document_frequencies(reader, unique)
+    frequencies = view.frequencies(unique)
     if not frequencies:
         return []
     weights = {t: idf(documents, df) for t, df in frequencies.items()}

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verify.claims.names import gazetteer, name_key
-from verify.db.queries.sources import passage_total
 
 if TYPE_CHECKING:
     from verify.db.reader import Reader
@@ -159,17 +158,19 @@ def claim_terms(
 
 
 def word_counts(reader: Reader, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
-    """How many passages there are, and how many contain each claim word or variant phrase.
+    """How many passages are searched, and how many contain each claim word or variant phrase.
 
-    Counts come from the search index (one query for all words); a phrase
-    counts as its rarest word.
+    Both come from the search index, so the idf of a word counts the
+    passages of current sources, the ones the first stage ranks (superseded
+    versions stay archived, unsearched); a phrase counts as its rarest word.
     """
-    from verify.match.index import document_frequencies
+    from verify.match.index import index_view
     from verify.match.tokenize import terms as index_terms
 
-    total = passage_total(reader) or 1
+    view = index_view(reader)
+    total = view.totals()[0] or 1
     per_word = {w: index_terms(w) for w in words}
-    counts = document_frequencies(reader, sorted({t for found in per_word.values() for t in found}))
+    counts = view.frequencies(sorted({t for found in per_word.values() for t in found}))
     return total, {w: min((counts.get(t, 0) for t in found), default=0) for w, found in per_word.items()}
 
 

@@ -46,7 +46,7 @@ from verify.db.queries.sources import current_source_id, passages_by_id
 from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
-from verify.match.index import bm25
+from verify.match.index import IndexView, bm25
 from verify.match.numbers import quantities
 from verify.match.query import (
     Terms,
@@ -454,7 +454,7 @@ def suggest_for_text(
     other claims to: with no attribution of its own, a claim most likely
     comes from one of them, so they win ties against other years' reports.
     """
-    reader = as_reader(session)
+    reader = IndexView(as_reader(session))  # the index's totals and frequencies, read once for this claim
     hints = hints if hints is not None else compute_hints(claim)
     context = claim_context(reader, claim, hints, attribution, weights, cited)
     found = first_stage(reader, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))

@@ -74,11 +74,6 @@ def source_summary_rows(reader: Reader) -> list[Any]:
     )
 
 
-def passage_total(reader: Reader) -> int:
-    """How many passages the archive holds (every version)."""
-    return int(reader.rows("SELECT count(*) FROM passage")[0][0] or 0)
-
-
 def passages_by_id(reader: Reader, columns: str, ids: list[int], *, current_only: bool = False) -> list[Any]:
     """``columns`` (over ``p`` passage and ``s`` source) of the passages ``ids``, of current sources if asked."""
     if not ids:
