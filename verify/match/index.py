@@ -30,7 +30,6 @@ any other passage, those terms only update the passages still in the race.
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import sys
 from array import array
@@ -225,11 +224,6 @@ def index_view(reader: Reader) -> IndexView:
     return reader if isinstance(reader, IndexView) else IndexView(reader)
 
 
-def document_frequencies(reader: Reader, terms: Sequence[str]) -> dict[str, int]:
-    """How many indexed passages contain each term (terms absent from the index are left out)."""
-    return index_view(reader).frequencies(terms) if terms else {}
-
-
 def idf(documents: int, df: int) -> float:
     """Robertson/Spärck Jones idf, floored just above 0 as SQLite FTS5's bm25() does.
 
@@ -268,22 +262,35 @@ def _load(
     return loaded
 
 
-def _lookup(
-    blocks: list[tuple[array[int], array[int], array[int]]], starts: list[int], reach: list[int], passage_id: int
-) -> tuple[int, int] | None:
-    """(tf, length) of a passage in a term's blocks (sorted by first id), by binary search.
+def _add_by_search(
+    scores: dict[int, float],
+    blocks: list[tuple[array[int], array[int], array[int]]],
+    weight: float,
+    base: float,
+    per: float,
+) -> None:
+    """Add a common term's contribution to the passages still in the race, by binary search in its blocks.
 
-    ``reach[k]`` is the highest id in blocks 0..k, so the search stops at the
-    first block below which no block can hold the passage.
+    The candidates are walked in id order against each block's id range, so
+    each candidate costs one search inside the one block that can hold it
+    (a source's passages have consecutive ids), and each search starts
+    where the previous one ended. A passage of length ``n`` with ``tf``
+    occurrences gains ``weight * tf / (tf + base + per * n)``: BM25's
+    ``k1 * (1 - b + b * n / avgdl)`` split into its constant and its slope.
     """
-    for k in range(bisect_right(starts, passage_id) - 1, -1, -1):
-        if reach[k] < passage_id:
-            break
-        ids, tfs, lengths = blocks[k]
-        at = bisect_left(ids, passage_id)
-        if at < len(ids) and ids[at] == passage_id:
-            return tfs[at], lengths[at]
-    return None
+    candidates = sorted(scores)
+    for ids, tfs, lengths in blocks:
+        first = bisect_left(candidates, ids[0])
+        last = bisect_right(candidates, ids[-1], first)
+        at = 0
+        end = len(ids)
+        for passage_id in candidates[first:last]:
+            at = bisect_left(ids, passage_id, at, end)
+            if at == end:
+                break
+            if ids[at] == passage_id:
+                tf = tfs[at]
+                scores[passage_id] += weight * tf / (tf + base + per * lengths[at])
 
 
 def bm25(
@@ -336,14 +343,7 @@ def bm25(
                         if passage_id in scores:
                             scores[passage_id] += weight * tf / (tf + k1 * (1 - b + b * length / avgdl))
             else:
-                blocks = sorted(entry.blocks, key=lambda block: block[0][0])
-                starts = [block[0][0] for block in blocks]
-                reach = list(itertools.accumulate((block[0][-1] for block in blocks), max))
-                for passage_id in scores:
-                    found = _lookup(blocks, starts, reach, passage_id)
-                    if found is not None:
-                        tf, length = found
-                        scores[passage_id] += weight * tf / (tf + k1 * (1 - b + b * length / avgdl))
+                _add_by_search(scores, entry.blocks, weight, k1 * (1 - b), k1 * b / avgdl)
         if len(scores) >= limit:
             threshold = heapq.nlargest(limit, scores.values())[-1]
     best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
