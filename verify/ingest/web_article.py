@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from verify.errors import VerifyError
+from verify.ingest.article_file import ArticleFile
 
 _SPACE = re.compile(r"\s+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -54,7 +55,7 @@ def extract_web_article(html: str, url: str | None = None) -> WebArticle:
     import trafilatura
 
     where = url or "the page"
-    document = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(
         html,
         url=url,
         include_comments=False,
@@ -150,3 +151,29 @@ def _iso_date(text: str | None) -> str | None:
         return date.fromisoformat(text.strip()[:10]).isoformat()
     except ValueError:
         return None
+
+
+def read_article_url(url: str, *, title: str | None = None, max_size: int, timeout: float) -> ArticleFile:
+    """Download a web page with the source downloader's limits and read its story.
+
+    Every safety of a source download holds (http/https only, no
+    credentials, redirects re-checked, size cap on decoded bytes, the
+    ``--timeout`` budget); a PDF, an image or any other non-page is refused.
+    """
+    from verify.ingest.article_file import decode, parse_article
+    from verify.ingest.fetch import HTML, MARKDOWN, TEXT, download
+
+    fetched = download(
+        url, max_bytes=max_size, total_timeout=timeout, accept=frozenset({HTML, TEXT, MARKDOWN}), retries=1
+    )
+    final = fetched.final_url
+    if fetched.media_type != HTML:
+        suffix = ".md" if fetched.media_type == MARKDOWN else ".txt"
+        plain = parse_article(fetched.content, url, suffix, title)
+        return ArticleFile(plain.title, plain.paragraphs, url, "web text", url=final)
+    page = extract_web_article(decode(fetched.content, url), final)
+    body = page.paragraphs
+    found = title or page.title
+    if found is not None and body and body[0].strip() == found.strip():
+        body = body[1:]
+    return ArticleFile(found, body, url, "web page", author=page.author, published=page.published, url=final)
