@@ -71,16 +71,18 @@ def drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     the page number, so here a line at the same edge of at least two pages
     (and of half of them) is furniture.
     """
-    pages = [_without_slug(pages[0]), *pages[1:]] if pages else pages
     if len(pages) < 2:
-        return pages
+        return [_without_slug(page) for page in pages]
+    edges = [{id(line) for line in _edge_lines(page)} for page in pages]
     counts: Counter[str] = Counter()
-    for page in pages:
-        counts.update({_norm(line.text) for line in _edge_lines(page)})
+    for page, edge in zip(pages, edges, strict=True):
+        counts.update({_norm(line.text) for line in page if id(line) in edge})
     running = {text for text, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
-    return [
-        [line for line in page if not (_norm(line.text) in running and line in _edge_lines(page))] for page in pages
+    kept = [
+        [line for line in page if not (id(line) in edge and _norm(line.text) in running)]
+        for page, edge in zip(pages, edges, strict=True)
     ]
+    return [_without_slug(kept[0]), *kept[1:]]
 
 
 def _edge_lines(page: list[Line]) -> list[Line]:

@@ -166,14 +166,14 @@ def read_article_url(url: str, *, title: str | None = None, max_size: int, timeo
     fetched = download(
         url, max_bytes=max_size, total_timeout=timeout, accept=frozenset({HTML, TEXT, MARKDOWN}), retries=1
     )
-    final = fetched.final_url
+    final = fetched.final_url  # the page's own address resolves its relative links; the article is known by ``url``
     if fetched.media_type != HTML:
         suffix = ".md" if fetched.media_type == MARKDOWN else ".txt"
         plain = parse_article(fetched.content, url, suffix, title)
-        return ArticleFile(plain.title, plain.paragraphs, url, "web text", url=final)
+        return ArticleFile(plain.title, plain.paragraphs, url, "web text", url=url)
     page = extract_web_article(decode(fetched.content, url), final)
     body = page.paragraphs
     found = title or page.title
     if found is not None and body and body[0].strip() == found.strip():
         body = body[1:]
-    return ArticleFile(found, body, url, "web page", author=page.author, published=page.published, url=final)
+    return ArticleFile(found, body, url, "web page", author=page.author, published=page.published, url=url)
