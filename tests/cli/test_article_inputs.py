@@ -411,3 +411,36 @@ def test_a_plain_text_file_names_its_format(desk, run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "(from story.md, markdown)" in result.stdout
     assert run("article", "list").stdout.count("story.md (markdown)") == 1
+
+
+# --- real news pages -----------------------------------------------------------------------
+
+
+def test_real_news_pages_by_url(desk, run, http_server):
+    """Eight real pages of the article-extraction benchmark, served as they were crawled.
+
+    Each becomes an article whose claims are, for at least 85% of them, sentences of
+    the page's hand-checked article body (the rest: a subheading-like line or a
+    caption the extractor kept), with its title and date from the page's markup.
+    """
+    import gzip
+    import re
+
+    from tests import realdocs
+
+    truth = json.loads(realdocs.require("article-extraction-ground-truth"))
+    pages = realdocs.require_folder("article-extraction-html")
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    for number, key in enumerate(sorted(truth)[:8], start=1):
+        http_server.serve(f"/{key}", gzip.decompress(pages[f"{key}.html.gz"]), "text/html")
+        result = run("article", "add", http_server.url(f"/{key}"))
+        assert result.exit_code == 0, (key, result.stderr)
+        claims = json.loads(run("claim", "list", "--article", str(number), "--format", "json").stdout)
+        body = words(truth[key]["articleBody"])
+        inside = sum(words(c["text"]) in body for c in claims)
+        assert claims and inside >= 0.85 * len(claims), (key, inside, len(claims))
+        row = article_rows(desk)[number - 1]
+        assert row["title"] and row["published"] and row["published"].startswith("2019-11"), row
