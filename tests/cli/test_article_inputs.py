@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_bad_input import assert_one_line_error
-from tests.docxmaker import Para, comment_around, dele, encrypted_docx, footnote_ref, ins, make_docx, run
+from tests.docxmaker import Para, comment_around, dele, encrypted_docx, footnote_ref, ins, make_docx
+from tests.docxmaker import run as text_run
 from tests.httpserver import Reply
 
 STORY = [
@@ -224,10 +225,10 @@ def draft(tmp_path: Path, name: str = "draft.docx") -> Path:
             [
                 Para("Council approves 25 teaching posts", style="Title"),
                 Para(
-                    xml=run("The city council approved ")
+                    xml=text_run("The city council approved ")
                     + dele("20")
                     + ins("25")
-                    + run(" new teaching posts on Monday after a two-hour debate.")
+                    + text_run(" new teaching posts on Monday after a two-hour debate.")
                     + footnote_ref()
                 ),
                 Para("Mayor Ana Ruiz said the posts would cost 4.2 million euros a year,", mark_deleted=True),
@@ -262,6 +263,38 @@ def test_a_word_draft_with_headings_footnotes_comments_and_tracked_changes(desk,
     ]
 
 
+def test_moved_text_and_a_subtitle(desk, run, tmp_path):
+    moved_from = (
+        '<w:moveFrom w:id="5" w:author="Editor" w:date="2026-01-05T09:00:00Z">' + text_run(STORY[1]) + "</w:moveFrom>"
+    )
+    moved_to = (
+        '<w:moveTo w:id="6" w:author="Editor" w:date="2026-01-05T09:00:00Z">' + text_run(STORY[1]) + "</w:moveTo>"
+    )
+    path = tmp_path / "moved.docx"
+    path.write_bytes(
+        make_docx(
+            [
+                Para("Council approves posts", style="Title"),
+                Para(STORY[0], style="Subtitle"),
+                Para(xml=moved_from),
+                Para(STORY[2]),
+                Para(xml=moved_to),
+            ]
+        )
+    )
+    result = run("article", "add", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "2 tracked changes accepted" in result.stdout
+    assert claim_texts(run) == [STORY[0], STORY[2], STORY[1]]
+
+
+def test_a_plain_text_url(desk, run, http_server):
+    http_server.serve("/story.txt", ("Council approves posts\n\n" + "\n\n".join(STORY)).encode(), "text/plain")
+    result = run("article", "add", http_server.url("/story.txt"))
+    assert result.exit_code == 0, result.stderr
+    assert "web text" in result.stdout and claim_texts(run) == STORY
+
+
 def test_a_word_draft_from_standard_input(desk, run, tmp_path):
     data = draft(tmp_path).read_bytes()
     result = run("article", "add", "-", "--title", "Posts", input=data)
@@ -280,6 +313,7 @@ def test_refusals_for_word_files(desk, run, tmp_path):
         "locked.docx": (encrypted_docx(), "is protected by a password"),
         "old.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old-format Word (.doc) file"),
         "text.docx": (b"The council approved 25 posts.", "is not a Word document"),
+        "title-only.docx": (make_docx([Para("Council approves posts", style="Title")]), "has no body paragraphs"),
     }
     for name, (data, message) in cases.items():
         path = tmp_path / name

@@ -33,7 +33,8 @@ _SKIPPED = frozenset(  # subtrees that are not the text as it reads with changes
 )
 _CHANGES = frozenset(f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo"))
 _SPACE = re.compile(r"\s+")
-_HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title|subtitle)$", re.IGNORECASE)
+# A subtitle (the standfirst) states facts like any paragraph, so it is checked, not skipped.
+_HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
