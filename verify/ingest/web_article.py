@@ -163,9 +163,7 @@ def read_article_url(url: str, *, title: str | None = None, max_size: int, timeo
     from verify.ingest.article_file import decode, parse_article
     from verify.ingest.fetch import HTML, MARKDOWN, TEXT, download
 
-    fetched = download(
-        url, max_bytes=max_size, total_timeout=timeout, accept=frozenset({HTML, TEXT, MARKDOWN}), retries=1
-    )
+    fetched = download(url, max_bytes=max_size, total_timeout=timeout, accept=frozenset({HTML, TEXT, MARKDOWN}))
     final = fetched.final_url  # the page's own address resolves its relative links; the article is known by ``url``
     if fetched.media_type != HTML:
         suffix = ".md" if fetched.media_type == MARKDOWN else ".txt"
