@@ -116,9 +116,9 @@ def test_max_size_option(empty_db, run, tmp_path):
 
 
 def test_unsupported_format(empty_db, run, tmp_path):
-    path = tmp_path / "article.docx"
-    path.write_bytes(b"PK\x03\x04 not really a docx")
-    refused_import(run, empty_db, path, "unsupported article format '.docx'")
+    path = tmp_path / "article.rtf"
+    path.write_bytes(b"{\\rtf1 The council met.}")
+    refused_import(run, empty_db, path, "unsupported article format '.rtf'")
 
 
 def test_bad_published_date(empty_db, run):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from verify.cli.render import ItemFormat, print_json, say, table
+from verify.cli.render import ItemFormat, print_json, say, table, when
 from verify.cli.state import state
 
 app = typer.Typer(help="Import articles and list them.", no_args_is_help=True)
@@ -45,15 +44,26 @@ def _check_date(value: str | None) -> str | None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Article file: .txt, .md or .html (- for stdin).")],
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="URL|FILE|-",
+            help="An http(s) URL, or a file: .txt, .md, .html, .docx (Word) or .pdf (- for stdin).",
+        ),
+    ],
     title: Annotated[str | None, typer.Option(help="Title (a first line equal to it is not a claim).")] = None,
-    author: Annotated[str | None, typer.Option(help="Author.")] = None,
+    author: Annotated[str | None, typer.Option(help="Author (overrides the page's metadata).")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article is published; identifies revisions.")] = None,
-    published: Annotated[str | None, typer.Option(help="Publication date, YYYY-MM-DD.")] = None,
-    max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger files.")] = "10MB",
+    published: Annotated[
+        str | None, typer.Option(help="Publication date, YYYY-MM-DD (overrides the page's metadata).")
+    ] = None,
+    max_size: Annotated[str, typer.Option("--max-size", help="Refuse larger files or downloads.")] = "10MB",
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")
+    ] = 60,
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
-    """Import an article (or a new revision of one) and split it into claims."""
+    """Import an article (or a new revision of one) from a URL or a file and split it into claims."""
     from verify.workflow.article_import import add_article
 
     current = state(ctx)
@@ -66,22 +76,26 @@ def add(
         url=url,
         published=_check_date(published),
         max_size=_parse_size(max_size),
+        timeout=timeout,
     )
     if output is ItemFormat.json:
         print_json(result.__dict__)
         return
+    where = f"from {result.origin}, {result.format}"
+    for note in result.notes:
+        say(f"{result.origin}: {note}")
     if result.outcome == "unchanged":
         say(
             f"article {result.article_id} '{result.title}' is unchanged (revision {result.revision}, {result.claims} "
             "claims)"
         )
     elif result.outcome == "created":
-        say(f"imported article {result.article_id} '{result.title}': {result.claims} claims")
+        say(f"imported article {result.article_id} '{result.title}': {result.claims} claims ({where})")
     else:
         say(
             f"article {result.article_id} '{result.title}' revision {result.revision}: {len(result.kept)} unchanged, "
             f"{len(result.changed)} edited (back to unreviewed), {len(result.added)} new, {len(result.withdrawn)} "
-            "withdrawn"
+            f"withdrawn ({where})"
         )
 
 
@@ -105,6 +119,9 @@ def list_articles(
                     "revision": r.revision,
                     "claims": r.claims,
                     "withdrawn": r.withdrawn,
+                    "origin": r.origin.origin if r.origin else None,
+                    "format": r.origin.format if r.origin else None,
+                    "revisions": [revision.to_json() for revision in r.revisions],
                 }
                 for r in rows
             ]
@@ -112,6 +129,17 @@ def list_articles(
         return
     table(
         None,
-        ["id", "title", "revision", "claims", "withdrawn"],
-        [[r.article_id, r.title, r.revision, r.claims, r.withdrawn] for r in rows],
+        ["id", "title", "revision", "claims", "withdrawn", "origin", "imported"],
+        [
+            [
+                r.article_id,
+                r.title,
+                r.revision,
+                r.claims,
+                r.withdrawn,
+                r.origin.describe() if r.origin else "",
+                "; ".join(f"{v.number}: {when(v.imported_at)}" for v in r.revisions),
+            ]
+            for r in rows
+        ],
     )

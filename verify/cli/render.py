@@ -154,3 +154,10 @@ def marked_snippet(text: str, terms: Sequence[str], width: int = 300) -> str:
         else:
             out.append(escape(piece))
     return "".join(out)
+
+
+def when(iso: str | None) -> str:
+    """A stored ISO timestamp as a reader wants it in a table: ``2026-12-03 17:29`` (UTC as stored)."""
+    if not iso:
+        return ""
+    return iso[:16].replace("T", " ")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from verify.cli.render import ItemFormat, console, print_json, table
+from verify.cli.render import ItemFormat, console, print_json, table, when
 from verify.cli.state import state
 
 
@@ -36,6 +36,8 @@ def status(
         page.append("No articles yet: import one with 'verify article add PATH'.\n")
     for article in report.articles:
         page.append(f"Article {article.article_id}: {article.title}  (revision {article.revision})\n", style="bold")
+        for revision in article.revisions:
+            page.append(f"  revision {revision.number}: {revision.describe()}, imported {when(revision.imported_at)}\n")
         share = f"{article.share_reviewed:.0%}"
         withdrawn = f", {article.withdrawn} withdrawn" if article.withdrawn else ""
         page.append(f"{article.claims} claims, {article.reviewed} with a verdict ({share}){withdrawn}\n")

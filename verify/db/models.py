@@ -43,7 +43,8 @@ class ArticleRevision(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     content_hash: str = Field(index=True)  # sha256 of the body text
     paragraph_spans: list[list[int]] = Field(sa_column=Column(JSON, nullable=False))
-    source_name: str | None = None  # the file name it was imported from
+    source_name: str | None = None  # the file name (or URL) it was imported from
+    source_format: str | None = None  # text, markdown, html, docx, pdf, web page, web text
     imported_at: str
     imported_by: str
 

@@ -1,4 +1,4 @@
-"""Reading an article file (.txt, .md, .html) into a title and body paragraphs.
+"""Reading an article file (.txt, .md, .html, .docx, .pdf) into a title and body paragraphs.
 
 Every refusal names the file and what to do, and happens before anything is
 written: a missing or empty file, a directory, a binary file, an oversized
@@ -22,6 +22,8 @@ SUPPORTED = {
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
 }
 TITLE_MAX_CHARS = 200
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -31,10 +33,21 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 
 @dataclass(frozen=True)
 class ArticleFile:
+    """What an import needs from a file or page: title, body paragraphs, where it came from, what was done to it.
+
+    ``notes`` are things the user must be told about the reading (tracked
+    changes accepted); ``author`` and ``published`` come from a web page's
+    metadata.
+    """
+
     title: str | None
     paragraphs: list[str]
     name: str
     format: str
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def human_size(size: int) -> str:
@@ -128,7 +141,14 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
     """Parse article bytes by format; the title line is never a claim."""
     kind = SUPPORTED.get(suffix.lower())
     if kind is None:
-        raise VerifyError(f"unsupported article format {suffix or '(none)'!r} for {name}: use .txt, .md or .html")
+        raise VerifyError(
+            f"unsupported article format {suffix or '(none)'!r} for {name}: use .txt, .md, .html, .docx or .pdf "
+            "(or an http(s) URL)"
+        )
+    if kind == "docx":
+        return _docx(data, name, title)
+    if kind == "pdf":
+        return _pdf(data, name, title)
     text = decode(data, name)
     if kind == "html":
         from verify.ingest.html import html_to_blocks
@@ -146,8 +166,52 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
     return ArticleFile(found_title, body, name, kind)
 
 
+def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """The body without a first paragraph that repeats the title given with --title."""
+    if title is not None and paragraphs and paragraphs[0].strip() == title.strip():
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _docx(data: bytes, name: str, title: str | None) -> ArticleFile:
+    from verify.ingest.docx_article import read_docx
+
+    draft = read_docx(data, name)
+    body = _without_title(draft.paragraphs, title)
+    found = title or draft.title
+    if found is None:
+        found, body = _split_title(body, None, markdown=False)
+    if not body:
+        raise VerifyError(f"{name} has no body paragraphs to check")
+    notes: tuple[str, ...] = ()
+    if draft.tracked_changes:
+        count = draft.tracked_changes
+        notes = (
+            f"{count} tracked change{'s' if count != 1 else ''} accepted: the text is read as it would stand "
+            "with every change accepted",
+        )
+    return ArticleFile(found, body, name, "docx", notes=notes)
+
+
+def _pdf(data: bytes, name: str, title: str | None) -> ArticleFile:
+    from verify.ingest.pdf_article import read_pdf_article
+
+    proof = read_pdf_article(data, name)
+    body = _without_title(proof.paragraphs, title)
+    found = title or proof.title
+    if found is None:
+        found, body = _split_title(body, None, markdown=False)
+    if not body:
+        raise VerifyError(f"{name} has no body paragraphs to check")
+    return ArticleFile(found, body, name, "pdf")
+
+
 def stdin_suffix(data: bytes) -> str:
-    """The format of an article piped in, which has no file name: HTML if it starts like HTML, else plain text."""
+    """The format of an article piped in, which has no file name: from its first bytes (PDF, Word, HTML, text)."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return ".docx"
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return ".html" if head.startswith((b"<!doctype html", b"<html", b"<body", b"<article", b"<p>", b"<h1")) else ".txt"
 

@@ -41,6 +41,7 @@ _MEDIA_ALIASES = {
     "application/xhtml+xml": HTML,
     "text/x-markdown": MARKDOWN,
 }
+_NAMES = {PDF: "PDF", HTML: "HTML", TEXT: "plain text", MARKDOWN: "markdown"}
 # Types that say nothing about the bytes, so sniffing decides.
 _GENERIC_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -148,8 +149,13 @@ def download(
     backoff: float = DEFAULT_BACKOFF,
     progress: ProgressCallback | None = None,
     total_timeout: float = DEFAULT_TIMEOUT,
+    accept: frozenset[str] = SUPPORTED_MEDIA_TYPES,
 ) -> Download:
     """Fetch ``url`` and return its bytes, or raise :class:`VerifyError`.
+
+    ``accept`` is the set of media types the caller can use (an article page
+    is HTML or text, never a PDF); anything else is refused once the first
+    bytes show what it is.
 
     ``retries`` is the number of extra attempts after the first, made only for
     connection errors, timeouts, 5xx and 429 responses (other 4xx will not
@@ -170,7 +176,9 @@ def download(
         for attempt in range(attempts):
             budget.check()
             try:
-                return _fetch_once(client, url, requested, max_bytes, progress, (connect_timeout, read_timeout), budget)
+                return _fetch_once(
+                    client, url, requested, max_bytes, progress, (connect_timeout, read_timeout), budget, accept
+                )
             except _RetryableError as problem:
                 last_problem = problem.message
                 if attempt + 1 == attempts:
@@ -216,6 +224,7 @@ def _fetch_once(
     progress: ProgressCallback | None,
     timeouts: tuple[float, float],
     budget: _Budget,
+    accept: frozenset[str] = SUPPORTED_MEDIA_TYPES,
 ) -> Download:
     """Follow redirects by hand so each hop is checked before it is requested."""
     current = requested
@@ -230,7 +239,7 @@ def _fetch_once(
                     continue
                 _check_status(response)
                 content = _read_capped(response, max_bytes, progress, budget)
-                media_type = _media_type(response.headers.get("content-type"), content, current)
+                media_type = _media_type(response.headers.get("content-type"), content, current, accept)
                 return Download(
                     content=content,
                     url=url,
@@ -340,7 +349,9 @@ def sniff_media_type(content: bytes) -> str | None:
     return None
 
 
-def _media_type(header: str | None, content: bytes, url: httpx.URL) -> str:
+def _media_type(
+    header: str | None, content: bytes, url: httpx.URL, accept: frozenset[str] = SUPPORTED_MEDIA_TYPES
+) -> str:
     """Decide the document's media type and refuse types we cannot extract.
 
     The bytes win when they carry an unambiguous signature: a PDF served as
@@ -361,8 +372,11 @@ def _media_type(header: str | None, content: bytes, url: httpx.URL) -> str:
         media_type = sniffed or (TEXT if _looks_like_text(content) else declared or "unknown")
     else:
         media_type = declared  # HTML-looking text/plain or markdown stays what it says
-    if media_type not in SUPPORTED_MEDIA_TYPES:
-        raise VerifyError(f"unsupported media type {media_type} from {url} (accepted: PDF, HTML, plain text, markdown)")
+    if media_type == PDF and PDF not in accept:
+        raise VerifyError(f"{url} serves a PDF, not a web page; save the file and import it by its name")
+    if media_type not in accept:
+        names = ", ".join(_NAMES[t] for t in (PDF, HTML, TEXT, MARKDOWN) if t in accept)
+        raise VerifyError(f"unsupported media type {media_type} from {url} (accepted: {names})")
     return media_type
 
 

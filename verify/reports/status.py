@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from verify.db.queries.articles import article_rows, latest_revision_numbers
+from verify.db.queries.articles import article_rows, latest_revision_numbers, revision_origins
 from verify.db.queries.claims import claim_tallies
 from verify.db.queries.events import verdict_setter_counts
 from verify.db.queries.evidence import recheck_counts
@@ -59,6 +59,12 @@ class ArticleStatus:
     signed_off: int
     share_reviewed: float
     reviewers: tuple[ReviewerTally, ...]
+    revisions: tuple[RevisionOrigin, ...] = ()
+
+    @property
+    def origin(self) -> RevisionOrigin | None:
+        """The latest revision's origin."""
+        return self.revisions[-1] if self.revisions else None
 
     def to_json(self) -> dict[str, Any]:
         """The documented article object, keys in their historical order."""
@@ -77,7 +83,30 @@ class ArticleStatus:
             "signed_off": self.signed_off,
             "share_reviewed": self.share_reviewed,
             "reviewers": [r.to_json() for r in self.reviewers],
+            "revisions": [r.to_json() for r in self.revisions],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionOrigin:
+    """Where one revision of an article came from and when it was imported.
+
+    ``origin`` is the file name or URL read; ``format`` what it was read as
+    (None for revisions imported before formats were recorded).
+    """
+
+    number: int
+    origin: str | None
+    format: str | None
+    imported_at: str
+
+    def describe(self) -> str:
+        """The origin as tables and the status page show it: ``draft.docx (docx)``."""
+        where = self.origin or "(unknown origin)"
+        return f"{where} ({self.format})" if self.format else where
+
+    def to_json(self) -> dict[str, Any]:
+        return {"revision": self.number, "origin": self.origin, "format": self.format, "imported_at": self.imported_at}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +171,9 @@ def article_status(source: Reader | Session) -> list[ArticleStatus]:
     for article_id, anchor, count in recheck_counts(reader):
         recheck[anchor][article_id] = count
     revisions = latest_revision_numbers(reader)
+    origins: dict[int, list[RevisionOrigin]] = {}
+    for article_id, number, name, form, imported_at in revision_origins(reader):
+        origins.setdefault(article_id, []).append(RevisionOrigin(number, name, form, imported_at))
     result = []
     for article_id, title, url in article_rows(reader):
         statuses = by_status.get(article_id, dict.fromkeys(CLAIM_STATUSES, 0))
@@ -171,6 +203,7 @@ def article_status(source: Reader | Session) -> list[ArticleStatus]:
                     )
                     for name in reviewers
                 ),
+                revisions=tuple(origins.get(article_id, [])),
             )
         )
     return result

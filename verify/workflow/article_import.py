@@ -28,7 +28,8 @@ from verify.db.queries.claims import claims_in_order, every_claim_of, insert_cla
 from verify.db.queries.events import insert_events
 from verify.db.queries.sources import current_source_values, current_sources
 from verify.errors import VerifyError
-from verify.ingest.article_file import DEFAULT_MAX_SIZE, read_article
+from verify.ingest.article_file import DEFAULT_MAX_SIZE, ArticleFile, read_article
+from verify.ingest.fetch import DEFAULT_TIMEOUT
 from verify.ingest.segment import Sentence, segment
 from verify.workflow.audit import record
 from verify.workflow.signoff import lapse_signoffs
@@ -47,6 +48,9 @@ class ImportResult:
     kept: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
     withdrawn: list[int] = field(default_factory=list)
+    origin: str = ""  # the file name or URL read
+    format: str = ""  # text, markdown, html, docx, pdf, web page, web text
+    notes: list[str] = field(default_factory=list)  # what the reading did that the user must know
 
 
 def content_hash(title: str, body: str) -> str:
@@ -264,9 +268,25 @@ def refresh_attributions(session: Session, article_id: int | None = None) -> int
     return updated
 
 
+def is_url(source: str | Path) -> bool:
+    """True for what ``article add`` should fetch rather than open: an http(s) address."""
+    return isinstance(source, str) and source.strip().lower().startswith(("http://", "https://"))
+
+
+def read_source(
+    source: str | Path, *, title: str | None, max_size: int, timeout: float = DEFAULT_TIMEOUT
+) -> ArticleFile:
+    """The article behind ``source``: a URL fetched, a file by its format, or ``-`` for standard input."""
+    if is_url(source):
+        from verify.ingest.web_article import read_article_url
+
+        return read_article_url(str(source).strip(), title=title, max_size=max_size, timeout=timeout)
+    return read_article(Path(source), title=title, max_size=max_size)
+
+
 def add_article(
     db: Database,
-    path: Path,
+    path: str | Path,
     *,
     actor: str,
     title: str | None = None,
@@ -274,6 +294,7 @@ def add_article(
     url: str | None = None,
     published: str | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> ImportResult:
     """Import ``path``; one transaction, so a failure leaves the database as it was.
 
@@ -282,10 +303,16 @@ def add_article(
     attributions. The write transaction then only inserts rows, in bulk, so
     other writers wait seconds at most, not the length of the whole import.
     """
-    parsed = read_article(path, title=title, max_size=max_size)
+    parsed = read_source(path, title=title, max_size=max_size, timeout=timeout)
     if parsed.title is None and str(path) == "-":
         raise VerifyError("an article read from standard input has no file name to title it; give --title")
-    final_title = parsed.title or path.stem.replace("-", " ").replace("_", " ").strip() or path.name
+    if parsed.title is None and is_url(path):
+        raise VerifyError(f"{path} gives no title in its markup; give --title")
+    stem = Path(path).stem
+    final_title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or Path(path).name
+    author = author or parsed.author
+    published = published or parsed.published
+    url = url or parsed.url
     segmented = segment(parsed.paragraphs)
     if not segmented.sentences:
         raise VerifyError(f"{parsed.name} has no sentences to check")
@@ -302,7 +329,16 @@ def add_article(
             latest = latest_revision(session, article.id)
             if latest is not None and latest.content_hash == digest:
                 count = live_claim_count(session, article.id)
-                return ImportResult(article.id, article.title, latest.number, "unchanged", claims=count)  # type: ignore[arg-type]
+                return ImportResult(
+                    article.id,  # type: ignore[arg-type]
+                    article.title,
+                    latest.number,
+                    "unchanged",
+                    claims=count,
+                    origin=parsed.name,
+                    format=parsed.format,
+                    notes=list(parsed.notes),
+                )
         created = article is None
         if article is None:
             article = Article(
@@ -324,12 +360,21 @@ def add_article(
             content_hash=digest,
             paragraph_spans=[list(span) for span in segmented.paragraph_spans],
             source_name=parsed.name,
+            source_format=parsed.format,
             imported_at=now,
             imported_by=actor,
         )
         session.add(revision)
         session.flush()
-        result = ImportResult(article.id, final_title, revision.number, "created" if created else "revised")  # type: ignore[arg-type]
+        result = ImportResult(
+            article.id,  # type: ignore[arg-type]
+            final_title,
+            revision.number,
+            "created" if created else "revised",
+            origin=parsed.name,
+            format=parsed.format,
+            notes=list(parsed.notes),
+        )
         if created:
             fresh = _current_sources(session)
             if fresh != sources:  # a source arrived meanwhile: attribute against what is there now
@@ -346,7 +391,7 @@ def add_article(
             "import" if created else "revision",
             article_id=article.id,
             new=f"revision {revision.number}: {result.claims} claims",
-            note=f"from {parsed.name}",
+            note=f"from {parsed.name} ({parsed.format})" + "".join(f"; {n}" for n in parsed.notes),
             at=now,
         )
         return result

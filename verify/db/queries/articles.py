@@ -29,6 +29,14 @@ def latest_revision_numbers(reader: Reader) -> dict[int, int]:
     return dict(reader.rows("SELECT article_id, max(number) FROM article_revision GROUP BY article_id"))
 
 
+def revision_origins(reader: Reader) -> list[Any]:
+    """(article id, number, source name, source format, imported at) of every revision, in order."""
+    return reader.rows(
+        "SELECT article_id, number, source_name, source_format, imported_at FROM article_revision "
+        "ORDER BY article_id, number"
+    )
+
+
 # ORM rows (write paths).
 
 
