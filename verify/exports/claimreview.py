@@ -135,7 +135,7 @@ def claim_reviews(
         signoff = signed.get(claim["claim_id"])
         if signoff is None and not include_unsigned:
             continue
-        item: dict[str, Any] = {"@type": "Claim", "appearance": [_appearance(article)]}
+        item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(article)}
         if item_author:
             item["author"] = item_author
         if article.published:
