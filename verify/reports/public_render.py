@@ -36,7 +36,7 @@ FRAGMENT_CSS = """
 .verify-appendix blockquote { margin: .2em 0 .5em .4em; padding-left: .6em; border-left: 3px solid #bbb; }
 .verify-appendix .va-stance { font-variant: small-caps; font-weight: bold; }
 .verify-appendix .va-muted { color: #555; font-size: .9em; }
-.verify-appendix a { word-break: break-all; }
+.verify-appendix a { overflow-wrap: anywhere; }
 """
 
 
