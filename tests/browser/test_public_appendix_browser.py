@@ -23,7 +23,10 @@ from tests.golden.update import template
 
 pytestmark = pytest.mark.browser
 WIDTHS = (390, 1200)
-HOST_CSS = "body { font: 18px/1.6 sans-serif; margin: 0 auto; max-width: 44rem; padding: 0 12px; } h2 { color: rgb(10, 20, 30); font-size: 30px; }"
+HOST_CSS = (
+    "body { font: 18px/1.6 sans-serif; margin: 0 auto; max-width: 44rem; padding: 0 12px; } "
+    "h2 { color: rgb(10, 20, 30); font-size: 30px; }"
+)
 
 
 @pytest.fixture
