@@ -199,3 +199,14 @@ def test_options_that_do_not_fit_are_refused(reports_db, run, args, says):
 def test_internal_appendix_is_still_the_default(reports_db, run):
     md = run("report", "appendix").stdout
     assert md.startswith("# Sourcing appendix") and "claim 26" in md and "SHA-256" in md
+
+
+def test_the_example_in_the_docs_is_what_verify_writes():
+    """docs/reports.md shows part of the golden public appendix: each of its lines must still be there."""
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "reports.md").read_text(encoding="utf-8")
+    example = docs.split("### Example: the shipped article and its public appendix")[1].split("```markdown\n")[1]
+    golden = (REPO / "tests" / "golden" / "appendix-public.md").read_text(encoding="utf-8")
+    lines = [line for line in example.split("```")[0].splitlines() if line.strip()]
+    assert len(lines) >= 10 and all(line in golden.splitlines() for line in lines)
