@@ -61,7 +61,10 @@ def test_one_review_per_signed_off_verdict(reports_db, run):
 
 
 def test_include_unsigned_adds_every_verdict(reports_db, run):
-    assert anchors(reviews(run, "--org", "Desk", "--review-url", PAGE, "--include-unsigned")) == ALL
+    signed = run("export", "--format", "claimreview", "--org", "Desk", "--review-url", PAGE)
+    assert "warning: 4 verdict(s) without a current sign-off left out" in signed.stderr  # never silently
+    everything = run("export", "--format", "claimreview", "--org", "Desk", "--review-url", PAGE, "--include-unsigned")
+    assert anchors(json.loads(everything.stdout)) == ALL and everything.stderr == ""
 
 
 def test_ratings_follow_the_documented_mapping(reports_db, run):

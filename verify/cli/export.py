@@ -77,15 +77,21 @@ def export(
         elif output_format is ExportFormat.claimreview:
             from verify.exports.claimreview import claim_reviews
 
-            text = _json(
-                claim_reviews(
-                    session,
-                    article_id=article,
-                    org=org or settings.organisation,
-                    review_url=review_url or settings.review_url,
-                    include_unsigned=include_unsigned,
-                )
+            done = claim_reviews(
+                session,
+                article_id=article,
+                org=org or settings.organisation,
+                review_url=review_url or settings.review_url,
+                include_unsigned=include_unsigned,
             )
+            if done.unsigned:
+                from verify.cli.render import warn
+
+                warn(
+                    f"warning: {done.unsigned} verdict(s) without a current sign-off left out "
+                    "('verify claim signoff ID', or --include-unsigned to export them anyway)"
+                )
+            text = _json(done.reviews)
         else:
             from verify.exports.csl import csl_items
 

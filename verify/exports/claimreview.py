@@ -32,6 +32,7 @@ aggregators and databases).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
@@ -113,6 +114,14 @@ def _date(event: Event) -> str:
     return event.at[:10]
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimReviews:
+    """The ClaimReview objects, and how many verdicts were left out for want of a sign-off (to say so)."""
+
+    reviews: list[dict[str, Any]]
+    unsigned: int
+
+
 def claim_reviews(
     session: Session,
     *,
@@ -120,7 +129,7 @@ def claim_reviews(
     org: str | None = None,
     review_url: str | None = None,
     include_unsigned: bool = False,
-) -> list[dict[str, Any]]:
+) -> ClaimReviews:
     """One ClaimReview object per signed-off verdict of the article's public appendix, in article order."""
     author = _organisation(org)
     page = review_page(review_url)
@@ -131,9 +140,11 @@ def claim_reviews(
     dates = _verdict_dates(session, ids)
     item_author = _article_author(article)
     reviews = []
+    unsigned = 0
     for claim in shown:
         signoff = signed.get(claim["claim_id"])
         if signoff is None and not include_unsigned:
+            unsigned += 1
             continue
         item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(article)}
         if item_author:
@@ -151,4 +162,4 @@ def claim_reviews(
             review["datePublished"] = published
         review.update({"author": author, "reviewRating": rating(claim["status"]), "itemReviewed": item})
         reviews.append(review)
-    return reviews
+    return ClaimReviews(reviews, unsigned)

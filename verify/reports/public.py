@@ -127,11 +127,13 @@ def public_appendix_data(session: Session, article_id: int | None = None) -> dic
     claims, sources = public_claims(session, article_claims(session, article.id))  # type: ignore[arg-type]
     check_promises(claims)
     used = [s for s in sorted(sources.values(), key=lambda s: (s.key, s.version))]
+    # The retrieval date is the access date a citation of a web page gives; a file the desk added from its
+    # own disk has no address a reader could visit, and the day it was archived is internal.
     bibliography = [
         {
             "citation_parts": citation_parts(s),
             "url": s.url or s.final_url,
-            "retrieved": long_date(s.retrieved_at),
+            "retrieved": long_date(s.retrieved_at) if s.url or s.final_url else None,
         }
         for s in used
     ]
