@@ -186,3 +186,14 @@ def test_output_file_is_written(reports_db, run, tmp_path):
     result = run("export", "--format", "claimreview", "--org", "Desk", "--review-url", PAGE, "--output", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert anchors(json.loads(Path(target).read_text(encoding="utf-8"))) == SIGNED
+
+
+def test_an_article_without_url_or_author_is_said_on_stderr(reports_db, run):
+    reports_db.execute("UPDATE article SET url = NULL, author = NULL")
+    result = run("export", "--format", "claimreview", "--org", "Desk", "--review-url", PAGE)
+    assert result.exit_code == 0
+    assert "warning: article 1 records no URL and author, so the reviewed claims' appearance lacks them" in (
+        result.stderr
+    )
+    item = json.loads(result.stdout)[0]["itemReviewed"]
+    assert "url" not in item["appearance"] and "author" not in item

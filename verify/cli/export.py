@@ -91,6 +91,15 @@ def export(
                     f"warning: {done.unsigned} verdict(s) without a current sign-off left out "
                     "('verify claim signoff ID', or --include-unsigned to export them anyway)"
                 )
+            if done.missing and done.reviews:
+                from verify.cli.render import warn
+
+                what = " and ".join(done.missing)
+                warn(
+                    f"warning: article {done.article_id} records no {what}, so the reviewed claims' appearance lacks "
+                    f"{'them' if len(done.missing) > 1 else 'it'}; give it when importing "
+                    "('verify article add FILE --url URL --author NAME')"
+                )
             text = _json(done.reviews)
         else:
             from verify.exports.csl import csl_items

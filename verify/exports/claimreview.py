@@ -120,6 +120,8 @@ class ClaimReviews:
 
     reviews: list[dict[str, Any]]
     unsigned: int
+    article_id: int
+    missing: tuple[str, ...]  # what the article does not record that itemReviewed should carry ("URL", "author")
 
 
 def claim_reviews(
@@ -162,4 +164,5 @@ def claim_reviews(
             review["datePublished"] = published
         review.update({"author": author, "reviewRating": rating(claim["status"]), "itemReviewed": item})
         reviews.append(review)
-    return ClaimReviews(reviews, unsigned)
+    missing = tuple(name for name, value in (("URL", article.url), ("author", item_author)) if not value)
+    return ClaimReviews(reviews, unsigned, article.id, missing)  # type: ignore[arg-type]
