@@ -465,6 +465,7 @@ def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("VERIFY_NOW", raising=False)
     monkeypatch.delenv("VERIFY_DEBUG", raising=False)
+    monkeypatch.delenv("VERIFY_CONFIG", raising=False)  # a desk's verify.toml must not leak into the tests
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
 

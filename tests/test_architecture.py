@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "verify"
 # Lowest first. A package may import its own modules and those of any lower layer.
 LAYERS: list[set[str]] = [
     {"errors", "clock", "data", "text", "__version__"},  # __version__ lives in verify/__init__.py
+    {"config"},  # verify.toml: raises VerifyError, read by cli (and by any layer that needs a setting)
     {"db"},
     {"claims"},
     {"ingest"},

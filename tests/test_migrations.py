@@ -125,3 +125,33 @@ def test_a_schema_newer_than_this_verify_is_refused(run, workspace):
     result = run("claim", "list")
     assert result.exit_code == 2 and "newer than this verify knows" in result.stderr
     assert workspace.dump() == before
+
+
+def _alembic(workspace, action: str, target: str) -> None:
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{workspace.db}")
+    try:
+        with engine.begin() as conn:
+            config = migrate._config()
+            config.attributes["connection"] = conn
+            getattr(command, action)(config, target)
+    finally:
+        engine.dispose()
+
+
+def test_public_notes_migration_keeps_existing_notes_internal_and_goes_back(article_db, run, workspace):
+    """Revision 0011: notes written before it were working notes, so they become internal (public = 0)."""
+    assert run("claim", "note", "3", "written before public notes existed").exit_code == 0
+    _alembic(workspace, "downgrade", "0006")
+    assert "public" not in {row[1] for row in workspace.query("PRAGMA table_info(note)")}
+    result = run("db", "upgrade")
+    assert result.exit_code == 0, result.stderr
+    assert workspace.query("SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
+    assert workspace.query("SELECT text, public FROM note") == [("written before public notes existed", 0)]
+    assert run("claim", "note", "3", "for readers", "--public").exit_code == 0
+    _alembic(workspace, "downgrade", "0006")
+    assert workspace.query("SELECT text FROM note ORDER BY id") == [
+        ("written before public notes existed",),
+        ("for readers",),
+    ]

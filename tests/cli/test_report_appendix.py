@@ -53,8 +53,8 @@ def test_same_database_same_bytes(reports_db, run):
 def test_appendix_cites_un_documents_as_the_un_does(rendered):
     md = rendered["appendix.md"]
     assert (
-        "United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
-        "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14."
+        "United Nations Security Council, *Fourteenth report of the Analytical Support and Sanctions "
+        "Monitoring Team*, S/TEST/2023/14, 1 June 2023, para. 14."
     ) in md
     assert "> “a wider total of about 1,600 once family members and sympathizers are counted”" in md
     assert "<https://example.org/S-TEST-2023-14.txt> Retrieved 26 November 2026." in md

@@ -32,6 +32,8 @@ GUIDE_TEXT = (
 )
 SCRIPT_NOTE = 'Total is about 1,600, not 2,000 <script>alert("x")</script>'
 QUOTE_NOTE = 'Searched paras 1-58" onmouseover="alert(1)'
+PUBLIC_PARTLY = "The UN report names Kabul, Kunar and Nangarhar, but not Kandahar or Helmand."
+PUBLIC_DISPUTED = "The report counts about 1,600 <em>including</em> family members & sympathizers, not 2,000 fighters."
 HOSTILE_TITLE = 'Fictional "test" guide <b>bold</b> & more'
 HOSTILE_URL = "javascript:alert(1)"
 
@@ -96,6 +98,7 @@ STEPS: list[tuple[str, list[str]]] = [
             "concentrated mainly in the provinces of Kabul, Kunar and Nangarhar",
         ],
     ),
+    ("amina", ["claim", "note", "{9.1}", PUBLIC_PARTLY, "--public"]),
     (
         "amina",
         [
@@ -123,6 +126,7 @@ STEPS: list[tuple[str, list[str]]] = [
             "a wider total of about 1,600 once family members and sympathizers are counted",
         ],
     ),
+    ("bob", ["claim", "note", "{9.2}", PUBLIC_DISPUTED, "--public"]),
     ("bob", ["claim", "mark", "{9.2}", "disputed", "--note", SCRIPT_NOTE]),
     ("amina", ["claim", "assign", "{9.2}", "bob"]),
     (
@@ -148,6 +152,8 @@ GOLDEN = {
     "appendix-by-paragraph.md": ("report", "appendix", "--format", "md", "--by", "paragraph"),
     "appendix.html": ("report", "appendix", "--format", "html"),
     "annotated.html": ("report", "annotated", "--output", "{out}"),
+    "appendix-public.md": ("report", "appendix", "--public"),
+    "appendix-public-fragment.html": ("report", "appendix", "--public", "--fragment"),
 }
 
 

@@ -268,9 +268,10 @@ class ClaimNote:
     author: str
     at: str
     text: str
+    public: bool  # an explanation for readers (the public appendix prints it); else internal
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "author": self.author, "at": self.at, "text": self.text}
+        return {"id": self.id, "author": self.author, "at": self.at, "text": self.text, "public": self.public}
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +382,6 @@ def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
         hints=json_value(hints),
         span=(start, end),
         evidence=tuple(claim_evidence(reader, claim_id)),
-        notes=tuple(ClaimNote(*row) for row in note_rows(reader, claim_id)),
+        notes=tuple(ClaimNote(row[0], row[1], row[2], row[3], bool(row[4])) for row in note_rows(reader, claim_id)),
         history=tuple(HistoryEntry(*row) for row in history_rows(reader, claim_id)),
     )

@@ -38,12 +38,19 @@ def root(
         typer.Option("--db", envvar="VERIFY_DB", help="Database file, or a SQLAlchemy URL (postgresql+psycopg://…)."),
     ] = "claims.db",
     sources: Annotated[
-        Path, typer.Option("--sources", envvar="VERIFY_SOURCES", help="Folder of archived source documents.")
-    ] = Path("sources"),
+        Path | None,
+        typer.Option(
+            "--sources",
+            envvar="VERIFY_SOURCES",
+            help="Folder of archived source documents (default: verify.toml's sources, else ./sources).",
+        ),
+    ] = None,
     actor: Annotated[
         str | None,
         typer.Option(
-            "--as", envvar="VERIFY_USER", help="Reviewer name recorded in the audit log (default: the OS user)."
+            "--as",
+            envvar="VERIFY_USER",
+            help="Reviewer name recorded in the audit log (default: verify.toml's reviewer, else the OS user).",
         ),
     ] = None,
     version: Annotated[
@@ -51,7 +58,16 @@ def root(
     ] = False,
 ) -> None:
     """Check an article's claims against their sources, and publish the sourcing."""
-    ctx.obj = State(db=db_, sources=sources, actor=(actor or "").strip() or default_actor())
+    from verify.config import load_settings
+    from verify.db.engine import sqlite_path
+
+    settings = load_settings(sqlite_path(db_))  # verify.toml beside the database, or VERIFY_CONFIG
+    ctx.obj = State(
+        db=db_,
+        sources=sources or settings.sources or Path("sources"),
+        actor=(actor or "").strip() or settings.reviewer or default_actor(),
+        settings=settings,
+    )
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -182,7 +182,7 @@ def _print_detail(d: ClaimDetail) -> None:
             out.print(Text(f"     ⚑ {f.get('kind') or f.get('type')}: {f.get('detail') or f.get('message')}{state}"))
     out.print(Text(f"notes ({len(d.notes)}):", style="bold"))
     for n in d.notes:
-        out.print(Text(f"  {n.at[:16]} {n.author}: {n.text}"))
+        out.print(Text(f"  {n.at[:16]} {n.author}{' (public)' if n.public else ''}: {n.text}"))
     out.print(Text("history:", style="bold"))
     for h in d.history:
         change = f"{h.old} -> {h.new}" if h.old is not None else (h.new or "")
@@ -274,8 +274,14 @@ def note(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     text: Annotated[str | None, typer.Argument(metavar="TEXT|-", help="The note (- for stdin).")] = None,
     note_file: NoteFile = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="An explanation for readers, shown in the public appendix (default: an internal note)."
+        ),
+    ] = False,
 ) -> None:
-    """Add a reviewer note to a claim (notes are never edited or deleted)."""
+    """Add a note to a claim: internal by default, --public for readers (notes are never edited or deleted)."""
     from verify.errors import VerifyError
     from verify.workflow.claims import add_note
 
@@ -288,8 +294,9 @@ def note(
     text = note_text(text, note_file)
     assert text is not None
     current = state(ctx)
-    change = add_note(current.database(), claim_id, text, actor=current.actor)
-    say(f"claim {claim_id}: note {change.note_id} added by {current.actor}")
+    change = add_note(current.database(), claim_id, text, actor=current.actor, public=public)
+    kind = "public note" if public else "note"
+    say(f"claim {claim_id}: {kind} {change.note_id} added by {current.actor}")
 
 
 @app.command("assign")

@@ -37,22 +37,30 @@ def export(
     ] = None,
     article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
     org: Annotated[
-        str | None, typer.Option("--org", help="ClaimReview author: this organization instead of the reviewer.")
+        str | None,
+        typer.Option("--org", help="ClaimReview author: the organisation (default: verify.toml's organisation)."),
     ] = None,
     review_url: Annotated[
         str | None,
         typer.Option(
-            "--review-url", help="ClaimReview url: URL#claim-<id>, or a template with {id} (default: the article URL)."
+            "--review-url",
+            help="ClaimReview url: the page publishing the public appendix; each review is URL#claim-<id> "
+            "(default: verify.toml's review_url).",
         ),
     ] = None,
+    include_unsigned: Annotated[
+        bool,
+        typer.Option("--include-unsigned", help="ClaimReview: also verdicts without a current sign-off."),
+    ] = False,
 ) -> None:
     """Export the database: everything as json/jsonl, claims as csv, ClaimReview markup, or sources as CSL-JSON."""
     from verify.errors import VerifyError
 
     if article is not None and output_format not in (ExportFormat.csv, ExportFormat.claimreview):
         raise VerifyError("--article applies to --format csv and claimreview; json and jsonl export everything")
-    if (org or review_url) and output_format is not ExportFormat.claimreview:
-        raise VerifyError("--org and --review-url apply to --format claimreview")
+    if (org or review_url or include_unsigned) and output_format is not ExportFormat.claimreview:
+        raise VerifyError("--org, --review-url and --include-unsigned apply to --format claimreview")
+    settings = state(ctx).settings
     with state(ctx).database().read() as session:
         if output_format is ExportFormat.json:
             from verify.exports.dump import export_data, to_json
@@ -69,7 +77,30 @@ def export(
         elif output_format is ExportFormat.claimreview:
             from verify.exports.claimreview import claim_reviews
 
-            text = _json(claim_reviews(session, article_id=article, org=org, review_url_template=review_url))
+            done = claim_reviews(
+                session,
+                article_id=article,
+                org=org or settings.organisation,
+                review_url=review_url or settings.review_url,
+                include_unsigned=include_unsigned,
+            )
+            if done.unsigned:
+                from verify.cli.render import warn
+
+                warn(
+                    f"warning: {done.unsigned} verdict(s) without a current sign-off left out "
+                    "('verify claim signoff ID', or --include-unsigned to export them anyway)"
+                )
+            if done.missing and done.reviews:
+                from verify.cli.render import warn
+
+                what = " and ".join(done.missing)
+                warn(
+                    f"warning: article {done.article_id} records no {what}, so the reviewed claims' appearance lacks "
+                    f"{'them' if len(done.missing) > 1 else 'it'}; give it when importing "
+                    "('verify article add FILE --url URL --author NAME')"
+                )
+            text = _json(done.reviews)
         else:
             from verify.exports.csl import csl_items
 

@@ -160,16 +160,63 @@ def appendix(
     ctx: typer.Context,
     article: Article = None,
     by: Annotated[Grouping, typer.Option("--by", help="One note per claim or per paragraph.")] = Grouping.claim,
-    output_format: Annotated[AppendixFormat, typer.Option("--format", help="Output format.")] = AppendixFormat.md,
+    output_format: Annotated[
+        AppendixFormat | None, typer.Option("--format", help="Output format (default: md; html with --fragment).")
+    ] = None,
     output: Output = None,
+    public: Annotated[
+        bool | None,
+        typer.Option(
+            "--public/--internal",
+            help="What readers may see (checked claims, verdicts, public notes, evidence, sources) or the desk's "
+            "full appendix (default: --internal, or verify.toml's appendix.public).",
+        ),
+    ] = None,
+    fragment: Annotated[
+        bool | None,
+        typer.Option(
+            "--fragment/--page",
+            help="Public HTML: a <section> to paste into a CMS (no html/head/body) or a whole page (default: page).",
+        ),
+    ] = None,
+    style: Annotated[
+        bool | None,
+        typer.Option("--style/--no-style", help="Public HTML: include the styles, scoped to .verify-appendix."),
+    ] = None,
 ) -> None:
-    """The sourcing appendix: numbered notes citing the evidence, bibliography, unsupported claims."""
+    """The sourcing appendix: numbered notes citing the evidence, bibliography, unsupported claims; or --public."""
+    from verify.errors import VerifyError
+
+    defaults = state(ctx).settings.appendix
+    is_public = defaults.public if public is None else public
+    if not is_public and (fragment or style is not None):
+        raise VerifyError("--fragment, --page, --style and --no-style apply to the public appendix; add --public")
+    if fragment and output_format is AppendixFormat.md:
+        raise VerifyError("--fragment writes HTML; use --format html (or leave --format out)")
+    as_html = output_format is AppendixFormat.html or (output_format is None and bool(fragment))
+    if is_public:
+        from verify.reports.public import public_appendix_data
+        from verify.reports.public_render import render_public_fragment, render_public_markdown, render_public_page
+
+        if by is not Grouping.claim:
+            raise VerifyError("the public appendix lists claims one by one; leave --by out with --public")
+        with state(ctx).database().read() as session:
+            data = public_appendix_data(session, article)
+        with_style = defaults.style if style is None else style
+        if not as_html:
+            text = render_public_markdown(data)
+        elif defaults.fragment if fragment is None else fragment:
+            text = render_public_fragment(data, style=with_style)
+        else:
+            text = render_public_page(data, style=with_style)
+        emit(text, output)
+        return
     from verify.reports.appendix import appendix_data
     from verify.reports.appendix_render import render_html, render_markdown
 
     with state(ctx).database().read() as session:
-        data = appendix_data(session, article, by.value)
-    emit(render_html(data) if output_format is AppendixFormat.html else render_markdown(data), output)
+        internal = appendix_data(session, article, by.value)
+    emit(render_html(internal) if as_html else render_markdown(internal), output)
 
 
 @app.command("annotated")

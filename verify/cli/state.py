@@ -1,4 +1,4 @@
-"""Global options (``--db``, ``--sources``, ``--as``) and access to the database from commands."""
+"""Global options (``--db``, ``--sources``, ``--as``), the desk's verify.toml, and access to the database."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+
+from verify.config import Settings
 
 if TYPE_CHECKING:
     from verify.db.engine import Database
@@ -29,6 +31,7 @@ class State:
     db: str = "claims.db"
     sources: Path = Path("sources")
     actor: str = field(default_factory=default_actor)
+    settings: Settings = field(default_factory=Settings)  # verify.toml; options given on the command line win
     _database: Database | None = None
 
     def database(self, *, create: bool = False, check_schema: bool = True) -> Database:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Index, LargeBinary, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES, STANCES  # noqa: F401  (re-exported)
@@ -165,13 +165,17 @@ class Evidence(SQLModel, table=True):
 
 
 class Note(SQLModel, table=True):
-    """A reviewer's free-text note on a claim; append-only."""
+    """A reviewer's free-text note on a claim; append-only.
+
+    ``public`` notes are explanations for readers, printed by the public appendix;
+    every other note is internal working material and never leaves the desk."""
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
     author: str
     created_at: str
     text: str = Field(sa_column=Column(Text, nullable=False))
+    public: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class ReviewLease(SQLModel, table=True):

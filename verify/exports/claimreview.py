@@ -1,73 +1,93 @@
-"""schema.org ClaimReview markup for claims with a final verdict (Google's fact-check markup).
+"""schema.org ClaimReview for the checked claims of one article: the exchange format of fact-checkers.
 
-Status -> rating (``ratingValue`` on a 1–5 scale; ``alternateName`` is the
-textual verdict that readers and search engines show)::
+One ClaimReview per claim of the public appendix
+(:func:`verify.reports.public.public_claims`) whose verdict carries a current
+sign-off; ``include_unsigned`` adds the verdicts nobody has signed off yet.
 
-    verified         5  True
-    partly_verified  3  Partly true
-    unsupported      2  Unsupported
-    disputed         1  Disputed
+* ``url`` — the page where the public appendix is published (``--review-url``
+  or ``review_url`` in verify.toml) plus ``#claim-<id>``, the anchor the
+  appendix gives each claim; a fragment already in the URL is replaced.
+* ``author`` — the organisation (``--org`` or ``organisation`` in
+  verify.toml) as an ``Organization``; refused when neither is given, since a
+  review by nobody is not a review.
+* ``claimReviewed`` — the claim's whole sentence, never cut.
+* ``itemReviewed`` — a ``Claim`` whose ``appearance`` is the article (its URL,
+  headline and date) and whose ``author`` is the article's author (a
+  ``Person``), or its publication (an ``Organization``) when no author is known.
+* ``datePublished`` — the date of the sign-off, else of the verdict.
+* ``reviewRating`` — by status (labels shared with the public appendix)::
 
-Other statuses (unreviewed, in_progress, opinion, withdrawn) are not verdicts
-and get no ClaimReview.
+      verified         ratingValue 5 of 1–5   "Verified"
+      partly_verified  ratingValue 3 of 1–5   "Partly verified"
+      disputed         ratingValue 1 of 1–5   "Disputed"
+      unsupported      no ratingValue          "Unsupported by the cited sources"
 
-``url`` is the review's address: ``--review-url`` (``{id}`` is replaced by the
-claim id; without it ``#claim-<id>`` is appended), else the article URL plus
-``#claim-<id>`` — the anchor the annotated copy gives each claim. ``author``
-is ``--org`` as an Organization, else the reviewer who set the verdict.
-``datePublished`` is the date of that verdict. ``claimReviewed`` is cut to
-fewer than 75 characters at a word boundary, as Google asks.
+  An unsupported claim is one no cited source supports, which is not the same
+  as false: it gets no place on the true–false scale, only its words.
+
+Google retired the fact-check rich result in 2025; ClaimReview remains the
+format in which fact-checkers exchange their reviews (e.g. with ClaimReview
+aggregators and databases).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
 from verify.db.models import Article, Event
-from verify.db.queries.articles import articles_by_id, find_article
-from verify.db.queries.claims import claims_in_order
 from verify.db.queries.events import status_events
 from verify.errors import VerifyError
+from verify.reports.appendix import article_claims, pick_article
+from verify.reports.html import safe_url
+from verify.reports.public import VERDICTS, public_claims
+from verify.workflow.signoff_state import current_signoffs
 
-RATINGS = {
-    "verified": (5, "True"),
-    "partly_verified": (3, "Partly true"),
-    "unsupported": (2, "Unsupported"),
-    "disputed": (1, "Disputed"),
-}
-MAX_CLAIM_CHARS = 74  # "under 75 characters"
-
-
-def short_claim(text: str, limit: int = MAX_CLAIM_CHARS) -> str:
-    """The claim cut at a word boundary to at most ``limit`` characters, with an ellipsis if cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:—-") + "…"
+# status -> ratingValue on a 1–5 scale, or None: not on the scale at all (see the module docstring).
+RATING_VALUES: dict[str, int | None] = {"verified": 5, "partly_verified": 3, "disputed": 1, "unsupported": None}
+BEST, WORST = 5, 1
 
 
-def review_url(article: Article, claim_id: int, template: str | None) -> str:
-    if template:
-        return template.replace("{id}", str(claim_id)) if "{id}" in template else f"{template}#claim-{claim_id}"
-    if not article.url:
+def rating(status: str) -> dict[str, Any]:
+    """The ``reviewRating`` of a final status."""
+    value = RATING_VALUES[status]
+    out: dict[str, Any] = {"@type": "Rating"}
+    if value is not None:
+        out.update({"ratingValue": value, "bestRating": BEST, "worstRating": WORST})
+    out["alternateName"] = VERDICTS[status].label
+    return out
+
+
+def review_page(review_url: str | None) -> str:
+    """The review page's address without a fragment; refused when missing or not an http(s) URL."""
+    if not review_url:
         raise VerifyError(
-            f"article {article.id} has no URL to point the reviews at; pass --review-url URL (or re-import it with "
-            "--url)"
+            "ClaimReview needs the address where the public appendix is published: pass --review-url URL "
+            "or set review_url in verify.toml"
         )
-    return f"{article.url.split('#', 1)[0]}#claim-{claim_id}"
+    if safe_url(review_url) is None:
+        raise VerifyError(f"--review-url {review_url!r} is not an http(s) URL")
+    return review_url.strip().split("#", 1)[0]
 
 
-def _verdicts(session: Session, claim_ids: list[int]) -> dict[int, Event]:
-    """The event that set each claim's current status."""
-    verdicts: dict[int, Event] = {}
-    for event in status_events(session, claim_ids):
-        verdicts[event.claim_id] = event  # type: ignore[index]
-    return verdicts
+def _organisation(org: str | None) -> dict[str, Any]:
+    name = (org or "").strip()
+    if not name:
+        raise VerifyError(
+            "ClaimReview needs the organisation publishing the reviews: pass --org NAME or set organisation in "
+            "verify.toml"
+        )
+    return {"@type": "Organization", "name": name}
+
+
+def _article_author(article: Article) -> dict[str, Any] | None:
+    if article.author:
+        return {"@type": "Person", "name": article.author}
+    if article.publication:
+        return {"@type": "Organization", "name": article.publication}
+    return None
 
 
 def _appearance(article: Article) -> dict[str, Any]:
@@ -76,49 +96,73 @@ def _appearance(article: Article) -> dict[str, Any]:
         work["url"] = article.url
     if article.published:
         work["datePublished"] = article.published
-    if article.author:
-        work["author"] = {"@type": "Person", "name": article.author}
-    elif article.publication:
-        work["author"] = {"@type": "Organization", "name": article.publication}
+    author = _article_author(article)
+    if author:
+        work["author"] = author
     return work
 
 
+def _verdict_dates(session: Session, claim_ids: list[int]) -> dict[int, str]:
+    """The date of the event that set each claim's current status."""
+    dates: dict[int, str] = {}
+    for event in status_events(session, claim_ids):
+        dates[event.claim_id] = _date(event)  # type: ignore[index]
+    return dates
+
+
+def _date(event: Event) -> str:
+    return event.at[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReviews:
+    """The ClaimReview objects, and how many verdicts were left out for want of a sign-off (to say so)."""
+
+    reviews: list[dict[str, Any]]
+    unsigned: int
+    article_id: int
+    missing: tuple[str, ...]  # what the article does not record that itemReviewed should carry ("URL", "author")
+
+
 def claim_reviews(
-    session: Session, *, article_id: int | None = None, org: str | None = None, review_url_template: str | None = None
-) -> list[dict[str, Any]]:
-    """One ClaimReview object per claim with a final status, in article order."""
-    if article_id is not None and find_article(session, article_id) is None:
-        raise VerifyError(f"no article with id {article_id}; see 'verify status'")
-    claims = claims_in_order(session, article_id=article_id, statuses=RATINGS)
-    articles = {a.id: a for a in articles_by_id(session)}
-    verdicts = _verdicts(session, [c.id for c in claims])  # type: ignore[misc]
+    session: Session,
+    *,
+    article_id: int | None = None,
+    org: str | None = None,
+    review_url: str | None = None,
+    include_unsigned: bool = False,
+) -> ClaimReviews:
+    """One ClaimReview object per signed-off verdict of the article's public appendix, in article order."""
+    author = _organisation(org)
+    page = review_page(review_url)
+    article = pick_article(session, article_id)
+    shown, _sources = public_claims(session, article_claims(session, article.id))  # type: ignore[arg-type]
+    ids = [c["claim_id"] for c in shown]
+    signed = current_signoffs(session, ids)
+    dates = _verdict_dates(session, ids)
+    item_author = _article_author(article)
     reviews = []
-    for claim in claims:
-        article = articles[claim.article_id]
-        verdict = verdicts.get(claim.id)  # type: ignore[arg-type]
-        value, name = RATINGS[claim.status]
-        reviewer = verdict.actor if verdict else claim.updated_by
-        item: dict[str, Any] = {"@type": "Claim", "appearance": [_appearance(article)]}
+    unsigned = 0
+    for claim in shown:
+        signoff = signed.get(claim["claim_id"])
+        if signoff is None and not include_unsigned:
+            unsigned += 1
+            continue
+        item: dict[str, Any] = {"@type": "Claim", "appearance": _appearance(article)}
+        if item_author:
+            item["author"] = item_author
         if article.published:
             item["datePublished"] = article.published
-        if article.author:
-            item["author"] = {"@type": "Person", "name": article.author}
-        reviews.append(
-            {
-                "@context": "https://schema.org",
-                "@type": "ClaimReview",
-                "url": review_url(article, claim.id, review_url_template),  # type: ignore[arg-type]
-                "claimReviewed": short_claim(claim.text),
-                "datePublished": (verdict.at if verdict else claim.updated_at)[:10],
-                "author": {"@type": "Organization", "name": org} if org else {"@type": "Person", "name": reviewer},
-                "reviewRating": {
-                    "@type": "Rating",
-                    "ratingValue": value,
-                    "bestRating": 5,
-                    "worstRating": 1,
-                    "alternateName": name,
-                },
-                "itemReviewed": item,
-            }
-        )
-    return reviews
+        review: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{page}#{claim['anchor']}",
+            "claimReviewed": " ".join(claim["text"].split()),
+        }
+        published = signoff["at"][:10] if signoff else dates.get(claim["claim_id"])
+        if published:
+            review["datePublished"] = published
+        review.update({"author": author, "reviewRating": rating(claim["status"]), "itemReviewed": item})
+        reviews.append(review)
+    missing = tuple(name for name, value in (("URL", article.url), ("author", item_author)) if not value)
+    return ClaimReviews(reviews, unsigned, article.id, missing)  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from verify.db.queries.claims import claims_in_order
 from verify.db.queries.evidence import in_force
 from verify.db.queries.sources import sources_by_id
 from verify.errors import NotFound, VerifyError
-from verify.reports.citation import long_date, source_citation, source_entry
+from verify.reports.citation import citation_parts, long_date, source_citation, source_entry
 from verify.reports.unsupported import NO_VERDICT, UnsupportedOptions, unsupported_claims
 from verify.workflow.rules import EvidenceCounts, is_conflict
 from verify.workflow.signoff_state import current_signoffs
@@ -77,6 +77,7 @@ def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
         "stance": evidence.stance,
         "source": source.key,
         "citation": source_citation(source, evidence.locator),
+        "citation_parts": citation_parts(source, evidence.locator),
         "url": source.url or source.final_url,
         "retrieved": long_date(source.retrieved_at),
         "quote": evidence.quote,

@@ -17,6 +17,19 @@ STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "context"
 REASON_LABELS = REASON_MESSAGES  # reason name -> message, defined with the reasons
 
 
+def md_citation(parts: tuple[str, str, str]) -> str:
+    """A citation in Markdown, the title in italics."""
+    before, title, after = parts
+    lead = f"{md_text(before)} " if before.strip() else ""  # md_text folds the trailing space away
+    return f"{lead}*{md_text(title)}*{md_text(after) if after else ''}"
+
+
+def html_citation(parts: tuple[str, str, str]) -> str:
+    """A citation in HTML, isolated as one piece of user text, the title in ``<cite>`` (italic)."""
+    before, title, after = parts
+    return f"<bdi>{esc(before)}<cite>{esc(title)}</cite>{esc(after)}</bdi>"
+
+
 def status_label(status: str) -> str:
     return status.replace("_", " ")
 
@@ -76,7 +89,7 @@ def _md_citation(c: dict[str, Any], by: str) -> list[str]:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
     orphaned = " *Not found in the current version of the source.*" if c["orphaned"] else ""
     tail = " ".join(p for p in (md_url(c["url"]), md_text(retrieval(c)) if c["retrieved"] else "") if p)
-    line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_text(c['citation'])}." + (
+    line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_citation(c['citation_parts'])}." + (
         f" {tail}" if tail else ""
     )
     return [
@@ -110,7 +123,7 @@ def render_markdown(data: dict[str, Any]) -> str:
     if not data["bibliography"]:
         out += ["No source is cited yet.", ""]
     for entry in data["bibliography"]:
-        parts = [f"- **{md_text(entry['key'])}**: {md_text(entry['citation'])}."]
+        parts = [f"- **{md_text(entry['key'])}**: {md_citation(entry['citation_parts'])}."]
         if entry["url"]:
             parts.append(md_url(entry["url"]))
         if entry["retrieved"]:
@@ -147,9 +160,8 @@ APPENDIX_CSS = """
 
 def _html_citation(c: dict[str, Any], by: str) -> str:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
-    parts = [
-        f'<span class="stance">{esc(STANCE_LABELS.get(c["stance"], c["stance"]))}{claim}:</span> {bdi(c["citation"])}.'
-    ]
+    stance = esc(STANCE_LABELS.get(c["stance"], c["stance"]))
+    parts = [f'<span class="stance">{stance}{claim}:</span> {html_citation(c["citation_parts"])}.']
     if c["url"]:
         parts.append(link(c["url"]))
     if c["retrieved"]:
@@ -183,7 +195,7 @@ def bibliography_html(data: dict[str, Any]) -> str:
         return "<p>No source is cited yet.</p>\n"
     items = []
     for entry in data["bibliography"]:
-        parts = [f"<strong>{bdi(entry['key'])}</strong>: {bdi(entry['citation'])}."]
+        parts = [f"<strong>{bdi(entry['key'])}</strong>: {html_citation(entry['citation_parts'])}."]
         if entry["url"]:
             parts.append(link(entry["url"]))
         if entry["retrieved"]:

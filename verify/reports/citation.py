@@ -66,13 +66,27 @@ def publisher_of(source: Source) -> str | None:
 
 def source_citation(source: Source, locator: str | None = None) -> str:
     """The citation of a source (and a place in it), without URL or retrieval date."""
+    return "".join(citation_parts(source, locator))
+
+
+def citation_parts(source: Source, locator: str | None = None) -> tuple[str, str, str]:
+    """The citation cut around the title: (text before, title, text after).
+
+    Renderers italicise the middle part (``*title*``, ``<cite>``), as citation
+    styles set the title of a report or book; joined, the parts are
+    :func:`source_citation`."""
     title = source.title or source.key
-    parts: list[str | None]
-    if source.symbol:
-        parts = [publisher_of(source), title, source.symbol, long_date(source.published), locator]
-    else:
-        parts = [publisher_of(source), title, long_date(source.published), locator]
-    return ", ".join(p for p in parts if p)
+    before = ", ".join(p for p in [publisher_of(source)] if p)
+    rest = (
+        [source.symbol, long_date(source.published), locator]
+        if source.symbol
+        else [
+            long_date(source.published),
+            locator,
+        ]
+    )
+    after = ", ".join(p for p in rest if p)
+    return (f"{before}, " if before else "", title, f", {after}" if after else "")
 
 
 def source_entry(source: Source) -> dict[str, Any]:
@@ -81,6 +95,7 @@ def source_entry(source: Source) -> dict[str, Any]:
         "key": source.key,
         "version": source.version,
         "citation": source_citation(source),
+        "citation_parts": citation_parts(source),
         "url": source.url or source.final_url,
         "retrieved": long_date(source.retrieved_at),
         "sha256": source.sha256,

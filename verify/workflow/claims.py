@@ -107,11 +107,11 @@ def check_text(text: str, what: str = "the note") -> str:
     return text
 
 
-def _add_note(session: Session, claim: Claim, text: str, actor: str, now: str) -> Note:
+def _add_note(session: Session, claim: Claim, text: str, actor: str, now: str, public: bool = False) -> Note:
     check_text(text)
     if not text.strip():
         raise VerifyError("the note is empty")
-    note = Note(claim_id=claim.id, author=actor, created_at=now, text=text.strip())  # type: ignore[arg-type]
+    note = Note(claim_id=claim.id, author=actor, created_at=now, text=text.strip(), public=public)  # type: ignore[arg-type]
     session.add(note)
     session.flush()
     record(session, actor, "note", article_id=claim.article_id, claim_id=claim.id, new=note.text, at=now)
@@ -225,11 +225,13 @@ def restore_status(db: Database, claim_id: int, status: str, *, actor: str, reas
         return Change(claim_id, "status", old, new, claim.version)
 
 
-def add_note(db: Database, claim_id: int, text: str, *, actor: str) -> Change:
-    """Notes never conflict: they are appended, whatever the claim's version."""
+def add_note(db: Database, claim_id: int, text: str, *, actor: str, public: bool = False) -> Change:
+    """Notes never conflict: they are appended, whatever the claim's version.
+
+    A ``public`` note is an explanation for readers (the public appendix prints it); the default is internal."""
     with db.write() as session:
         claim = get_claim(session, claim_id)
-        note = _add_note(session, claim, text, actor, clock.now())
+        note = _add_note(session, claim, text, actor, clock.now(), public)
         return Change(claim_id, "note", None, note.text, claim.version, note.id)
 
 

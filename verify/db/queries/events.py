@@ -16,10 +16,22 @@ if TYPE_CHECKING:
 
 
 def note_rows(reader: Reader, claim_id: int) -> list[Any]:
-    """(id, author, created_at, text) of the claim's notes, oldest first."""
+    """(id, author, created_at, text, public) of the claim's notes, oldest first."""
     return reader.rows(
-        "SELECT id, author, created_at, text FROM note WHERE claim_id = :claim ORDER BY id", {"claim": claim_id}
+        "SELECT id, author, created_at, text, public FROM note WHERE claim_id = :claim ORDER BY id", {"claim": claim_id}
     )
+
+
+def public_note_rows(source: Reader | Session, claim_ids: list[int]) -> list[Any]:
+    """(claim id, text) of the notes written for readers (``public``), oldest first per claim."""
+    if not claim_ids:
+        return []
+    params: dict[str, Any] = {}
+    sql = (
+        f"SELECT claim_id, text FROM note WHERE public = :yes AND claim_id IN ({in_list('c', claim_ids, params)})"
+        " ORDER BY claim_id, id"
+    )
+    return as_reader(source).rows(sql, {**params, "yes": True})
 
 
 def latest_note_rows(source: Reader | Session, claim_ids: list[int] | None = None) -> list[Any]:
