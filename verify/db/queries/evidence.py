@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 EVIDENCE_SQL = (
     "SELECT e.id, s.key, s.title, e.passage_id, e.locator, e.stance, e.quote, e.submitted_quote, e.difference_reason,"
     " e.anchor, e.note, e.added_by, e.added_at, e.retracted_at, e.retracted_by, e.retraction_reason, e.flags,"
-    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page"
+    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page, e.kind, s.internal, s.kind,"
+    " s.person, s.role, s.method, s.published"
     " FROM evidence e LEFT JOIN source s ON s.id = e.source_id LEFT JOIN passage p ON p.id = e.passage_id"
     " WHERE e.claim_id = :claim ORDER BY e.id"
 )

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 SOURCE_SQL = (
     "SELECT s.id, s.key, s.version, s.is_current, s.title, s.publisher, s.published, s.symbol, s.series, s.url,"
     " s.final_url, s.retrieved_at, s.sha256, s.size, s.media_type, s.path, s.extractor, s.extractor_version,"
-    " s.http_status, s.etag, s.last_modified FROM source s"
+    " s.http_status, s.etag, s.last_modified, s.kind, s.internal, s.person, s.role, s.method, s.summary"
+    " FROM source s"
 )
 PASSAGE_SQL = (
     "SELECT id, locator, paragraph, page, kind, text, footnote_to, note_refs FROM passage"
