@@ -246,6 +246,11 @@ def mark(
         say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
     if change.conflict:
         warn(conflict_warning(claim_id, change.new or status, change.conflict))
+    if change.call_notes:
+        say(
+            f"note: claim {claim_id} is {change.new} on notes of calls without a transcript only "
+            f"({', '.join(change.call_notes)}); every listing and the appendix show it as such"
+        )
 
 
 def note_text(note: str | None, note_file: str | None) -> str | None:

@@ -122,7 +122,8 @@ def _link_note(
         )
     linked = link_note(current.database(), claim_id, source, stance, said, actor=current.actor, note=note)
     say(
-        f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} (note of a call, not a quote)"
+        f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} "
+        "(note of a call, not a quote)"
     )
     if stance.strip().lower() == "contradicts":
         _warn_conflict(current.database(), claim_id)
