@@ -64,11 +64,24 @@ def publisher_of(source: Source) -> str | None:
     return None
 
 
+METHOD_PHRASES = {"phone": "by phone", "in person": "in person", "email": "by email", "video": "by video call"}
+
+
+def interview_citation(source: Source) -> str:
+    """``Interview with Ana Ruiz, ministry spokesperson, by phone, 30 November 2026``."""
+    who = f"Interview with {source.person}" if source.person else (source.title or f"Interview {source.key}")
+    method = METHOD_PHRASES.get(source.method or "", source.method)
+    title = source.title if source.person and source.title else None
+    return ", ".join(p for p in (who, source.role, title, method, long_date(source.published)) if p)
+
+
 def source_citation(source: Source, locator: str | None = None) -> str:
     """The citation of a source (and a place in it), without URL or retrieval date."""
     title = source.title or source.key
     parts: list[str | None]
-    if source.symbol:
+    if source.kind == "interview":
+        parts = [interview_citation(source), locator]
+    elif source.symbol:
         parts = [publisher_of(source), title, source.symbol, long_date(source.published), locator]
     else:
         parts = [publisher_of(source), title, long_date(source.published), locator]
@@ -85,4 +98,8 @@ def source_entry(source: Source) -> dict[str, Any]:
         "retrieved": long_date(source.retrieved_at),
         "sha256": source.sha256,
         "media_type": source.media_type,
+        "kind": source.kind,
+        "internal": bool(source.internal),
+        # A call recorded without a transcript: nothing was archived, and nothing is missing.
+        "unrecorded_call": source.kind == "interview" and source.sha256 is None,
     }

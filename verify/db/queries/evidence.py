@@ -136,16 +136,18 @@ def in_force_anchored(session: Session, anchors: tuple[str, ...]) -> list[tuple[
     return [(e, s) for e, s in rows]
 
 
-def citations_in_force(session: Session) -> list[tuple[int, str, str | None]]:
-    """(claim id, source key, locator) of all evidence in force, by evidence id."""
+def citations_in_force(session: Session) -> list[tuple[int, str, str | None, bool, str]]:
+    """(claim id, source key, locator, source internal, evidence kind) of all evidence in force, by evidence id."""
     from sqlmodel import col, select
 
     from verify.db.models import Evidence, Source
 
     rows = session.execute(
-        select(Evidence.claim_id, Source.key, Evidence.locator)
+        select(Evidence.claim_id, Source.key, Evidence.locator, Source.internal, Evidence.kind)
         .join(Source, col(Source.id) == Evidence.source_id)
         .where(col(Evidence.retracted_at).is_(None))
         .order_by(col(Evidence.id))
     ).all()
-    return [(claim_id, key, locator) for claim_id, key, locator in rows]
+    return [
+        (claim_id, key, locator, bool(internal), kind or "quote") for claim_id, key, locator, internal, kind in rows
+    ]
