@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Index, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES, STANCES  # noqa: F401  (re-exported)
@@ -109,7 +109,7 @@ class Source(SQLModel, table=True):
     # What the source is (SOURCE_KINDS; None: archived before kinds were recorded) and whether it is the
     # newsroom's own material, cited internally but never in public outputs (verify.reports.public).
     kind: str | None = None
-    internal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    internal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
     person: str | None = None  # an interview: who was interviewed
     role: str | None = None  # ... in what capacity
     method: str | None = None  # ... how: phone, in person, email, video

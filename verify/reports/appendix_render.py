@@ -160,8 +160,6 @@ APPENDIX_CSS = """
 .orphaned { color: #8a1c1c; font-weight: bold; }
 .open li { margin-bottom: .6rem; }
 .reasons { font-weight: bold; }
-.internal { color: #6b4e00; font-weight: bold; }
-.call-note { border-left: 3px dashed #999; margin: .4rem 0 .4rem 1rem; padding-left: .6rem; }
 .hash { font-family: 'DejaVu Sans Mono', monospace; font-size: .8em; word-break: break-all; }
 """
 

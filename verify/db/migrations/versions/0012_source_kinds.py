@@ -26,25 +26,26 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN on both backends: on SQLite, a batch "recreate" of ``source`` would drop a
+# table that passages and evidence point at, which foreign keys forbid inside the upgrade's transaction.
+def source_columns() -> list[sa.Column]:
+    return [
+        sa.Column("kind", sa.String(), nullable=True),
+        sa.Column("internal", sa.Boolean(), nullable=False, server_default="0"),  # '0' is false on both backends
+        sa.Column("person", sa.String(), nullable=True),
+        sa.Column("role", sa.String(), nullable=True),
+        sa.Column("method", sa.String(), nullable=True),
+        sa.Column("summary", sa.Text(), nullable=True),
+    ]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("source", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("internal", sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column("person", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("role", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("method", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("summary", sa.Text(), nullable=True))
-    with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(), nullable=False, server_default="quote"))
+    for column in source_columns():
+        op.add_column("source", column)
+    op.add_column("evidence", sa.Column("kind", sa.String(), nullable=False, server_default="quote"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.drop_column("kind")
-    with op.batch_alter_table("source", schema=None) as batch_op:
-        batch_op.drop_column("summary")
-        batch_op.drop_column("method")
-        batch_op.drop_column("role")
-        batch_op.drop_column("person")
-        batch_op.drop_column("internal")
-        batch_op.drop_column("kind")
+    op.drop_column("evidence", "kind")  # SQLite 3.35+ drops a plain column in place
+    for column in reversed(source_columns()):
+        op.drop_column("source", column.name)
