@@ -177,7 +177,7 @@ def list_command(
             ["id", "stance", "source", "locator", "state", "quote"],
             [
                 [r.id, r.stance, r.source + (" (internal)" if r.source_internal else ""), r.locator or "", _state(r)]
-                + [f"[call note] {r.quote}" if r.is_note else r.quote]
+                + [f"note: {r.quote}" if r.is_note else r.quote]
                 for r in rows
             ],
             caption=f"{len(rows)} evidence",
@@ -204,7 +204,7 @@ def _state(row: EvidenceItem) -> str:
     if row.retracted:
         return "retracted"
     if row.is_note:
-        return "note: call, no transcript"
+        return "call note"
     return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(
         row.anchor or "", "active"
     )
