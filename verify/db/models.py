@@ -173,7 +173,7 @@ class Evidence(SQLModel, table=True):
     flags_accepted_by: str | None = None  # who accepted the flags for a verdict
     flags_accepted_at: str | None = None
     flags_accepted_reason: str | None = Field(default=None, sa_column=Column(Text))
-    # quote (anchored) or note (of a call without a transcript): EVIDENCE_KINDS
+    # quote (anchored in the source's text) or note (what was said on a call without a transcript)
     kind: str = Field(default="quote", sa_column=Column(String, nullable=False, server_default="quote"))
 
 

@@ -40,8 +40,6 @@ def check_kind_name(kind: str) -> str:
 SOURCE_KINDS = ("document", "report", "dataset", "web", "interview")
 # How an interview was done; "in person" is also accepted as in-person or in_person.
 INTERVIEW_METHODS = ("phone", "in person", "email", "video")
-# Evidence is a quote anchored in the source's text, or a note of what was said on a call without a transcript.
-EVIDENCE_KINDS = ("quote", "note")
 
 
 def check_source_kind(kind: str) -> str:

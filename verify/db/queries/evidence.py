@@ -138,12 +138,13 @@ def in_force_anchored(session: Session, anchors: tuple[str, ...]) -> list[tuple[
 
 def citations_in_force(session: Session) -> list[tuple[int, str, str | None, bool, str]]:
     """(claim id, source key, locator, source internal, evidence kind) of all evidence in force, by evidence id."""
-    from sqlmodel import col, select
+    from sqlalchemy import select  # sqlmodel's select is typed for at most four columns
+    from sqlmodel import col
 
     from verify.db.models import Evidence, Source
 
     rows = session.execute(
-        select(Evidence.claim_id, Source.key, Evidence.locator, Source.internal, Evidence.kind)
+        select(col(Evidence.claim_id), col(Source.key), col(Evidence.locator), col(Source.internal), col(Evidence.kind))
         .join(Source, col(Source.id) == Evidence.source_id)
         .where(col(Evidence.retracted_at).is_(None))
         .order_by(col(Evidence.id))
