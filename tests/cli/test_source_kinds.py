@@ -338,3 +338,31 @@ def test_json_export_keeps_everything_internal_and_round_trips(run, workspace, t
     ok(run(*env_db, "import", str(tmp_path / "dump.json")))
     again = json.loads(ok(run(*env_db, "export", "--format", "json")).stdout)
     assert again["sources"] == data["sources"] and again["evidence"] == data["evidence"]
+
+
+# --- the schema ------------------------------------------------------------------------------------
+
+
+def test_migration_0012_downgrades_and_upgrades_keeping_every_row(run, workspace, tmp_path):
+    from alembic import command
+
+    from verify.db import migrate
+    from verify.db.engine import open_database
+
+    newsroom(run, tmp_path)
+    counts = [workspace.query(f"SELECT count(*) FROM {table}") for table in ("source", "evidence", "event")]
+    database = open_database(workspace.url)
+    try:
+        config = migrate._config()
+        with database.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006")
+    finally:
+        database.engine.dispose()
+    assert workspace.query("SELECT version_num FROM alembic_version") == [("0006",)]
+    assert "internal" not in workspace.rows("SELECT * FROM source")[0]
+    assert "kind" not in workspace.rows("SELECT * FROM evidence")[0]
+    assert [workspace.query(f"SELECT count(*) FROM {table}") for table in ("source", "evidence", "event")] == counts
+    assert "schema 0006 -> 0012" in ok(run("db", "upgrade")).stdout
+    assert workspace.query("SELECT DISTINCT kind, internal FROM source") == [(None, False)]
+    assert workspace.query("SELECT DISTINCT kind FROM evidence") == [("quote",)]
