@@ -206,6 +206,9 @@ def test_a_registered_call_gives_note_evidence_shown_as_a_note(run, workspace, t
     assert workspace.query("SELECT status FROM claim WHERE id = ?", int(claim)) == [("verified",)]
     check = ok(run("source", "check", "call", "--format", "json"))
     assert [(f["state"], f["problem"]) for f in json.loads(check.stdout)] == [("no_transcript", False)]
+    status = json.loads(ok(run("status", "--format", "json")).stdout)
+    assert [(s["key"], s["kind"], s["internal"]) for s in status["sources"]] == [("call", "interview", True)]
+    assert "call, no transcript" in ok(run("status")).stdout
 
 
 def test_said_is_only_for_a_call_without_a_transcript(run, workspace, tmp_path):

@@ -68,9 +68,9 @@ def retrieved_source_keys(source: Reader | Session) -> list[str]:
 
 
 def source_summary_rows(reader: Reader) -> list[Any]:
-    """(id, key, title, publisher, published, url, retrieved_at, version) of current sources by key."""
+    """(id, key, title, publisher, published, url, retrieved_at, version, kind, internal) of current sources by key."""
     return reader.rows(
-        "SELECT id, key, title, publisher, published, url, retrieved_at, version FROM source"
+        "SELECT id, key, title, publisher, published, url, retrieved_at, version, kind, internal FROM source"
         " WHERE is_current ORDER BY key"
     )
 
