@@ -52,6 +52,13 @@ class Settings:
     sources: Path | None = field(
         default=None, metadata={"help": "the sources folder (relative to this file) when --sources is not given"}
     )
+    internal_wording: str | None = field(
+        default=None,
+        metadata={
+            "help": "what public outputs say of a verdict resting only on internal sources "
+            "(default: confirmed by the newsroom's own reporting)"
+        },
+    )
     appendix: AppendixSettings = field(default_factory=AppendixSettings, metadata={"help": "[appendix] table"})
     path: Path | None = field(default=None, metadata={"internal": True})  # the file read, for messages
 

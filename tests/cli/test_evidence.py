@@ -71,6 +71,8 @@ EVIDENCE_KEYS = {
     "flags_accepted",
     "submitted_quote",
     "difference_reason",
+    "kind",
+    "source_internal",
 }
 SUGGESTION_KEYS = {
     "passage_id",

@@ -175,6 +175,28 @@ class EvidenceItem:
     flags: tuple[dict[str, Any], ...]
     flags_accepted: dict[str, Any] | None  # by, at, reason
     page: int | None
+    kind: str = "quote"  # quote (anchored in the source) or note (of a call without a transcript)
+    source_internal: bool = False  # the source is the newsroom's own: never named in public outputs
+    source_kind: str | None = None
+    call: str | None = None  # an interview's "Ana Ruiz, spokesperson, phone, 2026-11-30"
+
+    @property
+    def is_note(self) -> bool:
+        """A note of what was said on a call without a transcript: not a quote, nothing anchored."""
+        return self.kind == "note"
+
+    @property
+    def shown(self) -> str:
+        """The evidence as people read it: a quote in quotation marks, a call note labelled as one."""
+        if self.is_note:
+            return f"note of a call, not a quote: {self.quote}"
+        return f"“{self.quote}”"
+
+    @property
+    def where(self) -> str:
+        """``S/2023/370 para. 68``, ``minister-call (internal)``: the source and place it cites."""
+        place = f"{self.source} {self.locator}" if self.locator else self.source
+        return place + (" (internal)" if self.source_internal else "")
 
     def to_json(self, with_page: bool = False) -> dict[str, Any]:
         """The documented evidence object, keys in their historical order."""
@@ -198,6 +220,8 @@ class EvidenceItem:
             "retraction_reason": self.retraction_reason,
             "flags": list(self.flags),
             "flags_accepted": self.flags_accepted,
+            "kind": self.kind,
+            "source_internal": self.source_internal,
         }
         if with_page:
             item["page"] = self.page
@@ -230,6 +254,13 @@ def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem
             accepted_at,
             accepted_reason,
             page,
+            evidence_kind,
+            internal,
+            source_kind,
+            person,
+            role,
+            method,
+            published,
         ) = row
         result.append(
             EvidenceItem(
@@ -255,6 +286,12 @@ def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem
                 if accepted_at is None
                 else {"by": accepted_by, "at": accepted_at, "reason": accepted_reason},
                 page=page,
+                kind=evidence_kind or "quote",
+                source_internal=bool(internal),
+                source_kind=source_kind,
+                call=", ".join(p for p in (person, role, method, published) if p) or None
+                if source_kind == "interview"
+                else None,
             )
         )
     return result

@@ -170,8 +170,9 @@ def _print_detail(d: ClaimDetail) -> None:
     out.print(Text(f"evidence ({len(d.evidence)}):", style="bold"))
     for e in d.evidence:
         flag = " [retracted: " + (e.retraction_reason or "") + "]" if e.retracted else ""
-        out.print(Text(f"  #{e.id} {e.stance} · {e.source} {e.locator or ''} · {e.added_by} {e.added_at[:16]}{flag}"))
-        out.print(Text(f"     “{e.quote}”"))
+        call = f" · call: {e.call}" if e.is_note and e.call else ""
+        out.print(Text(f"  #{e.id} {e.stance} · {e.where}{call} · {e.added_by} {e.added_at[:16]}{flag}"))
+        out.print(Text(f"     {e.shown}"))
         if e.difference_reason:
             out.print(
                 Text(f"     typed as “{e.submitted_quote}”; linked as the source has it because: {e.difference_reason}")
@@ -245,6 +246,11 @@ def mark(
         say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
     if change.conflict:
         warn(conflict_warning(claim_id, change.new or status, change.conflict))
+    if change.call_notes:
+        say(
+            f"note: claim {claim_id} is {change.new} on notes of calls without a transcript only "
+            f"({', '.join(change.call_notes)}); every listing and the appendix show it as such"
+        )
 
 
 def note_text(note: str | None, note_file: str | None) -> str | None:

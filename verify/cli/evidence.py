@@ -24,6 +24,15 @@ def link(
     quote: Annotated[
         str | None, typer.Option(help="The quote as it stands in the source, at least 3 words (typography may differ).")
     ] = None,
+    said: Annotated[
+        str | None,
+        typer.Option(
+            "--said",
+            metavar="TEXT",
+            help="For a call recorded without a transcript: what was said, in your words (kept as a note, not a "
+            "quote).",
+        ),
+    ] = None,
     passage: Annotated[
         int | None, typer.Option(help="Link a whole passage by id; with --quote, the passage to find the quote in.")
     ] = None,
@@ -53,12 +62,21 @@ def link(
     from it in anything but typography (a number, date, name, negation,
     pronoun or word) unless --accept-difference says why; a quote found in
     several places needs --passage or --occurrence.
+
+    A call registered without a transcript ('verify source register KEY
+    --kind interview') has nothing to quote: give what was said with --said;
+    it is kept and shown as a note of the call, never as a quote.
     """
     from verify.cli.claim import note_text
     from verify.workflow.evidence import link as link_evidence
 
     note = note_text(note, note_file)
     current = state(ctx)
+    if said is not None:
+        _link_note(
+            current, claim_id, source, stance, said, note, quote, passage, locator, occurrence, accept_difference
+        )
+        return
     linked = link_evidence(
         current.database(),
         claim_id,
@@ -87,6 +105,26 @@ def link(
         say(f"⚑ quote_difference ({difference.kind}): {difference.detail}")
     if accept_difference is not None and not linked.differences:
         say("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
+    if stance.strip().lower() == "contradicts":
+        _warn_conflict(current.database(), claim_id)
+
+
+def _link_note(
+    current: Any, claim_id: int, source: str, stance: str, said: str, note: str | None, *quote_options: Any
+) -> None:
+    from verify.errors import VerifyError
+    from verify.workflow.evidence import link_note
+
+    if any(option is not None for option in quote_options):
+        raise VerifyError(
+            "--said links a note of a call; --quote, --passage, --locator, --occurrence and --accept-difference are "
+            "for quotes"
+        )
+    linked = link_note(current.database(), claim_id, source, stance, said, actor=current.actor, note=note)
+    say(
+        f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} "
+        "(note of a call, not a quote)"
+    )
     if stance.strip().lower() == "contradicts":
         _warn_conflict(current.database(), claim_id)
 
@@ -129,13 +167,19 @@ def list_command(
                 "added_at",
                 "retracted",
                 "retraction_reason",
+                "kind",
+                "source_internal",
             ],
         )
     else:
         table(
             None,
             ["id", "stance", "source", "locator", "state", "quote"],
-            [[r.id, r.stance, r.source, r.locator or "", _state(r), r.quote] for r in rows],
+            [
+                [r.id, r.stance, r.source + (" (internal)" if r.source_internal else ""), r.locator or "", _state(r)]
+                + [f"note: {r.quote}" if r.is_note else r.quote]
+                for r in rows
+            ],
             caption=f"{len(rows)} evidence",
         )
         for line in flag_lines(rows):
@@ -159,6 +203,8 @@ def flag_lines(rows: list[EvidenceItem]) -> list[str]:
 def _state(row: EvidenceItem) -> str:
     if row.retracted:
         return "retracted"
+    if row.is_note:
+        return "call note"
     return {"orphaned": "orphaned: not in the new version", "reworded": "reworded: re-check"}.get(
         row.anchor or "", "active"
     )

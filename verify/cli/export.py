@@ -83,6 +83,7 @@ def export(
                 org=org or settings.organisation,
                 review_url=review_url or settings.review_url,
                 include_unsigned=include_unsigned,
+                wording=settings.internal_wording,
             )
             if done.unsigned:
                 from verify.cli.render import warn

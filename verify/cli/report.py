@@ -201,7 +201,7 @@ def appendix(
         if by is not Grouping.claim:
             raise VerifyError("the public appendix lists claims one by one; leave --by out with --public")
         with state(ctx).database().read() as session:
-            data = public_appendix_data(session, article)
+            data = public_appendix_data(session, article, wording=state(ctx).settings.internal_wording)
         with_style = defaults.style if style is None else style
         if not as_html:
             text = render_public_markdown(data)

@@ -17,6 +17,23 @@ Publisher = Annotated[str | None, typer.Option(help="Publisher or author.")]
 Date = Annotated[str | None, typer.Option("--date", help="Date of the document: YYYY, YYYY-MM or YYYY-MM-DD.")]
 Url = Annotated[str | None, typer.Option(help="Original URL of the document.")]
 Series = Annotated[str | None, typer.Option(help="Report series, e.g. a monitoring team's reports.")]
+Kind = Annotated[
+    str | None,
+    typer.Option("--kind", metavar="KIND", help="What the source is: document, report, dataset, web or interview."),
+]
+Internal = Annotated[
+    bool | None,
+    typer.Option(
+        "--internal/--public",
+        help="Internal: the newsroom's own material, cited in the internal appendix and exports but never in public "
+        "outputs (default: internal for an interview, public otherwise).",
+    ),
+]
+Person = Annotated[str | None, typer.Option("--person", help="An interview: who was interviewed.")]
+Role = Annotated[str | None, typer.Option("--role", help="An interview: their role or capacity.")]
+Method = Annotated[
+    str | None, typer.Option("--method", help="An interview: how it was done (phone, in person, email, video).")
+]
 MaxSize = Annotated[str, typer.Option("--max-size", help="Refuse downloads or files larger than this.")]
 Timeout = Annotated[
     float, typer.Option("--timeout", metavar="<seconds>", help="Give up a download after this many seconds in all.")
@@ -89,7 +106,8 @@ def _report(result: Any) -> None:
         "new_version": f"source {result.key} changed: archived as version {result.version} ({result.passages} "
         "passages); the old version is kept",
     }
-    say(messages[result.outcome])
+    what = ", ".join(p for p in (result.kind, "internal" if result.internal else None) if p)
+    say(messages[result.outcome] + (f" [{what}]" if what and result.outcome in ("added", "retrieved") else ""))
     if result.outcome == "new_version" and (result.reanchored or result.orphaned):
         reworded = (
             f" ({len(result.reworded)} with different wording: evidence {', '.join(map(str, result.reworded))})"
@@ -119,11 +137,21 @@ def add(
     date: Date = None,
     url: Url = None,
     series: Series = None,
+    kind: Kind = None,
+    internal: Internal = None,
+    person: Person = None,
+    role: Role = None,
+    method: Method = None,
     max_size: MaxSize = "100MB",
     timeout: Timeout = 300,
     output: Annotated[ItemFormat, typer.Option("--format", help="Output format.")] = ItemFormat.table,
 ) -> None:
-    """Retrieve a document, archive it under sources/ and split it into citable passages."""
+    """Retrieve a document, archive it under sources/ and split it into citable passages.
+
+    An interview's notes or transcript are added the same way, with --kind
+    interview and who, role, date and method; an interview is internal unless
+    --public is given.
+    """
     from verify.cli.article import _parse_size
     from verify.workflow.archiving import SourceMeta, add_source
 
@@ -134,7 +162,7 @@ def add(
             current.database(),
             current.sources,
             target,
-            SourceMeta(key, title, publisher, date, url, series),
+            SourceMeta(key, title, publisher, date, url, series, kind, internal, person, role, method),
             actor=current.actor,
             max_bytes=_parse_size(max_size),
             progress=progress,
@@ -156,16 +184,31 @@ def register(
     date: Date = None,
     url: Url = None,
     series: Series = None,
+    kind: Kind = None,
+    internal: Internal = None,
+    person: Person = None,
+    role: Role = None,
+    method: Method = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", help="A call without a transcript: what was said, in your words.")
+    ] = None,
 ) -> None:
-    """Record a cited source without retrieving it (fetch it later with 'verify source fetch')."""
+    """Record a cited source without retrieving it (fetch it later with 'verify source fetch').
+
+    With --kind interview it records a call or meeting that has no
+    transcript: who, role, date, method and a summary. Evidence from it is a
+    note of what was said ('verify evidence link CLAIM --source KEY --said
+    TEXT'), shown as such, never as a quote.
+    """
     from verify.workflow.archiving import SourceMeta, register_source
 
     current = state(ctx)
-    _report(
-        register_source(
-            current.database(), key, SourceMeta(key, title, publisher, date, url, series), actor=current.actor
-        )
-    )
+    meta = SourceMeta(key, title, publisher, date, url, series, kind, internal, person, role, method, summary)
+    result = register_source(current.database(), key, meta, actor=current.actor)
+    if result.outcome == "registered" and result.kind == "interview" and not url:
+        say(f"registered interview {result.key} ({'internal' if result.internal else 'public'}; no transcript)")
+        return
+    _report(result)
 
 
 @app.command("fetch")
@@ -208,12 +251,33 @@ def edit(
     series: Series = None,
     symbol: Annotated[str | None, typer.Option(help="UN document symbol, e.g. S/2023/370.")] = None,
     url: Url = None,
+    kind: Kind = None,
+    internal: Internal = None,
+    person: Person = None,
+    role: Role = None,
+    method: Method = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", help="A call without a transcript: what was said.")
+    ] = None,
 ) -> None:
     """Correct a source's metadata (audited; citations and attributions follow). An empty value clears a field."""
     from verify.workflow.sources import edit_source
 
     current = state(ctx)
-    given = {"title": title, "date": date, "publisher": publisher, "series": series, "symbol": symbol, "url": url}
+    given: dict[str, Any] = {
+        "title": title,
+        "date": date,
+        "publisher": publisher,
+        "series": series,
+        "symbol": symbol,
+        "url": url,
+        "kind": kind,
+        "internal": internal,
+        "person": person,
+        "role": role,
+        "method": method,
+        "summary": summary,
+    }
     changes = edit_source(
         current.database(),
         current.sources,
@@ -259,25 +323,42 @@ def list_command(
                 "sha256",
                 "media_type",
                 "passages",
+                "kind",
+                "internal",
             ],
         )
     else:
         table(
             None,
-            ["key", "v", "date", "state", "passages", "title"],
+            ["key", "v", "kind", "date", "state", "passages", "title"],
             [
                 [
                     r.key,
                     r.version,
+                    (r.kind or "") + (" (internal)" if r.internal else ""),
                     r.date or "",
-                    "retrieved" if r.retrieved else "not retrieved",
+                    _state(r),
                     r.passage_count,
-                    r.title or "",
+                    r.title or _interview_label(r),
                 ]
                 for r in rows
             ],
             caption=f"{len(rows)} sources",
         )
+
+
+def _state(entry: Any) -> str:
+    if entry.unrecorded_call:
+        return "call, no transcript"
+    return "retrieved" if entry.retrieved else "not retrieved"
+
+
+def _interview_label(entry: Any) -> str:
+    """``Ana Ruiz, ministry spokesperson (phone)``: what stands for an interview's title."""
+    if entry.kind != "interview":
+        return ""
+    who = ", ".join(p for p in (entry.person, entry.role) if p)
+    return who + (f" ({entry.method})" if entry.method else "")
 
 
 @app.command("show")
@@ -314,8 +395,18 @@ def show(
         "extractor_version",
         "path",
         "passage_count",
+        "kind",
+        "internal",
+        "person",
+        "role",
+        "method",
+        "summary",
     ):
         value = getattr(detail, field)
+        if field in ("person", "role", "method", "summary") and value is None:
+            continue
+        if field == "internal":
+            value = "yes: never named in public outputs" if value else "no"
         label = "passages" if field == "passage_count" else field
         out.print(f"{label:>17}: {'' if value is None else value}", markup=False, highlight=False)
     if detail.passages is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -70,15 +70,21 @@ def status(
             ["key", "date", "state", "passages", "title"],
             [
                 [
-                    s.key,
+                    s.key + (" (internal)" if s.internal else ""),
                     s.published or "",
-                    f"retrieved {s.retrieved_at[:10]}" if s.retrieved and s.retrieved_at else "not yet retrieved",
+                    _source_state(s),
                     s.passages,
                     s.title or "",
                 ]
                 for s in report.sources
             ],
         )
+
+
+def _source_state(source: Any) -> str:
+    if source.unrecorded_call:
+        return "call, no transcript"
+    return f"retrieved {source.retrieved_at[:10]}" if source.retrieved and source.retrieved_at else "not yet retrieved"
 
 
 def _side_by_side(*columns: tuple[str, list[tuple[str, int]]]) -> list[str]:

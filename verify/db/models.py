@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Index, LargeBinary, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Column, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from verify.db.vocabulary import CLAIM_KINDS, CLAIM_STATUSES, STANCES  # noqa: F401  (re-exported)
@@ -107,6 +107,14 @@ class Source(SQLModel, table=True):
     extractor_version: str | None = None
     text: str | None = Field(default=None, sa_column=Column(Text))
     note: str | None = None
+    # What the source is (SOURCE_KINDS; None: archived before kinds were recorded) and whether it is the
+    # newsroom's own material, cited internally but never in public outputs (verify.reports.public).
+    kind: str | None = None
+    internal: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default="0"))
+    person: str | None = None  # an interview: who was interviewed
+    role: str | None = None  # ... in what capacity
+    method: str | None = None  # ... how: phone, in person, email, video
+    summary: str | None = Field(default=None, sa_column=Column(Text))  # a call without a transcript: what was said
     created_at: str
     created_by: str
 
@@ -132,7 +140,11 @@ class Passage(SQLModel, table=True):
 
 
 class Evidence(SQLModel, table=True):
-    """A quote from a source linked to a claim, anchored in the source's own text."""
+    """A quote from a source linked to a claim, anchored in the source's own text.
+
+    Or, of ``kind`` ``note``, what was said on a call recorded without a
+    transcript, in the reporter's words (``quote`` holds them; nothing is anchored).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
@@ -162,6 +174,8 @@ class Evidence(SQLModel, table=True):
     flags_accepted_by: str | None = None  # who accepted the flags for a verdict
     flags_accepted_at: str | None = None
     flags_accepted_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # quote (anchored in the source's text) or note (what was said on a call without a transcript)
+    kind: str = Field(default="quote", sa_column=Column(String, nullable=False, server_default="quote"))
 
 
 class Note(SQLModel, table=True):

@@ -25,6 +25,13 @@ sign-off; ``include_unsigned`` adds the verdicts nobody has signed off yet.
   An unsupported claim is one no cited source supports, which is not the same
   as false: it gets no place on the true–false scale, only its words.
 
+ClaimReview is published, so it names no internal source: it cites no
+source at all, and where a verdict of support rests only on internal
+sources (interview notes, a call, the newsroom's own documents) its
+``reviewBody`` says so in the configured wording
+(:func:`verify.reports.public.internal_wording`, by default "Confirmed by
+the newsroom's own reporting.").
+
 Google retired the fact-check rich result in 2025; ClaimReview remains the
 format in which fact-checkers exchange their reviews (e.g. with ClaimReview
 aggregators and databases).
@@ -131,12 +138,16 @@ def claim_reviews(
     org: str | None = None,
     review_url: str | None = None,
     include_unsigned: bool = False,
+    wording: str | None = None,
 ) -> ClaimReviews:
-    """One ClaimReview object per signed-off verdict of the article's public appendix, in article order."""
+    """One ClaimReview object per signed-off verdict of the article's public appendix, in article order.
+
+    ``wording`` replaces the default words for a verdict resting only on internal sources.
+    """
     author = _organisation(org)
     page = review_page(review_url)
     article = pick_article(session, article_id)
-    shown, _sources = public_claims(session, article_claims(session, article.id))  # type: ignore[arg-type]
+    shown, _sources = public_claims(session, article_claims(session, article.id), wording)  # type: ignore[arg-type]
     ids = [c["claim_id"] for c in shown]
     signed = current_signoffs(session, ids)
     dates = _verdict_dates(session, ids)
@@ -163,6 +174,8 @@ def claim_reviews(
         if published:
             review["datePublished"] = published
         review.update({"author": author, "reviewRating": rating(claim["status"]), "itemReviewed": item})
+        if claim["internal_only"] and claim["status"] in ("verified", "partly_verified"):
+            review["reviewBody"] = claim["internal_only"]
         reviews.append(review)
     missing = tuple(name for name, value in (("URL", article.url), ("author", item_author)) if not value)
     return ClaimReviews(reviews, unsigned, article.id, missing)  # type: ignore[arg-type]

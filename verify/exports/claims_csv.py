@@ -36,11 +36,17 @@ COLUMNS = [
 
 
 def _sources_cited(session: Session) -> dict[int, str]:
-    """Claim id -> "KEY locator; KEY locator" for evidence in force, by evidence id."""
+    """Claim id -> "KEY locator; KEY (internal, call note)" for evidence in force, by evidence id.
+
+    This export is for the desk: internal sources are listed, marked as such,
+    and a note of a call without a transcript is marked as a note.
+    """
     rows = citations_in_force(session)
     cited: dict[int, list[str]] = {}
-    for claim_id, key, locator in rows:
-        cited.setdefault(claim_id, []).append(f"{key} {locator}".strip() if locator else key)
+    for claim_id, key, locator, internal, kind in rows:
+        marks = ", ".join(m for m in ("internal" if internal else "", "call note" if kind == "note" else "") if m)
+        text = f"{key} {locator}".strip() if locator else key
+        cited.setdefault(claim_id, []).append(text + (f" ({marks})" if marks else ""))
     return {claim_id: "; ".join(items) for claim_id, items in cited.items()}
 
 

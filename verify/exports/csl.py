@@ -4,6 +4,10 @@ UN documents become ``report`` items with the organ as a literal author, the
 symbol as ``number`` and the series as ``collection-title``; other sources are
 ``document`` items. The archive's sha256 and the verify key go in ``note``
 so a cited copy can be matched to the archived file.
+
+CSL-JSON goes into published bibliographies, so internal sources (interview
+notes, calls, the newsroom's own documents) are left out
+(:func:`verify.reports.public.is_public_source`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlmodel import Session
 from verify.db.models import Source
 from verify.db.queries.sources import versions
 from verify.reports.citation import publisher_of
+from verify.reports.public import is_public_source
 
 
 def date_parts(value: str | None) -> dict[str, Any] | None:
@@ -55,5 +60,5 @@ def csl_item(source: Source) -> dict[str, Any]:
 
 
 def csl_items(session: Session, *, all_versions: bool = False) -> list[dict[str, Any]]:
-    """Every current source (or every version), by key then version."""
-    return [csl_item(s) for s in versions(session, current_only=not all_versions)]
+    """Every current public source (or every version of it), by key then version."""
+    return [csl_item(s) for s in versions(session, current_only=not all_versions) if is_public_source(s)]

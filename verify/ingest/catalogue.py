@@ -80,6 +80,17 @@ class SourceEntry:
     last_modified: str | None
     passage_count: int
     passages: tuple[CataloguePassage, ...] | None = None
+    kind: str | None = None  # document, report, dataset, web, interview; None when never stated
+    internal: bool = False  # the newsroom's own: never named in public outputs
+    person: str | None = None  # an interview's who, role and method
+    role: str | None = None
+    method: str | None = None
+    summary: str | None = None  # a call registered without a transcript
+
+    @property
+    def unrecorded_call(self) -> bool:
+        """An interview registered without notes or a transcript: evidence from it is a note, not a quote."""
+        return self.kind == "interview" and not self.retrieved
 
     def to_json(self) -> dict[str, Any]:
         """The documented source object (without its id), keys in their historical order."""
@@ -106,6 +117,12 @@ class SourceEntry:
             "etag": self.etag,
             "last_modified": self.last_modified,
             "passages": self.passage_count if self.passages is None else [p.to_json() for p in self.passages],
+            "kind": self.kind,
+            "internal": self.internal,
+            "person": self.person,
+            "role": self.role,
+            "method": self.method,
+            "summary": self.summary,
         }
 
 
@@ -133,6 +150,12 @@ def source_entry(values: Any, passage_count: int, passages: tuple[CataloguePassa
         http_status,
         etag,
         last_modified,
+        kind,
+        internal,
+        person,
+        role,
+        method,
+        summary,
     ) = values
     return SourceEntry(
         key=key,
@@ -158,6 +181,12 @@ def source_entry(values: Any, passage_count: int, passages: tuple[CataloguePassa
         last_modified=last_modified,
         passage_count=passage_count,
         passages=passages,
+        kind=kind,
+        internal=bool(internal),
+        person=person,
+        role=role,
+        method=method,
+        summary=summary,
     )
 
 

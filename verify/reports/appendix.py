@@ -15,6 +15,11 @@ force) gets no note either: it would cite one passage as support and another
 (or the same) as contradiction under a verdict of support; it is listed under
 "Not yet supported" with the reason ``conflict``. Within a note the evidence is
 ordered supports, contradicts, context, then by id.
+
+This is the internal appendix: internal sources (interview notes, calls, the
+newsroom's own documents) are cited and marked as such, and a note of a call
+without a transcript is shown as a note, not as a quote. Public outputs ask
+:mod:`verify.reports.public` what they may name.
 """
 
 from __future__ import annotations
@@ -86,6 +91,9 @@ def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
         "differences": [f.get("detail") for f in evidence.flags or [] if f.get("kind") == "quote_difference"],
         "submitted_quote": evidence.submitted_quote if evidence.difference_reason else None,
         "difference_reason": evidence.difference_reason,
+        # A note of what was said on a call without a transcript: shown as a note, never as a quote.
+        "note_of_call": evidence.kind == "note",
+        "internal": bool(source.internal),
     }
 
 

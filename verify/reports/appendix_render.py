@@ -69,6 +69,10 @@ def claim_heading(claim: dict[str, Any]) -> str:
     return f"{where} · claim {claim['id']} · {status_label(claim['status'])}{extra}"
 
 
+INTERNAL_MARK = "Internal source, not in the public appendix."
+CALL_NOTE_LABEL = "Note of the call (no transcript; the reporter's words, not a quote):"
+
+
 def retrieval(citation: dict[str, Any]) -> str:
     return f"Retrieved {citation['retrieved']}." if citation["retrieved"] else ""
 
@@ -88,15 +92,28 @@ def open_line(row: dict[str, Any]) -> tuple[str, str]:
 def _md_citation(c: dict[str, Any], by: str) -> list[str]:
     claim = f" (claim {c['claim_id']})" if by == "paragraph" else ""
     orphaned = " *Not found in the current version of the source.*" if c["orphaned"] else ""
+    internal = f" *{INTERNAL_MARK}*" if c.get("internal") else ""
     tail = " ".join(p for p in (md_url(c["url"]), md_text(retrieval(c)) if c["retrieved"] else "") if p)
     line = f"- **{STANCE_LABELS.get(c['stance'], c['stance'])}{claim}:** {md_citation(c['citation_parts'])}." + (
         f" {tail}" if tail else ""
     )
+    said = (
+        f"  {md_text(CALL_NOTE_LABEL)} {md_text(c['quote'])}"
+        if c.get("note_of_call")
+        else f"  > “{md_text(c['quote'])}”"
+    )
     return [
-        line + orphaned,
-        f"  > “{md_text(c['quote'])}”",
+        line + orphaned + internal,
+        said,
         *([f"  {md_text(difference_text(c))}"] if c.get("differences") else []),
     ]
+
+
+def bibliography_tail(entry: dict[str, Any]) -> str:
+    """What the bibliography says of the archived copy: its hash, or why there is none."""
+    if entry["sha256"]:
+        return ""
+    return "Call recorded without a transcript." if entry.get("unrecorded_call") else "Not retrieved."
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -128,7 +145,9 @@ def render_markdown(data: dict[str, Any]) -> str:
             parts.append(md_url(entry["url"]))
         if entry["retrieved"]:
             parts.append(f"Retrieved {md_text(entry['retrieved'])}.")
-        parts.append(f"SHA-256 `{entry['sha256']}`." if entry["sha256"] else "Not retrieved.")
+        parts.append(f"SHA-256 `{entry['sha256']}`." if entry["sha256"] else bibliography_tail(entry))
+        if entry.get("internal"):
+            parts.append(f"*{INTERNAL_MARK}*")
         out.append(" ".join(parts))
     if data["bibliography"]:
         out.append("")
@@ -168,11 +187,15 @@ def _html_citation(c: dict[str, Any], by: str) -> str:
         parts.append(esc(retrieval(c)))
     if c["orphaned"]:
         parts.append('<span class="orphaned">Not found in the current version of the source.</span>')
+    if c.get("internal"):
+        parts.append(f'<span class="internal">{esc(INTERNAL_MARK)}</span>')
     differs = f'<p class="differs">{esc(difference_text(c))}</p>' if c.get("differences") else ""
-    return (
-        f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}'
-        f"<blockquote>“{bdi(c['quote'])}”</blockquote>{differs}</div>\n"
+    said = (
+        f'<p class="call-note">{esc(CALL_NOTE_LABEL)} {bdi(c["quote"])}</p>'
+        if c.get("note_of_call")
+        else f"<blockquote>“{bdi(c['quote'])}”</blockquote>"
     )
+    return f'<div class="cite" id="evidence-{c["evidence_id"]}">{" ".join(parts)}{said}{differs}</div>\n'
 
 
 def notes_html(data: dict[str, Any]) -> str:
@@ -201,8 +224,12 @@ def bibliography_html(data: dict[str, Any]) -> str:
         if entry["retrieved"]:
             parts.append(f"Retrieved {esc(entry['retrieved'])}.")
         parts.append(
-            f'SHA-256 <span class="hash">{esc(entry["sha256"])}</span>.' if entry["sha256"] else "Not retrieved."
+            f'SHA-256 <span class="hash">{esc(entry["sha256"])}</span>.'
+            if entry["sha256"]
+            else esc(bibliography_tail(entry))
         )
+        if entry.get("internal"):
+            parts.append(f'<span class="internal">{esc(INTERNAL_MARK)}</span>')
         items.append(f"<li>{' '.join(parts)}</li>\n")
     return '<ul class="bib">\n' + "".join(items) + "</ul>\n"
 

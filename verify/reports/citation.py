@@ -64,6 +64,17 @@ def publisher_of(source: Source) -> str | None:
     return None
 
 
+METHOD_PHRASES = {"phone": "by phone", "in person": "in person", "email": "by email", "video": "by video call"}
+
+
+def interview_citation(source: Source) -> str:
+    """``Interview with Ana Ruiz, ministry spokesperson, by phone, 30 November 2026``."""
+    who = f"Interview with {source.person}" if source.person else (source.title or f"Interview {source.key}")
+    method = METHOD_PHRASES.get(source.method or "", source.method)
+    title = source.title if source.person and source.title else None
+    return ", ".join(p for p in (who, source.role, title, method, long_date(source.published)) if p)
+
+
 def source_citation(source: Source, locator: str | None = None) -> str:
     """The citation of a source (and a place in it), without URL or retrieval date."""
     return "".join(citation_parts(source, locator))
@@ -76,14 +87,13 @@ def citation_parts(source: Source, locator: str | None = None) -> tuple[str, str
     styles set the title of a report or book; joined, the parts are
     :func:`source_citation`."""
     title = source.title or source.key
+    if source.kind == "interview":
+        return ("", "", ", ".join(p for p in (interview_citation(source), locator) if p))
     before = ", ".join(p for p in [publisher_of(source)] if p)
     rest = (
         [source.symbol, long_date(source.published), locator]
         if source.symbol
-        else [
-            long_date(source.published),
-            locator,
-        ]
+        else [long_date(source.published), locator]
     )
     after = ", ".join(p for p in rest if p)
     return (f"{before}, " if before else "", title, f", {after}" if after else "")
@@ -100,4 +110,8 @@ def source_entry(source: Source) -> dict[str, Any]:
         "retrieved": long_date(source.retrieved_at),
         "sha256": source.sha256,
         "media_type": source.media_type,
+        "kind": source.kind,
+        "internal": bool(source.internal),
+        # A call recorded without a transcript: nothing was archived, and nothing is missing.
+        "unrecorded_call": source.kind == "interview" and source.sha256 is None,
     }

@@ -24,6 +24,7 @@ public sees (this appendix, ClaimReview).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,13 +58,39 @@ VERDICTS: dict[str, Verdict] = {
 }
 
 
-def is_public_source(source: Source) -> bool:
-    """Whether evidence from this source may be shown to readers.
+# What a public output says of a verdict that rests only on internal sources (config key ``internal_wording``).
+DEFAULT_INTERNAL_WORDING = "confirmed by the newsroom's own reporting"
 
-    Every source is public today; a source marked for internal use only
-    (``internal``) is excluded here, and every public output (appendix,
-    ClaimReview) asks this one function."""
-    return getattr(source, "internal", False) is not True
+
+def internal_wording(configured: str | None = None) -> str:
+    """The wording for a verdict resting only on internal sources: the configured one, else the default."""
+    text = " ".join((configured or "").split())
+    return text or DEFAULT_INTERNAL_WORDING
+
+
+def is_public_source(source: Any) -> bool:
+    """Whether a source may be named in public outputs (the one place this is decided).
+
+    Takes a ``Source`` row, a catalogue entry or any object with an
+    ``internal`` attribute, or a dict with an ``internal`` key (an appendix
+    citation or bibliography entry); anything that does not say is public.
+    """
+    internal = source.get("internal") if isinstance(source, dict) else getattr(source, "internal", False)
+    return internal is not True
+
+
+def rests_only_on_internal(sources: Iterable[Any]) -> bool:
+    """True when a verdict's evidence cites sources and none of them is public."""
+    seen = list(sources)
+    return bool(seen) and not any(is_public_source(s) for s in seen)
+
+
+def sentence(text: str) -> str:
+    """``confirmed by …`` -> ``Confirmed by ….``: the wording as a sentence of its own."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
@@ -76,8 +103,14 @@ def _citation(evidence: Evidence, source: Source) -> dict[str, Any]:
     }
 
 
-def public_claims(session: Session, claims: list[Claim]) -> tuple[list[dict[str, Any]], dict[int, Source]]:
-    """The checked claims a reader may see, in article order, and the sources their evidence cites."""
+def public_claims(
+    session: Session, claims: list[Claim], wording: str | None = None
+) -> tuple[list[dict[str, Any]], dict[int, Source]]:
+    """The checked claims a reader may see, in article order, and the sources their evidence cites.
+
+    A verdict whose evidence comes only from internal sources (interview
+    notes, calls, the newsroom's documents) shows no evidence but says so in
+    the configured ``wording`` (:func:`internal_wording`)."""
     rows = in_force(session, claim_ids=[c.id for c in claims])  # type: ignore[misc]
     sources = {s.id: s for s in sources_by_id(session, {e.source_id for e in rows})}
     rows.sort(key=lambda e: (STANCE_ORDER.get(e.stance, 9), e.id))
@@ -103,6 +136,11 @@ def public_claims(session: Session, claims: list[Claim]) -> tuple[list[dict[str,
                 "verdict": VERDICTS[claim.status].label,
                 "notes": notes.get(claim.id, []),  # type: ignore[arg-type]
                 "evidence": [_citation(e, sources[e.source_id]) for e in public],  # type: ignore[index]
+                "internal_only": (
+                    sentence(internal_wording(wording))
+                    if rests_only_on_internal(sources[e.source_id] for e in evidence if e.stance != "contradicts")
+                    else None
+                ),
                 "claim_id": claim.id,  # for the refusal message only; renderers never print it
             }
         )
@@ -121,10 +159,12 @@ def check_promises(claims: list[dict[str, Any]]) -> None:
         )
 
 
-def public_appendix_data(session: Session, article_id: int | None = None) -> dict[str, Any]:
+def public_appendix_data(
+    session: Session, article_id: int | None = None, *, wording: str | None = None
+) -> dict[str, Any]:
     """Everything the public appendix shows, as plain data (see the module docstring)."""
     article = pick_article(session, article_id)
-    claims, sources = public_claims(session, article_claims(session, article.id))  # type: ignore[arg-type]
+    claims, sources = public_claims(session, article_claims(session, article.id), wording)  # type: ignore[arg-type]
     check_promises(claims)
     used = [s for s in sorted(sources.values(), key=lambda s: (s.key, s.version))]
     # The retrieval date is the access date a citation of a web page gives; a file the desk added from its

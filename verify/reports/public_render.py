@@ -77,6 +77,8 @@ def render_public_markdown(data: dict[str, Any]) -> str:
             ]
         if claim["evidence"]:
             out.append("")
+        if claim.get("internal_only"):
+            out += [f"*{md_text(claim['internal_only'])}*", ""]
     out += ["### Sources", ""]
     for entry in data["bibliography"]:
         parts = [f"- {md_citation(entry['citation_parts'])}."]
@@ -108,10 +110,11 @@ def _claim_html(number: int, claim: dict[str, Any]) -> str:
         if claim["evidence"]
         else ""
     )
+    internal = f'<p class="va-note">{bdi(claim["internal_only"])}</p>\n' if claim.get("internal_only") else ""
     return (
         f'<li id="{esc(claim["anchor"])}" class="va-claim" value="{number}">\n'
         f'<p><span class="va-verdict">{esc(claim["verdict"])}.</span> '
-        f'<span class="va-claim-text">“{bdi(claim["text"])}”</span></p>\n{notes}{evidence}</li>\n'
+        f'<span class="va-claim-text">“{bdi(claim["text"])}”</span></p>\n{notes}{evidence}{internal}</li>\n'
     )
 
 

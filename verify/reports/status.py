@@ -122,6 +122,13 @@ class SourceStatus:
     retrieved_at: str | None
     version: int
     passages: int
+    kind: str | None = None
+    internal: bool = False  # the newsroom's own: never named in public outputs
+
+    @property
+    def unrecorded_call(self) -> bool:
+        """An interview registered without notes or a transcript: nothing to retrieve."""
+        return self.kind == "interview" and not self.retrieved
 
     def to_json(self) -> dict[str, Any]:
         """The documented source object of the status report."""
@@ -135,6 +142,8 @@ class SourceStatus:
             "retrieved_at": self.retrieved_at,
             "version": self.version,
             "passages": self.passages,
+            "kind": self.kind,
+            "internal": self.internal,
         }
 
 
@@ -236,8 +245,21 @@ def source_status(source: Reader | Session) -> list[SourceStatus]:
             retrieved_at=retrieved_at,
             version=version,
             passages=passages.get(source_id, 0),
+            kind=kind,
+            internal=bool(internal),
         )
-        for source_id, key, title, publisher, published, url, retrieved_at, version in source_summary_rows(reader)
+        for (
+            source_id,
+            key,
+            title,
+            publisher,
+            published,
+            url,
+            retrieved_at,
+            version,
+            kind,
+            internal,
+        ) in source_summary_rows(reader)
     ]
 
 

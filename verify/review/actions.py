@@ -224,6 +224,12 @@ class Actions:
                 f"conflict: claim {change.claim_id} is {change.new} but {', '.join(change.conflict)} "
                 "contradicts it; it fails the publication gate (u undoes the verdict)",
             )
+        if change.call_notes:
+            out.say(
+                "info",
+                f"claim {change.claim_id} is {change.new} on notes of calls without a transcript only "
+                f"({', '.join(change.call_notes)})",
+            )
         return self._advance(out)
 
     def _do_note(self, command: Command) -> Outcome:

@@ -147,9 +147,7 @@ def records(view: ClaimView, style: Style, compact: bool) -> list[Text]:
     if len(evidence) > len(shown):
         lines.append(Text(f"  … {len(evidence) - len(shown)} earlier"))
     for e in shown:
-        row = Text(
-            f"  #{e.id} {e.stance} · {e.source} {e.locator or ''}{_evidence_flags(e)} · “{' '.join(e.quote.split())}”"
-        )
+        row = Text(f"  #{e.id} {e.stance} · {e.where}{_evidence_flags(e)} · {' '.join(e.shown.split())}")
         lines += _fit(style.wrap(row), 1, style.width) if compact else style.wrap(row, hang=5)
     note_head = Text(f"Notes: {len(notes) or 'none'}", style="bold")
     if notes and compact:

@@ -35,7 +35,7 @@ Quote = tuple[int, int, str, str | None, str | None]  # evidence id, claim id, q
 class Finding:
     key: str
     version: int
-    state: str  # ok | not_retrieved | missing | changed | remote_ok | remote_changed | remote_gone
+    state: str  # ok | not_retrieved | no_transcript | missing | changed | remote_ok | remote_changed | remote_gone
     detail: str
 
     @property
@@ -44,6 +44,8 @@ class Finding:
 
 
 def _check_files(source: Source, sources_dir: Path) -> list[Finding]:
+    if source.retrieved_at is None and source.kind == "interview":
+        return [Finding(source.key, source.version, "no_transcript", "a call recorded without a transcript")]
     if source.retrieved_at is None:
         return [Finding(source.key, source.version, "not_retrieved", "registered, not yet retrieved")]
     from verify.ingest.paths import source_path_problem
@@ -152,6 +154,8 @@ def check_sources(db: Database, sources_dir: Path, key: str | None = None, *, on
         recheck = [(e.anchor, e.id, e.claim_id, e.locator, s.key, s.version) for e, s in evidence_to_recheck(session)]
         quotes: dict[int, list[Quote]] = {}
         for evidence in in_force(session):
+            if evidence.kind == "note":  # a note of a call is in no document
+                continue
             quotes.setdefault(evidence.source_id, []).append(
                 (evidence.id, evidence.claim_id, evidence.quote, evidence.prefix, evidence.suffix)  # type: ignore[arg-type]
             )

@@ -72,6 +72,8 @@ class SourceResult:
     reworded: list[int] = field(default_factory=list)  # evidence ids re-anchored with different wording
     edited: list[str] = field(default_factory=list)  # metadata fields corrected by re-adding the same bytes
     source_json: dict[str, Any] | None = None  # to rewrite after the commit when metadata was corrected
+    kind: str | None = None
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,45 @@ class SourceMeta:
     published: str | None = None
     url: str | None = None
     series: str | None = None
+    kind: str | None = None  # SOURCE_KINDS
+    internal: bool | None = None  # None: internal for an interview, public otherwise
+    person: str | None = None  # an interview: who, in what capacity, how
+    role: str | None = None
+    method: str | None = None
+    summary: str | None = None  # a call registered without a transcript: what was said
+
+
+def check_kind_meta(meta: SourceMeta, *, registering: bool = False) -> dict[str, Any]:
+    """The kind, internal flag and interview fields the user gave, checked; only those given.
+
+    Who, role, method and summary describe an interview, so they need
+    ``--kind interview``; a summary describes a call registered without a
+    transcript, so only ``source register`` takes it.
+    """
+    from verify.db.vocabulary import check_method, check_source_kind
+    from verify.workflow.sources import check_value
+
+    values: dict[str, Any] = {}
+    if meta.kind is not None:
+        values["kind"] = check_source_kind(meta.kind)
+    interview = {"person": meta.person, "role": meta.role, "method": meta.method, "summary": meta.summary}
+    given = [name for name, value in interview.items() if value is not None]
+    if given and values.get("kind") != "interview":
+        raise VerifyError(f"--{given[0]} describes an interview; add --kind interview")
+    if meta.summary is not None and not registering:
+        raise VerifyError("--summary is for a call registered without a transcript ('verify source register')")
+    for name in ("person", "role"):
+        if interview[name] is not None:
+            values[name] = check_value(name, interview[name])  # type: ignore[arg-type]
+    if meta.method is not None:
+        values["method"] = check_method(meta.method)
+    if meta.summary is not None:
+        values["summary"] = check_value("summary", meta.summary)
+    if meta.internal is not None:
+        values["internal"] = meta.internal
+    elif values.get("kind") == "interview":
+        values["internal"] = True  # a reporter's notes are the newsroom's own unless said otherwise
+    return values
 
 
 def symbol_template() -> str:
@@ -132,7 +173,8 @@ def check_key(key: str) -> str:
 def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> SourceResult:
     """Record a cited document that has not been retrieved yet (url may be unknown)."""
     key = check_key(key)
-    symbol = parse_symbol(key) if is_symbol(key) else None
+    kinds = check_kind_meta(meta, registering=True)
+    symbol = parse_symbol(key) if is_symbol(key) and kinds.get("kind") != "interview" else None
     with db.write() as session:
         if current_source(session, key) is not None:
             raise VerifyError(f"source {key!r} is already registered; see 'verify source show {key}'")
@@ -147,12 +189,18 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
             url=check_meta_url(meta.url),
             created_at=now,
             created_by=actor,
+            **kinds,
         )
         session.add(source)
         session.flush()
-        record(session, actor, "source_register", source_id=source.id, new=key, at=now)
+        record(session, actor, "source_register", source_id=source.id, new=key, note=_kind_note(source) or None, at=now)
         _refresh_attributions(session)
-        return SourceResult(key, 1, "registered", title=meta.title)
+        return SourceResult(key, 1, "registered", title=meta.title, kind=source.kind, internal=bool(source.internal))
+
+
+def _kind_note(source: Source) -> str:
+    """``interview, internal`` — what the audit event says a source is, when it says anything."""
+    return ", ".join(p for p in (source.kind, "internal" if source.internal else None) if p)
 
 
 def _default_publisher(symbol: str | None) -> str | None:
@@ -280,6 +328,11 @@ def _source_json(source: Source, passages: int) -> dict[str, Any]:
         "extractor": source.extractor,
         "extractor_version": source.extractor_version,
         "passages": passages,
+        "kind": source.kind,
+        "internal": bool(source.internal),
+        "person": source.person,
+        "role": source.role,
+        "method": source.method,
     }
 
 
@@ -305,6 +358,7 @@ def add_source(
 
     check_meta_url(meta.url)
     check_date(meta.published)
+    check_kind_meta(meta)
     if target == "-" and meta.key is None:
         raise VerifyError("a source read from standard input has no name to derive a key from; give --key")
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress, timeout=timeout)
@@ -357,6 +411,7 @@ def _edit_metadata(session: Session, source: Source, meta: SourceMeta, actor: st
         )
         if value
     }
+    values.update(check_kind_meta(meta))
     return [change.field for change in apply_changes(session, source, values, actor=actor, now=now)]
 
 
@@ -438,6 +493,7 @@ def _archive(
     )
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
     source.series = meta.series or source.series or (previous.series if previous else None)
+    _set_kind(source, previous, check_kind_meta(meta))
     source.url = check_meta_url(meta.url) or retrieved.url or source.url or (previous.url if previous else None)
     fetched = retrieved.download
     source.final_url = fetched.final_url if fetched else None
@@ -506,7 +562,19 @@ def _archive(
     )
     result.reanchored, result.orphaned = moved, orphaned
     result.reworded = list(reworded)
+    result.kind, result.internal = source.kind, bool(source.internal)
     return result, staged
+
+
+def _set_kind(source: Source, previous: Source | None, given: dict[str, Any]) -> None:
+    """What the user said now wins; else what was registered, else what the previous version was."""
+    for name in ("kind", "internal", "person", "role", "method"):
+        if name in given:
+            setattr(source, name, given[name])
+        elif previous is not None and source is not previous:
+            setattr(source, name, getattr(previous, name))
+    if source.internal is None:
+        source.internal = False
 
 
 def fetch_registered(

@@ -26,6 +26,7 @@ from verify.workflow.rules import (
     check_status_change,
     flag_kind,
     is_conflict,
+    rests_on_call_notes,
 )
 from verify.workflow.signoff import lapse_signoffs
 
@@ -40,6 +41,7 @@ class Change:
     note_id: int | None = None
     accepted: tuple[int, ...] = ()  # evidence whose flags this change accepted
     conflict: tuple[str, ...] = ()  # the contradicting evidence in force when the verdict is one of support
+    call_notes: tuple[str, ...] = ()  # the verdict rests only on these notes of calls without a transcript
 
 
 def evidence_counts(session: Session, claim_id: int) -> EvidenceCounts:
@@ -80,6 +82,14 @@ def conflict_of(session: Session, claim_id: int) -> tuple[str, tuple[str, ...]] 
     if not is_conflict(claim.status, evidence_counts(session, claim_id)):
         return None
     return claim.status, contradicting(session, claim_id)
+
+
+def call_notes_only(session: Session, claim: Claim) -> tuple[str, ...]:
+    """The call notes a verdict of support rests on, when it rests on nothing else (see the rules)."""
+    support = _in_force(session, claim.id, "supports")  # type: ignore[arg-type]
+    if not rests_on_call_notes(claim.status, [e.kind for e, _ in support]):
+        return ()
+    return tuple(f"evidence {e.id} ({_where(e, s)})" for e, s in support)
 
 
 def check_version(session: Session, claim: Claim, if_version: int | None) -> None:
@@ -164,7 +174,9 @@ def mark(
         )
         lapse_signoffs(session, claim, actor=actor, reason=f"status changed from {old} to {new}", at=now)
         conflict = contradicting(session, claim_id) if is_conflict(new, counts) else ()
-        return Change(claim_id, "status", old, new, claim.version, note_id, accepted, conflict)
+        return Change(
+            claim_id, "status", old, new, claim.version, note_id, accepted, conflict, call_notes_only(session, claim)
+        )
 
 
 def _accept_flags(

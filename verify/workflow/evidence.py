@@ -8,6 +8,12 @@ inside a passage (so it has a locator to cite): a quote found only in a title
 line or running header is refused, as is a quote of fewer than
 :data:`~verify.match.anchor.MIN_QUOTE_WORDS` words, and a quote that occurs in
 several passages unless ``--passage`` says which one.
+
+A call or meeting registered without a transcript (an interview source with
+no text) has nothing to quote: evidence from it is a *note* of what was said,
+in the reporter's words (``kind='note'``, :func:`link_note`), never anchored
+and always shown as a note. Once the notes or transcript are added, quotes
+from them are anchored like any other.
 """
 
 from __future__ import annotations
@@ -104,6 +110,12 @@ def link(
     with db.write() as session:
         claim = get_claim(session, claim_id, for_update=True)
         source = require_source(session, source_key)
+        if source.text is None and source.kind == "interview":
+            raise VerifyError(
+                f"source {source.key!r} is a call recorded without a transcript: there is nothing to quote; link what "
+                "was said with --said TEXT (kept as a note, not a quote), or add the notes with 'verify source add "
+                f"FILE --key {source.key}'"
+            )
         if source.text is None:
             raise VerifyError(f"source {source.key!r} is registered but not retrieved; fetch or add it first")
         passages = passages_of(session, source.id)
@@ -192,6 +204,82 @@ def link(
             found.method,
             found.score,
             differences,
+        )
+
+
+def link_note(
+    db: Database,
+    claim_id: int,
+    source_key: str,
+    stance: str,
+    said: str,
+    *,
+    actor: str,
+    note: str | None = None,
+) -> Linked:
+    """Link a note of what was said on a call without a transcript (see the module docstring).
+
+    The note is checked against the claim like a quote (numbers, names,
+    hedges it states differently become flags a verdict must accept), but it
+    is stored as ``kind='note'`` with no span, passage or locator.
+    """
+    stance = check_stance(stance)
+    said = " ".join(said.split())
+    if not said:
+        raise VerifyError("--said is empty; give what was said, in your words")
+    if "\x00" in said:
+        raise VerifyError("--said contains a NUL character; remove it")
+    with db.write() as session:
+        claim = get_claim(session, claim_id, for_update=True)
+        source = require_source(session, source_key)
+        if source.kind != "interview":
+            raise VerifyError(
+                f"source {source.key!r} is not an interview: --said is for a call recorded without a transcript; quote "
+                "the source with --quote"
+            )
+        if source.text is not None:
+            raise VerifyError(
+                f"source {source.key!r} has notes or a transcript: quote them with --quote (a note is for a call "
+                "without a transcript)"
+            )
+        now = clock.now()
+        evidence = Evidence(
+            claim_id=claim.id,  # type: ignore[arg-type]
+            source_id=source.id,  # type: ignore[arg-type]
+            kind="note",
+            quote=said,
+            stance=stance,
+            anchor="note",
+            note=note,
+            added_by=actor,
+            added_at=now,
+            flags=claim_flags(claim, source, said),
+        )
+        session.add(evidence)
+        session.flush()
+        claim.version += 1
+        claim.updated_at, claim.updated_by = now, actor
+        record(
+            session,
+            actor,
+            "evidence_link",
+            article_id=claim.article_id,
+            claim_id=claim.id,
+            source_id=source.id,
+            evidence_id=evidence.id,
+            new=f"{stance}: {source.key} (call note)",
+            note=note,
+            at=now,
+        )
+        lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
+        return Linked(
+            evidence.id,  # type: ignore[arg-type]
+            claim.id,  # type: ignore[arg-type]
+            source.key,
+            None,
+            said,
+            "note",
+            100.0,
         )
 
 

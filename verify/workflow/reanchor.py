@@ -52,6 +52,22 @@ def reanchor(
     windows = [(p.start, p.end) for p in passages] or None
     active = in_force(session, source_id=old.id)
     for evidence in active:
+        if evidence.kind == "note":  # a note of a call is in no text: it follows the source as it is
+            evidence.source_id = new.id  # type: ignore[assignment]
+            record(
+                session,
+                actor,
+                "evidence_reanchor",
+                claim_id=evidence.claim_id,
+                source_id=new.id,
+                evidence_id=evidence.id,
+                old=f"{old.key} v{old.version}",
+                new=f"{new.key} v{new.version}",
+                note="call note moved to the new version as it is",
+                at=now,
+            )
+            result.moved.append(evidence.id)  # type: ignore[arg-type]
+            continue
         found = anchor(text, evidence.quote, windows=windows, prefix=evidence.prefix, suffix=evidence.suffix)
         claim = find_claim(session, evidence.claim_id)
         claim_article = claim.article_id if claim else None

@@ -17,6 +17,12 @@ A ``verified`` or ``partly_verified`` claim that also has contradicting
 evidence in force is a *conflict* (:func:`is_conflict`): the change is allowed
 (the verdict may be right and the contradiction answered elsewhere), but it is
 reported, listed by ``verify report unsupported`` and fails the publication gate.
+
+A verdict of support may rest on *call notes* only (evidence of kind
+``note``: what was said on a call recorded without a transcript, in the
+reporter's words). That is allowed — a phone call is reporting — but never
+silent: :func:`rests_on_call_notes` names it, the change says so, and every
+view of the evidence shows a note as a note, not as a quote.
 """
 
 from __future__ import annotations
@@ -70,6 +76,11 @@ def describe_flags(flagged: Sequence[FlaggedEvidence]) -> str:
 def is_conflict(status: str, evidence: EvidenceCounts) -> bool:
     """A verdict of support while contradicting evidence is still in force."""
     return status in VERDICTS_ON_SUPPORT and evidence.contradicts > 0
+
+
+def rests_on_call_notes(status: str, supporting_kinds: Sequence[str]) -> bool:
+    """A verdict of support whose supporting evidence in force are all notes of calls without a transcript."""
+    return status in VERDICTS_ON_SUPPORT and bool(supporting_kinds) and all(k == "note" for k in supporting_kinds)
 
 
 def check_status_change(

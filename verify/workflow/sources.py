@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session
 
@@ -32,14 +33,28 @@ FIELDS = {
     "series": "series",
     "symbol": "symbol",
     "url": "url",
+    "kind": "kind",
+    "internal": "internal",
+    "person": "person",
+    "role": "role",
+    "method": "method",
+    "summary": "summary",
 }
+SUMMARY_LIMIT = 20_000  # a call's summary is a paragraph or a page, not a transcript
 
 
 @dataclass(frozen=True)
 class Change:
-    field: str  # as the user names it: title, date, publisher, series, symbol, url
+    field: str  # as the user names it: title, date, publisher, series, symbol, url, kind, internal, ...
     old: str | None
     new: str | None
+
+
+def _audit_value(value: object) -> str | None:
+    """A field's value as the audit log and the CLI show it (internal: ``internal`` or ``public``)."""
+    if isinstance(value, bool):
+        return "internal" if value else "public"
+    return None if value is None else str(value)
 
 
 def check_value(name: str, value: str) -> str | None:
@@ -47,9 +62,23 @@ def check_value(name: str, value: str) -> str | None:
     from verify.ingest.symbols import parse_symbol
     from verify.workflow.archiving import check_date, check_meta_url
 
+    if name == "summary":
+        if "\x00" in value:
+            raise VerifyError("the summary contains a NUL character; remove it")
+        if len(value.strip()) > SUMMARY_LIMIT:
+            raise VerifyError(f"the summary is longer than {SUMMARY_LIMIT:,} characters; add the notes as a file")
+        return value.strip() or None
     text = " ".join(value.split())
     if not text:
         return None
+    if name == "kind":
+        from verify.db.vocabulary import check_source_kind
+
+        return check_source_kind(text)
+    if name == "method":
+        from verify.db.vocabulary import check_method
+
+        return check_method(text)
     if name == "date":
         return check_date(text)
     if name == "url":
@@ -71,12 +100,22 @@ def apply_changes(
         if name not in values:
             continue
         old, new = getattr(source, column), values[name]
-        if old == new:
+        if old == new or (name == "internal" and bool(old) == bool(new)):
             continue
         setattr(source, column, new)
-        changes.append(Change(name, old, new))
+        old_shown, new_shown = _audit_value(old), _audit_value(new)
+        if name == "internal":
+            old_shown = _audit_value(bool(old))
+        changes.append(Change(name, old_shown, new_shown))
         record(
-            session, actor, "source_edit", source_id=source.id, old=old, new=new, note=f"{source.key}: {name}", at=now
+            session,
+            actor,
+            "source_edit",
+            source_id=source.id,
+            old=old_shown,
+            new=new_shown,
+            note=f"{source.key}: {name}",
+            at=now,
         )
     if changes:
         from verify.workflow.article_import import refresh_attributions
@@ -87,15 +126,25 @@ def apply_changes(
     return changes
 
 
-def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, str], *, actor: str) -> list[Change]:
-    """Correct the metadata of the current version of source ``key``; returns what changed."""
+def edit_source(db: Database, sources_dir: Path, key: str, values: dict[str, Any], *, actor: str) -> list[Change]:
+    """Correct the metadata of the current version of source ``key``; returns what changed.
+
+    ``internal`` is a bool (``--internal``/``--public``); the interview fields
+    (person, role, method, summary) need the source to be an interview.
+    """
     from verify.db.queries.sources import require_source
 
     if not values:
-        raise VerifyError("nothing to change; give --title, --date, --publisher, --series, --symbol or --url")
-    checked = {name: check_value(name, value) for name, value in values.items()}
+        raise VerifyError(
+            "nothing to change; give --title, --date, --publisher, --series, --symbol, --url, --kind, --person, "
+            "--role, --method, --summary, --internal or --public"
+        )
+    checked = {name: value if name == "internal" else check_value(name, value) for name, value in values.items()}
     with db.write() as session:
         source = require_source(session, key)
+        interview_fields = [name for name in ("person", "role", "method", "summary") if checked.get(name)]
+        if interview_fields and checked.get("kind", source.kind) != "interview":
+            raise VerifyError(f"--{interview_fields[0]} describes an interview; source {key!r} is not one (--kind)")
         changes = apply_changes(session, source, checked, actor=actor)
         path = source.path
         meta = _json(session, source) if changes and path else None

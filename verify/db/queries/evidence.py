@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 EVIDENCE_SQL = (
     "SELECT e.id, s.key, s.title, e.passage_id, e.locator, e.stance, e.quote, e.submitted_quote, e.difference_reason,"
     " e.anchor, e.note, e.added_by, e.added_at, e.retracted_at, e.retracted_by, e.retraction_reason, e.flags,"
-    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page"
+    " e.flags_accepted_by, e.flags_accepted_at, e.flags_accepted_reason, p.page, e.kind, s.internal, s.kind,"
+    " s.person, s.role, s.method, s.published"
     " FROM evidence e LEFT JOIN source s ON s.id = e.source_id LEFT JOIN passage p ON p.id = e.passage_id"
     " WHERE e.claim_id = :claim ORDER BY e.id"
 )
@@ -135,16 +136,19 @@ def in_force_anchored(session: Session, anchors: tuple[str, ...]) -> list[tuple[
     return [(e, s) for e, s in rows]
 
 
-def citations_in_force(session: Session) -> list[tuple[int, str, str | None]]:
-    """(claim id, source key, locator) of all evidence in force, by evidence id."""
-    from sqlmodel import col, select
+def citations_in_force(session: Session) -> list[tuple[int, str, str | None, bool, str]]:
+    """(claim id, source key, locator, source internal, evidence kind) of all evidence in force, by evidence id."""
+    from sqlalchemy import select  # sqlmodel's select is typed for at most four columns
+    from sqlmodel import col
 
     from verify.db.models import Evidence, Source
 
     rows = session.execute(
-        select(Evidence.claim_id, Source.key, Evidence.locator)
+        select(col(Evidence.claim_id), col(Source.key), col(Evidence.locator), col(Source.internal), col(Evidence.kind))
         .join(Source, col(Source.id) == Evidence.source_id)
         .where(col(Evidence.retracted_at).is_(None))
         .order_by(col(Evidence.id))
     ).all()
-    return [(claim_id, key, locator) for claim_id, key, locator in rows]
+    return [
+        (claim_id, key, locator, bool(internal), kind or "quote") for claim_id, key, locator, internal, kind in rows
+    ]

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 SOURCE_SQL = (
     "SELECT s.id, s.key, s.version, s.is_current, s.title, s.publisher, s.published, s.symbol, s.series, s.url,"
     " s.final_url, s.retrieved_at, s.sha256, s.size, s.media_type, s.path, s.extractor, s.extractor_version,"
-    " s.http_status, s.etag, s.last_modified FROM source s"
+    " s.http_status, s.etag, s.last_modified, s.kind, s.internal, s.person, s.role, s.method, s.summary"
+    " FROM source s"
 )
 PASSAGE_SQL = (
     "SELECT id, locator, paragraph, page, kind, text, footnote_to, note_refs FROM passage"
@@ -67,9 +68,9 @@ def retrieved_source_keys(source: Reader | Session) -> list[str]:
 
 
 def source_summary_rows(reader: Reader) -> list[Any]:
-    """(id, key, title, publisher, published, url, retrieved_at, version) of current sources by key."""
+    """(id, key, title, publisher, published, url, retrieved_at, version, kind, internal) of current sources by key."""
     return reader.rows(
-        "SELECT id, key, title, publisher, published, url, retrieved_at, version FROM source"
+        "SELECT id, key, title, publisher, published, url, retrieved_at, version, kind, internal FROM source"
         " WHERE is_current ORDER BY key"
     )
 

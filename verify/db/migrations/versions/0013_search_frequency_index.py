@@ -8,7 +8,7 @@ from the index alone: 6.2 ms to 0.1 ms on SQLite and 2.1 ms to 0.3 ms of
 execution on PostgreSQL at 46,000 passages (benchmarks/README.md).
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
