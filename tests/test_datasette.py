@@ -117,3 +117,19 @@ def test_an_upgraded_database_has_its_existing_passages_indexed(run, tmp_path):
         assert {row["id"] for row in db["passage"].search("Taliban", columns=["id"])} == expected
     finally:
         db.close()
+
+
+def test_a_database_restored_from_an_export_has_its_passages_indexed(library_db, run, tmp_path):
+    """``verify import`` (and so ``verify db copy`` from PostgreSQL) fills the index as the passages go in."""
+    exported = tmp_path / "export.json"
+    assert run("export", "--output", str(exported)).exit_code == 0
+    copy = tmp_path / "copy.db"
+    assert run("--db", str(copy), "init").exit_code == 0
+    result = run("--db", str(copy), "import", str(exported))
+    assert result.exit_code == 0, result.stderr
+    db = sqlite_utils.Database(copy)
+    try:
+        found = {row["id"] for row in db["passage"].search("Kandahar", columns=["id"])}
+    finally:
+        db.close()
+    assert found == containing(library_db, "Kandahar") == containing(copy, "Kandahar")

@@ -15,7 +15,6 @@ from verify.db import migrate
 FTS_TABLES = "passage_fts"  # SQLite full-text index for Datasette and sqlite-utils: a migration's, not a model
 
 
-
 def tables(db) -> set[str]:
     conn = sqlite3.connect(db)
     try:
