@@ -6,7 +6,9 @@ quotes), so ``?_search=`` on the passage table and ``sqlite-utils search``
 work on a claims database as it is. It is an external-content table: the text
 is stored once, in ``passage``; triggers keep the index in step with it.
 verify itself never reads it (``verify search`` and ``evidence suggest`` rank
-with the search index of revision 0004 on every backend).
+with the search index of revision 0004 on every backend). A later migration
+that rebuilds ``passage`` in batch mode drops these triggers with the old
+table, and must create them again.
 
 A missing attribution (and a passage without note references) was written as
 the JSON text ``null``; it is now SQL NULL, so ``WHERE attribution IS NULL``
