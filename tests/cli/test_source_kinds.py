@@ -274,7 +274,18 @@ def test_internal_appendix_cites_internal_sources_marked_and_call_notes_as_notes
 
 def test_claimreview_names_no_internal_source_and_says_the_newsroom_confirmed(run, workspace, tmp_path):
     claims = newsroom(run, tmp_path)
-    text = ok(run("export", "--format", "claimreview", "--org", "Desk", "--review-url", "https://example.org/checks", "--include-unsigned")).stdout
+    text = ok(
+        run(
+            "export",
+            "--format",
+            "claimreview",
+            "--org",
+            "Desk",
+            "--review-url",
+            "https://example.org/checks",
+            "--include-unsigned",
+        )
+    ).stdout
     reviews = {r["url"].rsplit("-", 1)[1]: r for r in json.loads(text)}
     assert reviews[str(claims["displaced"])]["reviewBody"] == "Confirmed by the newsroom's own reporting."
     assert "reviewBody" not in reviews[str(claims["convoys"])]  # a public report supports it too

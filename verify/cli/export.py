@@ -14,6 +14,11 @@ from verify.cli.report import emit
 from verify.cli.state import state
 
 
+class CsvTable(StrEnum):
+    claims = "claims"
+    evidence = "evidence"
+
+
 class ExportFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
@@ -28,14 +33,23 @@ def export(
         ExportFormat,
         typer.Option(
             "--format",
-            help="json/jsonl: everything (importable); csv: one row per claim; claimreview: schema.org markup; "
-            "csl-json: the sources.",
+            help="json/jsonl: everything (importable); csv: one row per claim (or per evidence, --table); "
+            "claimreview: schema.org markup; csl-json: the sources.",
         ),
     ] = ExportFormat.json,
     output: Annotated[
         Path | None, typer.Option("--output", help="Write to FILE (atomically) instead of stdout; - is stdout.")
     ] = None,
     article: Annotated[int | None, typer.Option("--article", help="Only this article (csv and claimreview).")] = None,
+    table: Annotated[
+        CsvTable, typer.Option("--table", help="csv: one row per claim, or one row per evidence (retracted included).")
+    ] = CsvTable.claims,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv for Excel and Google Sheets: UTF-8 byte order mark, date-times they recognise, CRLF."
+        ),
+    ] = False,
     org: Annotated[
         str | None,
         typer.Option("--org", help="ClaimReview author: the organisation (default: verify.toml's organisation)."),
@@ -53,13 +67,15 @@ def export(
         typer.Option("--include-unsigned", help="ClaimReview: also verdicts without a current sign-off."),
     ] = False,
 ) -> None:
-    """Export the database: everything as json/jsonl, claims as csv, ClaimReview markup, or sources as CSL-JSON."""
+    """Export the database: everything as json/jsonl, claims or evidence as csv, ClaimReview, or sources as CSL-JSON."""
     from verify.errors import VerifyError
 
     if article is not None and output_format not in (ExportFormat.csv, ExportFormat.claimreview):
         raise VerifyError("--article applies to --format csv and claimreview; json and jsonl export everything")
     if (org or review_url or include_unsigned) and output_format is not ExportFormat.claimreview:
         raise VerifyError("--org, --review-url and --include-unsigned apply to --format claimreview")
+    if (excel or table is not CsvTable.claims) and output_format is not ExportFormat.csv:
+        raise VerifyError("--table and --excel apply to --format csv")
     settings = state(ctx).settings
     with state(ctx).database().read() as session:
         if output_format is ExportFormat.json:
@@ -70,10 +86,14 @@ def export(
             from verify.exports.dump import to_jsonl
 
             text = to_jsonl(session)
+        elif output_format is ExportFormat.csv and table is CsvTable.evidence:
+            from verify.exports import evidence_csv
+
+            text = evidence_csv.to_csv(evidence_csv.evidence_rows(session, article), excel=excel)
         elif output_format is ExportFormat.csv:
             from verify.exports.claims_csv import claim_rows, to_csv
 
-            text = to_csv(claim_rows(session, article))
+            text = to_csv(claim_rows(session, article), excel=excel)
         elif output_format is ExportFormat.claimreview:
             from verify.exports.claimreview import claim_reviews
 

@@ -4,6 +4,9 @@ Timestamps are ISO-8601 UTC strings ("2026-11-26T19:30:00.123456Z") rather than
 driver-specific datetime types: they sort correctly, read the same on SQLite
 and PostgreSQL, and export byte-for-byte identically.
 
+A nullable JSON column stores a missing value as SQL NULL (``none_as_null``),
+never as the JSON text ``null``, so ``IS NULL`` finds it in any SQL tool.
+
 Nothing a reviewer did is ever deleted: claims are ``withdrawn``, evidence is
 retracted, notes and events are append-only.
 """
@@ -64,7 +67,7 @@ class Claim(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = "factual"
     hints: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    attribution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    attribution: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     status: str = Field(default="unreviewed", index=True)
     assignee: str | None = Field(default=None, index=True)
     changed: bool = False  # edited in the latest revision, awaiting re-review
@@ -136,7 +139,7 @@ class Passage(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     footnote_to: str | None = None
     # Note numbers the passage cites, with their offsets in ``text``, after the markers were removed from it.
-    note_refs: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    note_refs: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
 
 
 class Evidence(SQLModel, table=True):

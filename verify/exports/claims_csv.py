@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlmodel import Session
 
 from verify.claims.listing import ClaimFilter, list_claims
 from verify.db.queries.evidence import citations_in_force
+from verify.exports import spreadsheet
 from verify.reports.unsupported import latest_notes
 from verify.workflow.signoff_state import current_signoffs
 
@@ -33,6 +32,7 @@ COLUMNS = [
     "updated_by",
     "text",
 ]
+TIMESTAMPS = ("signed_off_at", "updated_at")
 
 
 def _sources_cited(session: Session) -> dict[int, str]:
@@ -70,19 +70,5 @@ def claim_rows(session: Session, article_id: int | None = None) -> list[dict[str
     return out
 
 
-def cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: a leading =, +, -, @ would make it a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([cell(row.get(c)) for c in COLUMNS])
-    return buffer.getvalue()
+def to_csv(rows: list[dict[str, Any]], *, excel: bool = False) -> str:
+    return spreadsheet.to_csv(COLUMNS, rows, excel=excel, timestamps=TIMESTAMPS)

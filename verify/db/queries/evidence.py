@@ -27,6 +27,16 @@ EVIDENCE_SQL = (
 )
 
 
+# Every evidence with its claim's position, for the evidence CSV: article order, then evidence id.
+TABLE_SQL = (
+    "SELECT e.id, e.claim_id, c.article_id, e.stance, s.key, s.version, s.title, COALESCE(e.locator, p.locator),"
+    " p.page, e.quote, e.anchor, e.flags, e.flags_accepted_by, e.note, e.added_by, e.added_at,"
+    " e.retracted_by, e.retracted_at, e.retraction_reason"
+    " FROM evidence e JOIN claim c ON c.id = e.claim_id LEFT JOIN source s ON s.id = e.source_id"
+    " LEFT JOIN passage p ON p.id = e.passage_id"
+)
+
+
 # Plain SQL (fast read path, or a session through as_reader).
 
 
@@ -45,6 +55,16 @@ def stance_counts(reader: Reader, claim_ids: list[int] | None) -> dict[int, dict
 def evidence_rows(source: Reader | Session, claim_id: int) -> list[Any]:
     """:data:`EVIDENCE_SQL` rows of the claim, retracted included, oldest first."""
     return as_reader(source).rows(EVIDENCE_SQL, {"claim": claim_id})
+
+
+def evidence_table_rows(source: Reader | Session, article_id: int | None = None) -> list[Any]:
+    """:data:`TABLE_SQL` rows, retracted included, of one article or all, in claim order then by evidence id."""
+    params: dict[str, Any] = {}
+    sql = TABLE_SQL
+    if article_id is not None:
+        sql += " WHERE c.article_id = :article"
+        params["article"] = article_id
+    return as_reader(source).rows(sql + " ORDER BY c.article_id, c.paragraph, c.sentence, c.id, e.id", params)
 
 
 def claims_by_anchor(source: Reader | Session, anchors: Iterable[str]) -> list[tuple[int, str]]:
