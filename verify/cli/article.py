@@ -68,7 +68,7 @@ def add(
         max_size=_parse_size(max_size),
     )
     if output is ItemFormat.json:
-        print_json(result.__dict__)
+        print_json(result.to_json())
         return
     if result.outcome == "unchanged":
         say(
@@ -99,7 +99,7 @@ def list_articles(
         print_json(
             [
                 {
-                    "article_id": r.article_id,
+                    "id": r.article_id,
                     "title": r.title,
                     "url": r.url,
                     "revision": r.revision,

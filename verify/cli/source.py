@@ -144,7 +144,27 @@ def add(
     finally:
         progress.stop()
         pages.stop()
-    print_json(result.__dict__) if output is ItemFormat.json else _report(result)
+    if output is ItemFormat.json:
+        print_source(ctx, result.key, result)
+    else:
+        _report(result)
+
+
+def print_source(ctx: typer.Context, key: str, result: Any = None) -> None:
+    """The source as ``source show --format json`` prints it; after ``source add``, followed by what happened."""
+    from verify.ingest.catalogue import show_source
+
+    with state(ctx).reader() as reader:
+        shown = show_source(reader, key, False).to_json()
+    if result is not None:
+        shown.update(
+            outcome=result.outcome,
+            edited=result.edited,
+            reanchored=result.reanchored,
+            orphaned=result.orphaned,
+            reworded=result.reworded,
+        )
+    print_json(shown)
 
 
 @app.command("register")
@@ -208,6 +228,9 @@ def edit(
     series: Series = None,
     symbol: Annotated[str | None, typer.Option(help="UN document symbol, e.g. S/2023/370.")] = None,
     url: Url = None,
+    output: Annotated[
+        ItemFormat, typer.Option("--format", help="Output format (json: the source, as 'source show' prints it).")
+    ] = ItemFormat.table,
 ) -> None:
     """Correct a source's metadata (audited; citations and attributions follow). An empty value clears a field."""
     from verify.workflow.sources import edit_source
@@ -221,6 +244,9 @@ def edit(
         {name: value for name, value in given.items() if value is not None},
         actor=current.actor,
     )
+    if output is ItemFormat.json:
+        print_source(ctx, key)
+        return
     if not changes:
         say(f"source {key}: nothing changed (the values are already recorded)")
     for change in changes:
@@ -342,15 +368,19 @@ def check(
     current = state(ctx)
     findings = check_sources(current.database(), current.sources, key, online=online)
     rows = [
-        {"key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail}
+        {"source_key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail}
         for f in findings
     ]
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv(rows, ["key", "version", "state", "problem", "detail"])
+        print_csv(rows, ["source_key", "version", "state", "problem", "detail"])
     else:
-        table(None, ["key", "v", "state", "detail"], [[r["key"], r["version"], r["state"], r["detail"]] for r in rows])
+        table(
+            None,
+            ["key", "v", "state", "detail"],
+            [[r["source_key"], r["version"], r["state"], r["detail"]] for r in rows],
+        )
         problems = sum(bool(r["problem"]) for r in rows)
         say(f"{problems} problem(s) found" if problems else "archive intact")
     if any(bool(f.is_problem) for f in findings):

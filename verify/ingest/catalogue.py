@@ -34,9 +34,9 @@ class CataloguePassage:
     note_refs: tuple[Any, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The documented passage object."""
+        """The documented passage object (docs/json.md)."""
         return {
-            "passage_id": self.passage_id,
+            "id": self.passage_id,
             "locator": self.locator,
             "paragraph": self.paragraph,
             "page": self.page,
@@ -52,7 +52,7 @@ class SourceEntry:
     """One version of a source in the catalogue: its metadata, archive state and passage count.
 
     Typed so the CLI reads attributes a type checker can follow; :meth:`to_json`
-    gives the documented source object unchanged. ``passages`` holds the
+    gives the documented source object (docs/json.md). ``passages`` holds the
     passages themselves only when they were asked for (``source show --passages``),
     and the JSON then lists them under ``passages`` in place of the count.
     """
@@ -82,7 +82,7 @@ class SourceEntry:
     passages: tuple[CataloguePassage, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The documented source object (without its id), keys in their historical order."""
+        """The documented source object: a source is known by its ``key`` (docs/json.md)."""
         return {
             "key": self.key,
             "version": self.version,
