@@ -173,7 +173,7 @@ def show_source(source: Reader | Session, key: str, with_passages: bool) -> Sour
     reader = as_reader(source)
     row = current_source_row(reader, key)
     if row is None:
-        raise not_found(key)
+        raise not_found(key, reader)
     if not with_passages:
         return source_entry(row, passage_counts(reader, row[0]).get(row[0], 0))
     passages = tuple(
