@@ -62,12 +62,12 @@ def claims(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM claim WHERE status <> 'withdrawn'").fetchone()[0])
 
 
-def terminal(root: Path, command: str, db: Path) -> pexpect.spawn:
+def terminal(root: Path, command: str, db: Path | str, sources: Path | None = None) -> pexpect.spawn:
     """``command`` (a shell line; ``verify`` is this Python's module) run by bash in an 80×24 pseudo-terminal."""
     env = {
         **os.environ,
         "VERIFY_DB": str(db),
-        "VERIFY_SOURCES": str(db.parent / "sources"),
+        "VERIFY_SOURCES": str(sources or Path(db).parent / "sources"),
         "VERIFY_USER": "tester",
         "TERM": "xterm-256color",
         "COLUMNS": "80",
@@ -145,3 +145,30 @@ def test_import_is_silent_on_stderr_when_piped(export, tmp_path):
     )
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.startswith("imported export.json: 3 articles")
+
+
+def test_a_large_download_shows_its_bar_on_a_terminal_and_not_in_a_pipe(workspace, run, http_server, tmp_path):
+    """Over 1 MB a download shows a bar on a terminal; piped, a refused one leaves just its one-line refusal."""
+    from tests.httpserver import streamed
+
+    assert run("init").exit_code == 0
+    http_server.serve("/big.txt", streamed(3 * 1024 * 1024, fill=b"word "), "text/plain")
+    url = http_server.url("/big.txt")
+    child = terminal(tmp_path, f"verify source add {url} --key big --max-size 2MB", workspace.url, workspace.sources)
+    try:
+        child.expect("downloading")
+        child.expect("larger than")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 2
+    env = {**os.environ, "VERIFY_DB": workspace.url, "VERIFY_SOURCES": str(workspace.sources)}
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", "source", "add", url, "--key", "big", "--max-size", "2MB"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("verify: ") and "larger than" in done.stderr

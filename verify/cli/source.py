@@ -24,21 +24,22 @@ Timeout = Annotated[
 
 
 def _progress() -> Any:
-    """A rich progress bar shown only for downloads over 1 MB, on stderr."""
+    """A rich progress bar shown only for downloads over 1 MB, on stderr; drawn only on a terminal."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     holder: dict[str, Any] = {}
 
     def update(done: int, total: int | None) -> None:
         if "bar" not in holder:
-            if (total or done) < 1024 * 1024:
+            err = console(stderr=True)
+            if (total or done) < 1024 * 1024 or not err.is_terminal:  # rich would still write a newline
                 return
             bar = Progress(
                 "downloading",
                 BarColumn(),
                 DownloadColumn(),
                 TransferSpeedColumn(),
-                console=console(stderr=True),
+                console=err,
                 transient=True,
             )
             bar.start()
