@@ -142,3 +142,27 @@ def test_suggest_for_many_claims_filters_by_status_and_writes_csv(desk, run):
 def test_a_wrong_batch_request_is_refused(desk, run, args, says):
     result = run(*args, "--format", "json")
     assert result.exit_code == 2 and says in result.stderr and result.stdout == "", result.stderr
+
+
+def test_what_needs_an_eye_goes_to_stderr_and_stdout_stays_json(desk, run):
+    verified = claim_id(desk, 2, 1)  # verified on the report's para. 1
+    result = run(
+        "evidence",
+        "link",
+        str(verified),
+        "--source",
+        UN,
+        "--stance",
+        "contradicts",
+        "--quote",
+        "Al-Qaida is assessed to have approximately 400 fighters in Afghanistan",
+        "--accept-difference",
+        "just in case",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    linked = json.loads(result.stdout)
+    assert (linked["stance"], linked["difference_reason"]) == ("contradicts", None)
+    assert "--accept-difference was not needed" in result.stderr
+    assert f"warning: claim {verified} is verified but" in result.stderr

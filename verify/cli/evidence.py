@@ -77,8 +77,11 @@ def link(
         occurrence=occurrence,
         accept_difference=accept_difference,
     )
-    if output is ItemFormat.json:
+    unneeded = accept_difference is not None and not linked.differences
+    if output is ItemFormat.json:  # the object says how it was stored; what needs an eye goes to stderr
         print_evidence(ctx, claim_id, linked.evidence_id)
+        if unneeded:
+            warn("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
         if stance.strip().lower() == "contradicts":
             _warn_conflict(current.database(), claim_id)
         return
@@ -95,7 +98,7 @@ def link(
         say(f"stored as the source's text: “{linked.quote}”")
     for difference in linked.differences:
         say(f"⚑ quote_difference ({difference.kind}): {difference.detail}")
-    if accept_difference is not None and not linked.differences:
+    if unneeded:
         say("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
     if stance.strip().lower() == "contradicts":
         _warn_conflict(current.database(), claim_id)
