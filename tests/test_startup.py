@@ -159,7 +159,7 @@ def test_search_and_suggest_do_not_load_the_orm(library, command):
     assert result["code"] == 0
     assert result["heavy"] == []
     found = json.loads(result["stdout"])
-    assert found and found[0]["source"] == "REP/1"
+    assert found and found[0]["source_key"] == "REP/1"
 
 
 def test_suggest_without_the_orm_matches_the_session_path(library):
@@ -277,7 +277,7 @@ def test_detail_and_report_without_the_orm_match_the_session_path(reviewed):
     finally:
         database.dispose()
     assert [shown, source, unsupported] == json.loads(json.dumps(expected))
-    assert shown["status"] == "verified" and shown["evidence"][0]["source"] == "REP/1"
+    assert shown["status"] == "verified" and shown["evidence"][0]["source_key"] == "REP/1"
     assert shown["evidence"][0]["page"] is None and shown["notes"][0]["text"] == "para. 2 gives the number"
     assert [p["locator"] for p in source["passages"]] == ["para. 1", "para. 2", "para. 3"]
     assert claim_id not in [row["id"] for row in unsupported]  # verified, evidenced and signed off

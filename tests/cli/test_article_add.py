@@ -83,7 +83,7 @@ def test_json_output_of_an_import(run, workspace):
     result = run("article", "add", str(ARTICLE), "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert (data["article_id"], data["revision"], data["outcome"], data["claims"]) == (1, 1, "created", 71)
+    assert (data["id"], data["revision"], data["outcome"], data["claims"]) == (1, 1, "created", 71)
     assert len(data["added"]) == 71
 
 
@@ -175,9 +175,7 @@ def test_an_edited_article_with_the_same_url_becomes_a_new_revision(run, workspa
     assert result.exit_code == 0, result.stderr
     assert "revision 2" in result.stdout
     articles = json.loads(run("article", "list", "--format", "json").stdout)
-    assert [(a["article_id"], a["title"], a["revision"], a["url"]) for a in articles] == [
-        (1, "A Retitled Analysis", 2, url)
-    ]
+    assert [(a["id"], a["title"], a["revision"], a["url"]) for a in articles] == [(1, "A Retitled Analysis", 2, url)]
 
 
 def test_a_different_title_without_url_is_a_new_article(article_db, run, tmp_path):

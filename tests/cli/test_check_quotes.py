@@ -41,7 +41,7 @@ CHECK_KEYS = {
     "claim_id",
     "quote",
     "state",
-    "source",
+    "source_key",
     "locator",
     "source_text",
     "score",
@@ -86,7 +86,7 @@ def test_found_differs_and_not_found(run, library):
 
     exact = found["long wars"]
     assert exact["claim_id"] == claim_of(library, "could survive “long wars”")
-    assert (exact["state"], exact["source"], exact["locator"], exact["source_text"]) == (
+    assert (exact["state"], exact["source_key"], exact["locator"], exact["source_text"]) == (
         "found",
         KEY,
         "para. 1",
@@ -96,7 +96,7 @@ def test_found_differs_and_not_found(run, library):
 
     differs = found[LOCAL_REGIMES]
     assert differs["claim_id"] == claim_of(library, "If we are forced to fight")
-    assert (differs["state"], differs["source"], differs["locator"]) == ("differs", KEY, "para. 2")
+    assert (differs["state"], differs["source_key"], differs["locator"]) == ("differs", KEY, "para. 2")
     assert differs["source_text"].startswith(
         "if we are compelled to fight the rulers of the region, then we must make it plain"
     )
@@ -110,7 +110,7 @@ def test_found_differs_and_not_found(run, library):
     assert 0 < differs["score"] < 100
 
     missing = found[LONG_ONE]
-    assert (missing["state"], missing["source"], missing["locator"], missing["source_text"]) == (
+    assert (missing["state"], missing["source_key"], missing["locator"], missing["source_text"]) == (
         "not_found",
         None,
         None,
@@ -135,7 +135,7 @@ def test_without_sources_every_quote_is_not_found(run, article_db):
     assert code == 1
     assert len(rows) == 3
     assert {r["state"] for r in rows} == {"not_found"}
-    assert all(r["source"] is None and r["score"] == 0.0 for r in rows)
+    assert all(r["source_key"] is None and r["score"] == 0.0 for r in rows)
 
 
 def test_a_quote_whose_attributed_source_is_not_retrieved_says_so(run, article_db):

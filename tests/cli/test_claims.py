@@ -23,7 +23,7 @@ LIST_KEYS = {
     "version",
 }
 SHOW_KEYS = LIST_KEYS | {"notes", "evidence", "history"}
-HISTORY_KEYS = {"actor", "at", "action", "old", "new", "note"}
+HISTORY_KEYS = {"by", "at", "action", "old", "new", "note"}
 FIGHTERS = 26  # ¶9 s2 of the shipped article: "… around 400 al-Qaeda fighters …"
 
 
@@ -241,9 +241,9 @@ def test_a_note_given_with_mark_is_also_a_note(article_db, run):
         run("--as", "amira", "claim", "mark", str(FIGHTERS), "disputed", "--note", "UN says 400 to 600").exit_code == 0
     )
     detail = show(run)
-    assert [(n["author"], n["text"]) for n in detail["notes"]] == [("amira", "UN says 400 to 600")]
+    assert [(n["by"], n["text"]) for n in detail["notes"]] == [("amira", "UN says 400 to 600")]
     (status,) = [h for h in detail["history"] if h["action"] == "status"]
-    assert (status["actor"], status["old"], status["new"], status["note"]) == (
+    assert (status["by"], status["old"], status["new"], status["note"]) == (
         "amira",
         "unreviewed",
         "disputed",
@@ -261,8 +261,8 @@ def test_note_assign_and_kind_change_the_claim_and_are_logged(article_db, run):
     assert result.exit_code == 0 and "kind factual -> opinion" in result.stdout
     detail = show(run)
     assert (detail["assignee"], detail["kind"]) == ("bilal", "opinion")
-    assert [(n["author"], n["text"]) for n in detail["notes"]] == [("amira", "Check the 2,000 figure")]
-    history = [(h["actor"], h["action"], h["old"], h["new"]) for h in detail["history"][1:]]
+    assert [(n["by"], n["text"]) for n in detail["notes"]] == [("amira", "Check the 2,000 figure")]
+    history = [(h["by"], h["action"], h["old"], h["new"]) for h in detail["history"][1:]]
     assert history == [
         ("amira", "note", None, "Check the 2,000 figure"),
         ("amira", "assign", None, "bilal"),
@@ -374,7 +374,7 @@ def test_show_json_has_the_documented_keys(article_db, run):
     assert detail["id"] == FIGHTERS and (detail["paragraph"], detail["sentence"]) == (9, 2)
     assert detail["evidence_counts"] == {"supports": 0, "contradicts": 0, "context": 0}
     assert detail["evidence"] == []
-    assert {"id", "author", "at", "text"} <= set(detail["notes"][0])
+    assert {"id", "by", "at", "text"} <= set(detail["notes"][0])
     assert all(set(h) == HISTORY_KEYS for h in detail["history"])
     assert [h["action"] for h in detail["history"]] == ["create", "note", "status"]
 
@@ -384,7 +384,7 @@ def test_actor_comes_from_as_then_verify_user_then_the_os_user(article_db, run, 
     assert run("claim", "note", str(FIGHTERS), "two", user="bilal").exit_code == 0
     monkeypatch.delenv("VERIFY_USER")
     assert run("claim", "note", str(FIGHTERS), "three").exit_code == 0
-    actors = [(h["actor"], h["new"]) for h in show(run)["history"] if h["action"] == "note"]
+    actors = [(h["by"], h["new"]) for h in show(run)["history"] if h["action"] == "note"]
     assert actors == [("amira", "one"), ("bilal", "two"), (getpass.getuser(), "three")]
 
 

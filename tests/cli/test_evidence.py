@@ -53,16 +53,18 @@ Twentieth test report of the Monitoring Team
 """
 EVIDENCE_KEYS = {
     "id",
-    "source",
+    "claim_id",
+    "source_key",
     "source_title",
     "passage_id",
     "locator",
+    "page",
     "stance",
     "quote",
     "anchor",
     "note",
-    "added_by",
-    "added_at",
+    "by",
+    "at",
     "retracted",
     "retracted_at",
     "retracted_by",
@@ -76,7 +78,7 @@ EVIDENCE_KEYS = {
 }
 SUGGESTION_KEYS = {
     "passage_id",
-    "source",
+    "source_key",
     "locator",
     "paragraph",
     "page",
@@ -197,7 +199,7 @@ def test_exact_quote_is_stored_with_passage_locator_and_context(run, library):
     assert library.query("SELECT version, updated_by FROM claim WHERE id = ?", claim) == [(version + 1, "ana")]
     [shown] = listed(run, claim)
     assert set(shown) == EVIDENCE_KEYS
-    assert (shown["source"], shown["locator"], shown["quote"], shown["retracted"]) == (
+    assert (shown["source_key"], shown["locator"], shown["quote"], shown["retracted"]) == (
         KEY,
         "para. 3",
         "the camps host around 400 fighters",
@@ -546,18 +548,18 @@ def test_suggest_json_shape_and_order(run, library, tmp_path):
         assert set(row) == SUGGESTION_KEYS
         assert isinstance(row["passage_id"], int) and isinstance(row["score"], float)
         assert isinstance(row["relevance"], float) and isinstance(row["relevant"], bool)
-        assert row["source"] in (KEY, OTHER)
+        assert row["source_key"] in (KEY, OTHER)
         assert isinstance(row["matched_terms"], list) and isinstance(row["flags"], list)
         for flag in row["flags"]:
-            assert {"type", "claim", "passage", "message"} <= set(flag)
+            assert {"kind", "claim", "passage", "detail"} <= set(flag)
         assert row["locator"].startswith("para. ") and row["paragraph"] == int(row["locator"].split()[-1])
         assert row["page"] is None
     scores = [r["score"] for r in rows]
     assert scores == sorted(scores, reverse=True)
-    assert {r["source"] for r in rows} == {KEY, OTHER}
+    assert {r["source_key"] for r in rows} == {KEY, OTHER}
 
     code, only = suggest(run, str(claim), "--source", OTHER)
-    assert code == 0 and only and {r["source"] for r in only} == {OTHER}
+    assert code == 0 and only and {r["source_key"] for r in only} == {OTHER}
     code, one = suggest(run, str(claim), "--limit", "1", "--all")
     assert code == 0 and len(one) == 1 and one[0] == rows[0]
     code, relevant = suggest(run, str(claim))

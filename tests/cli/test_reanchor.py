@@ -209,7 +209,7 @@ def test_removed_sentence_orphans_the_evidence_without_deleting_anything(run, li
     assert checked.exit_code == 1
     orphans = [r for r in json.loads(checked.stdout) if r["state"] == "orphaned_evidence"]
     assert len(orphans) == 1
-    assert orphans[0]["key"] == KEY and orphans[0]["version"] == 1 and orphans[0]["problem"] is True
+    assert orphans[0]["source_key"] == KEY and orphans[0]["version"] == 1 and orphans[0]["problem"] is True
     assert "evidence 2" in orphans[0]["detail"] and "para. 3" in orphans[0]["detail"]
     table = run("source", "check")
     assert table.exit_code == 1 and "orphaned_evidence" in table.stdout
@@ -263,7 +263,7 @@ def test_online_check_reports_a_quote_gone_from_the_remote_copy(run, article_db,
     assert "remote_changed" in states
     unanchored = [r for r in rows if r["state"] == "evidence_unanchored"]
     assert len(unanchored) == 1, rows
-    assert unanchored[0]["key"] == KEY and unanchored[0]["problem"] is True
+    assert unanchored[0]["source_key"] == KEY and unanchored[0]["problem"] is True
     assert f"evidence 1 of claim {media}" in unanchored[0]["detail"]
     assert article_db.dump() == before, "an online check reports; it never archives the new copy"
     assert source_ids(article_db) == {1: source_ids(article_db)[1]}

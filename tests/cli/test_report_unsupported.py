@@ -55,7 +55,7 @@ def test_json_rows_are_claim_list_rows_with_reasons(reports_db, run):
     by_id = {r["id"]: r for r in rows}
     assert by_id[DISPUTED]["reasons"] == ["no_evidence", "disputed"]
     assert by_id[DISPUTED]["assignee"] == "bob"
-    assert by_id[DISPUTED]["latest_note"]["author"] == "bob" and "<script>" in by_id[DISPUTED]["latest_note"]["text"]
+    assert by_id[DISPUTED]["latest_note"]["by"] == "bob" and "<script>" in by_id[DISPUTED]["latest_note"]["text"]
     assert by_id[PARTLY]["reasons"] == ["partly_verified"]
     assert by_id[UNSUPPORTED]["reasons"] == ["no_evidence"]
     assert by_id[UNSUPPORTED]["signoff"]["by"] == "editor"

@@ -343,7 +343,7 @@ def test_a_stale_version_is_refused_and_the_screen_reloaded(run, desk):
     finally:
         piped.close()
     history = json.loads(run("claim", "show", "25", "--format", "json").stdout)["history"]
-    assert [(h["action"], h["actor"]) for h in history[1:]] == [
+    assert [(h["action"], h["by"]) for h in history[1:]] == [
         ("evidence_link", "amina"),
         ("status", "amina"),
         ("kind", "bob"),

@@ -10,7 +10,7 @@ import pytest
 from tests.unpdf import SYMBOL, make_report
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-KEYS = {"source", "passage_id", "locator", "paragraph", "page", "score", "snippet", "text"}
+KEYS = {"source_key", "passage_id", "locator", "paragraph", "page", "score", "snippet", "text"}
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_json_hits_best_first_with_locators_and_marked_snippets(run, library):
     assert scores == sorted(scores, reverse=True)
     assert all(score > 0 for score in scores)
     best = hits[0]
-    assert (best["source"], best["locator"], best["paragraph"], best["page"]) == (SYMBOL, "annex I, para. 1", 1, 4)
+    assert (best["source_key"], best["locator"], best["paragraph"], best["page"]) == (SYMBOL, "annex I, para. 1", 1, 4)
     assert best["text"] == (
         "The Team received information that Al-Qaida maintains safe houses in Herat, Helmand and Kabul provinces."
     )
@@ -52,7 +52,7 @@ def test_json_hits_best_first_with_locators_and_marked_snippets(run, library):
 
 def test_words_are_stemmed_and_case_folded(run, library):
     hits = search(run, "FIGHTER recruit")
-    locators = {(h["source"], h["locator"]) for h in hits}
+    locators = {(h["source_key"], h["locator"]) for h in hits}
     assert ("small", "para. 1") in locators  # "fighters"
     assert ("small", "para. 2") in locators  # "recruit"
     assert any("**fighters**" in h["snippet"] for h in hits)
@@ -60,9 +60,9 @@ def test_words_are_stemmed_and_case_folded(run, library):
 
 def test_source_option_restricts_and_limit_caps(run, library):
     both = search(run, "Al-Qaida fighters family members")
-    assert {h["source"] for h in both} == {SYMBOL, "small"}
+    assert {h["source_key"] for h in both} == {SYMBOL, "small"}
     only = search(run, "Al-Qaida fighters family members", "--source", "small")
-    assert only and {h["source"] for h in only} == {"small"}
+    assert only and {h["source_key"] for h in only} == {"small"}
     assert only[0]["locator"] == "para. 1"
     capped = search(run, "Al-Qaida fighters family members", "--limit", "2")
     assert [h["passage_id"] for h in capped] == [h["passage_id"] for h in both[:2]]
@@ -108,7 +108,7 @@ def test_only_the_current_version_is_searched(run, library, tmp_path):
     second = tmp_path / "g2.txt"
     second.write_text("Guidelines.\n\nThe new wording mentions balloons.\n", encoding="utf-8")
     assert run("source", "add", str(first), "--key", "guide").exit_code == 0
-    assert [h["source"] for h in search(run, "zeppelins")] == ["guide"]
+    assert [h["source_key"] for h in search(run, "zeppelins")] == ["guide"]
     assert run("source", "add", str(second), "--key", "guide").exit_code == 0
     assert search(run, "zeppelins") == []
     assert [h["text"] for h in search(run, "balloons")] == ["The new wording mentions balloons."]

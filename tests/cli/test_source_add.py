@@ -133,7 +133,7 @@ def test_pdf_file_gives_exact_passages_and_locators(run, initialised, report, tm
     for locator, text in report.passages.items():
         assert text in [p["text"] for p in found[locator]], locator
     for passage in detail["passages"]:
-        assert set(passage) >= {"passage_id", "locator", "paragraph", "page", "text"}
+        assert set(passage) >= {"id", "locator", "paragraph", "page", "text"}
 
     para3 = found["para. 3"][0]
     assert (para3["paragraph"], para3["page"]) == (3, 2)

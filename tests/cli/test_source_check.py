@@ -51,7 +51,7 @@ def check(run, *args: str) -> tuple[int, list[dict]]:
 
 
 def states(rows: list[dict]) -> dict[tuple[str, str], bool]:
-    return {(r["key"], r["state"]): r["problem"] for r in rows}
+    return {(r["source_key"], r["state"]): r["problem"] for r in rows}
 
 
 def test_intact_archive_passes(run, archive):
@@ -60,7 +60,7 @@ def test_intact_archive_passes(run, archive):
     assert code == 0
     assert states(rows) == {(SYMBOL, "ok"): False, ("small", "ok"): False, ("zawahiri-2013", "not_retrieved"): False}
     for row in rows:
-        assert set(row) == {"key", "version", "state", "problem", "detail"}
+        assert set(row) == {"source_key", "version", "state", "problem", "detail"}
         assert row["version"] == 1
     table = run("source", "check")
     assert table.exit_code == 0
@@ -71,7 +71,7 @@ def test_intact_archive_passes(run, archive):
 def test_only_one_source(run, archive):
     code, rows = check(run, "small")
     assert code == 0
-    assert [(r["key"], r["state"]) for r in rows] == [("small", "ok")]
+    assert [(r["source_key"], r["state"]) for r in rows] == [("small", "ok")]
     result = run("source", "check", "nope")
     assert result.exit_code == 2
     assert "no source with key 'nope'" in result.stderr
@@ -104,7 +104,7 @@ def test_tampering_is_reported_and_left_alone(run, archive, damage, state, fragm
     code, rows = check(run)
     assert code == 1
     problems = [r for r in rows if r["problem"]]
-    assert [(r["key"], r["version"], r["state"]) for r in problems] == [(SYMBOL, 1, state)]
+    assert [(r["source_key"], r["version"], r["state"]) for r in problems] == [(SYMBOL, 1, state)]
     assert fragment in problems[0]["detail"]
     assert ("small", "ok") in states(rows) and ("zawahiri-2013", "not_retrieved") in states(rows)
     table = run("source", "check")

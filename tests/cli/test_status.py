@@ -8,7 +8,7 @@ from tests.conftest import ARTICLE_TITLE
 from verify.db.models import CLAIM_KINDS, CLAIM_STATUSES
 
 ARTICLE_KEYS = {
-    "article_id",
+    "id",
     "title",
     "url",
     "revision",
@@ -45,7 +45,7 @@ def test_json_shape_for_the_shipped_article(article_db, run):
     assert set(report) == {"articles", "sources"}
     (article,) = report["articles"]
     assert ARTICLE_KEYS <= set(article)  # the documented keys (later issues may add more)
-    assert (article["article_id"], article["title"], article["revision"], article["claims"]) == (
+    assert (article["id"], article["title"], article["revision"], article["claims"]) == (
         1,
         ARTICLE_TITLE,
         1,
@@ -124,7 +124,7 @@ def test_each_article_is_reported_separately(article_db, run, tmp_path):
     other.write_text("Another Piece\n\nThe group met in Kabul in 2023. It may return.\n", encoding="utf-8")
     assert run("article", "add", str(other)).exit_code == 0
     articles = status_json(run)["articles"]
-    assert [(a["article_id"], a["title"], a["claims"]) for a in articles] == [
+    assert [(a["id"], a["title"], a["claims"]) for a in articles] == [
         (1, ARTICLE_TITLE, 71),
         (2, "Another Piece", 2),
     ]

@@ -74,7 +74,7 @@ def test_a_claim_with_its_paragraph_shows_it_and_counts_the_rest(run, desk):
 
 def test_linking_a_suggestion_stores_its_flags_and_the_verdict_must_accept_them(run, desk):
     passage = suggestions(run, str(FIGHTERS))[0]
-    assert [f["type"] for f in passage["flags"]] == ["number_mismatch"]
+    assert [f["kind"] for f in passage["flags"]] == ["number_mismatch"]
     linked = run(
         "evidence",
         "link",
@@ -89,7 +89,7 @@ def test_linking_a_suggestion_stores_its_flags_and_the_verdict_must_accept_them(
     assert linked.exit_code == 0, linked.stderr
     [(flags,)] = desk.query("SELECT flags FROM evidence")
     stored = json.loads(flags) if isinstance(flags, str) else flags
-    assert [(f["kind"], f["detail"]) for f in stored] == [("number_mismatch", passage["flags"][0]["message"])]
+    assert [(f["kind"], f["detail"]) for f in stored] == [("number_mismatch", passage["flags"][0]["detail"])]
     before = desk.dump()
     refused = run("claim", "mark", str(FIGHTERS), "verified")
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1

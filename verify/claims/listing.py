@@ -40,7 +40,7 @@ class ClaimRow:
 
     Typed so the listing, the unsupported reasons and the CSV export read
     attributes a type checker can follow; :meth:`to_json` gives the
-    documented row unchanged.
+    documented row (docs/json.md).
     """
 
     id: int
@@ -59,16 +59,21 @@ class ClaimRow:
     updated_by: str | None
 
     def to_json(self) -> dict[str, Any]:
-        """The documented ``claim list`` row, keys in their historical order."""
+        """The documented ``claim list`` row (docs/json.md)."""
         return row_json(self)
 
 
-ROW_KEYS = tuple(f.name for f in fields(ClaimRow))  # the documented row's keys, in their historical order
+ROW_KEYS = tuple(f.name for f in fields(ClaimRow))  # the documented row's keys, in their documented order
+
+
+def row_fields(claim: Any) -> dict[str, Any]:
+    """The claim-row attributes of ``claim``, to build a richer claim object from a row."""
+    return {key: getattr(claim, key) for key in ROW_KEYS}
 
 
 def row_json(claim: Any) -> dict[str, Any]:
     """The claim-row keys every claim JSON starts with (list, show, unsupported), read from ``claim``."""
-    return {key: getattr(claim, key) for key in ROW_KEYS}
+    return row_fields(claim)
 
 
 def _row(values: Any, counts: dict[int, dict[str, int]]) -> ClaimRow:
@@ -152,10 +157,11 @@ class EvidenceItem:
 
     Typed so ``evidence list``, ``claim show`` and the review screen read
     attributes a type checker can follow; :meth:`to_json` gives the documented
-    evidence object unchanged (``page`` only where ``claim show`` prints it).
+    evidence object (docs/json.md).
     """
 
     id: int
+    claim_id: int
     source: str
     source_title: str | None
     passage_id: int | None
@@ -198,22 +204,25 @@ class EvidenceItem:
         place = f"{self.source} {self.locator}" if self.locator else self.source
         return place + (" (internal)" if self.source_internal else "")
 
-    def to_json(self, with_page: bool = False) -> dict[str, Any]:
-        """The documented evidence object, keys in their historical order."""
-        item = {
+    def to_json(self) -> dict[str, Any]:
+        """The documented evidence object (docs/json.md): the same in ``evidence list``, ``claim show`` and
+        ``evidence link``; ``by``/``at`` say who linked it and when."""
+        return {
             "id": self.id,
-            "source": self.source,
+            "claim_id": self.claim_id,
+            "source_key": self.source,
             "source_title": self.source_title,
             "passage_id": self.passage_id,
             "locator": self.locator,
+            "page": self.page,
             "stance": self.stance,
             "quote": self.quote,
             "submitted_quote": self.submitted_quote,
             "difference_reason": self.difference_reason,
             "anchor": self.anchor,
             "note": self.note,
-            "added_by": self.added_by,
-            "added_at": self.added_at,
+            "by": self.added_by,
+            "at": self.added_at,
             "retracted": self.retracted,
             "retracted_at": self.retracted_at,
             "retracted_by": self.retracted_by,
@@ -223,9 +232,6 @@ class EvidenceItem:
             "kind": self.kind,
             "source_internal": self.source_internal,
         }
-        if with_page:
-            item["page"] = self.page
-        return item
 
 
 def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem]:
@@ -265,6 +271,7 @@ def claim_evidence(source: Reader | Session, claim_id: int) -> list[EvidenceItem
         result.append(
             EvidenceItem(
                 id=evidence_id,
+                claim_id=claim_id,
                 source=key,
                 source_title=title,
                 passage_id=passage_id,
@@ -308,7 +315,7 @@ class ClaimNote:
     public: bool  # an explanation for readers (the public appendix prints it); else internal
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "author": self.author, "at": self.at, "text": self.text, "public": self.public}
+        return {"id": self.id, "by": self.author, "at": self.at, "text": self.text, "public": self.public}
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +331,7 @@ class HistoryEntry:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "actor": self.actor,
+            "by": self.actor,
             "at": self.at,
             "action": self.action,
             "old": self.old,
@@ -347,7 +354,7 @@ class ClaimDetail:
     """One claim as ``claim show`` and the review screen see it.
 
     Typed so renderers read attributes a type checker can follow instead of
-    string keys; :meth:`to_json` gives the documented JSON shape, unchanged.
+    string keys; :meth:`to_json` gives the documented JSON shape (docs/json.md).
     """
 
     id: int
@@ -374,19 +381,18 @@ class ClaimDetail:
     history: tuple[HistoryEntry, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON shape, keys in their historical order (``context`` only when known)."""
+        """The documented JSON shape (``context`` is null when the paragraph is unknown)."""
         result = row_json(self)
-        if self.context is not None:
-            result["context"] = {
-                "before": self.context.before,
-                "claim": self.context.claim,
-                "after": self.context.after,
-            }
+        result["context"] = (
+            None
+            if self.context is None
+            else {"before": self.context.before, "claim": self.context.claim, "after": self.context.after}
+        )
         result["paragraph_text"] = self.paragraph_text
         result["article_title"] = self.article_title
         result["hints"] = self.hints
         result["span"] = list(self.span)
-        result["evidence"] = [e.to_json(with_page=True) for e in self.evidence]
+        result["evidence"] = [e.to_json() for e in self.evidence]
         result["notes"] = [n.to_json() for n in self.notes]
         result["history"] = [h.to_json() for h in self.history]
         return result
@@ -412,7 +418,7 @@ def show_claim(source: Reader | Session, claim_id: int) -> ClaimDetail:
         paragraph = revision_text[first:last]
         context = ClaimContext(revision_text[first:start], revision_text[start:end], revision_text[end:last])
     return ClaimDetail(
-        **base.to_json(),
+        **row_fields(base),
         context=context,
         paragraph_text=paragraph,
         article_title=title,

@@ -19,7 +19,7 @@ app = typer.Typer(
     help="Check an article's claims against their sources, and publish the sourcing.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -79,7 +79,7 @@ def add(
         timeout=timeout,
     )
     if output is ItemFormat.json:
-        print_json(result.__dict__)
+        print_json(result.to_json())
         return
     where = f"from {result.origin}, {result.format}"
     for note in result.notes:
@@ -113,7 +113,7 @@ def list_articles(
         print_json(
             [
                 {
-                    "article_id": r.article_id,
+                    "id": r.article_id,
                     "title": r.title,
                     "url": r.url,
                     "revision": r.revision,

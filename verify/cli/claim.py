@@ -37,6 +37,9 @@ NoteFile = Annotated[
 IfVersion = Annotated[
     int | None, typer.Option("--if-version", help="Refuse the change if the claim's version is no longer N.")
 ]
+ChangedFormat = Annotated[
+    ItemFormat, typer.Option("--format", help="Output format (json: the changed claim, as 'claim show' prints it).")
+]
 
 
 @app.command("list")
@@ -104,6 +107,14 @@ def list_command(
 
 def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_claim(ctx: typer.Context, claim_id: int) -> None:
+    """The claim as ``claim show --format json`` prints it: what a write command prints with ``--format json``."""
+    from verify.claims.listing import show_claim
+
+    with state(ctx).reader() as reader:
+        print_json(show_claim(reader, claim_id).to_json())
 
 
 STANCE_LETTERS = {"supports": "s", "contradicts": "c", "context": "x"}  # as the review keys: 1c, 1x
@@ -220,6 +231,7 @@ def mark(
         ),
     ] = None,
     if_version: IfVersion = None,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Set a claim's status; the evidence rules decide whether it is allowed.
 
@@ -241,9 +253,12 @@ def mark(
         if_version=if_version,
         accept_flags=accept_flags,
     )
-    say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
-    if change.accepted:
-        say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
+    if output is ItemFormat.json:
+        print_claim(ctx, claim_id)
+    else:
+        say(f"claim {claim_id}: {change.old} -> {change.new} (version {change.version})")
+        if change.accepted:
+            say(f"flags accepted on evidence {', '.join(str(i) for i in change.accepted)}: {accept_flags}")
     if change.conflict:
         warn(conflict_warning(claim_id, change.new or status, change.conflict))
     if change.call_notes:
@@ -286,6 +301,7 @@ def note(
             "--public", help="An explanation for readers, shown in the public appendix (default: an internal note)."
         ),
     ] = False,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Add a note to a claim: internal by default, --public for readers (notes are never edited or deleted)."""
     from verify.errors import VerifyError
@@ -301,6 +317,9 @@ def note(
     assert text is not None
     current = state(ctx)
     change = add_note(current.database(), claim_id, text, actor=current.actor, public=public)
+    if output is ItemFormat.json:
+        print_claim(ctx, claim_id)
+        return
     kind = "public note" if public else "note"
     say(f"claim {claim_id}: {kind} {change.note_id} added by {current.actor}")
 
@@ -311,12 +330,16 @@ def assign(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     name: Annotated[str, typer.Argument(help="Reviewer name ('' to unassign).")],
     if_version: IfVersion = None,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Assign a claim to a reviewer."""
     from verify.workflow.claims import assign as assign_claim
 
     current = state(ctx)
     change = assign_claim(current.database(), claim_id, name, actor=current.actor, if_version=if_version)
+    if output is ItemFormat.json:
+        print_claim(ctx, claim_id)
+        return
     say(f"claim {claim_id}: assigned to {change.new or 'nobody'} (was {change.old or 'nobody'})")
 
 
@@ -326,12 +349,16 @@ def kind(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     value: Annotated[str, typer.Argument(metavar="KIND", help="factual, quote or opinion.")],
     if_version: IfVersion = None,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Correct a claim's detected kind."""
     from verify.workflow.claims import set_kind
 
     current = state(ctx)
     change = set_kind(current.database(), claim_id, value, actor=current.actor, if_version=if_version)
+    if output is ItemFormat.json:
+        print_claim(ctx, claim_id)
+        return
     say(f"claim {claim_id}: kind {change.old} -> {change.new}")
 
 
@@ -352,7 +379,7 @@ def check_quotes(
     elif output is ListFormat.csv:
         print_csv(
             [{**r, "differences": "; ".join(r["differences"])} for r in results],
-            ["claim_id", "state", "source", "locator", "score", "quote", "differences"],
+            ["claim_id", "state", "source_key", "locator", "score", "quote", "differences"],
         )
     else:
         out = console(soft_wrap=True)
@@ -360,7 +387,7 @@ def check_quotes(
         if not results:
             out.print("No direct quotations in the article.", markup=False)
         for r in results:
-            where = f" in {r['source']}, {r['locator']}" if r["source"] else ""
+            where = f" in {r['source_key']}, {r['locator']}" if r["source_key"] else ""
             why = f" ({r['note']})" if r["note"] else ""
             out.print(f"claim {r['claim_id']}: {labels[r['state']]}{where}{why}", markup=False)
             out.print(f"   “{r['quote']}”", markup=False)
@@ -376,6 +403,7 @@ def signoff(
     claim_id: Annotated[int, typer.Argument(help="Claim id.")],
     note: Annotated[str | None, typer.Option(help="What the editor checked.")] = None,
     note_file: NoteFile = None,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Sign off a claim's verdict as a second reviewer (not the person who set it)."""
     from verify.workflow.signoff import sign_off
@@ -383,5 +411,8 @@ def signoff(
     note = note_text(note, note_file)
     current = state(ctx)
     done = sign_off(current.database(), claim_id, actor=current.actor, note=note)
+    if output is ItemFormat.json:
+        print_claim(ctx, claim_id)
+        return
     by = f" set by {done.verdict_by}" if done.verdict_by else ""
     say(f"claim {claim_id}: verdict '{done.status}'{by} signed off by {current.actor}")

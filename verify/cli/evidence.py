@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from verify.cli.render import ListFormat, print_csv, print_json, say, table
+from verify.cli.render import ItemFormat, ListFormat, print_csv, print_json, say, table, warn
 from verify.cli.state import state
 
 if TYPE_CHECKING:
     from verify.claims.listing import EvidenceItem
 
 app = typer.Typer(help="Link evidence from sources to claims, list and retract it.", no_args_is_help=True)
+ChangedFormat = Annotated[
+    ItemFormat,
+    typer.Option("--format", help="Output format (json: the evidence, as 'evidence list' prints each item)."),
+]
 
 
 @app.command("link")
@@ -55,6 +59,7 @@ def link(
             "each difference is kept as a flag.",
         ),
     ] = None,
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Link a quote from a source to a claim.
 
@@ -73,9 +78,15 @@ def link(
     note = note_text(note, note_file)
     current = state(ctx)
     if said is not None:
-        _link_note(
+        evidence_id = _link_note(
             current, claim_id, source, stance, said, note, quote, passage, locator, occurrence, accept_difference
         )
+        if output is ItemFormat.json:
+            print_evidence(ctx, claim_id, evidence_id)
+        else:
+            say(f"evidence {evidence_id} linked to claim {claim_id}: {stance} · {source} (note of a call, not a quote)")
+        if stance.strip().lower() == "contradicts":
+            _warn_conflict(current.database(), claim_id)
         return
     linked = link_evidence(
         current.database(),
@@ -90,6 +101,14 @@ def link(
         occurrence=occurrence,
         accept_difference=accept_difference,
     )
+    unneeded = accept_difference is not None and not linked.differences
+    if output is ItemFormat.json:  # the object says how it was stored; what needs an eye goes to stderr
+        print_evidence(ctx, claim_id, linked.evidence_id)
+        if unneeded:
+            warn("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
+        if stance.strip().lower() == "contradicts":
+            _warn_conflict(current.database(), claim_id)
+        return
     how = {
         "exact": "exact match",
         "normalized": "matched after normalising typography",
@@ -103,7 +122,7 @@ def link(
         say(f"stored as the source's text: “{linked.quote}”")
     for difference in linked.differences:
         say(f"⚑ quote_difference ({difference.kind}): {difference.detail}")
-    if accept_difference is not None and not linked.differences:
+    if unneeded:
         say("the quote does not differ from the source: --accept-difference was not needed and is not recorded")
     if stance.strip().lower() == "contradicts":
         _warn_conflict(current.database(), claim_id)
@@ -111,7 +130,7 @@ def link(
 
 def _link_note(
     current: Any, claim_id: int, source: str, stance: str, said: str, note: str | None, *quote_options: Any
-) -> None:
+) -> int:
     from verify.errors import VerifyError
     from verify.workflow.evidence import link_note
 
@@ -120,18 +139,20 @@ def _link_note(
             "--said links a note of a call; --quote, --passage, --locator, --occurrence and --accept-difference are "
             "for quotes"
         )
-    linked = link_note(current.database(), claim_id, source, stance, said, actor=current.actor, note=note)
-    say(
-        f"evidence {linked.evidence_id} linked to claim {claim_id}: {stance} · {linked.source} "
-        "(note of a call, not a quote)"
-    )
-    if stance.strip().lower() == "contradicts":
-        _warn_conflict(current.database(), claim_id)
+    return link_note(current.database(), claim_id, source, stance, said, actor=current.actor, note=note).evidence_id
+
+
+def print_evidence(ctx: typer.Context, claim_id: int, evidence_id: int) -> None:
+    """One evidence as ``evidence list --format json`` prints it: what link and retract print with ``--format json``."""
+    from verify.claims.listing import claim_evidence
+
+    with state(ctx).reader() as reader:
+        [item] = [e for e in claim_evidence(reader, claim_id) if e.id == evidence_id]
+    print_json(item.to_json())
 
 
 def _warn_conflict(database: Any, claim_id: int) -> None:
     from verify.cli.claim import conflict_warning
-    from verify.cli.render import warn
     from verify.workflow.claims import conflict_of
 
     with database.read() as session:
@@ -159,12 +180,12 @@ def list_command(
             [
                 "id",
                 "stance",
-                "source",
+                "source_key",
                 "locator",
                 "quote",
                 "anchor",
-                "added_by",
-                "added_at",
+                "by",
+                "at",
                 "retracted",
                 "retraction_reason",
                 "kind",
@@ -215,21 +236,42 @@ def retract(
     ctx: typer.Context,
     evidence_id: Annotated[int, typer.Argument(help="Evidence id.")],
     reason: Annotated[str, typer.Option(help="Why it is retracted (kept in the audit log).")],
+    output: ChangedFormat = ItemFormat.table,
 ) -> None:
     """Retract evidence (it is kept, marked retracted and logged)."""
     from verify.workflow.evidence import retract as retract_evidence
 
     current = state(ctx)
     done = retract_evidence(current.database(), evidence_id, reason, actor=current.actor)
+    if output is ItemFormat.json:
+        print_evidence(ctx, done.claim_id, evidence_id)
+        if done.status_change:
+            warn(
+                f"claim {done.claim_id}: {done.status_change[0]} -> {done.status_change[1]} "
+                "(no supporting evidence left)"
+            )
+        return
     say(f"evidence {evidence_id} retracted")
     if done.status_change:
         say(f"claim {done.claim_id}: {done.status_change[0]} -> {done.status_change[1]} (no supporting evidence left)")
 
 
+SUGGEST_CSV = ["passage_id", "source_key", "locator", "paragraph", "page", "score", "relevance", "relevant", "flags"]
+
+
 @app.command("suggest")
 def suggest(
     ctx: typer.Context,
-    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    claim_id: Annotated[int | None, typer.Argument(help="Claim id (or --article / --all-claims).")] = None,
+    article: Annotated[
+        int | None, typer.Option("--article", help="Suggest for every claim of this article (JSON lines with json).")
+    ] = None,
+    all_claims: Annotated[
+        bool, typer.Option("--all-claims", help="Suggest for every claim of every article (JSON lines with json).")
+    ] = False,
+    status: Annotated[
+        list[str] | None, typer.Option(help="With --article/--all-claims: only claims with these statuses.")
+    ] = None,
     source: Annotated[str | None, typer.Option(help="Only passages of this source.")] = None,
     limit: Annotated[int, typer.Option(help="At most N suggestions.")] = 5,
     all_rows: Annotated[bool, typer.Option("--all", help="Also the passages below the relevance threshold.")] = False,
@@ -240,36 +282,85 @@ def suggest(
     Only passages that stand out from the rest are shown (relevance at least
     the threshold); when none does, it says "no passage looks relevant".
     --all lists the best ones anyway, each marked relevant or not.
+
+    With --article ID or --all-claims it suggests for many claims in one run:
+    --format json prints one JSON object a line (claim_id, suggestions), for
+    scripts; a terminal shows progress on stderr.
     """
     from verify.errors import VerifyError
     from verify.match.rank import suggest_for_claim
 
     if limit < 1:
         raise VerifyError("--limit must be at least 1")
+    batch = article is not None or all_claims
+    if (claim_id is not None) + (article is not None) + all_claims != 1:
+        raise VerifyError("give one of: a claim id, --article ID or --all-claims")
+    if status and not batch:
+        raise VerifyError("--status applies to --article and --all-claims")
+    if batch:
+        _suggest_many(ctx, article, tuple(status or ()), source, limit, all_rows, output)
+        return
+    assert claim_id is not None
     with state(ctx).reader() as reader:  # plain SQL: no ORM to import at start-up
         found = [s.as_dict() for s in suggest_for_claim(reader, claim_id, source_key=source, limit=limit)]
     rows = found if all_rows else [r for r in found if r["relevant"]]
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv(
-            [{**r, "flags": "; ".join(f["message"] for f in r["flags"])} for r in rows],
-            [
-                "passage_id",
-                "source",
-                "locator",
-                "paragraph",
-                "page",
-                "score",
-                "relevance",
-                "relevant",
-                "flags",
-                "note",
-                "text",
-            ],
-        )
+        print_csv(_csv_rows(rows), [*SUGGEST_CSV, "note", "text"])
     else:
         print_suggestions(rows, hidden=len(found) - len(rows), best=found[0] if found else None)
+
+
+def _csv_rows(rows: list[dict], claim_id: int | None = None) -> list[dict]:
+    extra = {} if claim_id is None else {"claim_id": claim_id}
+    return [{**extra, **r, "flags": "; ".join(f["detail"] for f in r["flags"])} for r in rows]
+
+
+def _suggest_many(
+    ctx: typer.Context,
+    article: int | None,
+    statuses: tuple[str, ...],
+    source: str | None,
+    limit: int,
+    all_rows: bool,
+    output: ListFormat,
+) -> None:
+    """Suggestions for many claims in one process: one JSON line, CSV rows or screen block per claim, as each ends.
+
+    Printed as they are computed, so a script reading the lines can start on
+    the first claim while the rest are ranked.
+    """
+    import json
+    import sys
+
+    from rich.markup import escape
+
+    from verify.claims.listing import ClaimFilter, list_claims
+    from verify.cli.progress import progress
+    from verify.cli.render import console
+    from verify.match.rank import suggest_for_claim
+    from verify.text.safe import json_escape
+
+    with state(ctx).reader() as reader:
+        claims, _ = list_claims(reader, ClaimFilter(article=article, status=statuses))
+        if output is ListFormat.csv:
+            print_csv([], ["claim_id", *SUGGEST_CSV, "note", "text"])
+        with progress("suggesting", total=len(claims)) as bar:
+            for claim in claims:
+                found = [s.as_dict() for s in suggest_for_claim(reader, claim.id, source_key=source, limit=limit)]
+                rows = found if all_rows else [r for r in found if r["relevant"]]
+                if output is ListFormat.json:
+                    line = json.dumps({"claim_id": claim.id, "suggestions": rows}, ensure_ascii=False)
+                    sys.stdout.write(json_escape(line) + "\n")
+                elif output is ListFormat.csv:
+                    print_csv(_csv_rows(rows, claim.id), ["claim_id", *SUGGEST_CSV, "note", "text"], header=False)
+                else:
+                    console(soft_wrap=True).print(f"[bold]claim {claim.id}[/bold]: {escape(claim.text)}")
+                    print_suggestions(rows, hidden=len(found) - len(rows), best=found[0] if found else None)
+                    console().print()
+                sys.stdout.flush()
+                bar.advance()
 
 
 def print_suggestions(rows: list[dict], *, width: int = 300, hidden: int = 0, best: dict | None = None) -> None:
@@ -284,7 +375,7 @@ def print_suggestions(rows: list[dict], *, width: int = 300, hidden: int = 0, be
         out.print("No passage matches this claim; add sources with 'verify source add'.")
     elif not rows:
         out.print(
-            f"No passage looks relevant: the best, {escape(best['source'])} {escape(best['locator'])}, "
+            f"No passage looks relevant: the best, {escape(best['source_key'])} {escape(best['locator'])}, "
             f"has relevance {best['relevance']:.2f} (threshold {RELEVANCE_THRESHOLD:.2f}); "
             "--all lists them anyway, 'verify search' looks for other words."
         )
@@ -293,11 +384,12 @@ def print_suggestions(rows: list[dict], *, width: int = 300, hidden: int = 0, be
         note = f"  [italic]({escape(row['note'])})[/italic]" if row.get("note") else ""
         below = "  [italic](below the relevance threshold)[/italic]" if not row["relevant"] else ""
         out.print(
-            f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}"
+            f"[bold]{rank}. {escape(row['source_key'])}, {escape(row['locator'])}{page}[/bold]"
+            f"  score {row['score']:.2f}"
             f"  relevance {row['relevance']:.2f}  (passage {row['passage_id']}){note}{below}"
         )
         out.print("   " + marked_snippet(row["text"], row["matched_terms"], width))
         for flag in row["flags"]:
-            out.print(f"   [bold]! {escape(flag['type'])}[/bold]: {escape(flag['message'])}")
+            out.print(f"   [bold]! {escape(flag['kind'])}[/bold]: {escape(flag['detail'])}")
     if rows and hidden:
         out.print(f"{hidden} more below the relevance threshold: --all lists them.")

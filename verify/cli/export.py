@@ -142,27 +142,29 @@ def import_(
 ) -> None:
     """Restore a json/jsonl export into an empty database (after 'verify init'); sources/ files are not included."""
     from verify.cli.article import _parse_size
+    from verify.cli.progress import progress
     from verify.errors import VerifyError
     from verify.exports.dump import import_data, parse_export
+    from verify.exports.values import check_values
     from verify.ingest.reading import display_name, read_input
 
     shown = display_name(path)
-    data = read_input(
-        path,
-        cap=_parse_size(max_size),
-        what="an export file",
-        reject_nul="it is not an export; give a file written by 'verify export'",
-    )
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise VerifyError(f"{shown} is not UTF-8 text; give a file written by 'verify export'") from None
-    from verify.exports.values import check_values
-
     name = "standard input" if shown == "standard input" else path.name
-    data_ = parse_export(raw, name)
-    check_values(data_, name)
-    counts = import_data(state(ctx).database(), data_, sources_dir=state(ctx).sources)
+    with progress(f"reading {name}") as bar:
+        data = read_input(
+            path,
+            cap=_parse_size(max_size),
+            what="an export file",
+            reject_nul="it is not an export; give a file written by 'verify export'",
+        )
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise VerifyError(f"{shown} is not UTF-8 text; give a file written by 'verify export'") from None
+        bar.step(f"checking {name}")
+        data_ = parse_export(raw, name)
+        check_values(data_, name)
+        counts = import_data(state(ctx).database(), data_, sources_dir=state(ctx).sources, on_step=bar.step)
     say(
         f"imported {shown if shown == 'standard input' else path.name}: "
         + ", ".join(f"{n} {key}" for key, n in counts.items())

@@ -42,11 +42,14 @@ def print_json(data: Any) -> None:
         sys.stdout.write(json_escape(json.dumps(data, ensure_ascii=False, indent=2) + "\n"))
 
 
-def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    """CSV on stdout: the data as stored into a file or pipe; on a terminal, control characters shown as escapes."""
+def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, header: bool = True) -> None:
+    """CSV on stdout: the data as stored into a file or pipe; on a terminal, control characters shown as escapes.
+
+    ``header=False`` continues a table printed in parts (rows written as they are computed)."""
     writer = csv.writer(sys.stdout, lineterminator="\n")
     shown = visible if to_terminal() else None
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     for row in rows:
         cells = [
             json.dumps(row.get(c), ensure_ascii=False) if isinstance(row.get(c), dict | list) else row.get(c)

@@ -27,7 +27,7 @@ def search(
         print_json(rows)
         return
     if output is ListFormat.csv:
-        print_csv(rows, ["passage_id", "source", "locator", "paragraph", "page", "score", "snippet"])
+        print_csv(rows, ["passage_id", "source_key", "locator", "paragraph", "page", "score", "snippet"])
         return
     from rich.markup import escape
 
@@ -37,7 +37,8 @@ def search(
     for rank, row in enumerate(rows, start=1):
         page = f", p. {row['page']}" if row["page"] else ""
         out.print(
-            f"[bold]{rank}. {escape(row['source'])}, {escape(row['locator'])}{page}[/bold]  score {row['score']:.2f}  "
+            f"[bold]{rank}. {escape(row['source_key'])}, {escape(row['locator'])}{page}[/bold]"
+            f"  score {row['score']:.2f}  "
             f"(passage {row['passage_id']})"
         )
         parts = escape(row["snippet"]).split("**")

@@ -41,21 +41,22 @@ Timeout = Annotated[
 
 
 def _progress() -> Any:
-    """A rich progress bar shown only for downloads over 1 MB, on stderr."""
+    """A rich progress bar shown only for downloads over 1 MB, on stderr; drawn only on a terminal."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     holder: dict[str, Any] = {}
 
     def update(done: int, total: int | None) -> None:
         if "bar" not in holder:
-            if (total or done) < 1024 * 1024:
+            err = console(stderr=True)
+            if (total or done) < 1024 * 1024 or not err.is_terminal:  # rich would still write a newline
                 return
             bar = Progress(
                 "downloading",
                 BarColumn(),
                 DownloadColumn(),
                 TransferSpeedColumn(),
-                console=console(stderr=True),
+                console=err,
                 transient=True,
             )
             bar.start()
@@ -172,7 +173,27 @@ def add(
     finally:
         progress.stop()
         pages.stop()
-    print_json(result.__dict__) if output is ItemFormat.json else _report(result)
+    if output is ItemFormat.json:
+        print_source(ctx, result.key, result)
+    else:
+        _report(result)
+
+
+def print_source(ctx: typer.Context, key: str, result: Any = None) -> None:
+    """The source as ``source show --format json`` prints it; after ``source add``, followed by what happened."""
+    from verify.ingest.catalogue import show_source
+
+    with state(ctx).reader() as reader:
+        shown = show_source(reader, key, False).to_json()
+    if result is not None:
+        shown.update(
+            outcome=result.outcome,
+            edited=result.edited,
+            reanchored=result.reanchored,
+            orphaned=result.orphaned,
+            reworded=result.reworded,
+        )
+    print_json(shown)
 
 
 @app.command("register")
@@ -259,6 +280,9 @@ def edit(
     summary: Annotated[
         str | None, typer.Option("--summary", help="A call without a transcript: what was said.")
     ] = None,
+    output: Annotated[
+        ItemFormat, typer.Option("--format", help="Output format (json: the source, as 'source show' prints it).")
+    ] = ItemFormat.table,
 ) -> None:
     """Correct a source's metadata (audited; citations and attributions follow). An empty value clears a field."""
     from verify.workflow.sources import edit_source
@@ -285,6 +309,9 @@ def edit(
         {name: value for name, value in given.items() if value is not None},
         actor=current.actor,
     )
+    if output is ItemFormat.json:
+        print_source(ctx, key)
+        return
     if not changes:
         say(f"source {key}: nothing changed (the values are already recorded)")
     for change in changes:
@@ -433,15 +460,19 @@ def check(
     current = state(ctx)
     findings = check_sources(current.database(), current.sources, key, online=online)
     rows = [
-        {"key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail}
+        {"source_key": f.key, "version": f.version, "state": f.state, "problem": f.is_problem, "detail": f.detail}
         for f in findings
     ]
     if output is ListFormat.json:
         print_json(rows)
     elif output is ListFormat.csv:
-        print_csv(rows, ["key", "version", "state", "problem", "detail"])
+        print_csv(rows, ["source_key", "version", "state", "problem", "detail"])
     else:
-        table(None, ["key", "v", "state", "detail"], [[r["key"], r["version"], r["state"], r["detail"]] for r in rows])
+        table(
+            None,
+            ["key", "v", "state", "detail"],
+            [[r["source_key"], r["version"], r["state"], r["detail"]] for r in rows],
+        )
         problems = sum(bool(r["problem"]) for r in rows)
         say(f"{problems} problem(s) found" if problems else "archive intact")
     if any(bool(f.is_problem) for f in findings):

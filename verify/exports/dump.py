@@ -16,7 +16,7 @@ bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -146,11 +146,17 @@ def _check_source_paths(rows: list[dict[str, Any]], sources_dir: Path | None) ->
 
 
 def import_data(
-    db: Database, data: dict[str, Any], *, advice: str | None = None, sources_dir: Path | None = None
+    db: Database,
+    data: dict[str, Any],
+    *,
+    advice: str | None = None,
+    sources_dir: Path | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Restore an export into ``db``, which must hold no data; returns rows per section.
 
     ``advice`` replaces the hint given when ``db`` is not empty (``db copy`` names its own command).
+    ``on_step`` is told each stage ("claims", "the search index") as it starts, for a progress display.
     Every source path is checked first (relative, no ``..``, and with ``sources_dir`` no symlink
     leading out of it), so a hostile file cannot make ``source check`` read elsewhere.
     """
@@ -167,6 +173,8 @@ def import_data(
         try:
             for key, table in TABLES.items():
                 if data[key]:
+                    if on_step is not None:
+                        on_step(f"importing {key}")
                     session.execute(insert(table), data[key])
             session.flush()
         except SQLAlchemyError as exc:
@@ -174,6 +182,8 @@ def import_data(
             raise VerifyError(f"the export does not fit the database: {detail}") from None
         from verify.match.index import rebuild_on_connection
 
+        if on_step is not None:
+            on_step("building the search index")
         rebuild_on_connection(session.connection())  # the search index is derived data, not exported
         if db.engine.dialect.name == "postgresql":
             for table in TABLES.values():

@@ -34,9 +34,9 @@ class CataloguePassage:
     note_refs: tuple[Any, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The documented passage object."""
+        """The documented passage object (docs/json.md)."""
         return {
-            "passage_id": self.passage_id,
+            "id": self.passage_id,
             "locator": self.locator,
             "paragraph": self.paragraph,
             "page": self.page,
@@ -52,7 +52,7 @@ class SourceEntry:
     """One version of a source in the catalogue: its metadata, archive state and passage count.
 
     Typed so the CLI reads attributes a type checker can follow; :meth:`to_json`
-    gives the documented source object unchanged. ``passages`` holds the
+    gives the documented source object (docs/json.md). ``passages`` holds the
     passages themselves only when they were asked for (``source show --passages``),
     and the JSON then lists them under ``passages`` in place of the count.
     """
@@ -93,7 +93,7 @@ class SourceEntry:
         return self.kind == "interview" and not self.retrieved
 
     def to_json(self) -> dict[str, Any]:
-        """The documented source object (without its id), keys in their historical order."""
+        """The documented source object: a source is known by its ``key`` (docs/json.md)."""
         return {
             "key": self.key,
             "version": self.version,
@@ -202,7 +202,7 @@ def show_source(source: Reader | Session, key: str, with_passages: bool) -> Sour
     reader = as_reader(source)
     row = current_source_row(reader, key)
     if row is None:
-        raise not_found(key)
+        raise not_found(key, reader)
     if not with_passages:
         return source_entry(row, passage_counts(reader, row[0]).get(row[0], 0))
     passages = tuple(

@@ -53,7 +53,7 @@ class QuoteCheck:
             "claim_id": self.claim_id,
             "quote": self.quote,
             "state": self.state,
-            "source": self.source,
+            "source_key": self.source,
             "locator": self.locator,
             "source_text": self.source_text,
             "score": self.score,

@@ -42,9 +42,8 @@ from verify.claims.attribution import match_score
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
 from verify.db.queries.claims import claim_for_suggest, live_attributions
-from verify.db.queries.sources import current_source_id, passages_by_id
+from verify.db.queries.sources import current_source_id, passages_by_id, require_source_id
 from verify.db.reader import Reader, as_reader, json_value
-from verify.errors import NotFound
 from verify.match.flags import flags_for
 from verify.match.index import IndexView, bm25
 from verify.match.numbers import quantities
@@ -147,7 +146,7 @@ class Suggestion:
     def as_dict(self) -> dict[str, Any]:
         return {
             "passage_id": self.passage_id,
-            "source": self.source.key,
+            "source_key": self.source.key,
             "locator": self.locator,
             "paragraph": self.paragraph,
             "page": self.page,
@@ -156,9 +155,18 @@ class Suggestion:
             "relevant": self.relevant,
             "text": self.text,
             "matched_terms": self.matched_terms,
-            "flags": self.flags,
+            "flags": [flag_json(f) for f in self.flags],
             "note": self.note,
         }
+
+
+def flag_json(flag: dict[str, Any]) -> dict[str, Any]:
+    """A mismatch flag as JSON shows it everywhere: ``kind`` and ``detail`` first, as evidence stores them."""
+    return {
+        "kind": flag.get("kind") or flag.get("type"),
+        "detail": flag.get("detail") or flag.get("message"),
+        **{k: v for k, v in flag.items() if k not in ("kind", "type", "detail", "message")},
+    }
 
 
 @dataclass(frozen=True)
@@ -511,9 +519,7 @@ def suggest_for_claim(
     text, hints, attribution, article_id = claim_for_suggest(reader, claim_id)
     source_id = None
     if source_key:
-        source_id = current_source_id(reader, source_key)
-        if source_id is None:
-            raise NotFound(f"no source with key {source_key!r}; see 'verify source list'")
+        source_id = require_source_id(reader, source_key)
     return suggest_for_text(
         reader,
         text,

@@ -99,7 +99,7 @@ def snippet(marked: str, width: int = SNIPPET_CHARS, open_mark: str = "**", clos
 def hit_dict(hit: Hit) -> dict[str, Any]:
     return {
         "passage_id": hit.passage_id,
-        "source": hit.source,
+        "source_key": hit.source,
         "locator": hit.locator,
         "paragraph": hit.paragraph,
         "page": hit.page,

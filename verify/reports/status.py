@@ -67,9 +67,9 @@ class ArticleStatus:
         return self.revisions[-1] if self.revisions else None
 
     def to_json(self) -> dict[str, Any]:
-        """The documented article object, keys in their historical order."""
+        """The documented article object (docs/json.md)."""
         return {
-            "article_id": self.article_id,
+            "id": self.article_id,
             "title": self.title,
             "url": self.url,
             "revision": self.revision,
@@ -136,7 +136,7 @@ class SourceStatus:
             "key": self.key,
             "title": self.title,
             "publisher": self.publisher,
-            "published": self.published,
+            "date": self.published,
             "url": self.url,
             "retrieved": self.retrieved,
             "retrieved_at": self.retrieved_at,

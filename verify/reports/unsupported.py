@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.listing import ClaimFilter, ClaimRow, list_claims, row_json
+from verify.claims.listing import ClaimFilter, ClaimRow, list_claims, row_fields, row_json
 from verify.db.queries.events import latest_note_rows
 from verify.db.queries.evidence import claims_by_anchor
 from verify.db.reader import Reader, as_reader
@@ -180,12 +180,14 @@ class UnsupportedClaim:
     latest_note: dict[str, Any] | None  # author, at, text
 
     def to_json(self) -> dict[str, Any]:
-        """The documented row, keys in their historical order."""
+        """The documented row (docs/json.md): notes say who wrote them with ``by``, like every other object."""
         return {
             **row_json(self),
             "reasons": list(self.reasons),
             "signoff": self.signoff,
-            "latest_note": self.latest_note,
+            "latest_note": None
+            if self.latest_note is None
+            else {"by": self.latest_note["author"], "at": self.latest_note["at"], "text": self.latest_note["text"]},
         }
 
 
@@ -202,7 +204,7 @@ def unsupported_claims(source: Reader | Session, options: UnsupportedOptions) ->
     notes = latest_notes(reader, [row.id for row, _ in listed] if len(listed) <= 500 else None)
     return [
         UnsupportedClaim(
-            **row.to_json(), reasons=tuple(reasons), signoff=facts.signed.get(row.id), latest_note=notes.get(row.id)
+            **row_fields(row), reasons=tuple(reasons), signoff=facts.signed.get(row.id), latest_note=notes.get(row.id)
         )
         for row, reasons in listed
     ]

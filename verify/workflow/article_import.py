@@ -52,6 +52,20 @@ class ImportResult:
     format: str = ""  # text, markdown, html, docx, pdf, web page, web text
     notes: list[str] = field(default_factory=list)  # what the reading did that the user must know
 
+    def to_json(self) -> dict[str, Any]:
+        """The documented ``article add`` object (docs/json.md): the article's ``id`` and the claim ids by fate."""
+        return {
+            "id": self.article_id,
+            "title": self.title,
+            "revision": self.revision,
+            "outcome": self.outcome,
+            "claims": self.claims,
+            "added": self.added,
+            "kept": self.kept,
+            "changed": self.changed,
+            "withdrawn": self.withdrawn,
+        }
+
 
 def content_hash(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()

@@ -59,7 +59,8 @@ def sign_off(db: Database, claim_id: int, *, actor: str, note: str | None = None
         setter = verdict_setter(session, claim_id)
         if setter == actor:
             raise RefusedChange(
-                f"claim {claim_id}: {actor} set the status '{claim.status}'; a sign-off must come from someone else"
+                f"claim {claim_id}: {actor} set the status '{claim.status}'; a sign-off must come from someone else: "
+                f"the second reviewer runs 'verify --as NAME claim signoff {claim_id}' (or sets VERIFY_USER)"
             )
         existing = active_signoff(session, claim_id)
         if existing is not None:

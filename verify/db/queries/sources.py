@@ -29,8 +29,32 @@ PASSAGE_SQL = (
 )
 
 
-def not_found(key: str) -> NotFound:
-    return NotFound(f"no source with key {key!r}; see 'verify source list'")
+def not_found(key: str, source: Reader | Session | None = None) -> NotFound:
+    """The refusal for an unknown key; given the database, it names a key that differs only in case, or is close."""
+    near = near_key(as_reader(source), key) if source is not None else None
+    hint = f"did you mean {near!r}?" if near else "see 'verify source list'"
+    return NotFound(f"no source with key {key!r}; {hint}")
+
+
+def near_key(reader: Reader, key: str) -> str | None:
+    """The current source key the user probably meant: the same but for case, spaces or punctuation, else close.
+
+    Keys are free text (``S/2023/370``, ``zawahiri-2013``), typed from memory;
+    a key that differs only in case is the usual slip, and a near miss the next.
+    """
+    import difflib
+    import re
+
+    keys = [k for (k,) in reader.rows("SELECT key FROM source WHERE is_current")]
+
+    def folded(text: str) -> str:
+        return re.sub(r"[\W_]+", "", text.casefold())
+
+    same = [k for k in keys if folded(k) == folded(key)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(key.casefold(), [k.casefold() for k in keys], n=1, cutoff=0.8)
+    return next((k for k in keys if k.casefold() == close[0]), None) if close else None
 
 
 # Plain SQL (fast read path, or a session through as_reader).
@@ -45,7 +69,7 @@ def current_source_id(source: Reader | Session, key: str) -> int | None:
 def require_source_id(source: Reader | Session, key: str) -> int:
     found = current_source_id(source, key)
     if found is None:
-        raise not_found(key)
+        raise not_found(key, source)
     return found
 
 
@@ -116,7 +140,7 @@ def current_source(session: Session, key: str) -> Source | None:
 def require_source(session: Session, key: str) -> Source:
     source = current_source(session, key)
     if source is None:
-        raise not_found(key)
+        raise not_found(key, session)
     return source
 
 
