@@ -38,11 +38,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.attribution import match_score
+from verify.claims.attribution import is_continued, match_score
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
 from verify.db.queries.claims import claim_for_suggest, live_attributions
-from verify.db.queries.sources import current_source_id, passages_by_id
+from verify.db.queries.sources import current_source_id, current_source_places, passages_by_id
 from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
@@ -60,6 +60,7 @@ from verify.match.query import (
     synonyms,
     word_counts,
 )
+from verify.match.timeline import Timeline
 from verify.match.tokenize import terms as index_terms
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class Weights:
     names: float = 0.1
     attribution: float = 1.0
     cited: float = 0.6
+    recency: float = 0.2
+    continued: float = 0.5  # share of the attribution weight a sentence only continuing an attributed one gets
+    published_after: bool = True  # passages of sources dated after the article go below all others
     variants: bool = True
     candidates: int = CANDIDATES
 
@@ -109,6 +113,8 @@ def first_stage_only() -> Weights:
         names=0,
         attribution=0,
         cited=0,
+        recency=0,
+        published_after=False,
         variants=False,
     )
 
@@ -175,6 +181,7 @@ class ClaimContext:
     names: list[tuple[str, ...]]
     attribution: dict[str, Any] | None
     cited: frozenset[str]
+    latest: frozenset[str] = frozenset()  # per series, the most recent source before the article
 
 
 # ---------------------------------------------------------------- first stage
@@ -303,17 +310,19 @@ def _passage_key(passage: str) -> str:
     return name_key(passage)
 
 
-def _attribution_fit(context: ClaimContext, source: SourceInfo) -> tuple[float, str | None]:
+def _attribution_fit(context: ClaimContext, source: SourceInfo, continued: float = 1.0) -> tuple[float, str | None]:
+    """How well the source fits the claim's attribution; ``continued`` scales it for an inherited one."""
     attribution = context.attribution
     if not attribution:
         return 0.0, None
+    scale = continued if is_continued(attribution) else 1.0
     wanted = attribution.get("source_key")
     if wanted:
         if source.key == wanted:
-            return 1.0, None
+            return scale, None
         return 0.0, f"not the attributed source {wanted}"
     phrase = attribution.get("phrase") or ""
-    return max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]  # read-only is enough
+    return scale * max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]
 
 
 def features(
@@ -352,9 +361,12 @@ def features(
     if weights.names:
         values["names"] = _share_names(context.names, candidate.text)
     if weights.attribution:
-        values["attribution"] = _attribution_fit(context, candidate.source)[0]
+        values["attribution"] = _attribution_fit(context, candidate.source, weights.continued)[0]
     if weights.cited:
         values["cited"] = 1.0 if candidate.source.key in context.cited and not values.get("attribution") else 0.0
+    if weights.recency:
+        named = (context.attribution or {}).get("source_key")
+        values["recency"] = 1.0 if candidate.source.key in context.latest and not named else 0.0
     return values
 
 
@@ -410,6 +422,7 @@ def claim_context(
     attribution: dict[str, Any] | None,
     weights: Weights,
     cited: frozenset[str] = frozenset(),
+    latest: frozenset[str] = frozenset(),
 ) -> ClaimContext:
     terms = claim_terms(claim, hints, attribution, variants=weights.variants)
     total, counts = word_counts(reader, (*terms.words, *terms.variants))
@@ -427,6 +440,7 @@ def claim_context(
         names=name_keys(hints),
         attribution=attribution,
         cited=cited,
+        latest=latest,
     )
 
 
@@ -443,6 +457,7 @@ def suggest_for_text(
     hints: dict[str, Any] | None = None,
     attribution: dict[str, Any] | None = None,
     cited: frozenset[str] = frozenset(),
+    published: str | None = None,
     source_id: int | None = None,
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
@@ -453,10 +468,14 @@ def suggest_for_text(
     ``cited`` holds the keys of the sources the claim's article attributes its
     other claims to: with no attribution of its own, a claim most likely
     comes from one of them, so they win ties against other years' reports.
+    ``published`` is the article's publication date: passages of sources
+    dated after it come after every other (flag ``published_after``), and in
+    each report series the latest report before it is preferred.
     """
     reader = as_reader(session)
     hints = hints if hints is not None else compute_hints(claim)
-    context = claim_context(reader, claim, hints, attribution, weights, cited)
+    timeline = Timeline.from_rows(current_source_places(reader), published)
+    context = claim_context(reader, claim, hints, attribution, weights, cited, timeline.latest_before())
     found = first_stage(reader, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
     head, tail = found[: weights.candidates], found[weights.candidates :]
     attributed = _attributed_source_id(reader, attribution) if source_id is None else None
@@ -469,7 +488,10 @@ def suggest_for_text(
         ]
     reranked = rerank(head, context, weights)
     reference = reranked[LEAD_RANK - 1].score if len(reranked) >= LEAD_RANK else 0.0
-    ranked = (reranked + _bm25_order(tail, head, weights))[:limit]
+    ranked = reranked + _bm25_order(tail, head, weights)
+    if weights.published_after and published:
+        ranked.sort(key=lambda s: timeline.after(s.source.key))  # stable: the order within each part is kept
+    ranked = ranked[:limit]
     for suggestion in ranked:
         suggestion.relevance = suggestion.score - reference
     for suggestion in ranked:
@@ -479,7 +501,19 @@ def suggest_for_text(
         for suggestion in ranked:
             implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
             suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=implied)
+            suggestion.flags += _source_flags(timeline, attribution, suggestion.source.key)
     return ranked
+
+
+def _source_flags(timeline: Timeline, attribution: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """``published_after`` when the source is dated after the article; ``other_report`` when it is not the named one."""
+    flags = []
+    if timeline.after(key):
+        flags.append(timeline.published_after_flag(key))
+    named = (attribution or {}).get("source_key")
+    if named and named != key:
+        flags.append(timeline.other_report_flag(key, named, continued=is_continued(attribution)))
+    return flags
 
 
 def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) -> int | None:
@@ -508,7 +542,7 @@ def suggest_for_claim(
     suggest`` runs without importing the ORM.
     """
     reader = as_reader(session)
-    text, hints, attribution, article_id = claim_for_suggest(reader, claim_id)
+    text, hints, attribution, article_id, published = claim_for_suggest(reader, claim_id)
     source_id = None
     if source_key:
         source_id = current_source_id(reader, source_key)
@@ -520,6 +554,7 @@ def suggest_for_claim(
         hints=json_value(hints),
         attribution=json_value(attribution),
         cited=article_citations(reader, article_id),
+        published=published,
         source_id=source_id,
         limit=limit,
         weights=weights,

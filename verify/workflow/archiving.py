@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from verify import clock
+from verify.claims.series import read_title
 from verify.db.engine import Database
 from verify.db.models import Passage, Source
 from verify.db.queries.sources import current_source, current_source_at, passage_count, passages_of, require_source
@@ -143,7 +144,7 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
             publisher=meta.publisher or _default_publisher(symbol),
             published=check_date(meta.published),
             symbol=symbol,
-            series=meta.series,
+            series=meta.series or _title_series(meta.title),
             url=check_meta_url(meta.url),
             created_at=now,
             created_by=actor,
@@ -153,6 +154,12 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
         record(session, actor, "source_register", source_id=source.id, new=key, at=now)
         _refresh_attributions(session)
         return SourceResult(key, 1, "registered", title=meta.title)
+
+
+def _title_series(title: str | None) -> str | None:
+    """The series a report's title names ("Fourteenth report of the … Monitoring Team"): ranking groups by it."""
+    place = read_title(title)
+    return place.series if place else None
 
 
 def _default_publisher(symbol: str | None) -> str | None:
@@ -437,7 +444,9 @@ def _archive(
         check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
     )
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
-    source.series = meta.series or source.series or (previous.series if previous else None)
+    source.series = (
+        meta.series or source.series or (previous.series if previous else None) or _title_series(source.title)
+    )
     source.url = check_meta_url(meta.url) or retrieved.url or source.url or (previous.url if previous else None)
     fetched = retrieved.download
     source.final_url = fetched.final_url if fetched else None

@@ -41,6 +41,11 @@ def current_source_id(source: Reader | Session, key: str) -> int | None:
     return int(found[0][0]) if found else None
 
 
+def current_source_places(source: Reader | Session) -> list[Any]:
+    """(key, title, series, published) of every current source: where each stands in its report series."""
+    return as_reader(source).rows("SELECT key, title, series, published FROM source WHERE is_current")
+
+
 def require_source_id(source: Reader | Session, key: str) -> int:
     found = current_source_id(source, key)
     if found is None:
