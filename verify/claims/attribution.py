@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from verify.claims.series import known_date
+
 DOCUMENT_WORDS = (
     r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
 )
@@ -122,13 +124,14 @@ def match_score(phrase: str, source: SourceLike) -> float:
     if source.title and fuzz.partial_ratio(source.title.lower(), lowered) >= 90 and len(source.title) >= 12:
         score += 60
     year, month = _date_parts(phrase)
-    if year and source.published and source.published.startswith(str(year)):
+    published = known_date(source.published, source.symbol)  # an undated document still states its year
+    if year and published and published.startswith(str(year)):
         score += 20
-        if month and source.published[5:7] == f"{month:02d}":
+        if month and published[5:7] == f"{month:02d}":
             score += 15
-        elif month:
+        elif month and len(published) >= 7:
             score -= 15
-    elif year and source.published:
+    elif year and published:
         score -= 30
     haystack = " ".join(filter(None, [source.publisher, source.series, source.title])).lower()
     for cue, expected in PUBLISHER_CUES.items():

@@ -97,3 +97,23 @@ def series_key(series: str | None, title: str | None) -> str | None:
 def ordinal(title: str | None) -> int | None:
     place = read_title(title)
     return place.ordinal if place else None
+
+
+_SYMBOL_YEAR = re.compile(r"(?:^|/)((?:19|20)\d{2})(?=/)|\(((?:19|20)\d{2})\)")
+
+
+def symbol_year(symbol: str | None) -> str | None:
+    """The year a UN symbol states ("S/2023/370" -> "2023"; a session number such as A/78/… is not one).
+
+    A document whose date cannot be read still says its year in its symbol;
+    ranking uses it (at year precision) when the date is unknown.
+    """
+    if not symbol:
+        return None
+    match = _SYMBOL_YEAR.search(symbol)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def known_date(published: str | None, symbol: str | None) -> str | None:
+    """The source's date, or failing that the year of its symbol."""
+    return published or symbol_year(symbol)

@@ -35,6 +35,7 @@ class ArticleFile:
     paragraphs: list[str]
     name: str
     format: str
+    published: str | None = None  # the page's publication date, when its metadata states one
 
 
 def human_size(size: int) -> str:
@@ -131,10 +132,10 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
         raise VerifyError(f"unsupported article format {suffix or '(none)'!r} for {name}: use .txt, .md or .html")
     text = decode(data, name)
     if kind == "html":
-        from verify.ingest.html import html_to_blocks
+        from verify.ingest.html import html_published, html_to_blocks
 
         html_title, paragraphs = html_to_blocks(text)
-        return ArticleFile(title or html_title, [p for p in paragraphs if p.strip()], name, kind)
+        return ArticleFile(title or html_title, [p for p in paragraphs if p.strip()], name, kind, html_published(text))
     markdown = kind == "markdown"
     blocks = _blocks(text)
     found_title, body = _split_title(blocks, title, markdown=markdown)

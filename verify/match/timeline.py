@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from verify.claims.series import ordinal, ordinal_word, series_key
+from verify.claims.series import known_date, ordinal, ordinal_word, series_key
 
 
 def dated_after(source_date: str | None, article_date: str | None) -> bool:
@@ -25,6 +25,14 @@ def dated_after(source_date: str | None, article_date: str | None) -> bool:
         return False
     n = min(len(source_date), len(article_date))
     return source_date[:n] > article_date[:n]
+
+
+def surely_before(source_date: str | None, article_date: str | None) -> bool:
+    """Whether a source is known to predate the article: a year alone ("2024") does not, for an article of 2024-01."""
+    if not source_date or not article_date or dated_after(source_date, article_date):
+        return False
+    n = min(len(source_date), len(article_date))
+    return source_date[:n] < article_date[:n] or len(source_date) >= len(article_date)
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ class Timeline:
     @classmethod
     def from_rows(cls, rows: list[Any], published: str | None) -> Timeline:
         places = {
-            key: Place(key, series_key(series, title), ordinal(title), date) for key, title, series, date in rows
+            key: Place(key, series_key(series, title), ordinal(title), known_date(date, symbol))
+            for key, title, series, date, symbol in rows
         }
         return cls(places, published)
 
@@ -69,7 +78,7 @@ class Timeline:
             return frozenset()
         best: dict[str, Place] = {}
         for place in self.places.values():
-            if place.series is None or not place.published or self.after(place.key):
+            if place.series is None or not surely_before(place.published, self.published):
                 continue
             held = best.get(place.series)
             if held is None or (place.published, place.ordinal or 0) > (held.published or "", held.ordinal or 0):

@@ -283,6 +283,7 @@ def add_article(
     other writers wait seconds at most, not the length of the whole import.
     """
     parsed = read_article(path, title=title, max_size=max_size)
+    published = published or parsed.published  # what the user typed wins over the page's metadata
     if parsed.title is None and str(path) == "-":
         raise VerifyError("an article read from standard input has no file name to title it; give --title")
     final_title = parsed.title or path.stem.replace("-", " ").replace("_", " ").strip() or path.name

@@ -42,8 +42,8 @@ def current_source_id(source: Reader | Session, key: str) -> int | None:
 
 
 def current_source_places(source: Reader | Session) -> list[Any]:
-    """(key, title, series, published) of every current source: where each stands in its report series."""
-    return as_reader(source).rows("SELECT key, title, series, published FROM source WHERE is_current")
+    """(key, title, series, published, symbol) of every current source: where each stands in its report series."""
+    return as_reader(source).rows("SELECT key, title, series, published, symbol FROM source WHERE is_current")
 
 
 def require_source_id(source: Reader | Session, key: str) -> int:
