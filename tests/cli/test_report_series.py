@@ -56,7 +56,8 @@ def dated_article(run):
     add_library(run)
 
 
-def test_reports_dated_after_the_article_come_after_every_earlier_one(run, dated_article):
+@pytest.mark.usefixtures("dated_article")
+def test_reports_dated_after_the_article_come_after_every_earlier_one(run):
     claim = claims(run)[(9, 2)]  # around 400 fighters, up to 2,000 with relatives: every report gives a figure
     rows = suggest(run, claim["id"])
     later = [i for i, r in enumerate(rows) if r["source"] == "S/TEST/2024/92"]
@@ -109,7 +110,8 @@ def test_sentences_continuing_an_attributed_one_inherit_it(run, article_db):
     assert "weaker" not in explicit and "inherited" not in explicit
 
 
-def test_suggestions_from_another_report_name_the_attributed_one(run, dated_article):
+@pytest.mark.usefixtures("dated_article")
+def test_suggestions_from_another_report_name_the_attributed_one(run):
     found = claims(run)
     for position in ((9, 1), (9, 2)):
         rows = suggest(run, found[position]["id"])
@@ -131,7 +133,8 @@ def test_suggestions_from_another_report_name_the_attributed_one(run, dated_arti
     assert not any(f["type"] == "other_report" for r in suggest(run, found[(11, 4)]["id"]) for f in r["flags"])
 
 
-def test_series_is_read_from_the_title_and_can_be_corrected(run, dated_article, workspace):
+@pytest.mark.usefixtures("dated_article")
+def test_series_is_read_from_the_title_and_can_be_corrected(run, workspace):
     source = json.loads(run("source", "show", "S/TEST/2022/419", "--format", "json").stdout)
     assert source["series"] == "Analytical Support and Sanctions Monitoring Team"
     result = run("source", "edit", "S/TEST/2022/419", "--series", "Panel of Experts on Somalia")

@@ -113,7 +113,10 @@ def _attribution(claim: ClaimDetail) -> str | None:
         else f"the author attributes this to {said}, no registered source matches"
     )
     if found.get("via") == "paragraph":
-        text += f", carried over from claim {found['inherited_from']} earlier in the paragraph (weaker: no source named here)"
+        text += (
+            f", carried over from claim {found['inherited_from']} earlier in the paragraph"
+            " (weaker: no source named here)"
+        )
     elif found.get("inherited_from"):
         text += f", carried over from claim {found['inherited_from']}"
     return text
