@@ -13,8 +13,14 @@
    claim's own words (query expansion at half weight, from
    ``verify/data/synonyms.json``); how many of the claim's word pairs stand
    close together in the passage; rapidfuzz similarity; the share of the claim's numbers and names the passage states;
-   how well the source fits the claim's attribution, or, failing that, whether
-   the article cites that source for its other claims.
+   how well the source fits the claim's attribution (half as much when the
+   claim only continues an attributed sentence of its paragraph), or, failing
+   that, whether the article cites that source for its other claims; and,
+   when the article's date is known, whether the source is the latest of its
+   series before it (:mod:`verify.match.timeline`).
+3. Time: passages of sources dated after the article come after all others
+   (flag ``published_after``); a suggestion from another source than the one
+   the claim is attributed to carries ``other_report``, naming that one.
 
 Relevance: the score ranks; whether a passage bears on the claim at all is
 its :attr:`Suggestion.relevance`, the score's lead over the
