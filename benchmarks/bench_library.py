@@ -46,7 +46,34 @@ TARGET = "S/TEST/2023/14"
 ARTICLE_PUBLISHED = "2024-01-01"
 
 
-def load_library(folder: Path, *, published: str | None = None, undated: bool = False) -> Any:
+PDF_REPORTS = ("S/TEST/2022/419", "S/TEST/2024/92")  # as in the trial that prompted the runs: two of them as PDFs
+
+
+def write_pdf(text_file: Path, pdf: Path) -> Path:
+    """The report as a PDF (reportlab): masthead lines, title, headings and numbered paragraphs, one per block."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    styles = getSampleStyleSheet()
+    blocks = [b.strip() for b in text_file.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    story: list[Any] = []
+    for i, block in enumerate(blocks):
+        heading = len(block) < 80 and not block[0].isdigit()
+        style = styles["Title"] if i == 2 else styles["Heading2"] if heading else styles["Normal"]
+        story += [Paragraph(escape(block), style), Spacer(1, 6)]
+    SimpleDocTemplate(str(pdf), pagesize=A4).build(story)
+    return pdf
+
+
+OTHER_SERIES = {"S/TEST/2023/549": LIBRARY / "other_series" / "S-TEST-2023-549.txt"}  # a global report, July 2023
+
+
+def load_library(
+    folder: Path, *, published: str | None = None, undated: bool = False, pdfs: bool = False, other: bool = False
+) -> Any:
     """A fresh database with the article and the three reports, through the core functions.
 
     As a new user would: ``source add FILE --key K`` with no date, title or
@@ -66,8 +93,11 @@ def load_library(folder: Path, *, published: str | None = None, undated: bool = 
     upgrade(database)
     add_article(database, ARTICLE, actor="bench", published=published)
     labels = json.loads((LIBRARY / "labels.json").read_text(encoding="utf-8"))
-    for key, name in labels["documents"].items():
-        add_source(database, folder / "sources", str(LIBRARY / name), SourceMeta(key=key), actor="bench")
+    documents = {key: LIBRARY / name for key, name in labels["documents"].items()}
+    for key, path in {**documents, **(OTHER_SERIES if other else {})}.items():
+        if pdfs and key in PDF_REPORTS:
+            path = write_pdf(path, folder / (path.stem + ".pdf"))
+        add_source(database, folder / "sources", str(path), SourceMeta(key=key), actor="bench")
     if undated:
         with database.write() as session:
             session.execute(text("UPDATE source SET published = NULL"))
@@ -280,6 +310,9 @@ def ablations() -> list[tuple[str, Any]]:
         ("− demotion of reports dated after the article", replace(D, published_after=False)),
         ("− latest report of the series before the article (recency 0)", replace(D, recency=0)),
         ("− the article's own sources (cited 0)", replace(D, cited=0)),
+        ("− cited, − demotion", replace(D, cited=0, published_after=False)),
+        ("− cited, − recency", replace(D, cited=0, recency=0)),
+        ("− cited, − demotion, − recency", replace(D, cited=0, published_after=False, recency=0)),
         ("− attribution carried through the paragraph (continued 0)", replace(D, continued=0)),
         ("carried attribution at full weight (continued 1.0)", replace(D, continued=1.0)),
         ("− attribution (attribution 0)", replace(D, attribution=0)),
@@ -293,26 +326,39 @@ def wrong_year_top1(ranked: list[list[dict[str, Any]]], labels: list[dict[str, A
 
 def runs_report(published: str) -> list[str]:
     """Library R@1 / R@5 for four ways the library can arrive, with each part ablated."""
-    settings = [
-        ("dates read from the documents, article without a date", None, False),
-        (f"dates read from the documents, article --published {published}", published, False),
-        ("documents' dates not read (symbols give the year), article without a date", None, True),
-        (f"documents' dates not read (symbols give the year), article --published {published}", published, True),
+    settings: list[tuple[Any, ...]] = [
+        ("dates read from the documents, article without a date", None, False, False),
+        (f"dates read from the documents, article --published {published}", published, False, False),
+        ("documents' dates not read (symbols give the year), article without a date", None, True, False),
+        (f"documents' dates not read (symbols give the year), article --published {published}", published, True, False),
+        ("2022 and 2024 reports added as PDFs, article without a date", None, False, True),
+        (f"2022 and 2024 reports added as PDFs, article --published {published}", published, False, True),
+        ("+ another series: the team's global report of July 2023, article without a date", None, False, False, True),
+        (f"+ another series (July 2023), article --published {published}", published, False, False, True),
+        (
+            f"+ another series, dates not read (symbols give the year), --published {published}",
+            published,
+            True,
+            False,
+            True,
+        ),
     ]
-    header = "| ranking | " + " | ".join(f"run {i + 1}: R@1 / R@5 / wrong report first" for i in range(4)) + " |"
+    header = "| ranking | " + " | ".join(f"run {i + 1}" for i in range(len(settings))) + " |"
     lines = [
         "### Runs: no dates typed in for the sources",
         "",
-        *(f"- run {i + 1}: {name}" for i, (name, _, _) in enumerate(settings)),
+        "Each cell: library R@1 / R@5 / claims whose first suggestion is from the wrong report (of 44).",
+        "",
+        *(f"- run {i + 1}: {name}" for i, (name, *_) in enumerate(settings)),
         "",
         header,
         "|---|" + "---|" * len(settings),
     ]
     cells: dict[str, list[str]] = {name: [] for name, _ in ablations()}
     extra: list[str] = []
-    for k, (_name, date, undated) in enumerate(settings):
+    for k, (_name, date, undated, pdfs, *more) in enumerate(settings):
         with tempfile.TemporaryDirectory() as tmp:
-            database = load_library(Path(tmp), published=date, undated=undated)
+            database = load_library(Path(tmp), published=date, undated=undated, pdfs=pdfs, other=bool(more))
             with database.read() as session:
                 claims = labelled_claims(session)
                 labels = [label for _, label in claims]

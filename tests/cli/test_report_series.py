@@ -168,3 +168,32 @@ def test_an_html_articles_publication_date_is_read_from_its_metadata(run, worksp
     other.write_text(page.read_text(encoding="utf-8").replace("<h1>The", "<h1>Another"), encoding="utf-8")
     assert run("article", "add", str(other), "--published", "2023-12-31").exit_code == 0
     assert sorted(workspace.query("SELECT published FROM article")) == [("2023-12-31",), ("2024-01-10",)]
+
+
+@pytest.mark.usefixtures("dated_article")
+def test_evidence_linked_from_a_report_dated_after_the_article_is_flagged(run, workspace):
+    found = claims(run)
+    claim = found[(9, 2)]["id"]
+    later = next(r for r in suggest(run, claim) if r["source"] == "S/TEST/2024/92")
+    earlier = next(r for r in suggest(run, claim) if r["source"] == "S/TEST/2023/14")
+    for row in (later, earlier):
+        result = run(
+            "evidence",
+            "link",
+            str(claim),
+            "--source",
+            row["source"],
+            "--passage",
+            str(row["passage_id"]),
+            "--stance",
+            "supports",
+        )
+        assert result.exit_code == 0, result.stderr
+    listed = json.loads(run("evidence", "list", str(claim), "--format", "json").stdout)
+    flags = {e["source"]: [f["kind"] for f in e["flags"]] for e in listed}
+    assert "published_after" in flags["S/TEST/2024/92"] and "published_after" not in flags["S/TEST/2023/14"]
+    refused = run("claim", "mark", str(claim), "verified", "--note", "the 400")
+    assert refused.exit_code == 2
+    assert "published_after (this report is dated 2024-06-15; the article was published 2024-01-01)" in " ".join(
+        refused.stderr.split()
+    )
