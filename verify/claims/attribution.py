@@ -158,6 +158,15 @@ def best_source_key(phrase: str, sources: Iterable[SourceLike]) -> str | None:
     return scored[0][2]
 
 
+def tied_sources(phrase: str, sources: Iterable[SourceLike]) -> set[str]:
+    """The sources that fit the phrase best, when the fit is clear enough (score >= 40) but not unique."""
+    scored = [(match_score(phrase, s), s.key) for s in sources]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < 40:
+        return set()
+    return {key for score, key in scored if score == best}
+
+
 def resolve(claims: Sequence[Any], sources: Sequence[SourceLike]) -> dict[int, dict[str, Any] | None]:
     """Attribution for each claim (in article order), keyed by claim id.
 

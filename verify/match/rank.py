@@ -42,13 +42,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.attribution import is_continued, match_score
+from verify.claims.attribution import is_continued, match_score, tied_sources
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
 from verify.db.queries.claims import claim_for_suggest, live_attributions
-from verify.db.queries.sources import current_source_id, current_source_places, passages_by_id
+from verify.db.queries.sources import (
+    SOURCE_FIELDS,
+    current_source_id,
+    current_source_places,
+    current_source_rows,
+    passages_by_id,
+)
 from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
@@ -529,9 +536,23 @@ def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) ->
 
 
 def article_citations(session: Reader | Session, article_id: int) -> frozenset[str]:
-    """Keys of the sources the article's claims are attributed to."""
-    found = (json_value(a) for a in live_attributions(session, article_id))
-    return frozenset(a["source_key"] for a in found if a and a.get("source_key"))
+    """Keys of the sources the article's claims are attributed to.
+
+    An attribution that fits several sources equally ("a June 2023 UN report"
+    when two UN reports of 2023 have no readable month) names none of them,
+    but one of them is the article's source: each counts as cited, so
+    reports of other years still give way to them.
+    """
+    found = [json_value(a) for a in live_attributions(session, article_id)]
+    keys = {a["source_key"] for a in found if a and a.get("source_key")}
+    phrases = {a["phrase"] for a in found if a and not a.get("source_key") and a.get("phrase")}
+    if phrases:
+        sources = [
+            SimpleNamespace(**dict(zip(SOURCE_FIELDS, row, strict=True))) for row in current_source_rows(session)
+        ]
+        for phrase in phrases:
+            keys |= tied_sources(phrase, sources)
+    return frozenset(keys)
 
 
 def suggest_for_claim(

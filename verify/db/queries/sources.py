@@ -46,6 +46,14 @@ def current_source_places(source: Reader | Session) -> list[Any]:
     return as_reader(source).rows("SELECT key, title, series, published, symbol FROM source WHERE is_current")
 
 
+SOURCE_FIELDS = ("key", "title", "publisher", "published", "symbol", "series", "retrieved_at")
+
+
+def current_source_rows(source: Reader | Session) -> list[Any]:
+    """:data:`SOURCE_FIELDS` of every current source, for matching attributions."""
+    return as_reader(source).rows(f"SELECT {', '.join(SOURCE_FIELDS)} FROM source WHERE is_current")
+
+
 def require_source_id(source: Reader | Session, key: str) -> int:
     found = current_source_id(source, key)
     if found is None:
