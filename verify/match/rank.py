@@ -487,7 +487,8 @@ def suggest_for_text(
     """
     reader = as_reader(session)
     hints = hints if hints is not None else compute_hints(claim)
-    timeline = Timeline.from_rows(current_source_places(reader), published)
+    # Every source's place matters only when the article's date is known; else only those flags name (below).
+    timeline = Timeline.from_rows(current_source_places(reader) if published else [], published)
     context = claim_context(reader, claim, hints, attribution, weights, cited, timeline.latest_before())
     found = first_stage(reader, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
     head, tail = found[: weights.candidates], found[weights.candidates :]
@@ -510,6 +511,10 @@ def suggest_for_text(
     for suggestion in ranked:
         suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
     if with_flags:
+        named = (attribution or {}).get("source_key")
+        if named and not published:
+            keys = {named, *(s.source.key for s in ranked)}
+            timeline = Timeline.from_rows(current_source_places(reader, keys), published)
         phrase = [attribution["phrase"]] if attribution and attribution.get("phrase") else None
         for suggestion in ranked:
             implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
