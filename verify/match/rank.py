@@ -376,7 +376,8 @@ def features(
     if weights.attribution:
         values["attribution"] = _attribution_fit(context, candidate.source, weights.continued)[0]
     if weights.cited:
-        values["cited"] = 1.0 if candidate.source.key in context.cited and not values.get("attribution") else 0.0
+        own = values.get("attribution") and not is_continued(context.attribution)  # a carried one is not its own
+        values["cited"] = 1.0 if candidate.source.key in context.cited and not own else 0.0
     if weights.recency:
         named = (context.attribution or {}).get("source_key")
         values["recency"] = 1.0 if candidate.source.key in context.latest and not named else 0.0
