@@ -146,6 +146,7 @@ def test_csl_json_sources(reports_db, run):
         "author": [{"literal": "United Nations Security Council"}],
         "publisher": "United Nations",
         "number": "S/TEST/2023/14",
+        "collection-title": "Analytical Support and Sanctions Monitoring Team",  # the series, read from the title
         "issued": {"date-parts": [[2023, 6, 1]]},
         "URL": "https://example.org/S-TEST-2023-14.txt",
         "accessed": {"date-parts": [[2026, 11, 26]]},

@@ -41,7 +41,9 @@ def test_attributions_point_to_the_registered_june_2023_report(run, article_db):
     june, same = attributions(run)
     assert june["source_key"] == "S/2023/370"
     assert same["source_key"] == "S/2023/370"
-    assert claim_at(run, 9, 2)["attribution"] is None  # the next sentence names no source
+    # the next sentence names no source: it continues the paragraph's attribution, marked as carried over
+    continued = claim_at(run, 9, 2)["attribution"]
+    assert continued["source_key"] == "S/2023/370" and continued["via"] == "paragraph"
 
 
 def test_a_report_from_another_year_is_not_chosen(run, article_db):

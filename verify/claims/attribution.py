@@ -6,6 +6,16 @@ report declares" or "He noted" inherits the attribution of the claim it
 refers back to (``inherited_from`` is that claim's id). ``source_key`` is
 filled in once a registered source matches the phrase (by symbol, title, or
 publisher plus date), and refreshed whenever sources are added.
+
+Attribution also carries through a paragraph: "According to a June 2023 UN
+report, X. In terms of foot soldiers, Y." - Y states no source of its own but
+continues X's. Such a sentence inherits X's attribution with ``"via":
+"paragraph"`` (its ``phrase`` is the phrase of the explicit attribution it
+descends from, which the sentence itself does not contain).
+That is weaker than an explicit attribution or a back-reference - the author
+may have moved on to their own words - so ranking counts it less and ``claim
+show`` says so. It runs until the paragraph ends or a sentence attributes to
+someone else.
 """
 
 from __future__ import annotations
@@ -14,6 +24,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from verify.claims.series import known_date
 
 DOCUMENT_WORDS = (
     r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
@@ -112,13 +124,14 @@ def match_score(phrase: str, source: SourceLike) -> float:
     if source.title and fuzz.partial_ratio(source.title.lower(), lowered) >= 90 and len(source.title) >= 12:
         score += 60
     year, month = _date_parts(phrase)
-    if year and source.published and source.published.startswith(str(year)):
+    published = known_date(source.published, source.symbol)  # an undated document still states its year
+    if year and published and published.startswith(str(year)):
         score += 20
-        if month and source.published[5:7] == f"{month:02d}":
+        if month and published[5:7] == f"{month:02d}":
             score += 15
-        elif month:
+        elif month and len(published) >= 7:
             score -= 15
-    elif year and source.published:
+    elif year and published:
         score -= 30
     haystack = " ".join(filter(None, [source.publisher, source.series, source.title])).lower()
     for cue, expected in PUBLISHER_CUES.items():
@@ -145,16 +158,33 @@ def best_source_key(phrase: str, sources: Iterable[SourceLike]) -> str | None:
     return scored[0][2]
 
 
+def tied_sources(phrase: str, sources: Iterable[SourceLike]) -> set[str]:
+    """The sources that fit the phrase best, when the fit is clear enough (score >= 40) but not unique."""
+    scored = [(match_score(phrase, s), s.key) for s in sources]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < 40:
+        return set()
+    return {key for score, key in scored if score == best}
+
+
 def resolve(claims: Sequence[Any], sources: Sequence[SourceLike]) -> dict[int, dict[str, Any] | None]:
     """Attribution for each claim (in article order), keyed by claim id.
 
     A back-reference inherits from the nearest earlier attributed claim; "He
     noted" only from the previous sentence, so a pronoun never reaches far.
+    A sentence with no attribution of its own continues the attribution of
+    the sentence before it in the same paragraph (``via: paragraph``), when
+    claims carry a ``paragraph``.
     """
     result: dict[int, dict[str, Any] | None] = {}
     last: tuple[Any, dict[str, Any]] | None = None
     previous: Any = None
+    carried: tuple[Any, dict[str, Any]] | None = None  # the attributed sentence this paragraph continues
+    phrases: dict[Any, str] = {}  # explicit phrase of each root claim, which a continued sentence carries
     for claim in claims:
+        paragraph = getattr(claim, "paragraph", None)
+        if carried is not None and (paragraph is None or paragraph != getattr(carried[0], "paragraph", None)):
+            carried = None
         detected = detect(claim.text)
         value: dict[str, Any] | None = None
         if detected and detected.refers_back and last is not None:
@@ -172,8 +202,26 @@ def resolve(claims: Sequence[Any], sources: Sequence[SourceLike]) -> dict[int, d
                 "source_key": best_source_key(detected.phrase, sources),
                 "inherited_from": None,
             }
-        result[claim.id] = value
         if value is not None:
             last = (claim, value)
+            carried = (claim, value)
+            if value["inherited_from"] is None:
+                phrases[claim.id] = value["phrase"]
+        elif detected is not None:
+            carried = None  # attributed to someone this article does not name: the paragraph's source ends here
+        elif carried is not None:
+            origin, root = carried
+            value = {
+                "phrase": phrases.get(root["inherited_from"], root["phrase"]),
+                "source_key": root["source_key"],
+                "inherited_from": root["inherited_from"] or origin.id,
+                "via": "paragraph",
+            }
+        result[claim.id] = value
         previous = claim
     return result
+
+
+def is_continued(attribution: dict[str, Any] | None) -> bool:
+    """Whether the attribution is only carried over from an earlier sentence of the paragraph (the weak kind)."""
+    return bool(attribution) and attribution.get("via") == "paragraph"  # type: ignore[union-attr]

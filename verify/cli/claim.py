@@ -169,6 +169,11 @@ def _print_detail(d: ClaimDetail) -> None:
         inherited = (
             f", inherited from claim {attribution['inherited_from']}" if attribution.get("inherited_from") else ""
         )
+        if attribution.get("via") == "paragraph":
+            inherited = (
+                f", inherited from claim {attribution['inherited_from']} earlier in the paragraph"
+                " (this sentence names no source: weaker than an explicit attribution)"
+            )
         out.print(Text(f'attribution: "{attribution["phrase"]}" -> {target}{inherited}'))
     hints = d.hints or {}
     shown = [

@@ -151,10 +151,10 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
         return _pdf(data, name, title)
     text = decode(data, name)
     if kind == "html":
-        from verify.ingest.html import html_to_blocks
+        from verify.ingest.html import html_published, html_to_blocks
 
         html_title, paragraphs = html_to_blocks(text)
-        return ArticleFile(title or html_title, [p for p in paragraphs if p.strip()], name, kind)
+        return ArticleFile(title or html_title, [p for p in paragraphs if p.strip()], name, kind, html_published(text))
     markdown = kind == "markdown"
     blocks = _blocks(text)
     found_title, body = _split_title(blocks, title, markdown=markdown)

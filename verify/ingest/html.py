@@ -155,6 +155,39 @@ def cap_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     return "".join(pieces)
 
 
+_PUBLISHED_META = (
+    'meta[property="article:published_time"]',
+    'meta[name="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[name="citation_publication_date"]',
+    'meta[name="dc.date"]',
+    'meta[name="DC.date"]',
+    'meta[name="date"]',
+    'meta[property="og:published_time"]',
+)
+_ISO_DAY = re.compile(r"^\s*((?:19|20)\d{2})[-/](\d{2})[-/](\d{2})")
+
+
+def html_published(html: str) -> str | None:
+    """The page's publication date (YYYY-MM-DD) from its metadata, when it states one.
+
+    News and blog pages say when they were published in ``<meta
+    property="article:published_time">`` (Open Graph), schema.org's
+    ``datePublished`` (a meta or ``<time itemprop>``) or Dublin Core; the
+    article's date decides which reports its author could have read.
+    """
+    tree = LexborHTMLParser(cap_nesting(html))
+    values = [node.attributes.get("content") for selector in _PUBLISHED_META for node in tree.css(selector)]
+    values += [node.attributes.get("datetime") for node in tree.css('time[itemprop="datePublished"]')]
+    for value in values:
+        match = _ISO_DAY.match(value or "")
+        if match:
+            year, month, day = match.groups()
+            if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+                return f"{year}-{month}-{day}"
+    return None
+
+
 def _title(tree: LexborHTMLParser) -> str | None:
     """Prefer the page's own headline over a ``<title>`` with a site suffix."""
     h1s = [n for n in tree.css("h1") if _leading_text(n, 1)]  # not each one's whole text: they may nest

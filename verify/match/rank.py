@@ -13,8 +13,14 @@
    claim's own words (query expansion at half weight, from
    ``verify/data/synonyms.json``); how many of the claim's word pairs stand
    close together in the passage; rapidfuzz similarity; the share of the claim's numbers and names the passage states;
-   how well the source fits the claim's attribution, or, failing that, whether
-   the article cites that source for its other claims.
+   how well the source fits the claim's attribution (half as much when the
+   claim only continues an attributed sentence of its paragraph), or, failing
+   that, whether the article cites that source for its other claims; and,
+   when the article's date is known, whether the source is the latest of its
+   series before it (:mod:`verify.match.timeline`).
+3. Time: passages of sources dated after the article come after all others
+   (flag ``published_after``); a suggestion from another source than the one
+   the claim is attributed to carries ``other_report``, naming that one.
 
 Relevance: the score ranks; whether a passage bears on the claim at all is
 its :attr:`Suggestion.relevance`, the score's lead over the
@@ -36,13 +42,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from verify.claims.attribution import match_score
+from verify.claims.attribution import is_continued, match_score, tied_sources
 from verify.claims.hints import compute_hints
 from verify.claims.names import _KEY_DROP, name_key
 from verify.db.queries.claims import claim_for_suggest, live_attributions
-from verify.db.queries.sources import current_source_id, passages_by_id, require_source_id
+from verify.db.queries.sources import (
+    SOURCE_FIELDS,
+    current_source_id,
+    current_source_places,
+    current_source_rows,
+    passages_by_id,
+    require_source_id,
+)
 from verify.db.reader import Reader, as_reader, json_value
 from verify.match.flags import flags_for
 from verify.match.index import IndexView, bm25
@@ -59,6 +73,7 @@ from verify.match.query import (
     synonyms,
     word_counts,
 )
+from verify.match.timeline import Timeline
 from verify.match.tokenize import terms as index_terms
 
 if TYPE_CHECKING:
@@ -88,6 +103,9 @@ class Weights:
     names: float = 0.1
     attribution: float = 1.0
     cited: float = 0.6
+    recency: float = 0.2
+    continued: float = 0.5  # share of the attribution weight a sentence only continuing an attributed one gets
+    published_after: bool = True  # passages of sources dated after the article go below all others
     variants: bool = True
     candidates: int = CANDIDATES
 
@@ -108,6 +126,8 @@ def first_stage_only() -> Weights:
         names=0,
         attribution=0,
         cited=0,
+        recency=0,
+        published_after=False,
         variants=False,
     )
 
@@ -183,6 +203,7 @@ class ClaimContext:
     names: list[tuple[str, ...]]
     attribution: dict[str, Any] | None
     cited: frozenset[str]
+    latest: frozenset[str] = frozenset()  # per series, the most recent source before the article
 
 
 # ---------------------------------------------------------------- first stage
@@ -311,17 +332,19 @@ def _passage_key(passage: str) -> str:
     return name_key(passage)
 
 
-def _attribution_fit(context: ClaimContext, source: SourceInfo) -> tuple[float, str | None]:
+def _attribution_fit(context: ClaimContext, source: SourceInfo, continued: float = 1.0) -> tuple[float, str | None]:
+    """How well the source fits the claim's attribution; ``continued`` scales it for an inherited one."""
     attribution = context.attribution
     if not attribution:
         return 0.0, None
+    scale = continued if is_continued(attribution) else 1.0
     wanted = attribution.get("source_key")
     if wanted:
         if source.key == wanted:
-            return 1.0, None
+            return scale, None
         return 0.0, f"not the attributed source {wanted}"
     phrase = attribution.get("phrase") or ""
-    return max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]  # read-only is enough
+    return scale * max(0.0, min(1.0, match_score(phrase, source) / 100)), None  # type: ignore[arg-type]
 
 
 def features(
@@ -360,9 +383,13 @@ def features(
     if weights.names:
         values["names"] = _share_names(context.names, candidate.text)
     if weights.attribution:
-        values["attribution"] = _attribution_fit(context, candidate.source)[0]
+        values["attribution"] = _attribution_fit(context, candidate.source, weights.continued)[0]
     if weights.cited:
-        values["cited"] = 1.0 if candidate.source.key in context.cited and not values.get("attribution") else 0.0
+        own = values.get("attribution") and not is_continued(context.attribution)  # a carried one is not its own
+        values["cited"] = 1.0 if candidate.source.key in context.cited and not own else 0.0
+    if weights.recency:
+        named = (context.attribution or {}).get("source_key")
+        values["recency"] = 1.0 if candidate.source.key in context.latest and not named else 0.0
     return values
 
 
@@ -418,6 +445,7 @@ def claim_context(
     attribution: dict[str, Any] | None,
     weights: Weights,
     cited: frozenset[str] = frozenset(),
+    latest: frozenset[str] = frozenset(),
 ) -> ClaimContext:
     terms = claim_terms(claim, hints, attribution, variants=weights.variants)
     total, counts = word_counts(reader, (*terms.words, *terms.variants))
@@ -435,6 +463,7 @@ def claim_context(
         names=name_keys(hints),
         attribution=attribution,
         cited=cited,
+        latest=latest,
     )
 
 
@@ -451,6 +480,7 @@ def suggest_for_text(
     hints: dict[str, Any] | None = None,
     attribution: dict[str, Any] | None = None,
     cited: frozenset[str] = frozenset(),
+    published: str | None = None,
     source_id: int | None = None,
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
@@ -461,10 +491,15 @@ def suggest_for_text(
     ``cited`` holds the keys of the sources the claim's article attributes its
     other claims to: with no attribution of its own, a claim most likely
     comes from one of them, so they win ties against other years' reports.
+    ``published`` is the article's publication date: passages of sources
+    dated after it come after every other (flag ``published_after``), and in
+    each report series the latest report before it is preferred.
     """
     reader = IndexView(as_reader(session))  # the index's totals and frequencies, read once for this claim
     hints = hints if hints is not None else compute_hints(claim)
-    context = claim_context(reader, claim, hints, attribution, weights, cited)
+    # Every source's place matters only when the article's date is known; else only those flags name (below).
+    timeline = Timeline.from_rows(current_source_places(reader) if published else [], published)
+    context = claim_context(reader, claim, hints, attribution, weights, cited, timeline.latest_before())
     found = first_stage(reader, context.searched, weights, source_id=source_id, limit=max(weights.candidates, limit))
     head, tail = found[: weights.candidates], found[weights.candidates :]
     attributed = _attributed_source_id(reader, attribution) if source_id is None else None
@@ -477,17 +512,36 @@ def suggest_for_text(
         ]
     reranked = rerank(head, context, weights)
     reference = reranked[LEAD_RANK - 1].score if len(reranked) >= LEAD_RANK else 0.0
-    ranked = (reranked + _bm25_order(tail, head, weights))[:limit]
+    ranked = reranked + _bm25_order(tail, head, weights)
+    if weights.published_after and published:
+        ranked.sort(key=lambda s: timeline.after(s.source.key))  # stable: the order within each part is kept
+    ranked = ranked[:limit]
     for suggestion in ranked:
         suggestion.relevance = suggestion.score - reference
     for suggestion in ranked:
         suggestion.matched_terms = _matched(context.terms.all, suggestion.text)
     if with_flags:
+        named = (attribution or {}).get("source_key")
+        if named and not published:
+            keys = {named, *(s.source.key for s in ranked)}
+            timeline = Timeline.from_rows(current_source_places(reader, keys), published)
         phrase = [attribution["phrase"]] if attribution and attribution.get("phrase") else None
         for suggestion in ranked:
             implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
             suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=implied)
+            suggestion.flags += _source_flags(timeline, attribution, suggestion.source.key)
     return ranked
+
+
+def _source_flags(timeline: Timeline, attribution: dict[str, Any] | None, key: str) -> list[dict[str, Any]]:
+    """``published_after`` when the source is dated after the article; ``other_report`` when it is not the named one."""
+    flags = []
+    if timeline.after(key):
+        flags.append(timeline.published_after_flag(key))
+    named = (attribution or {}).get("source_key")
+    if named and named != key:
+        flags.append(timeline.other_report_flag(key, named, continued=is_continued(attribution)))
+    return flags
 
 
 def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) -> int | None:
@@ -497,9 +551,23 @@ def _attributed_source_id(reader: Reader, attribution: dict[str, Any] | None) ->
 
 
 def article_citations(session: Reader | Session, article_id: int) -> frozenset[str]:
-    """Keys of the sources the article's claims are attributed to."""
-    found = (json_value(a) for a in live_attributions(session, article_id))
-    return frozenset(a["source_key"] for a in found if a and a.get("source_key"))
+    """Keys of the sources the article's claims are attributed to.
+
+    An attribution that fits several sources equally ("a June 2023 UN report"
+    when two UN reports of 2023 have no readable month) names none of them,
+    but one of them is the article's source: each counts as cited, so
+    reports of other years still give way to them.
+    """
+    found = [json_value(a) for a in live_attributions(session, article_id)]
+    keys = {a["source_key"] for a in found if a and a.get("source_key")}
+    phrases = {a["phrase"] for a in found if a and not a.get("source_key") and a.get("phrase")}
+    if phrases:
+        sources = [
+            SimpleNamespace(**dict(zip(SOURCE_FIELDS, row, strict=True))) for row in current_source_rows(session)
+        ]
+        for phrase in phrases:
+            keys |= tied_sources(phrase, sources)
+    return frozenset(keys)
 
 
 def suggest_for_claim(
@@ -516,7 +584,7 @@ def suggest_for_claim(
     suggest`` runs without importing the ORM.
     """
     reader = as_reader(session)
-    text, hints, attribution, article_id = claim_for_suggest(reader, claim_id)
+    text, hints, attribution, article_id, published = claim_for_suggest(reader, claim_id)
     source_id = None
     if source_key:
         source_id = require_source_id(reader, source_key)
@@ -526,6 +594,7 @@ def suggest_for_claim(
         hints=json_value(hints),
         attribution=json_value(attribution),
         cited=article_citations(reader, article_id),
+        published=published,
         source_id=source_id,
         limit=limit,
         weights=weights,

@@ -24,7 +24,8 @@ def render_markdown(rows: list[UnsupportedClaim]) -> str:
             attribution = row.attribution or {}
             if attribution.get("phrase"):
                 target = attribution.get("source_key") or "no registered source"
-                out.append(f"  - Attributed to “{md_text(attribution['phrase'])}” ({md_text(target)})")
+                carried = ", carried over from the paragraph" if attribution.get("via") == "paragraph" else ""
+                out.append(f"  - Attributed to “{md_text(attribution['phrase'])}” ({md_text(target)}{carried})")
             if row.latest_note:
                 note = row.latest_note
                 out.append(f"  - Latest note, {md_text(note['author'])}, {note['at'][:10]}: {md_text(note['text'])}")

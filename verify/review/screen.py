@@ -112,7 +112,12 @@ def _attribution(claim: ClaimDetail) -> str | None:
         if target
         else f"the author attributes this to {said}, no registered source matches"
     )
-    if found.get("inherited_from"):
+    if found.get("via") == "paragraph":
+        text += (
+            f", carried over from claim {found['inherited_from']} earlier in the paragraph"
+            " (weaker: no source named here)"
+        )
+    elif found.get("inherited_from"):
         text += f", carried over from claim {found['inherited_from']}"
     return text
 

@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from verify import clock
+from verify.claims.series import read_title
 from verify.db.engine import Database
 from verify.db.models import Passage, Source
 from verify.db.queries.sources import current_source, current_source_at, passage_count, passages_of, require_source
@@ -185,7 +186,7 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
             publisher=meta.publisher or _default_publisher(symbol),
             published=check_date(meta.published),
             symbol=symbol,
-            series=meta.series,
+            series=meta.series or _title_series(meta.title),
             url=check_meta_url(meta.url),
             created_at=now,
             created_by=actor,
@@ -201,6 +202,12 @@ def register_source(db: Database, key: str, meta: SourceMeta, *, actor: str) -> 
 def _kind_note(source: Source) -> str:
     """``interview, internal`` — what the audit event says a source is, when it says anything."""
     return ", ".join(p for p in (source.kind, "internal" if source.internal else None) if p)
+
+
+def _title_series(title: str | None) -> str | None:
+    """The series a report's title names ("Fourteenth report of the … Monitoring Team"): ranking groups by it."""
+    place = read_title(title)
+    return place.series if place else None
 
 
 def _default_publisher(symbol: str | None) -> str | None:
@@ -492,7 +499,9 @@ def _archive(
         check_date(meta.published) or source.published or document.date or (previous.published if previous else None)
     )
     source.symbol = symbol or source.symbol or (previous.symbol if previous else None)
-    source.series = meta.series or source.series or (previous.series if previous else None)
+    source.series = (
+        meta.series or source.series or (previous.series if previous else None) or _title_series(source.title)
+    )
     _set_kind(source, previous, check_kind_meta(meta))
     source.url = check_meta_url(meta.url) or retrieved.url or source.url or (previous.url if previous else None)
     fetched = retrieved.download

@@ -425,7 +425,10 @@ def _attributions(prepared: list[Prepared], sources: list[SimpleNamespace]) -> l
     Claims have no ids yet, so ``inherited_from`` holds the 1-based position
     of the sentence it inherits from; :func:`_insert_claims` maps it to the id.
     """
-    placeholders = [SimpleNamespace(id=index, text=p.sentence.text) for index, p in enumerate(prepared, start=1)]
+    placeholders = [
+        SimpleNamespace(id=index, text=p.sentence.text, paragraph=p.sentence.paragraph)
+        for index, p in enumerate(prepared, start=1)
+    ]
     found = resolve(placeholders, sources)
     return [found[index] for index in range(1, len(prepared) + 1)]
 

@@ -26,7 +26,8 @@ from sqlmodel import Session
 from verify import clock
 from verify.claims.listing import EvidenceItem, claim_evidence
 from verify.db.engine import Database
-from verify.db.models import STANCES, Claim, Evidence, Passage, Source
+from verify.db.models import STANCES, Article, Claim, Evidence, Passage, Source
+from verify.db.queries.articles import find_article
 from verify.db.queries.evidence import find_evidence
 from verify.db.queries.sources import passages_of, require_source
 from verify.errors import NotFound, RefusedChange, VerifyError
@@ -161,7 +162,11 @@ def link(
             note=note,
             added_by=actor,
             added_at=now,
-            flags=[*claim_flags(claim, source, stored), *(d.as_flag(where) for d in differences)],
+            flags=[
+                *claim_flags(claim, source, stored),
+                *_later_source(find_article(session, claim.article_id), source),
+                *(d.as_flag(where) for d in differences),
+            ],
             difference_reason=accept_difference.strip() if differences and accept_difference else None,
         )
         session.add(evidence)
@@ -281,6 +286,26 @@ def link_note(
             "note",
             100.0,
         )
+
+
+def _later_source(article: Article | None, source: Source) -> list[dict[str, Any]]:
+    """``published_after`` when the source is dated after the article: its author cannot have relied on it.
+
+    The evidence may still show the claim true; the flag makes a verdict on it
+    an explicit, reasoned choice (``--accept-flags``).
+    """
+    from verify.match.timeline import dated_after
+
+    if article is None or not dated_after(source.published, article.published):
+        return []
+    return [
+        {
+            "kind": "published_after",
+            "detail": f"this report is dated {source.published}; the article was published {article.published}",
+            "claim": article.published,
+            "passage": source.published,
+        }
+    ]
 
 
 def claim_flags(claim: Claim, source: Source, text: str) -> list[dict[str, Any]]:

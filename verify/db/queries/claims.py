@@ -54,8 +54,12 @@ def claim_context(reader: Reader, claim_id: int) -> Any:
 
 
 def claim_for_suggest(reader: Reader, claim_id: int) -> Any:
-    """(text, hints, attribution, article id) of the claim, or NotFound."""
-    found = reader.rows("SELECT text, hints, attribution, article_id FROM claim WHERE id = :c", {"c": claim_id})
+    """(text, hints, attribution, article id, the article's publication date) of the claim, or NotFound."""
+    found = reader.rows(
+        "SELECT c.text, c.hints, c.attribution, c.article_id, a.published FROM claim c "
+        "JOIN article a ON a.id = c.article_id WHERE c.id = :c",
+        {"c": claim_id},
+    )
     if not found:
         raise not_found(claim_id)
     return found[0]

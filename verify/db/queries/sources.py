@@ -7,6 +7,7 @@ change); both forms live here so the rule (``is_current``) is written once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from verify.db.reader import Reader, as_reader, in_list
@@ -64,6 +65,29 @@ def current_source_id(source: Reader | Session, key: str) -> int | None:
     """The id of the current version of the source ``key``, or None."""
     found = as_reader(source).rows("SELECT id FROM source WHERE key = :k AND is_current", {"k": key})
     return int(found[0][0]) if found else None
+
+
+def current_source_places(source: Reader | Session, keys: Iterable[str] | None = None) -> list[Any]:
+    """(key, title, series, published, symbol) of the current sources (all, or those of ``keys``).
+
+    Where each stands in its report series.
+    """
+    sql = "SELECT key, title, series, published, symbol FROM source WHERE is_current"
+    if keys is None:
+        return as_reader(source).rows(sql)
+    params: dict[str, object] = {}
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    return as_reader(source).rows(f"{sql} AND key IN ({in_list('k', wanted, params)})", params)
+
+
+SOURCE_FIELDS = ("key", "title", "publisher", "published", "symbol", "series", "retrieved_at")
+
+
+def current_source_rows(source: Reader | Session) -> list[Any]:
+    """:data:`SOURCE_FIELDS` of every current source, for matching attributions."""
+    return as_reader(source).rows(f"SELECT {', '.join(SOURCE_FIELDS)} FROM source WHERE is_current")
 
 
 def require_source_id(source: Reader | Session, key: str) -> int:
