@@ -100,3 +100,40 @@ def test_a_pronoun_only_inherits_from_the_previous_sentence():
 
 def test_back_reference_with_nothing_before_it_has_no_attribution():
     assert resolve([_Claim(1, "That same report declares that camps were built.")], []) == {1: None}
+
+
+class _Source:
+    def __init__(self, key: str, title: str, published: str | None) -> None:
+        self.key, self.title, self.published = key, title, published
+        self.publisher, self.symbol, self.series = "United Nations Security Council", key, None
+
+
+def test_an_attribution_naming_the_ordinal_picks_that_report_of_the_series():
+    team = "report of the Analytical Support and Sanctions Monitoring Team"
+    sources = [
+        _Source("S/TEST/2022/419", f"Thirteenth {team}", "2022-05-26"),
+        _Source("S/TEST/2023/14", f"Fourteenth {team}", "2023-06-01"),
+        _Source("S/TEST/2024/92", f"Fifteenth {team}", "2024-06-15"),
+    ]
+    claims = [_Claim(1, "According to the fourteenth report of the UN Monitoring Team, fighters moved to Kunar.")]
+    assert resolve(claims, sources)[1]["source_key"] == "S/TEST/2023/14"
+    claims = [_Claim(1, "According to the 15th report of the Monitoring Team, camps were built.")]
+    assert resolve(claims, sources)[1]["source_key"] == "S/TEST/2024/92"
+
+
+def test_attribution_continues_to_the_end_of_the_paragraph_or_another_attribution():
+    claims = [
+        _Claim(1, "According to a 2021 UN report, fighters moved to Kunar."),
+        _Claim(2, "They number about 400."),
+        _Claim(3, "He noted that the move was planned."),
+        _Claim(4, "Camps were built."),
+        _Claim(5, "A new paragraph begins."),
+    ]
+    for claim, paragraph in zip(claims, (1, 1, 1, 1, 2), strict=True):
+        claim.paragraph = paragraph
+    result = resolve(claims, [])
+    root = {"phrase": "According to a 2021 UN report", "source_key": None}
+    assert result[2] == {**root, "inherited_from": 1, "via": "paragraph"}
+    assert result[3] is None  # "He" is not the previous sentence's report: someone else speaks, the carry ends
+    assert result[4] is None
+    assert result[5] is None

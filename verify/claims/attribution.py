@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from verify.claims.series import known_date
+from verify.claims.series import known_date, ordinal, phrase_ordinal
 
 DOCUMENT_WORDS = (
     r"report|study|assessment|survey|investigation|review|letter|statement|guidelines|document|memo|analysis"
@@ -123,6 +123,9 @@ def match_score(phrase: str, source: SourceLike) -> float:
     score = 0.0
     if source.title and fuzz.partial_ratio(source.title.lower(), lowered) >= 90 and len(source.title) >= 12:
         score += 60
+    named, own = phrase_ordinal(phrase), ordinal(source.title)
+    if named and own:  # "the fourteenth report": its place in the series decides between its years
+        score += 40 if named == own else -40
     year, month = _date_parts(phrase)
     published = known_date(source.published, source.symbol)  # an undated document still states its year
     if year and published and published.startswith(str(year)):

@@ -80,6 +80,15 @@ def _number(word: str) -> int | None:
     return ORDINALS.get(word)
 
 
+_PHRASE_ORDINAL = re.compile(_ORDINAL + r")\s+(?:annual\s+|periodic\s+|progress\s+)?report\b", re.IGNORECASE)
+
+
+def phrase_ordinal(phrase: str) -> int | None:
+    """The ordinal an attribution names ("according to the fourteenth report of the team" -> 14)."""
+    match = _PHRASE_ORDINAL.search(phrase)
+    return _number(match.group("ordinal")) if match else None
+
+
 def ordinal_word(n: int) -> str:
     """14 -> "fourteenth" (for messages); other numbers as "no. 14"."""
     for word, value in ORDINALS.items():
