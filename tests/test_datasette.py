@@ -96,7 +96,7 @@ def test_sqlite_utils_reads_missing_attributions_as_null(library_db):
     db = sqlite_utils.Database(library_db)
     try:
         rows = list(db.query("SELECT count(*) AS n FROM claim WHERE attribution IS NULL"))
-        assert rows == [{"n": 67}]
+        assert rows == [{"n": 61}]
         assert not list(db.query("SELECT id FROM claim WHERE attribution = 'null'"))
     finally:
         db.close()

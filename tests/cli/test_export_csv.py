@@ -75,11 +75,11 @@ def test_evidence_table_has_one_row_per_evidence_with_who_and_when(reports_db, r
     row = next(r for r in rows if r["claim_id"] == "26")
     assert (row["stance"], row["source"], row["locator"], row["quote"], row["added_by"], row["added_at"]) == (
         listed[0]["stance"],
-        listed[0]["source"],
+        listed[0]["source_key"],
         listed[0]["locator"],
         listed[0]["quote"],
-        listed[0]["added_by"],
-        listed[0]["added_at"],
+        listed[0]["by"],
+        listed[0]["at"],
     )
     assert row["flags"].startswith("number_mismatch: claim: around 400") and row["retracted"] == "no"
     first = rows[0]

@@ -69,6 +69,7 @@ def terminal(root: Path, command: str, db: Path | str, sources: Path | None = No
         "VERIFY_DB": str(db),
         "VERIFY_SOURCES": str(sources or Path(db).parent / "sources"),
         "VERIFY_USER": "tester",
+        "VERIFY_PROGRESS_DELAY": "0.1",  # the work here takes longer than that on any machine, not always a second
         "TERM": "xterm-256color",
         "COLUMNS": "80",
         "LINES": "24",

@@ -60,13 +60,13 @@ def dated_article(run):
 def test_reports_dated_after_the_article_come_after_every_earlier_one(run):
     claim = claims(run)[(9, 2)]  # around 400 fighters, up to 2,000 with relatives: every report gives a figure
     rows = suggest(run, claim["id"])
-    later = [i for i, r in enumerate(rows) if r["source"] == "S/TEST/2024/92"]
-    earlier = [i for i, r in enumerate(rows) if r["source"] != "S/TEST/2024/92"]
+    later = [i for i, r in enumerate(rows) if r["source_key"] == "S/TEST/2024/92"]
+    earlier = [i for i, r in enumerate(rows) if r["source_key"] != "S/TEST/2024/92"]
     assert later and earlier and max(earlier) < min(later)
     for row in rows:
-        after = [f for f in row["flags"] if f["type"] == "published_after"]
-        if row["source"] == "S/TEST/2024/92":
-            assert [f["message"] for f in after] == [
+        after = [f for f in row["flags"] if f["kind"] == "published_after"]
+        if row["source_key"] == "S/TEST/2024/92":
+            assert [f["detail"] for f in after] == [
                 "this report is dated 2024-06-15; the article was published 2024-01-01"
             ]
         else:
@@ -78,10 +78,10 @@ def test_reports_dated_after_the_article_come_after_every_earlier_one(run):
 def test_without_the_articles_date_later_reports_are_not_demoted(run, article_db):
     add_library(run)
     rows = suggest(run, claims(run)[(9, 2)]["id"])
-    later = [i for i, r in enumerate(rows) if r["source"] == "S/TEST/2024/92"]
-    earlier = [i for i, r in enumerate(rows) if r["source"] != "S/TEST/2024/92"]
+    later = [i for i, r in enumerate(rows) if r["source_key"] == "S/TEST/2024/92"]
+    earlier = [i for i, r in enumerate(rows) if r["source_key"] != "S/TEST/2024/92"]
     assert min(later) < max(earlier)  # the 2024 passages are not all at the end
-    assert not any(f["type"] == "published_after" for r in rows for f in r["flags"])
+    assert not any(f["kind"] == "published_after" for r in rows for f in r["flags"])
 
 
 def test_sentences_continuing_an_attributed_one_inherit_it(run, article_db):
@@ -115,22 +115,22 @@ def test_suggestions_from_another_report_name_the_attributed_one(run):
     found = claims(run)
     for position in ((9, 1), (9, 2)):
         rows = suggest(run, found[position]["id"])
-        others = [r for r in rows if r["source"] == "S/TEST/2022/419"]
+        others = [r for r in rows if r["source_key"] == "S/TEST/2022/419"]
         assert others
         for row in rows:
-            flags = [f for f in row["flags"] if f["type"] == "other_report"]
-            if row["source"] == "S/TEST/2023/14":
+            flags = [f for f in row["flags"] if f["kind"] == "other_report"]
+            if row["source_key"] == "S/TEST/2023/14":
                 assert flags == []
             else:
                 assert len(flags) == 1 and flags[0]["claim"] == "S/TEST/2023/14"
-        message = next(f["message"] for f in others[0]["flags"] if f["type"] == "other_report")
+        message = next(f["detail"] for f in others[0]["flags"] if f["kind"] == "other_report")
         named = "the author names" if position == (9, 1) else "the paragraph's attribution names"
         assert message == (
             f"{named} S/TEST/2023/14 (fourteenth report, 2023-06-01); this passage is from "
             "S/TEST/2022/419 (thirteenth report, 2022-05-26) of the same series"
         )
     # a claim with no attribution gets no other_report flag
-    assert not any(f["type"] == "other_report" for r in suggest(run, found[(11, 4)]["id"]) for f in r["flags"])
+    assert not any(f["kind"] == "other_report" for r in suggest(run, found[(11, 4)]["id"]) for f in r["flags"])
 
 
 @pytest.mark.usefixtures("dated_article")
@@ -144,11 +144,11 @@ def test_series_is_read_from_the_title_and_can_be_corrected(run, workspace):
     )
     rows = suggest(run, claims(run)[(9, 1)]["id"])
     message = next(
-        f["message"]
+        f["detail"]
         for r in rows
-        if r["source"] == "S/TEST/2022/419"
+        if r["source_key"] == "S/TEST/2022/419"
         for f in r["flags"]
-        if f["type"] == "other_report"
+        if f["kind"] == "other_report"
     )
     assert message.endswith("S/TEST/2022/419 (thirteenth report, 2022-05-26)")  # no longer "of the same series"
 
@@ -174,15 +174,15 @@ def test_an_html_articles_publication_date_is_read_from_its_metadata(run, worksp
 def test_evidence_linked_from_a_report_dated_after_the_article_is_flagged(run, workspace):
     found = claims(run)
     claim = found[(9, 2)]["id"]
-    later = next(r for r in suggest(run, claim) if r["source"] == "S/TEST/2024/92")
-    earlier = next(r for r in suggest(run, claim) if r["source"] == "S/TEST/2023/14")
+    later = next(r for r in suggest(run, claim) if r["source_key"] == "S/TEST/2024/92")
+    earlier = next(r for r in suggest(run, claim) if r["source_key"] == "S/TEST/2023/14")
     for row in (later, earlier):
         result = run(
             "evidence",
             "link",
             str(claim),
             "--source",
-            row["source"],
+            row["source_key"],
             "--passage",
             str(row["passage_id"]),
             "--stance",
@@ -190,7 +190,7 @@ def test_evidence_linked_from_a_report_dated_after_the_article_is_flagged(run, w
         )
         assert result.exit_code == 0, result.stderr
     listed = json.loads(run("evidence", "list", str(claim), "--format", "json").stdout)
-    flags = {e["source"]: [f["kind"] for f in e["flags"]] for e in listed}
+    flags = {e["source_key"]: [f["kind"] for f in e["flags"]] for e in listed}
     assert "published_after" in flags["S/TEST/2024/92"] and "published_after" not in flags["S/TEST/2023/14"]
     refused = run("claim", "mark", str(claim), "verified", "--note", "the 400")
     assert refused.exit_code == 2

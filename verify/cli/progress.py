@@ -17,7 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-DELAY = 1.0  # seconds of work before a display is worth drawing
+DELAY = 1.0  # seconds of work before a display is worth drawing (VERIFY_PROGRESS_DELAY overrides it)
+
+
+def delay() -> float:
+    """Seconds before a display appears: ``VERIFY_PROGRESS_DELAY`` when it is a number, else :data:`DELAY`."""
+    import os
+
+    try:
+        return max(0.0, float(os.environ.get("VERIFY_PROGRESS_DELAY", DELAY)))
+    except ValueError:
+        return DELAY
 
 
 class Steps:
@@ -34,7 +44,7 @@ class Steps:
         self._closed = False
         self._timer: threading.Timer | None = None
         if self._console.is_terminal:
-            self._timer = threading.Timer(DELAY, self._start)
+            self._timer = threading.Timer(delay(), self._start)
             self._timer.daemon = True
             self._timer.start()
 

@@ -154,7 +154,8 @@ def parse_article(data: bytes, name: str, suffix: str, title: str | None = None)
         from verify.ingest.html import html_published, html_to_blocks
 
         html_title, paragraphs = html_to_blocks(text)
-        return ArticleFile(title or html_title, [p for p in paragraphs if p.strip()], name, kind, html_published(text))
+        paragraphs = [p for p in paragraphs if p.strip()]
+        return ArticleFile(title or html_title, paragraphs, name, kind, published=html_published(text))
     markdown = kind == "markdown"
     blocks = _blocks(text)
     found_title, body = _split_title(blocks, title, markdown=markdown)
