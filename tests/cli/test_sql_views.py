@@ -88,7 +88,7 @@ def test_the_views_are_read_only(reports_db):
 
 
 def test_a_missing_attribution_is_sql_null(article_db, run):
-    """61 of the shipped article's 71 claims have no attribution (10 name or continue one): NULL, not the text 'null'."""
+    """61 of the shipped article's 71 claims have no attribution (10 name or continue one): NULL, not 'null'."""
     assert article_db.query("SELECT count(*) FROM claim WHERE attribution IS NULL") == [(61,)]
     claims = cli_json(run, "claim", "list")
     assert sum(c["attribution"] is None for c in claims) == 61
