@@ -95,7 +95,7 @@ def export(
 
             text = to_csv(claim_rows(session, article), excel=excel)
         elif output_format is ExportFormat.claimreview:
-            from verify.exports.claimreview import claim_reviews
+            from verify.exports.claimreview import claim_reviews, script_safe_json
 
             done = claim_reviews(
                 session,
@@ -121,7 +121,7 @@ def export(
                     f"{'them' if len(done.missing) > 1 else 'it'}; give it when importing "
                     "('verify article add FILE --url URL --author NAME')"
                 )
-            text = _json(done.reviews)
+            text = script_safe_json(done.reviews)
         else:
             from verify.exports.csl import csl_items
 

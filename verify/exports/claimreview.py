@@ -32,6 +32,12 @@ sources (interview notes, a call, the newsroom's own documents) its
 (:func:`verify.reports.public.internal_wording`, by default "Confirmed by
 the newsroom's own reporting.").
 
+The JSON is meant to be pasted into the review page inside
+``<script type="application/ld+json">``, so :func:`script_safe_json` writes
+``<``, ``>`` and ``&`` as ``\\u003c``, ``\\u003e`` and ``\\u0026``: the same
+JSON, but a claim quoting ``</script>`` cannot end the element early (which
+would drop every review from the page and leave the rest of the text as markup).
+
 Google retired the fact-check rich result in 2025; ClaimReview remains the
 format in which fact-checkers exchange their reviews (e.g. with ClaimReview
 aggregators and databases).
@@ -39,6 +45,7 @@ aggregators and databases).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,3 +186,16 @@ def claim_reviews(
         reviews.append(review)
     missing = tuple(name for name, value in (("URL", article.url), ("author", item_author)) if not value)
     return ClaimReviews(reviews, unsigned, article.id, missing)  # type: ignore[arg-type]
+
+
+# Characters that can end or open markup inside a <script> element, as JSON escapes of the same characters.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def script_safe_json(data: object) -> str:
+    """Indented JSON that can be pasted inside ``<script type="application/ld+json">`` unchanged.
+
+    JSON text carries ``<``, ``>`` and ``&`` only inside strings, where their
+    ``\\u`` escapes mean the same characters to every JSON reader.
+    """
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES) + "\n"

@@ -1,9 +1,15 @@
 """The sources as CSL-JSON, the citation format Zotero, Pandoc and most reference managers import.
 
 UN documents become ``report`` items with the organ as a literal author, the
-symbol as ``number`` and the series as ``collection-title``; other sources are
-``document`` items. The archive's sha256 and the verify key go in ``note``
-so a cited copy can be matched to the archived file.
+symbol as ``number`` and the series as ``collection-title``; other sources take
+the CSL type of their kind (:data:`CSL_TYPES`), so a style prints a data set as
+a data set and a web page with its URL. A public interview is an ``interview``
+whose author is the person interviewed (CSL's convention), titled as the
+appendix cites it when it has no title of its own. The archive's sha256 and the
+verify key go in ``note`` so a cited copy can be matched to the archived file.
+
+Checked by rendering with citeproc-py and validated against the item types and
+variables of the CSL schema it ships (tests/cli/test_interop.py).
 
 CSL-JSON goes into published bibliographies, so internal sources (interview
 notes, calls, the newsroom's own documents) are left out
@@ -33,16 +39,53 @@ def date_parts(value: str | None) -> dict[str, Any] | None:
         return {"literal": value}
 
 
+# verify's source kinds (verify.db.vocabulary.SOURCE_KINDS) -> CSL item types; a UN symbol makes a report.
+CSL_TYPES = {
+    "document": "document",
+    "report": "report",
+    "dataset": "dataset",
+    "web": "webpage",
+    "interview": "interview",
+}
+# How an interview was done, as CSL's ``medium`` (styles print it after the title, e.g. "[Telephone interview]").
+INTERVIEW_MEDIUM = {
+    "phone": "Telephone interview",
+    "in person": "In-person interview",
+    "email": "Email interview",
+    "video": "Video interview",
+}
+
+
+def csl_type(source: Source) -> str:
+    if source.symbol:
+        return "report"
+    return CSL_TYPES.get(source.kind or "document", "document")
+
+
+def _interview_title(source: Source) -> str:
+    """``Interview with Ana Ruiz, ministry spokesperson`` unless the interview has a title of its own."""
+    if source.title:
+        return source.title
+    if not source.person:
+        return source.key
+    return ", ".join(p for p in (f"Interview with {source.person}", source.role) if p)
+
+
 def csl_item(source: Source) -> dict[str, Any]:
-    publisher = publisher_of(source)
+    kind = csl_type(source)
+    interview = kind == "interview"
     item: dict[str, Any] = {
         "id": source.key if source.version == 1 else f"{source.key} v{source.version}",
-        "type": "report" if source.symbol else "document",
-        "title": source.title or source.key,
+        "type": kind,
+        "title": _interview_title(source) if interview else source.title or source.key,
     }
+    publisher = source.person if interview else publisher_of(source)
     if publisher:
         item["author"] = [{"literal": publisher}]
-        item["publisher"] = "United Nations" if source.symbol else publisher
+        if not interview:
+            item["publisher"] = "United Nations" if source.symbol else publisher
+    if interview and source.method in INTERVIEW_MEDIUM:
+        item["medium"] = INTERVIEW_MEDIUM[source.method]
     if source.symbol:
         item["number"] = source.symbol
     if source.series:
