@@ -104,8 +104,8 @@ def test_the_appendix_cites_the_corrected_metadata(run, workspace, tmp_path_fact
     workspace.restore(root / "claims.db", root / "sources")
     before = run("report", "appendix", "--format", "md").stdout
     assert (
-        "United Nations Security Council, Fourteenth report of the Analytical Support and Sanctions "
-        "Monitoring Team, S/TEST/2023/14, 1 June 2023, para. 14."
+        "United Nations Security Council, *Fourteenth report of the Analytical Support and Sanctions "
+        "Monitoring Team*, S/TEST/2023/14, 1 June 2023, para. 14."
     ) in before
     result = run(
         "source",
@@ -119,7 +119,7 @@ def test_the_appendix_cites_the_corrected_metadata(run, workspace, tmp_path_fact
     assert result.exit_code == 0, result.stderr
     after = run("report", "appendix", "--format", "md").stdout
     assert (
-        "United Nations Security Council, Fourteenth report of the Monitoring Team, S/TEST/2023/14, "
+        "United Nations Security Council, *Fourteenth report of the Monitoring Team*, S/TEST/2023/14, "
         "2 June 2023, para. 14."
     ) in after
     assert "Analytical Support" not in after
