@@ -47,6 +47,7 @@ from verify.db.reader import Reader, as_reader, json_value
 from verify.errors import NotFound
 from verify.match.flags import flags_for
 from verify.match.index import bm25
+from verify.match.model import configured_encoder
 from verify.match.numbers import quantities
 from verify.match.query import (
     Terms,
@@ -60,10 +61,13 @@ from verify.match.query import (
     synonyms,
     word_counts,
 )
+from verify.match.semantic import SEMANTIC_WEIGHT, semantic_rerank
 from verify.match.tokenize import terms as index_terms
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from verify.match.model import Encoder
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -89,6 +93,7 @@ class Weights:
     names: float = 0.1
     attribution: float = 1.0
     cited: float = 0.6
+    semantic: float = SEMANTIC_WEIGHT  # counts only when a model is configured (verify.match.semantic)
     variants: bool = True
     candidates: int = CANDIDATES
 
@@ -109,6 +114,7 @@ def first_stage_only() -> Weights:
         names=0,
         attribution=0,
         cited=0,
+        semantic=0,
         variants=False,
     )
 
@@ -447,12 +453,15 @@ def suggest_for_text(
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
     with_flags: bool = True,
+    encoder: Encoder | None = None,
 ) -> list[Suggestion]:
     """The passages most likely to support or contradict ``claim``, best first.
 
     ``cited`` holds the keys of the sources the claim's article attributes its
     other claims to: with no attribution of its own, a claim most likely
     comes from one of them, so they win ties against other years' reports.
+    ``encoder`` is the sentence-embedding model of the semantic stage; by
+    default the configured one (none: the stage is off).
     """
     reader = as_reader(session)
     hints = hints if hints is not None else compute_hints(claim)
@@ -468,6 +477,9 @@ def suggest_for_text(
             if c.passage_id not in seen
         ]
     reranked = rerank(head, context, weights)
+    if weights.semantic:
+        encoder = encoder or configured_encoder()
+        reranked = semantic_rerank(reader, reranked, claim, weights.semantic, encoder)
     reference = reranked[LEAD_RANK - 1].score if len(reranked) >= LEAD_RANK else 0.0
     ranked = (reranked + _bm25_order(tail, head, weights))[:limit]
     for suggestion in ranked:
