@@ -23,6 +23,7 @@ from verify.match.embeddings import embed_passages, embedding_counts, write_vect
 from verify.match.model import Encoder, configured_encoder
 
 if TYPE_CHECKING:
+    import httpx
     import numpy as np
     from sqlmodel import Session
 
@@ -129,17 +130,35 @@ def default_model_folder(name: str) -> Path:
     return cache / "verify" / "models" / name.replace("/", "__")
 
 
-def _get(url: str) -> bytes | None:
-    """The body at ``url``, None on 404 (an optional file the model does not have)."""
+class _Offline(Exception):
+    """The hub could not be reached at all."""
+
+
+def _get(client: httpx.Client, url: str, dest: Path) -> bool:
+    """Stream ``url`` into ``dest``; False on 404 (an optional file the model does not have)."""
+    import httpx
+
     from verify.errors import VerifyError
-    from verify.ingest.fetch import download
 
     try:
-        return download(url, max_bytes=MODEL_MAX_BYTES, retries=1, total_timeout=1800).content
-    except VerifyError as exc:
-        if str(exc).startswith("HTTP 404"):
-            return None
-        raise
+        with client.stream("GET", url) as response:
+            if response.status_code == 404:
+                return False
+            if response.status_code != 200:
+                raise VerifyError(f"HTTP {response.status_code} from {url}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            size = 0
+            with dest.open("wb") as handle:
+                for chunk in response.iter_bytes(1 << 20):
+                    size += len(chunk)
+                    if size > MODEL_MAX_BYTES:
+                        raise VerifyError(f"{url} is larger than {MODEL_MAX_BYTES >> 20} MB")
+                    handle.write(chunk)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise _Offline(str(exc) or type(exc).__name__) from None
+    except httpx.HTTPError as exc:
+        raise VerifyError(f"could not download {url}: {exc or type(exc).__name__}") from None
+    return True
 
 
 def fetch_model(name: str, target: Path | None = None, hub: str | None = None) -> Path:
@@ -154,7 +173,10 @@ def fetch_model(name: str, target: Path | None = None, hub: str | None = None) -
     import shutil
     import tempfile
 
+    import httpx
+
     from verify.errors import VerifyError
+    from verify.ingest.fetch import USER_AGENT
     from verify.match.model import load_model
 
     if not re.fullmatch(NAME_RE, name):
@@ -168,31 +190,23 @@ def fetch_model(name: str, target: Path | None = None, hub: str | None = None) -
     root = f"{base}/{name}/resolve/main"
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=folder.parent))
+    timeout = httpx.Timeout(30.0, connect=10.0)
     try:
-        try:
-            tokenizer = _get(f"{root}/tokenizer.json")
-            if tokenizer is None:
+        with httpx.Client(follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
+            try:
+                if not _get(client, f"{root}/tokenizer.json", staging / "tokenizer.json"):
+                    raise VerifyError(f"{name} has no tokenizer.json at {base}; not a model verify can run")
+                if not any(_get(client, f"{root}/{remote}", staging / local) for remote, local in WEIGHTS):
+                    raise VerifyError(f"{name} has no ONNX export (onnx/model.onnx) nor static model.safetensors")
+                for remote in OPTIONAL:
+                    _get(client, f"{root}/{remote}", staging / remote)
+            except _Offline as exc:
                 raise VerifyError(
-                    f"{name} has no tokenizer.json at {base}; not a sentence-embedding model verify can run"
-                )
-            (staging / "tokenizer.json").write_bytes(tokenizer)
-            for remote, local in WEIGHTS:
-                body = _get(f"{root}/{remote}")
-                if body is not None:
-                    (staging / local).write_bytes(body)
-                    break
-            else:
-                raise VerifyError(f"{name} has no ONNX export (onnx/model.onnx) nor static model.safetensors at {base}")
-            for remote in OPTIONAL:
-                body = _get(f"{root}/{remote}")
-                if body is not None:
-                    (staging / remote).parent.mkdir(parents=True, exist_ok=True)
-                    (staging / remote).write_bytes(body)
-        except VerifyError as exc:
-            raise VerifyError(
-                f"cannot fetch model {name}: {exc}; without network access, copy a model folder to this machine "
-                "and set VERIFY_MODEL to it"
-            ) from None
+                    f"cannot fetch model {name}: {base} is unreachable ({exc}); without network access, copy a "
+                    "model folder to this machine and set VERIFY_MODEL to it"
+                ) from None
+            except VerifyError as exc:
+                raise VerifyError(f"cannot fetch model {name}: {exc}") from None
         load_model(staging)  # refuses a folder that is not a model, before it is put in place
         if folder.exists():
             folder.rmdir()
