@@ -166,6 +166,9 @@ def _transformer(folder: Path, weights: Path) -> Callable[[np.ndarray, np.ndarra
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    # Threads that spin while waiting for work steal the CPU from everything else on a shared machine
+    # (measured: 22.7 s -> 15.8 s for 64 paragraphs on 2 busy cores).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(weights), sess_options=options, providers=["CPUExecutionProvider"])
     inputs = {i.name for i in session.get_inputs()}
     if not {"input_ids", "attention_mask"} <= inputs:

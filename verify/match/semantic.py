@@ -4,8 +4,7 @@ Paraphrase is where word matching misses ("the relationship remains close and
 mutually beneficial" against "renewed its symbiotic relationship"). When a
 sentence-embedding model is configured (:mod:`verify.match.model`), each
 re-ranked candidate gains a feature ``semantic``: the cosine of the claim's
-vector and the passage's, scaled over the candidates so the best of them has 1
-and the worst 0 (:func:`spread`), added to its score with
+vector and the passage's (a negative cosine counts 0), added to its score with
 :attr:`verify.match.rank.Weights.semantic`. The candidates are still the
 lexical first stage's (the BM25 top ``Weights.candidates``): the stage reorders
 them and adds no passage, so its cost is one claim vector and a few dozen
@@ -17,6 +16,11 @@ model was configured, or by another model) is embedded in memory for this
 search and not written, since reading commands never write: ``verify model
 embed`` stores them. With no model configured the stage does nothing, and
 the ranking is exactly the lexical one.
+
+The cosine is used as it is, not scaled over the candidates: when no passage
+fits the claim, none stands out by meaning either, so the lead that
+:attr:`verify.match.rank.Suggestion.relevance` measures is not inflated (min-max
+scaling gave the least bad candidate a full point and marked it relevant).
 """
 
 from __future__ import annotations
@@ -57,18 +61,12 @@ def similarities(reader: Reader, encoder: Encoder, claim: str, candidates: list[
     return [float(v) for v in matrix @ query]
 
 
-def spread(values: list[float]) -> list[float]:
-    """Min-max scaling over the candidates: the stage compares them, not the model's absolute cosines."""
-    low, high = min(values), max(values)
-    width = high - low
-    return [(v - low) / width if width > 1e-9 else 0.0 for v in values]
-
-
 def semantic_rerank(reader: Reader, candidates: list[C], claim: str, weight: float, encoder: Encoder | None) -> list[C]:
     """Add the ``semantic`` feature to the re-ranked candidates and sort them again (a no-op without a model)."""
     if encoder is None or not weight or not candidates:
         return candidates
-    for candidate, value in zip(candidates, spread(similarities(reader, encoder, claim, candidates)), strict=True):
+    for candidate, value in zip(candidates, similarities(reader, encoder, claim, candidates), strict=True):
+        value = max(0.0, value)
         candidate.features["semantic"] = value
         candidate.score += weight * value
     return sorted(candidates, key=lambda c: (-c.score, c.passage_id))
