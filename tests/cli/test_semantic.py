@@ -183,3 +183,17 @@ def test_model_fetch_without_network_says_so_and_leaves_nothing(run_process, tmp
     assert "copy a model folder to this machine and set VERIFY_MODEL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not target.exists() and list(target.parent.iterdir()) == []
+
+
+def test_with_the_model_a_claim_nothing_supports_still_gets_no_relevant_passage(run, model_dir, monkeypatch):
+    """The stage must not make the least bad candidate stand out (tests/cli/test_suggest_relevance.py's claim 11)."""
+    from tests.cli.test_suggest_relevance import LIBRARY, NOTHING_FITS
+    from tests.conftest import ARTICLE
+
+    monkeypatch.setenv("VERIFY_MODEL", str(model_dir))
+    for args in (["init"], ["article", "add", str(ARTICLE)], ["source", "add", str(LIBRARY)]):
+        assert run(*args).exit_code == 0
+    result = run("evidence", "suggest", str(NOTHING_FITS), "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    every = json.loads(run("evidence", "suggest", str(NOTHING_FITS), "--all", "--format", "json").stdout)
+    assert len(every) == 5 and not any(r["relevant"] for r in every)
