@@ -55,7 +55,7 @@ def show(
         say(f"passages with its vectors: {mine}")
     others = sum(v for k, v in stored.items() if encoder is None or k != encoder.model_id)
     if others:
-        say(f"vectors of other models (ignored): {others}")
+        say(f"stored vectors not of this model (unused): {others}")
 
 
 @app.command("embed")

@@ -316,7 +316,9 @@ def add_source(
     document = extract_document(retrieved.content, retrieved.media_type, on_page)
     from verify.workflow.semantic import embed_document
 
-    embedded = embed_document([p.text for p in document.passages])  # outside the transaction (see the module)
+    with db.read() as session:  # the same bytes again add no passage: nothing to embed
+        archived = current_source_at(session, sha256=digest) is not None
+    embedded = None if archived else embed_document([p.text for p in document.passages])  # before the transaction
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
     symbol = (
         retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
