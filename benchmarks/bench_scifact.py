@@ -37,8 +37,19 @@ end. The ablation runs on SQLite only (``--pg-ablation``: on PostgreSQL
 too). The PostgreSQL child's peak memory is the client's alone (the server's
 processes are not counted).
 
+The semantic stage (issue 16): with ``--model DIR`` (a model folder, as
+``VERIFY_MODEL`` names one; repeatable), every passage is embedded as
+``verify source add`` embeds it (``verify.match.embeddings.write_vectors``, in
+the build transaction; the embedding time is reported apart from the index
+build) and the run adds "verify suggest + semantic stage" beside the lexical
+default, on SQLite. Its weight is tuned on the training claims only
+(:data:`SEMANTIC_GRID`, the best nDCG@10 on train) and the test split is
+reported with that weight. ``--vector-cache DIR`` keeps the corpus vectors
+(one .npy per model id) so a second run skips the embedding.
+
 Run: ``.venv/bin/python benchmarks/bench_scifact.py /work/shared/bench/scifact [--split test|train]
-[--backend sqlite|postgresql|both] [--pg-url URL] [--pg-ablation] [--no-ablation] [--out FILE]``
+[--backend sqlite|postgresql|both] [--pg-url URL] [--pg-ablation] [--no-ablation] [--model DIR]
+[--vector-cache DIR] [--out FILE]``
 """
 
 from __future__ import annotations
@@ -65,6 +76,7 @@ Qrels = dict[str, set[str]]
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 PG_MAINTENANCE_DB = "test"
 TOLERANCE = 0.02  # issue 7: PostgreSQL nDCG@10 within 0.02 of SQLite's
+SEMANTIC_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)  # weights of the semantic feature tried on train
 
 
 def load_corpus(bench: Path) -> list[dict[str, str]]:
@@ -166,19 +178,106 @@ def build_database(target: Path | str, corpus: list[dict[str, str]]) -> Any:
     return database
 
 
-def run_verify(database: Any, queries: dict[str, str], weights: Any) -> tuple[dict[str, list[str]], list[float]]:
+def run_verify(
+    database: Any, queries: dict[str, str], weights: Any, encoder: Any = None
+) -> tuple[dict[str, list[str]], list[float]]:
     from verify.match.rank import suggest_for_text
 
     runs: dict[str, list[str]] = {}
     times: list[float] = []
+    options = dict(limit=DEPTH, weights=weights, with_flags=False, encoder=encoder)
     with database.read() as session:
-        suggest_for_text(session, "warm up the index", limit=DEPTH, weights=weights, with_flags=False)
+        suggest_for_text(session, "warm up the index", **options)
         for query_id, claim in queries.items():
             start = time.perf_counter()
-            found = suggest_for_text(session, claim, limit=DEPTH, weights=weights, with_flags=False)
+            found = suggest_for_text(session, claim, **options)
             times.append((time.perf_counter() - start) * 1000)
             runs[query_id] = [s.source.key for s in found]
     return runs, times
+
+
+def corpus_vectors(encoder: Any, corpus: list[dict[str, str]], cache: Path | None) -> tuple[Any, float, bool]:
+    """The corpus's passage vectors (computed, or read from ``cache``), the seconds spent, and whether cached."""
+    import numpy as np
+
+    digest = hashlib.sha256("\0".join(d["_id"] for d in corpus).encode()).hexdigest()[:12]
+    stored = cache / f"scifact-{digest}-{encoder.model_id}.npy" if cache else None
+    start = time.perf_counter()
+    if stored is not None and stored.is_file():
+        return np.load(stored), time.perf_counter() - start, True
+    vectors = encoder.encode([passage_text(d) for d in corpus])
+    seconds = time.perf_counter() - start
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        np.save(stored, vectors)
+    return vectors, seconds, False
+
+
+def store_vectors(database: Any, vectors: Any, model_id: str) -> None:
+    """Each source's passage vector, written as ``verify source add`` writes them (write_vectors)."""
+    from verify.match.embeddings import write_vectors
+
+    with database.write() as session:
+        conn = session.connection()
+        ids = conn.exec_driver_sql("SELECT id, source_id FROM passage ORDER BY id").all()
+        for (passage_id, source_id), vector in zip(ids, vectors, strict=True):
+            write_vectors(conn, source_id, [passage_id], vector[None, :], model_id)
+
+
+class TuningEncoder:
+    """The encoder with each claim's vector kept: the weight grid re-ranks the same claims again and again.
+
+    Used for tuning only; the reported runs use the model itself, so their latency includes embedding the claim.
+    """
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder, self.model_id, self.claims = encoder, encoder.model_id, {}
+
+    def encode(self, texts: list[str]) -> Any:
+        if len(texts) != 1:
+            return self.encoder.encode(texts)
+        if texts[0] not in self.claims:
+            self.claims[texts[0]] = self.encoder.encode(texts)
+        return self.claims[texts[0]]
+
+
+def semantic_runs(
+    database: Any, bench: str, splits: list[str], folder: str, cache: Path | None, corpus: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The semantic stage with one model: its weight tuned on train, then every split with that weight."""
+    from verify.match.model import load_model
+    from verify.match.rank import DEFAULT_WEIGHTS
+
+    encoder = load_model(Path(folder))
+    vectors, seconds, cached = corpus_vectors(encoder, corpus, cache)
+    store_vectors(database, vectors, encoder.model_id)
+    queries, qrels = load_queries(Path(bench), "train")
+    tuning = []
+    remembering = TuningEncoder(encoder)
+    for weight in SEMANTIC_GRID:
+        runs, _ = run_verify(database, queries, replace(DEFAULT_WEIGHTS, semantic=weight), remembering)
+        tuning.append((weight, evaluate(runs, qrels)["nDCG@10"]))
+    best = max(tuning, key=lambda t: t[1])[0]
+    result: dict[str, Any] = {
+        "model": Path(folder).name,
+        "model_id": encoder.model_id,
+        "dimension": encoder.dimension,
+        "embed_s": seconds,
+        "cached": cached,
+        "passages": len(corpus),
+        "tuning": tuning,
+        "weight": best,
+        "splits": {},
+    }
+    for split in splits:
+        queries, qrels = load_queries(Path(bench), split)
+        runs, times = run_verify(database, queries, replace(DEFAULT_WEIGHTS, semantic=best), encoder)
+        result["splits"][split] = {
+            **evaluate(runs, qrels),
+            "median_ms": statistics.median(times),
+            "p95_ms": percentile(times, 0.95),
+        }
+    return result
 
 
 def ablation_steps(backend: str = "sqlite") -> list[tuple[str, Any]]:
@@ -194,7 +293,7 @@ def ablation_steps(backend: str = "sqlite") -> list[tuple[str, Any]]:
     steps.append(("+ whole-passage coverage", replace(steps[-1][1], passage=DEFAULT_WEIGHTS.passage)))
     steps.append(("+ synonym expansion", replace(steps[-1][1], expansion=DEFAULT_WEIGHTS.expansion)))
     steps.append(("+ fuzzy (rapidfuzz)", replace(steps[-1][1], fuzzy=DEFAULT_WEIGHTS.fuzzy)))
-    steps.append(("+ hint features (numbers, names) = default", DEFAULT_WEIGHTS))
+    steps.append(("+ hint features (numbers, names) = default", replace(DEFAULT_WEIGHTS, semantic=0)))
     return steps
 
 
@@ -223,7 +322,15 @@ def server_autovacuum(database: Any) -> str:
         return str(conn.exec_driver_sql("SHOW autovacuum").scalar())
 
 
-def verify_worker(bench: str, splits: list[str], ablation: bool, pg_url: str | None, out: Any) -> None:
+def verify_worker(
+    bench: str,
+    splits: list[str],
+    ablation: bool,
+    pg_url: str | None,
+    models: tuple[str, ...],
+    cache: str | None,
+    out: Any,
+) -> None:
     """verify on SQLite (``pg_url`` None: a temporary file) or on the (empty) PostgreSQL database ``pg_url``.
 
     On PostgreSQL the first split is timed a second time after ``VACUUM
@@ -233,6 +340,7 @@ def verify_worker(bench: str, splits: list[str], ablation: bool, pg_url: str | N
     fingerprint = code_fingerprint()
     from verify.match.rank import DEFAULT_WEIGHTS
 
+    lexical = replace(DEFAULT_WEIGHTS, semantic=0)  # the default install: no model configured
     corpus = load_corpus(Path(bench))
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -241,7 +349,7 @@ def verify_worker(bench: str, splits: list[str], ablation: bool, pg_url: str | N
         result: dict[str, Any] = {"build_s": build, "splits": {}, "ablation": {}, "runs": {}}
         for split in splits:
             queries, qrels = load_queries(Path(bench), split)
-            runs, times = run_verify(database, queries, DEFAULT_WEIGHTS)
+            runs, times = run_verify(database, queries, lexical)
             result["splits"][split] = {
                 **evaluate(runs, qrels),
                 "median_ms": statistics.median(times),
@@ -257,13 +365,16 @@ def verify_worker(bench: str, splits: list[str], ablation: bool, pg_url: str | N
             result["autovacuum"] = server_autovacuum(database)
             vacuum_analyze(database)
             queries, qrels = load_queries(Path(bench), splits[0])
-            runs, times = run_verify(database, queries, DEFAULT_WEIGHTS)
+            runs, times = run_verify(database, queries, lexical)
             result["vacuumed_split"] = splits[0]
             result["vacuumed"] = {
                 **evaluate(runs, qrels),
                 "median_ms": statistics.median(times),
                 "p95_ms": percentile(times, 0.95),
             }
+        result["semantic"] = [
+            semantic_runs(database, bench, splits, folder, Path(cache) if cache else None, corpus) for folder in models
+        ]
         result["maxrss_mb"] = maxrss_mb()
         database.dispose()
     result["code"] = (fingerprint, code_fingerprint())
@@ -314,7 +425,7 @@ def run_postgres(bench: str, splits: list[str], pg_url: str, ablation: bool = Fa
     fresh = not make_url(pg_url).database
     url = create_pg_database(pg_url) if fresh else pg_url
     try:
-        return in_child(verify_worker, bench, splits, ablation, url)
+        return in_child(verify_worker, bench, splits, ablation, url, (), None)
     finally:
         if fresh:
             drop_pg_database(url)
@@ -383,9 +494,16 @@ def report(split: str, verify: dict[str, Any], baseline: dict[str, Any], backend
     ours, theirs = verify["splits"][split], baseline["splits"][split]
     where = "" if backend == "sqlite" else " on PostgreSQL"
     lines = [f"### SciFact {split} ({'300 dev claims' if split == 'test' else '809 train claims'}){where}", ""]
-    rows = [("verify suggest (default)", ours)]
+    rows = [("verify suggest (default: no model)", ours)]
     if verify.get("vacuumed_split") == split:
         rows.append(("verify suggest (default), after VACUUM ANALYZE", verify["vacuumed"]))
+    for semantic in verify.get("semantic", []):
+        rows.append(
+            (
+                f"verify suggest + semantic stage ({semantic['model']}, weight {semantic['weight']:g})",
+                semantic["splits"][split],
+            )
+        )
     lines += metric_table([*rows, ("bm25s + PyStemmer + en stopwords", theirs)], True)
     lines += [
         "",
@@ -395,6 +513,17 @@ def report(split: str, verify: dict[str, Any], baseline: dict[str, Any], backend
         f"| bm25s | {baseline['build_s']:.1f} | {baseline['maxrss_mb']:.0f} |",
         "",
     ]
+    for semantic in verify.get("semantic", []):
+        how = "read from the vector cache" if semantic["cached"] else "computed in this run"
+        lines.append(
+            f"Semantic stage with {semantic['model']} (id {semantic['model_id']}, {semantic['dimension']} dimensions): "
+            f"{semantic['passages']} passages embedded in {semantic['embed_s']:.1f} s ({how}); weight tuned on train: "
+            + ", ".join(f"{w:g} -> {n:.4f}" for w, n in semantic["tuning"])
+            + f" (chosen {semantic['weight']:g}). Goal nDCG@10 >= 0.72 on {split}: "
+            + ("yes" if semantic["splits"][split]["nDCG@10"] >= 0.72 else "no")
+            + f" ({semantic['splits'][split]['nDCG@10']:.4f})."
+        )
+        lines.append("")
     beats = ours["nDCG@10"] > theirs["nDCG@10"]
     lines.append(
         f"Requirement (beats bm25s nDCG@10 on this split): {'yes' if beats else 'NO'}; "
@@ -463,6 +592,10 @@ def main() -> None:
         f"created through the maintenance database {PG_MAINTENANCE_DB!r} and dropped afterwards; "
         "a URL naming a database uses that (empty) database and keeps it",
     )
+    parser.add_argument(
+        "--model", action="append", default=[], help="a model folder for the semantic stage (repeatable; SQLite only)"
+    )
+    parser.add_argument("--vector-cache", type=Path, help="keep the corpus vectors here between runs (.npy per model)")
     parser.add_argument("--out", type=Path, help="also write the tables (Markdown) here")
     args = parser.parse_args()
     ablation = not args.no_ablation
@@ -472,7 +605,15 @@ def main() -> None:
     seconds: dict[str, float] = {}
     if args.backend in ("sqlite", "both"):
         start = time.perf_counter()
-        results["sqlite"] = in_child(verify_worker, str(args.bench), splits, ablation, None)
+        results["sqlite"] = in_child(
+            verify_worker,
+            str(args.bench),
+            splits,
+            ablation,
+            None,
+            tuple(args.model),
+            str(args.vector_cache) if args.vector_cache else None,
+        )
         seconds["sqlite"] = time.perf_counter() - start
     if args.backend in ("postgresql", "both"):
         start = time.perf_counter()

@@ -30,6 +30,7 @@ OWNERS: dict[str, set[str]] = {
     "db/queries/signoffs.py": {"signoff"},
     "db/queries/leases.py": {"review_lease"},
     "match/index.py": {"search_block", "search_document", "search_stats"},  # the search index, derived data
+    "match/embeddings.py": {"passage_embedding"},  # the semantic stage's vectors, derived data
 }
 OWNER_OF = {table: module for module, tables in OWNERS.items() for table in tables}
 MODELS = {

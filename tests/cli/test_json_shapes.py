@@ -171,7 +171,7 @@ def desk(workspace, tmp_path_factory):
     return workspace.restore(root / "claims.db", root / "sources")
 
 
-def test_each_command_prints_the_keys_the_page_lists(desk, run, tmp_path):
+def test_each_command_prints_the_keys_the_page_lists(desk, run, tmp_path, monkeypatch):
     ids = {f"{p}.{s}": cid for cid, p, s in desk.query("SELECT id, paragraph, sentence FROM claim")}
     extra = tmp_path / "extra.txt"
     extra.write_text(GUIDE, encoding="utf-8")
@@ -220,13 +220,22 @@ def test_each_command_prints_the_keys_the_page_lists(desk, run, tmp_path):
         ),
         "verify search WORDS --format json": (["search", "fighters"], None),
         "verify report unsupported --format json": (["report", "unsupported"], None),
+        "verify model show --format json": (["model", "show"], None),
+        "verify model embed --format json": (["model", "embed"], None),
         "verify export --format json": (["export"], None),
     }
     assert set(runs) == set(COMMANDS), "the test runs every command on the page, and only those"
     checker = Checker()
     for documented, (args, user) in runs.items():
         args = [str(linked.get("id")) if a == "{linked}" else a for a in args]
+        if documented.startswith("verify model embed"):  # the packaged small model of the semantic tests
+            from tests.packaged_model import SKIP_REASON, packaged_model_dir
+
+            model = packaged_model_dir(tmp_path / "model")
+            assert model is not None, SKIP_REASON
+            monkeypatch.setenv("VERIFY_MODEL", str(model))
         result = run(*args, "--format", "json", user=user)
+        monkeypatch.delenv("VERIFY_MODEL", raising=False)
         findings = documented.startswith("verify claim check-quotes")  # a quotation of the article is not found
         assert result.exit_code == (1 if findings else 0), (documented, result.stderr)
         prints = COMMANDS[documented]

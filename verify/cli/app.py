@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from verify import __version__
-from verify.cli import article, claim, db, evidence, report, review, search, source, status
+from verify.cli import article, claim, db, evidence, model, report, review, search, source, status
 from verify.cli import export as export_cli
 from verify.cli.errors import VerifyGroup
 from verify.cli.state import State, default_actor
@@ -81,6 +81,7 @@ app.add_typer(source.app, name="source")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")
+app.add_typer(model.app, name="model")
 app.command("export")(export_cli.export)
 app.command("import")(export_cli.import_)
 

@@ -192,6 +192,7 @@ def print_source(ctx: typer.Context, key: str, result: Any = None) -> None:
             reanchored=result.reanchored,
             orphaned=result.orphaned,
             reworded=result.reworded,
+            embedded=result.embedded,
         )
     print_json(shown)
 

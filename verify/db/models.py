@@ -287,3 +287,19 @@ class SearchStats(SQLModel, table=True):
     documents: int = 0
     total_length: int = 0
     format: int = 0  # verify.match.index.INDEX_FORMAT of the build; another value makes upgrades rebuild
+
+
+class PassageEmbedding(SQLModel, table=True):
+    """A passage's vector from the optional sentence-embedding model (see verify.match.embeddings).
+
+    Derived data kept with the search index; ``model`` is the fingerprint of
+    the weights that computed it, so vectors of another model are ignored.
+    """
+
+    __tablename__ = "passage_embedding"
+
+    passage_id: int = Field(foreign_key="passage.id", primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    model: str
+    dimension: int
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

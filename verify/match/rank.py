@@ -60,6 +60,7 @@ from verify.db.queries.sources import (
 from verify.db.reader import Reader, as_reader, json_value
 from verify.match.flags import flags_for
 from verify.match.index import IndexView, bm25
+from verify.match.model import configured_encoder
 from verify.match.numbers import quantities
 from verify.match.query import (
     Terms,
@@ -73,11 +74,14 @@ from verify.match.query import (
     synonyms,
     word_counts,
 )
+from verify.match.semantic import SEMANTIC_WEIGHT, semantic_rerank
 from verify.match.timeline import Timeline
 from verify.match.tokenize import terms as index_terms
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from verify.match.model import Encoder
 
 CANDIDATES = 50  # re-ranked; more are fetched only when more are asked for
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
@@ -106,6 +110,7 @@ class Weights:
     recency: float = 0.2
     continued: float = 0.5  # share of the attribution weight a sentence only continuing an attributed one gets
     published_after: bool = True  # passages of sources dated after the article go below all others
+    semantic: float = SEMANTIC_WEIGHT  # counts only when a model is configured (verify.match.semantic)
     variants: bool = True
     candidates: int = CANDIDATES
 
@@ -128,6 +133,7 @@ def first_stage_only() -> Weights:
         cited=0,
         recency=0,
         published_after=False,
+        semantic=0,
         variants=False,
     )
 
@@ -485,6 +491,7 @@ def suggest_for_text(
     limit: int = 5,
     weights: Weights = DEFAULT_WEIGHTS,
     with_flags: bool = True,
+    encoder: Encoder | None = None,
 ) -> list[Suggestion]:
     """The passages most likely to support or contradict ``claim``, best first.
 
@@ -494,6 +501,8 @@ def suggest_for_text(
     ``published`` is the article's publication date: passages of sources
     dated after it come after every other (flag ``published_after``), and in
     each report series the latest report before it is preferred.
+    ``encoder`` is the sentence-embedding model of the semantic stage; by
+    default the configured one (none: the stage is off).
     """
     reader = IndexView(as_reader(session))  # the index's totals and frequencies, read once for this claim
     hints = hints if hints is not None else compute_hints(claim)
@@ -511,6 +520,9 @@ def suggest_for_text(
             if c.passage_id not in seen
         ]
     reranked = rerank(head, context, weights)
+    if weights.semantic:
+        encoder = encoder or configured_encoder()
+        reranked = semantic_rerank(reader, reranked, claim, weights.semantic, encoder)
     reference = reranked[LEAD_RANK - 1].score if len(reranked) >= LEAD_RANK else 0.0
     ranked = reranked + _bm25_order(tail, head, weights)
     if weights.published_after and published:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -39,6 +39,9 @@ from verify.ingest.storage import (
 )
 from verify.ingest.symbols import DEFAULT_SYMBOL_URL, is_symbol, looks_like_url, parse_symbol, symbol_url
 from verify.workflow.audit import record
+
+if TYPE_CHECKING:
+    from verify.workflow.semantic import Embedded
 
 EXTENSIONS = {"application/pdf": "pdf", "text/html": "html", "text/plain": "txt", "text/markdown": "md"}
 SUFFIX_TYPES = {
@@ -75,6 +78,7 @@ class SourceResult:
     source_json: dict[str, Any] | None = None  # to rewrite after the commit when metadata was corrected
     kind: str | None = None
     internal: bool = False
+    embedded: int = 0  # passages given a vector by the configured model (the semantic stage)
 
 
 @dataclass(frozen=True)
@@ -371,6 +375,11 @@ def add_source(
     retrieved = retrieve(target, max_bytes=max_bytes, progress=progress, timeout=timeout)
     digest = sha256_bytes(retrieved.content)
     document = extract_document(retrieved.content, retrieved.media_type, on_page)
+    from verify.workflow.semantic import embed_document
+
+    with db.read() as session:  # the same bytes again add no passage: nothing to embed
+        archived = current_source_at(session, sha256=digest) is not None
+    embedded = None if archived else embed_document([p.text for p in document.passages])  # before the transaction
     # A symbol comes from the request (a symbol typed, or given as --key) or the document's masthead.
     symbol = (
         retrieved.symbol or (parse_symbol(meta.key) if meta.key and is_symbol(meta.key) else None) or document.symbol
@@ -388,7 +397,7 @@ def add_source(
             lock_sources(session)
             recover_locked(session, sources_dir)  # what a killed add left behind
             result, staged = _archive(
-                session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor
+                session, sources_dir, key, meta, retrieved, document, digest, symbol, title, now, actor, embedded
             )
     except BaseException:
         if staged is not None:  # the files were staged but the transaction did not commit
@@ -434,6 +443,7 @@ def _archive(
     title: str | None,
     now: str,
     actor: str,
+    embedded: Embedded | None = None,
 ) -> tuple[SourceResult, Path | None]:
     """Rows and files for one retrieved document, inside the caller's transaction."""
     existing = current_source(session, key)
@@ -538,6 +548,9 @@ def _archive(
     if previous is not None:
         unindex_source(session.connection(), previous.id)  # type: ignore[arg-type]
     index_source(session.connection(), source.id)  # type: ignore[arg-type]
+    from verify.workflow.semantic import store_document_vectors
+
+    embedded_count = store_document_vectors(session, source.id, embedded)  # type: ignore[arg-type]
     moved = orphaned = 0
     reworded: list[int] = []
     if previous is not None:
@@ -572,6 +585,7 @@ def _archive(
     result.reanchored, result.orphaned = moved, orphaned
     result.reworded = list(reworded)
     result.kind, result.internal = source.kind, bool(source.internal)
+    result.embedded = embedded_count
     return result, staged
 
 

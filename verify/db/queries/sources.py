@@ -254,3 +254,16 @@ def current_source_values(session: Session, fields: tuple[str, ...]) -> list[dic
         select(*(table.c[name] for name in fields)).where(table.c.is_current == True).order_by(table.c.id)  # noqa: E712
     )
     return [dict(row._mapping) for row in rows]
+
+
+def embedding_counts_by_source(reader: Reader) -> dict[int, dict[str, int]]:
+    """Stored passage vectors of current sources: source id -> {model id: count} (see verify.match.embeddings)."""
+    rows = reader.rows(
+        "SELECT e.source_id, e.model, count(*) FROM source s JOIN passage_embedding e ON e.source_id = s.id "
+        "WHERE s.is_current = :t GROUP BY e.source_id, e.model",
+        {"t": True},
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for source_id, model, count in rows:
+        counts.setdefault(int(source_id), {})[str(model)] = int(count)
+    return counts

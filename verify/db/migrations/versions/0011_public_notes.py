@@ -6,7 +6,7 @@ dispute is); every other note stays internal. Existing notes were written as
 internal working notes, so they become ``public = false``.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
