@@ -541,7 +541,10 @@ def suggest_for_text(
         for suggestion in ranked:
             implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
             suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=implied)
-            suggestion.flags += _source_flags(timeline, attribution, suggestion.source.key)
+            found = _source_flags(timeline, attribution, suggestion.source.key)
+            suggestion.flags += found
+            if any(f["type"] == "other_report" for f in found):
+                suggestion.note = None  # the flag says it, naming the attributed report with its date
     return ranked
 
 
