@@ -150,9 +150,9 @@ def build(folder: Path, texts: list[str], url: str | None = None) -> tuple[Any, 
 
 
 FTS5_BUILD = [
-    """CREATE VIRTUAL TABLE passage_fts USING fts5(text, content='passage', content_rowid='id',
+    """CREATE VIRTUAL TABLE porter_fts USING fts5(text, content='passage', content_rowid='id',
        tokenize='porter unicode61 remove_diacritics 2')""",
-    "INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')",
+    "INSERT INTO porter_fts(porter_fts) VALUES ('rebuild')",
 ]
 
 
@@ -174,7 +174,7 @@ def fts5_pipeline() -> Any:
     def word_counts(reader: Any, words: tuple[str, ...]) -> tuple[int, dict[str, int]]:
         total = reader.rows("SELECT count(*) FROM passage")[0][0] or 1
         return total, {
-            w: reader.rows("SELECT count(*) FROM passage_fts WHERE passage_fts MATCH :q", {"q": f'"{w}"'})[0][0]
+            w: reader.rows("SELECT count(*) FROM porter_fts WHERE porter_fts MATCH :q", {"q": f'"{w}"'})[0][0]
             for w in words
         }
 
@@ -186,7 +186,7 @@ def fts5_pipeline() -> Any:
             return []
         expression = " OR ".join(f'"{p}"' for p in phrases)
         ranked = reader.rows(
-            "SELECT rowid, -rank FROM passage_fts WHERE passage_fts MATCH :q ORDER BY rank LIMIT :limit",
+            "SELECT rowid, -rank FROM porter_fts WHERE porter_fts MATCH :q ORDER BY rank LIMIT :limit",
             {"q": expression, "limit": limit},
         )
         scores = {r[0]: float(r[1]) for r in ranked}
@@ -223,6 +223,15 @@ def store_random_vectors(database: Any, encoder: Any, seed: int = SEED) -> float
     return time.perf_counter() - start
 
 
+def cli_reader(database: Any) -> Any:
+    """The plain-SQL reader the CLI opens on this database (sqlite3 on a file, psycopg on a server)."""
+    from verify.db.engine import sqlite_path
+    from verify.db.reader import psycopg_reader, sqlite_reader
+
+    path = sqlite_path(database.url)
+    return psycopg_reader(database.url) if path is None else sqlite_reader(path, database.url)
+
+
 def time_claims(database: Any, claims: list[str], encoder: Any = None) -> tuple[list[float], list[float]]:
     """Wall and CPU milliseconds per claim (CPU: this process's time, what an idle machine would take)."""
     from dataclasses import replace
@@ -231,7 +240,7 @@ def time_claims(database: Any, claims: list[str], encoder: Any = None) -> tuple[
 
     weights = DEFAULT_WEIGHTS if encoder is not None else replace(DEFAULT_WEIGHTS, semantic=0)
     times, cpu = [], []
-    with database.read() as session:
+    with cli_reader(database) as session:  # what `verify evidence suggest` reads through, not the ORM session
         suggest_for_text(session, "warm up the index", weights=weights, encoder=encoder)
         for claim in claims:
             start, start_cpu = time.perf_counter(), time.process_time()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -148,11 +147,10 @@ def test_metadata_from_first_page(doc: Document) -> None:
     assert doc.extractor_version
 
 
-def test_hundred_pages_under_five_seconds() -> None:
+def test_a_hundred_page_report_keeps_every_page_and_passage() -> None:
+    """The speed of this extraction is measured in benchmarks/bench_extraction.py, not here."""
     long = make_report(100)
-    start = time.process_time()  # CPU time: the machine running the tests may be shared
     doc = extract_document(long.pdf, "application/pdf")
-    assert time.process_time() - start < 5
     assert len(doc.page_starts) == long.pages
     found = by_locator(doc)
     missing = [loc for loc, text in long.passages.items() if text not in found.get(loc, [])]
