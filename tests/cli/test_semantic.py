@@ -113,6 +113,7 @@ def test_source_add_stores_a_vector_per_passage(run, workspace, files, model_dir
     assert workspace.query("SELECT count(*) FROM passage_embedding") == [(4,)]
 
 
+@pytest.mark.sqlite_only("about the model folder, refused before the database is touched")
 @pytest.mark.parametrize(
     "problem, message",
     [
