@@ -541,9 +541,9 @@ def suggest_for_text(
         for suggestion in ranked:
             implied = " ".join(filter(None, [suggestion.source.title, suggestion.source.series]))
             suggestion.flags = flags_for(claim, suggestion.text, attribution=phrase, implied=implied)
-            found = _source_flags(timeline, attribution, suggestion.source.key)
-            suggestion.flags += found
-            if any(f["type"] == "other_report" for f in found):
+            placed = _source_flags(timeline, attribution, suggestion.source.key)
+            suggestion.flags += placed
+            if any(f["type"] == "other_report" for f in placed):
                 suggestion.note = None  # the flag says it, naming the attributed report with its date
     return ranked
 
