@@ -169,22 +169,7 @@ def link(
             ],
             difference_reason=accept_difference.strip() if differences and accept_difference else None,
         )
-        session.add(evidence)
-        session.flush()
-        claim.version += 1
-        claim.updated_at, claim.updated_by = now, actor
-        record(
-            session,
-            actor,
-            "evidence_link",
-            article_id=claim.article_id,
-            claim_id=claim.id,
-            source_id=source.id,
-            evidence_id=evidence.id,
-            new=f"{stance}: {source.key} {evidence.locator or ''}".strip(),
-            note=note,
-            at=now,
-        )
+        _store_link(session, claim, evidence, f"{stance}: {source.key} {evidence.locator or ''}".strip(), actor, now)
         if differences:
             record(
                 session,
@@ -210,6 +195,26 @@ def link(
             found.score,
             differences,
         )
+
+
+def _store_link(session: Session, claim: Claim, evidence: Evidence, shown: str, actor: str, now: str) -> None:
+    """Add the evidence, bump the claim's version and record the link: the same for a quote and a call note."""
+    session.add(evidence)
+    session.flush()
+    claim.version += 1
+    claim.updated_at, claim.updated_by = now, actor
+    record(
+        session,
+        actor,
+        "evidence_link",
+        article_id=claim.article_id,
+        claim_id=claim.id,
+        source_id=evidence.source_id,
+        evidence_id=evidence.id,
+        new=shown,
+        note=evidence.note,
+        at=now,
+    )
 
 
 def link_note(
@@ -260,22 +265,7 @@ def link_note(
             added_at=now,
             flags=claim_flags(claim, source, said),
         )
-        session.add(evidence)
-        session.flush()
-        claim.version += 1
-        claim.updated_at, claim.updated_by = now, actor
-        record(
-            session,
-            actor,
-            "evidence_link",
-            article_id=claim.article_id,
-            claim_id=claim.id,
-            source_id=source.id,
-            evidence_id=evidence.id,
-            new=f"{stance}: {source.key} (call note)",
-            note=note,
-            at=now,
-        )
+        _store_link(session, claim, evidence, f"{stance}: {source.key} (call note)", actor, now)
         lapse_signoffs(session, claim, actor=actor, reason=f"evidence {evidence.id} linked", at=now)
         return Linked(
             evidence.id,  # type: ignore[arg-type]
