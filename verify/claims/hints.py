@@ -17,7 +17,10 @@ MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+# Each pattern opens with a look-ahead at the characters a match can start with, which lets the regular
+# expression engine skip the rest of the text quickly (the patterns are run on every candidate passage).
 DATE_RE = re.compile(
+    r"(?=[\dJFMASONDeml-])"
     rf"\b(?:\d{{1,2}}\s+(?:{MONTHS})\.?,?\s+\d{{4}}"  # 31 July 2022
     rf"|(?:{MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}"  # July 31, 2022
     rf"|(?:early|mid|late)?-?(?:{MONTHS})\s+\d{{4}}"  # June 2023
@@ -30,17 +33,21 @@ QUALIFIER = (
     r"around|about|approximately|roughly|some|nearly|almost|over|more than|fewer than|less than|"
     r"up to|at least|at most|an estimated|as many as|as few as|between|under"
 )
+# The quantities themselves; a qualifier ("up to") just before one is read by QUALIFIER_BEFORE_RE.
 NUMBER_RE = re.compile(
-    rf"(?:\b(?:{QUALIFIER})\s+)?"
-    r"(?<![\w/])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/])"
+    r"(?=\d)(?<![\w/])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w/])"
     r"(?:\s*(?:per\s?cent|percent|%|million|billion|thousand))?",
     re.IGNORECASE,
 )
 NUMBER_WORD_RE = re.compile(
-    rf"(?:\b(?:{QUALIFIER})\s+)?\b(?:a\s+)?(?:dozens|dozen|hundreds|thousands|millions|two|three|four|five|six|seven|"
+    r"(?=[adefhmnst])\b(?:a\s+)?(?:dozens|dozen|hundreds|thousands|millions|two|three|four|five|six|seven|"
     r"eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand)\b",
     re.IGNORECASE,
 )
+# Anchored at the quantity: a pattern opening with the optional qualifier was tried at every character
+# (most of the time spent reading a passage's numbers).
+QUALIFIER_BEFORE_RE = re.compile(rf"\b(?:{QUALIFIER})\s+\Z", re.IGNORECASE)
+QUALIFIER_LONGEST = max(len(q) for q in QUALIFIER.split("|"))
 ATTRIBUTION_RES = [
     re.compile(r"\baccording to\b[^,;.]*", re.IGNORECASE),
     re.compile(r"\b(?:that|the|this) same (?:report|document|study|assessment|source)\b", re.IGNORECASE),
@@ -154,14 +161,32 @@ def find_numbers(text: str) -> list[str]:
     date_spans = [m.span() for m in DATE_RE.finditer(text)]
     found: list[tuple[int, str]] = []
     for regex in (NUMBER_RE, NUMBER_WORD_RE):
-        for match in regex.finditer(text):
-            start, end = match.span()
+        for start, end in _qualified(regex, text):
             if any(s <= start < e or s < end <= e for s, e in date_spans):
                 continue
             if any(s <= start < s + len(t) for s, t in found):
                 continue
-            found.append((start, match.group(0)))
+            found.append((start, text[start:end]))
     return [value for _, value in sorted(found)]
+
+
+def _qualified(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Spans of ``regex``'s quantities, each widened to the qualifier that stands just before it, if any.
+
+    The same spans as one pattern ``(?:\\b(?:QUALIFIER)\\s+)?`` + quantity read left to right; a
+    qualifier never ends with another qualifier, so the one found is the one that pattern takes.
+    """
+    spans = []
+    previous_end = 0
+    for match in regex.finditer(text):
+        start, end = match.span()
+        word_end = start
+        while word_end > previous_end and text[word_end - 1].isspace():
+            word_end -= 1
+        before = QUALIFIER_BEFORE_RE.search(text, max(previous_end, word_end - QUALIFIER_LONGEST), start)
+        spans.append((before.start() if before else start, end))
+        previous_end = end
+    return spans
 
 
 def find_attributions(text: str) -> list[str]:

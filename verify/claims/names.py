@@ -12,11 +12,13 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+MEMO_TEXTS = 4096  # texts whose names a gazetteer remembers before it forgets them all
+_PATTERNS = object()  # the memo's key for the compiled patterns
 _KEY_DROP = re.compile(r"[\s\-‐‑‒–—'’‘`.]+")
 
 
@@ -39,6 +41,9 @@ class Gazetteer:
     # Surface forms to look for in text, longest first so "al-Qaeda in the
     # Indian Subcontinent" wins over "al-Qaeda".
     surfaces: tuple[tuple[str, Entry], ...]
+    # What the table finds in the texts it last read, and its compiled patterns: suggesting reads the same
+    # claim, titles and passages several times (ranking, then flags), and the gazetteer never changes.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, name: str) -> Entry | None:
         return self.by_key.get(name_key(name))
@@ -50,6 +55,23 @@ class Gazetteer:
         other names ignore case but must show a capital somewhere in the text
         unless they are written lower-case in the table (al-Qaeda).
         """
+        known = self.memo.get(text)
+        if known is not None:
+            return list(known)  # type: ignore[call-overload]
+        found = self._find(text)
+        if len(self.memo) > MEMO_TEXTS:
+            self.memo.clear()
+        self.memo[text] = tuple(found)
+        return found
+
+    def surface_keys(self, entry: Entry) -> tuple[str, ...]:
+        """The keys of every spelling the table gives for ``entry``."""
+        cached = self.memo.get(entry)
+        if cached is None:
+            cached = self.memo[entry] = tuple(name_key(s) for s, e in self.surfaces if e == entry)
+        return cached  # type: ignore[return-value]
+
+    def _find(self, text: str) -> list[tuple[int, int, Entry]]:
         found: list[tuple[int, int, Entry]] = []
         for regex in _patterns(self):
             for match in regex.finditer(text):
@@ -99,7 +121,10 @@ def _compiled(surfaces: tuple[tuple[str, Entry], ...]) -> tuple[re.Pattern[str],
 
 
 def _patterns(table: Gazetteer) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return _compiled(table.surfaces)
+    patterns = table.memo.get(_PATTERNS)
+    if patterns is None:  # hashing the whole table for _compiled's cache on every call cost more than the search
+        patterns = table.memo[_PATTERNS] = _compiled(table.surfaces)
+    return patterns  # type: ignore[return-value]
 
 
 def _lowercase_ok(table: Gazetteer, surface: str) -> bool:

@@ -132,11 +132,10 @@ def name_lists(text: str) -> list[list[str]]:
 def _mentions(passage: str, canonical: str) -> bool:
     """Whether the passage names ``canonical`` in any spelling the gazetteer knows."""
     folded = name_key(passage)
-    entry = gazetteer().lookup(canonical)
-    surfaces = [s for s, e in gazetteer().surfaces if e == entry] if entry else [canonical]
-    return any(len(name_key(s)) > 3 and name_key(s) in folded for s in surfaces) or any(
-        e == entry for _, _, e in gazetteer().finditer(passage)
-    )
+    table = gazetteer()
+    entry = table.lookup(canonical)
+    keys = table.surface_keys(entry) if entry else (name_key(canonical),)
+    return any(len(key) > 3 and key in folded for key in keys) or any(e == entry for _, _, e in table.finditer(passage))
 
 
 def name_flags(claim: str, passage: str, implied: str = "") -> list[dict[str, Any]]:

@@ -322,11 +322,11 @@ def bm25(
         remaining[i] = remaining[i + 1] + loaded[order[i]].bound
     norms: list[float] = []  # BM25's length normalisation, by passage length
     scores: dict[int, float] = {}
-    threshold = 0.0
+    threshold = 0.0  # the limit-th best score so far, once that many passages are scored
     for i, term in enumerate(order):
         entry = loaded[term]
         weight = entry.weight
-        if len(scores) < limit or remaining[i] + EPSILON >= threshold:
+        if remaining[i] + EPSILON >= threshold:
             get = scores.get
             for ids, tfs, lengths in entry.blocks:
                 longest = max(lengths)
@@ -336,7 +336,8 @@ def bm25(
                     scores[passage_id] = get(passage_id, 0.0) + weight * tf / (tf + norms[length])
         else:
             # No passage outside ``scores`` can reach the top any more; drop those that cannot either.
-            scores = {p: s for p, s in scores.items() if s + remaining[i] + EPSILON >= threshold}
+            cut = threshold - remaining[i] - EPSILON
+            scores = {p: s for p, s in scores.items() if s >= cut}
             if sum(len(block[0]) for block in entry.blocks) <= SCAN_RATIO * len(scores):
                 for ids, tfs, lengths in entry.blocks:
                     for passage_id, tf, length in zip(ids, tfs, lengths, strict=True):
@@ -344,7 +345,23 @@ def bm25(
                             scores[passage_id] += weight * tf / (tf + k1 * (1 - b + b * length / avgdl))
             else:
                 _add_by_search(scores, entry.blocks, weight, k1 * (1 - b), k1 * b / avgdl)
-        if len(scores) >= limit:
-            threshold = heapq.nlargest(limit, scores.values())[-1]
-    best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        if len(scores) >= limit and i + 1 < len(order):
+            threshold = _raised(threshold, scores, limit, remaining[i + 1])
+    if len(scores) > limit:
+        kth = heapq.nlargest(limit, scores.values())[-1]
+        scores = {p: s for p, s in scores.items() if s >= kth}
+    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [Ranked(passage_id, score) for passage_id, score in best]
+
+
+def _raised(threshold: float, scores: dict[int, float], limit: int, next_bound: float) -> float:
+    """The ``limit``-th best score so far, or ``threshold`` when that could not spare the next term's scan.
+
+    Before pruning starts the scores are many: counting those above the next term's bound is
+    cheaper than finding the ``limit``-th best, and only when at least ``limit`` are above it can
+    the next term skip the passages it alone would bring.
+    """
+    bar = next_bound + EPSILON
+    if bar >= threshold and sum(1 for s in scores.values() if s > bar) < limit:
+        return threshold  # the next term is scanned in full either way
+    return max(threshold, heapq.nlargest(limit, scores.values())[-1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from verify.claims.hints import DATE_RE, find_numbers
 
@@ -138,14 +139,21 @@ SPELLED_RE = re.compile(
     + r")?\s+(?P<scale>hundred|thousand|million)\b",
     re.IGNORECASE,
 )
+SCALE_WORDS = ("hundred", "thousand", "million")
 # "several dozen" says what "dozens" says, not "12".
+SEVERAL_WORDS = ("several", "a few", "many")
 SEVERAL_RE = re.compile(r"\b(?:several|a few|many)\s+(dozen|hundred|thousand)\b", re.IGNORECASE)
 
 
-def _spelled(text: str) -> tuple[list[Quantity], str]:
-    """Spelled-out multiples ("four hundred", "twenty-five thousand") as values; their spans blanked in the text."""
+def _spelled(text: str, lowered: str) -> tuple[list[Quantity], str]:
+    """Spelled-out multiples ("four hundred", "twenty-five thousand") as values; their spans blanked in the text.
+
+    ``lowered`` is ``text.lower()``: without a scale word the pattern, which may start anywhere, is not tried.
+    """
     found: list[Quantity] = []
     masked = text
+    if not any(scale in lowered for scale in SCALE_WORDS):
+        return found, masked
     for match in SPELLED_RE.finditer(text):
         if not (match.group("tens") or match.group("unit")):
             continue
@@ -159,9 +167,21 @@ def _spelled(text: str) -> tuple[list[Quantity], str]:
 
 def quantities(text: str) -> list[Quantity]:
     """Every quantity a text states: digits ("2,000", "2000"), words ("four hundred", "dozens")."""
-    text = SEVERAL_RE.sub(lambda m: " " * (len(m.group(0)) - len(m.group(1)) - 1) + m.group(1) + "s", text)
-    spelled, masked = _spelled(text)
-    return spelled + [q for q in (parse_quantity(n) for n in find_numbers(masked)) if q is not None]
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=1024)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    """:func:`quantities`, kept for the texts last read.
+
+    Re-ranking reads every candidate passage and the flags then read the
+    shown ones again; a quantity is immutable, so both can share the result.
+    """
+    lowered = text.lower()
+    if any(word in lowered for word in SEVERAL_WORDS):
+        text = SEVERAL_RE.sub(lambda m: " " * (len(m.group(0)) - len(m.group(1)) - 1) + m.group(1) + "s", text)
+    spelled, masked = _spelled(text, lowered)
+    return (*spelled, *(q for q in (parse_quantity(n) for n in find_numbers(masked)) if q is not None))
 
 
 def between_ranges(text: str) -> list[tuple[float, float]]:

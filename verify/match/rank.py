@@ -41,7 +41,9 @@ in ``tests/data/library`` (numbers, names, attribution, cited;
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -248,7 +250,9 @@ def _rows(reader: Reader, ids: list[int]) -> list[Any]:
 # ---------------------------------------------------------------- features
 
 
-def _coverage(idf: dict[str, float], present: set[str], synonyms: dict[str, frozenset[str]] | None = None) -> float:
+def _coverage(
+    idf: dict[str, float], present: AbstractSet[str], synonyms: dict[str, frozenset[str]] | None = None
+) -> float:
     """Share of the claim's idf the words in ``present`` cover.
 
     A word present only as a synonym counts ``SYNONYM_WEIGHT``.
@@ -360,11 +364,13 @@ def features(
     weights: Weights,
     sentences: list[list[str]] | None = None,
     expansion: float = 0.0,
+    fit: float | None = None,
 ) -> dict[str, float]:
     """The re-ranking features of one candidate (only those with a weight are computed).
 
     ``sentences`` are the passage's stemmed sentences (computed here when not
-    given); ``expansion`` is the candidate's :func:`_expansion` value.
+    given); ``expansion`` is the candidate's :func:`_expansion` value; ``fit``
+    its source's :func:`_attribution_fit` (the same for every passage of a source).
     """
     from rapidfuzz import fuzz
 
@@ -373,7 +379,7 @@ def features(
         sentences = _sentences(candidate) if _needs_text(weights) else []
     passage_stems = [w for s in sentences for w in s]
     if weights.title:
-        values["title"] = _coverage(context.idf, set(stems(candidate.source.title or "")), context.synonyms)
+        values["title"] = _coverage(context.idf, _title_stems(candidate.source.title or ""), context.synonyms)
     if weights.sentence:
         values["sentence"] = _best_sentence(context.idf, sentences, context.synonyms)
     if weights.passage:
@@ -389,7 +395,9 @@ def features(
     if weights.names:
         values["names"] = _share_names(context.names, candidate.text)
     if weights.attribution:
-        values["attribution"] = _attribution_fit(context, candidate.source, weights.continued)[0]
+        values["attribution"] = (
+            fit if fit is not None else _attribution_fit(context, candidate.source, weights.continued)[0]
+        )
     if weights.cited:
         own = values.get("attribution") and not is_continued(context.attribution)  # a carried one is not its own
         values["cited"] = 1.0 if candidate.source.key in context.cited and not own else 0.0
@@ -397,6 +405,12 @@ def features(
         named = (context.attribution or {}).get("source_key")
         values["recency"] = 1.0 if candidate.source.key in context.latest and not named else 0.0
     return values
+
+
+@lru_cache(maxsize=1024)
+def _title_stems(title: str) -> frozenset[str]:
+    """A source title's stems, read once for all the candidates of that source."""
+    return frozenset(stems(title))
 
 
 def _needs_text(weights: Weights) -> bool:
@@ -418,9 +432,15 @@ def rerank(candidates: list[Suggestion], context: ClaimContext, weights: Weights
         if weights.expansion
         else [0.0] * len(candidates)
     )
+    fits: dict[str, tuple[float, str | None]] = {}  # per source: (feature, note); candidates share a few sources
+    notes: dict[str, str | None] = {}
     for candidate, own, extra in zip(candidates, sentences, expansion, strict=True):
-        candidate.features = features(context, candidate, best, weights, own, extra)
-        candidate.note = _attribution_fit(context, candidate.source)[1]
+        key = candidate.source.key
+        if key not in fits:
+            fits[key] = _attribution_fit(context, candidate.source, weights.continued)
+            notes[key] = _attribution_fit(context, candidate.source)[1]
+        candidate.features = features(context, candidate, best, weights, own, extra, fits[key][0])
+        candidate.note = notes[key]
         candidate.score = sum(getattr(weights, name) * value for name, value in candidate.features.items())
     return sorted(candidates, key=lambda c: (-c.score, c.passage_id))
 
